@@ -1,0 +1,79 @@
+//! Administer the users and guests of an ONLYOFFICE DocSpace portal through its REST API.
+//!
+//! This crate is both the `docspace-people` command-line tool and the library behind it.
+//! The library has one method per operation of the portal's People API, on a [`Client`]
+//! that holds the portal address, the credential and one connection:
+//!
+//! | method | request |
+//! |---|---|
+//! | [`Client::whoami`] | `GET /api/2.0/people/@self` |
+//! | [`Client::create_user`] | `POST /api/2.0/people` |
+//! | [`Client::get_user`], [`Client::get_user_by_email`] | `GET /api/2.0/people/{id}`, `GET /api/2.0/people/email?email=` |
+//! | [`Client::terminate_users`], [`Client::activate_users`] | `PUT /api/2.0/people/status/{Terminated,Active}` |
+//! | [`Client::delete_user`] | `DELETE /api/2.0/people/{id}` |
+//! | [`Client::guest_share_link`] | `GET /api/2.0/people/guests/{id}/share` |
+//! | [`Client::approve_guest_link`] | `POST /api/2.0/people/guests/share/approve` |
+//! | [`Client::unlink_guests`] | `DELETE /api/2.0/people/guests` |
+//! | [`Client::invite_users`] | `POST /api/2.0/people/invite` |
+//!
+//! The rules are those of a real DocSpace 3.7 server rather than of its simplest
+//! examples: the credential always goes as `Authorization: Bearer …` (a raw API key is
+//! refused), a user must be terminated before it can be deleted, the portal refuses a
+//! whole batch for one unacceptable id, and approving a guest link needs the `confirm`
+//! header taken from the link, which [`Client::approve_guest_link`] builds.
+//!
+//! # Example
+//!
+//! Create a user, then terminate and delete it:
+//!
+//! ```no_run
+//! use docspace_people::{Client, NewUser, Secret, UserType};
+//!
+//! let key = Secret::new(&std::fs::read_to_string("/etc/docspace/token")?);
+//! let client = Client::new("https://portal.example.com", key)?;
+//! let user = client.create_user(&NewUser {
+//!     first_name: "John".into(),
+//!     last_name: "Doe".into(),
+//!     email: "john.doe@example.com".into(),
+//!     user_type: UserType::User,
+//! })?;
+//! client.terminate_users(&[user.id.clone()])?;
+//! client.delete_user(&user.id)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Every failure is an [`Error`] whose `Display` is a complete one-line message (what
+//! failed, the portal's own words, what to do next) and whose [`Error::exit_code`] is the
+//! tool's documented exit code:
+//!
+//! ```
+//! use docspace_people::Error;
+//!
+//! let refused = Error::Portal {
+//!     action: "delete 0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a".into(),
+//!     status: 403,
+//!     message: Some("The user is not suspended".into()),
+//! };
+//! assert_eq!(refused.exit_code(), 65);
+//! assert!(refused.to_string().contains("terminate the user first"));
+//! ```
+//!
+//! # The command line
+//!
+//! `docspace-people --help` lists the commands and exit codes; the parser is
+//! [`cli::parse`], a pure function, and [`run`] carries a parsed command out.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod client;
+pub mod error;
+mod guests;
+pub mod model;
+mod people;
+pub mod run;
+mod secret;
+
+pub use client::{Client, Options};
+pub use error::Error;
+pub use model::{Invitation, NewUser, Status, User, UserType};
+pub use secret::Secret;

@@ -1,0 +1,38 @@
+#![forbid(unsafe_code)]
+
+use docspace_people::cli::{self, Parsed};
+use docspace_people::run::{self, Output, ProcessEnvironment};
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    let mut stderr = io::stderr().lock();
+    let code = match cli::parse(std::env::args_os().skip(1)) {
+        Err(e) => run::report(&mut stderr, &e),
+        Ok(Parsed::Help(text)) => print(&mut stdout, &text),
+        Ok(Parsed::Version) => print(
+            &mut stdout,
+            concat!("docspace-people ", env!("CARGO_PKG_VERSION"), "\n"),
+        ),
+        Ok(Parsed::Run(invocation)) => {
+            match run::connect(&invocation.globals, &ProcessEnvironment, &mut io::stdin()) {
+                Err(e) => run::report(&mut stderr, &e),
+                Ok(client) => {
+                    let mut output = Output::new(&mut stdout, &mut stderr, &invocation.globals);
+                    let result = run::execute(&client, &invocation.command, &mut output);
+                    result
+                        .and_then(|code| stdout.flush().map(|()| code))
+                        .unwrap_or_else(|e| run::output_failure(&e))
+                }
+            }
+        }
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+fn print(out: &mut impl Write, text: &str) -> i32 {
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_or_else(|e| run::output_failure(&e), |()| 0)
+}

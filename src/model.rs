@@ -1,0 +1,272 @@
+//! What the portal sends and takes: users, their types and statuses.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// A portal account as the portal describes it (`EmployeeFullDto`, or the shorter
+/// `EmployeeDto` from invitations, where only `id` and `display_name` are filled).
+///
+/// Fields this crate does not model are kept in `other`, so a user prints back as JSON
+/// with everything the portal said.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub first_name: String,
+    #[serde(default)]
+    pub last_name: String,
+    #[serde(default)]
+    pub user_name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub status: Status,
+    #[serde(default)]
+    pub activation_status: i64,
+    #[serde(default)]
+    pub is_owner: bool,
+    #[serde(default)]
+    pub is_admin: bool,
+    #[serde(default)]
+    pub is_room_admin: bool,
+    #[serde(default)]
+    pub is_collaborator: bool,
+    #[serde(default)]
+    pub is_visitor: bool,
+    #[serde(flatten)]
+    pub other: Map<String, Value>,
+}
+
+impl User {
+    /// The account type, derived from the portal's flags the way the portal derives it.
+    pub fn user_type(&self) -> UserType {
+        if self.is_owner || self.is_admin {
+            UserType::DocSpaceAdmin
+        } else if self.is_room_admin {
+            UserType::RoomAdmin
+        } else if self.is_visitor {
+            UserType::Guest
+        } else {
+            UserType::User
+        }
+    }
+
+    /// The display name as plain text: the portal sends it HTML-encoded.
+    pub fn name(&self) -> String {
+        html_decode(&self.display_name)
+    }
+}
+
+/// An account's status. The portal sends it as a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(from = "i64", into = "i64")]
+pub enum Status {
+    Active,
+    Terminated,
+    /// Invited but never registered.
+    Pending,
+    /// A value this crate does not know; kept so nothing is lost.
+    Other(i64),
+    #[default]
+    Unknown,
+}
+
+impl From<i64> for Status {
+    fn from(n: i64) -> Status {
+        match n {
+            1 => Status::Active,
+            2 => Status::Terminated,
+            4 => Status::Pending,
+            n => Status::Other(n),
+        }
+    }
+}
+
+impl From<Status> for i64 {
+    fn from(s: Status) -> i64 {
+        match s {
+            Status::Active => 1,
+            Status::Terminated => 2,
+            Status::Pending => 4,
+            Status::Other(n) => n,
+            Status::Unknown => 0,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Active => f.write_str("active"),
+            Status::Terminated => f.write_str("terminated"),
+            Status::Pending => f.write_str("pending"),
+            Status::Other(n) => write!(f, "status-{n}"),
+            Status::Unknown => f.write_str("unknown"),
+        }
+    }
+}
+
+/// An account type. Sent to the portal by its name (`"User"`), which the portal requires
+/// to be given explicitly: an omitted type means "All", a paid room admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum UserType {
+    #[default]
+    User,
+    RoomAdmin,
+    DocSpaceAdmin,
+    Guest,
+}
+
+impl UserType {
+    /// The name used on the command line and in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserType::User => "user",
+            UserType::RoomAdmin => "room-admin",
+            UserType::DocSpaceAdmin => "docspace-admin",
+            UserType::Guest => "guest",
+        }
+    }
+}
+
+impl fmt::Display for UserType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The data of a user to create (`POST /api/2.0/people`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewUser {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    #[serde(rename = "type")]
+    pub user_type: UserType,
+}
+
+/// One invitation of `POST /api/2.0/people/invite`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Invitation {
+    pub email: String,
+    #[serde(rename = "type")]
+    pub user_type: UserType,
+}
+
+/// Is `s` a portal user id: a GUID in its 8-4-4-4-12 hexadecimal form?
+pub fn is_user_id(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Does `s` look like an address the portal accepts? This is the portal's stricter
+/// invitation rule (ASCII local part, dotted domain, a top-level domain of two or more
+/// letters), so that an address is refused here rather than half-way through a batch.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && s.len() <= 255
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
+    local_ok && domain_ok
+}
+
+fn html_decode(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_owned();
+    }
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_full_user_and_keeps_unknown_fields() {
+        let json = r#"{"firstName":"John","lastName":"Doe","userName":"john.doe",
+            "email":"john.doe@example.com","status":2,"activationStatus":2,"isAdmin":false,
+            "isRoomAdmin":false,"isOwner":false,"isVisitor":false,"isCollaborator":true,
+            "id":"0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a","displayName":"John &amp; Doe",
+            "hasAvatar":false,"registrationDate":"2026-07-01T10:00:00.0000000Z"}"#;
+        let user: User = serde_json::from_str(json).unwrap();
+        assert_eq!(user.status, Status::Terminated);
+        assert_eq!(user.user_type(), UserType::User);
+        assert_eq!(user.name(), "John & Doe");
+        assert_eq!(user.other["hasAvatar"], Value::Bool(false));
+        let back = serde_json::to_value(&user).unwrap();
+        assert_eq!(back["registrationDate"], "2026-07-01T10:00:00.0000000Z");
+        assert_eq!(back["status"], 2);
+    }
+
+    #[test]
+    fn short_invitation_entries_are_users_too() {
+        let user: User = serde_json::from_str(r#"{"id":"x","displayName":"a@b.co"}"#).unwrap();
+        assert_eq!(user.status, Status::Unknown);
+    }
+
+    #[test]
+    fn new_user_always_names_its_type() {
+        let new = NewUser {
+            first_name: "A".into(),
+            last_name: String::new(),
+            email: "a@b.co".into(),
+            user_type: UserType::default(),
+        };
+        assert_eq!(
+            serde_json::to_string(&new).unwrap(),
+            r#"{"firstName":"A","lastName":"","email":"a@b.co","type":"User"}"#
+        );
+    }
+
+    #[test]
+    fn ids_and_emails() {
+        assert!(is_user_id("0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a"));
+        assert!(!is_user_id("0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5"));
+        assert!(!is_user_id("john.doe"));
+        assert!(is_email("john.doe+x@mail.example.com"));
+        for bad in [
+            "john",
+            "a@b",
+            "a@b.c",
+            "@b.co",
+            "a b@c.co",
+            "a@-b.co",
+            "a@b.co@c.co",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+}
