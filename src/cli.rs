@@ -99,14 +99,19 @@ Commands:
   T is user (the default), room-admin or docspace-admin.
 
 Exit codes:
-  0  done                                  66  an input file is missing or unreadable
-  1  some items failed, others were done   67  the user was not found
-  64 usage: bad option or argument         68  the portal's host name does not resolve
-  65 the portal refused the data           69  the portal is unavailable
-     (400, 409, 422, 'not suspended'…)     75  temporary (timeout, 429, 502-504): retry later
-                                           76  protocol: unexpected redirect or answer
-                                           77  not permitted (401, 403 Access denied)
-                                           78  configuration: address or credential
+  0   done
+  1   some items failed, others were done
+  64  usage: bad option, missing argument, malformed id or e-mail
+  65  the portal refused the data (400, 409, 422, 'The user is not suspended', …)
+  66  an input file is missing or unreadable
+  67  the user was not found
+  68  the portal's host name does not resolve
+  69  the portal is unavailable (connection refused, TLS failure, 500)
+  74  the results could not be written
+  75  temporary (timeout, reset, 429, 502, 503, 504): try again later
+  76  protocol: an unexpected redirect or answer
+  77  not permitted (401, 403 Access denied)
+  78  configuration: portal address or credential missing or malformed
 ";
 
 const CREATE_HELP: &str = "\

@@ -55,9 +55,17 @@ impl User {
         }
     }
 
-    /// The display name as plain text: the portal sends it HTML-encoded.
+    /// The person's name as plain text.
+    ///
+    /// Built from the first and last name where the portal gave them, because the display
+    /// name of a deleted user is "Profile removed"; otherwise the display name (an e-mail
+    /// address for someone invited who never registered), which the portal HTML-encodes.
     pub fn name(&self) -> String {
-        html_decode(&self.display_name)
+        let full = format!("{} {}", self.first_name, self.last_name);
+        match full.trim() {
+            "" => html_decode(&self.display_name),
+            name => name.to_owned(),
+        }
     }
 }
 
@@ -224,7 +232,10 @@ mod tests {
         let user: User = serde_json::from_str(json).unwrap();
         assert_eq!(user.status, Status::Terminated);
         assert_eq!(user.user_type(), UserType::User);
-        assert_eq!(user.name(), "John & Doe");
+        assert_eq!(user.name(), "John Doe");
+        let pending: User =
+            serde_json::from_str(r#"{"id":"x","displayName":"a&amp;b@c.co"}"#).unwrap();
+        assert_eq!(pending.name(), "a&b@c.co");
         assert_eq!(user.other["hasAvatar"], Value::Bool(false));
         let back = serde_json::to_value(&user).unwrap();
         assert_eq!(back["registrationDate"], "2026-07-01T10:00:00.0000000Z");

@@ -240,6 +240,7 @@ fn print_users_json(out: &mut Output, requested: usize, mut users: Vec<Value>) -
 fn resolve_all(
     client: &Client,
     refs: &[UserRef],
+    verb: &str,
     out: &mut Output,
     tally: &mut Tally,
 ) -> io::Result<Vec<String>> {
@@ -248,7 +249,7 @@ fn resolve_all(
         match resolve(client, r) {
             Ok(id) if !ids.contains(&id) => ids.push(id),
             Ok(_) => {}
-            Err(e) => tally.failed(out, &e)?,
+            Err(e) => tally.failed(out, &e.during(format!("{verb} {r}")))?,
         }
     }
     Ok(ids)
@@ -288,8 +289,12 @@ fn set_status(
     terminate: bool,
 ) -> io::Result<i32> {
     let mut tally = Tally::default();
-    let ids = resolve_all(client, refs, out, &mut tally)?;
-    let verb = if terminate { "terminated" } else { "activated" };
+    let (verb, done) = if terminate {
+        ("terminate", "terminated")
+    } else {
+        ("activate", "activated")
+    };
+    let ids = resolve_all(client, refs, verb, out, &mut tally)?;
     let mut changed = Vec::new();
     for chunk in ids.chunks(100) {
         let results = per_item_after_refusal(chunk, |ids| {
@@ -304,7 +309,7 @@ fn set_status(
                 Ok(users) => {
                     for user in users {
                         tally.done += 1;
-                        out.line(&format!("{verb} {}", short(&user)))?;
+                        out.line(&format!("{done} {}", short(&user)))?;
                         changed.push(user_json(&user));
                     }
                 }
@@ -318,7 +323,7 @@ fn set_status(
 
 fn delete_users(client: &Client, refs: &[UserRef], out: &mut Output) -> io::Result<i32> {
     let mut tally = Tally::default();
-    let ids = resolve_all(client, refs, out, &mut tally)?;
+    let ids = resolve_all(client, refs, "delete", out, &mut tally)?;
     let mut deleted = Vec::new();
     for id in ids {
         match client.delete_user(&id) {
@@ -336,7 +341,7 @@ fn delete_users(client: &Client, refs: &[UserRef], out: &mut Output) -> io::Resu
 
 fn unlink_guests(client: &Client, refs: &[UserRef], out: &mut Output) -> io::Result<i32> {
     let mut tally = Tally::default();
-    let ids = resolve_all(client, refs, out, &mut tally)?;
+    let ids = resolve_all(client, refs, "unlink", out, &mut tally)?;
     let mut unlinked = Vec::new();
     for chunk in ids.chunks(100) {
         for (label, result) in per_item_after_refusal(chunk, |ids| client.unlink_guests(ids)) {

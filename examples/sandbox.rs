@@ -1,0 +1,97 @@
+//! Try the tool without a portal account: `cargo run --example sandbox`.
+//!
+//! Starts the stand-in DocSpace portal that the tests use on 127.0.0.1, then runs the real
+//! `docspace-people` binary against it — `whoami`, `lifecycle` and `guest-cycle` — and
+//! shows each command line and what it printed, as a user would see it.
+
+#[path = "../tests/cli/portal/mod.rs"]
+mod portal;
+
+use portal::{Kind, Portal};
+use std::path::PathBuf;
+use std::process::Command;
+
+fn main() {
+    let binary = binary();
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let gina = portal.add_guest_of(&owner.id, "gina@example.com", "Gina", "Guest");
+    println!("Stand-in DocSpace portal at {}", portal.url());
+    println!("  owner:      owner@example.com (API key in DOCSPACE_TOKEN)");
+    println!("  room admin: rita@example.com");
+    println!("  guest:      gina@example.com, {gina}\n");
+
+    let as_owner = |args: &[&str]| show(&binary, &portal, &owner.key, "owner", args);
+    as_owner(&["whoami"]);
+    as_owner(&[
+        "lifecycle",
+        "--email",
+        "john.doe@example.com",
+        "--first-name",
+        "John",
+        "--last-name",
+        "Doe",
+    ]);
+    let link = as_owner(&["guest", "link", "gina@example.com"]);
+    show(
+        &binary,
+        &portal,
+        &rita.key,
+        "rita",
+        &["guest-cycle", link.trim(), "--email", "gina@example.com"],
+    );
+    show(
+        &binary,
+        &portal,
+        &owner.key,
+        "owner",
+        &["user", "delete", "nobody@example.com"],
+    );
+
+    println!(
+        "The portal received {} API requests over {} connections.",
+        portal.api_requests().len(),
+        portal.connections()
+    );
+}
+
+/// Runs the binary as `who` and prints the command line, its output and its exit code.
+fn show(binary: &PathBuf, portal: &Portal, key: &str, who: &str, args: &[&str]) -> String {
+    println!("$ docspace-people {}      # as {who}", args.join(" "));
+    let output = Command::new(binary)
+        .args(args)
+        .env("DOCSPACE_URL", portal.url())
+        .env("DOCSPACE_TOKEN", key)
+        .env_remove("DOCSPACE_TOKEN_FILE")
+        .output()
+        .expect("the docspace-people binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    print!("{stdout}");
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    println!("(exit {})\n", output.status.code().unwrap_or(-1));
+    stdout
+}
+
+/// The binary of the same build as this example; Cargo does not build binaries for
+/// examples, so it is built here when missing.
+fn binary() -> PathBuf {
+    let me = std::env::current_exe().expect("the example knows its path");
+    let profile_dir = me
+        .parent()
+        .and_then(|examples| examples.parent())
+        .expect("examples live in target/<profile>/examples");
+    let binary = profile_dir.join("docspace-people");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut build = Command::new(cargo);
+    build.args(["build", "--quiet", "--bin", "docspace-people"]);
+    if profile_dir.ends_with("release") {
+        build.arg("--release");
+    }
+    let built = build.status().is_ok_and(|s| s.success());
+    assert!(
+        built && binary.exists(),
+        "could not build the docspace-people binary; run 'cargo build' first"
+    );
+    binary
+}

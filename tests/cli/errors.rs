@@ -1,0 +1,235 @@
+use crate::portal::{Fault, Portal, Reply};
+use crate::{docspace, run};
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+#[test]
+fn help_and_version_work_without_any_configuration() {
+    run(&["--help"], &[], None)
+        .code(0)
+        .stdout_has("Usage: docspace-people [OPTIONS] COMMAND")
+        .stdout_has("77  not permitted (401, 403 Access denied)")
+        .stderr_empty();
+    run(&["user", "delete", "--help"], &[], None)
+        .code(0)
+        .stdout_has("delete terminated accounts for good");
+    run(&["-V"], &[], None)
+        .code(0)
+        .stdout_has(concat!("docspace-people ", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn help_never_shows_the_credential_from_the_environment() {
+    let key = "sk-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    run(&["--help"], &[("DOCSPACE_TOKEN", key)], None)
+        .code(0)
+        .never_shows(key);
+}
+
+#[test]
+fn bad_usage_exits_64_and_sends_nothing() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    for args in [
+        &["frobnicate"][..],
+        &["user", "delete", "bob"],
+        &["user", "get", "not-an-email@"],
+        &["user", "create", "--first-name", "Ann"],
+        &["invite", "a@example.com", "--type", "guest"],
+        &["whoami", "--bogus"],
+    ] {
+        docspace(&portal, &owner.key, args)
+            .code(64)
+            .stderr_has("docspace-people: ");
+    }
+    assert!(portal.requests().is_empty());
+}
+
+#[test]
+fn a_credential_on_the_command_line_is_refused_and_not_echoed() {
+    let secret = "sk-aaaabbbbccccddddeeeeffff0000111122223333444455556666777788889999";
+    run(&["whoami", "--token", secret], &[], None)
+        .code(64)
+        .stderr_has("--token-file")
+        .never_shows(secret);
+}
+
+#[test]
+fn missing_address_or_credential_is_a_configuration_error() {
+    let portal = Portal::start();
+    run(&["whoami"], &[("DOCSPACE_TOKEN", "sk-x")], None)
+        .code(78)
+        .stderr_has("no portal address: pass --portal");
+    run(&["whoami", "--portal", &portal.url()], &[], None)
+        .code(78)
+        .stderr_has("no credential");
+    run(
+        &["whoami"],
+        &[
+            ("DOCSPACE_URL", "portal.example.com"),
+            ("DOCSPACE_TOKEN", "k"),
+        ],
+        None,
+    )
+    .code(78)
+    .stderr_has("is not an http(s) URL");
+    assert!(portal.requests().is_empty());
+}
+
+#[test]
+fn the_credential_is_read_from_a_file_or_from_stdin() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let dir = std::env::temp_dir().join(format!("docspace-people-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("token");
+    std::fs::write(&file, format!("{}\n", owner.key)).unwrap();
+    let url = portal.url();
+
+    run(
+        &[
+            "whoami",
+            "--portal",
+            &url,
+            "--token-file",
+            file.to_str().unwrap(),
+        ],
+        &[],
+        None,
+    )
+    .code(0)
+    .stdout_has("owner@example.com");
+    run(
+        &["whoami", "--token-file", "-"],
+        &[("DOCSPACE_URL", &url)],
+        Some(&owner.key),
+    )
+    .code(0)
+    .stdout_has("owner@example.com");
+    run(
+        &["whoami"],
+        &[
+            ("DOCSPACE_URL", &url),
+            ("DOCSPACE_TOKEN_FILE", file.to_str().unwrap()),
+        ],
+        None,
+    )
+    .code(0);
+    run(
+        &[
+            "whoami",
+            "--portal",
+            &url,
+            "--token-file",
+            dir.join("missing").to_str().unwrap(),
+        ],
+        &[],
+        None,
+    )
+    .code(78)
+    .stderr_has("cannot read the token file");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_unknown_key_is_not_permitted_and_never_printed() {
+    let portal = Portal::start();
+    let wrong = "sk-ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
+
+    docspace(&portal, wrong, &["user", "get", "owner@example.com"])
+        .code(77)
+        .stderr_has("HTTP 401 without a message")
+        .stderr_has("did not accept the credential")
+        .never_shows(wrong);
+}
+
+/// Failures a portal, a proxy or the network can produce, each with its documented code.
+#[test]
+fn every_failure_class_has_its_exit_code() {
+    let json = || vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    let cases: Vec<(Reply, i32, &str)> = vec![
+        (Reply::Status { code: 500, headers: json(), body: br#"{"error":{"message":"Object reference not set"},"status":1,"statusCode":500}"#.to_vec() }, 69, "Object reference not set (HTTP 500)"),
+        (Reply::Status { code: 502, headers: vec![("Content-Type".into(), "text/html".into())], body: b"<html><body>Bad Gateway</body></html>".to_vec() }, 75, "HTTP 502"),
+        (Reply::Status { code: 429, headers: vec![], body: vec![] }, 75, "try again later"),
+        (Reply::Status { code: 404, headers: vec![], body: vec![] }, 76, "does not serve this DocSpace API"),
+        (Reply::Status { code: 302, headers: vec![("Location".into(), "https://login.example.com/".into())], body: vec![] }, 76, "redirect (302) to 'https://login.example.com/'"),
+        (Reply::Status { code: 200, headers: vec![("Content-Type".into(), "text/html".into())], body: b"<html>Maintenance</html>".to_vec() }, 76, "not DocSpace JSON: '<html>Maintenance</html>'"),
+        (Reply::Status { code: 200, headers: json(), body: br#"{"error":{"message":"Access denied"},"status":1,"statusCode":403}"#.to_vec() }, 77, "Access denied (HTTP 403)"),
+        (Reply::Close, 75, "broke off"),
+    ];
+    for (reply, code, says) in cases {
+        let portal = Portal::start();
+        let owner = portal.owner();
+        portal.inject(Fault {
+            method: "",
+            path_prefix: "/api/".to_owned(),
+            times: 1,
+            reply,
+        });
+
+        docspace(&portal, &owner.key, &["whoami"])
+            .code(code)
+            .stderr_has(says);
+    }
+}
+
+#[test]
+fn an_http_portal_that_moved_to_https_gets_a_precise_hint() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(Fault {
+        method: "",
+        path_prefix: "/api/".to_owned(),
+        times: 1,
+        reply: Reply::Status {
+            code: 301,
+            headers: vec![(
+                "Location".into(),
+                "https://127.0.0.1/api/2.0/people/@self".into(),
+            )],
+            body: vec![],
+        },
+    });
+
+    docspace(&portal, &owner.key, &["whoami"])
+        .code(76)
+        .stderr_has("use https://127.0.0.1 as the portal address");
+    assert_eq!(portal.requests().len(), 1, "the redirect is not followed");
+}
+
+#[test]
+fn a_portal_that_is_down_is_unavailable() {
+    let url = {
+        let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", unused.local_addr().unwrap())
+    };
+    run(
+        &["whoami"],
+        &[("DOCSPACE_URL", &url), ("DOCSPACE_TOKEN", "sk-x")],
+        None,
+    )
+    .code(69)
+    .stderr_has("refused");
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docspace-people"))
+        .arg("--help")
+        .env_clear()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

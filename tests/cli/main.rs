@@ -1,0 +1,139 @@
+//! The real binary against the stand-in portal: each test sets up portal state, runs one
+//! command, and checks the exit code, the output, the requests sent and the state left.
+
+mod portal;
+
+mod errors;
+mod guests;
+mod people;
+mod sequences;
+
+use portal::{Logged, Portal};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+/// What one run of the binary did.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    /// Asserts the exit code, showing the output when it is not the expected one.
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_empty(&self) -> &Self {
+        assert_eq!(self.stderr, "", "stderr should be empty");
+        self
+    }
+
+    #[track_caller]
+    pub fn never_shows(&self, secret: &str) -> &Self {
+        assert!(!self.stdout.contains(secret), "secret on stdout");
+        assert!(!self.stderr.contains(secret), "secret on stderr");
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// Runs `docspace-people ARGS` against `portal` with `key` as the credential.
+pub fn docspace(portal: &Portal, key: &str, args: &[&str]) -> Outcome {
+    let url = portal.url();
+    run(
+        args,
+        &[("DOCSPACE_URL", url.as_str()), ("DOCSPACE_TOKEN", key)],
+        None,
+    )
+}
+
+/// Runs the binary with only the given environment and standard input.
+pub fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Outcome {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_docspace-people"))
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    if let Some(text) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin is piped");
+        pipe.write_all(text.as_bytes())
+            .expect("stdin accepts the input");
+    }
+    let output = child.wait_with_output().expect("the binary finishes");
+    Outcome {
+        code: output
+            .status
+            .code()
+            .expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// The API requests the portal received that could change something.
+pub fn changes(portal: &Portal) -> Vec<Logged> {
+    portal
+        .api_requests()
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .collect()
+}
+
+/// `METHOD PATH` of each request, for compact assertions on what was sent.
+pub fn lines(requests: &[Logged]) -> Vec<String> {
+    requests
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+/// A request's body as JSON.
+pub fn body(request: &Logged) -> serde_json::Value {
+    serde_json::from_str(&request.body).unwrap_or_else(|e| {
+        panic!(
+            "body of {} {} is not JSON ({e})",
+            request.method, request.path
+        )
+    })
+}

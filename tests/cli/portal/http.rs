@@ -1,0 +1,328 @@
+//! HTTP/1.1 framing over a raw socket. Anything malformed closes the
+//! connection: the stand-in exists to test a client, not to be lenient.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpStream};
+
+use super::{Reply, Shared, api};
+
+const MAX_LINE_BYTES: u64 = 16 * 1024;
+const MAX_HEADER_COUNT: usize = 128;
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+pub(super) struct Request {
+    pub(super) method: String,
+    /// Path plus query exactly as sent (origin form).
+    pub(super) target: String,
+    /// Names lower-cased, in the order received.
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) body: Vec<u8>,
+    pub(super) keep_alive: bool,
+}
+
+impl Request {
+    pub(super) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// The request could not be framed; the only safe answer is to hang up.
+struct Malformed;
+
+impl From<io::Error> for Malformed {
+    fn from(_: io::Error) -> Malformed {
+        Malformed
+    }
+}
+
+pub(super) fn serve_connection(shared: &Shared, stream: TcpStream, connection: usize) {
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    while let Ok(Some(request)) = read_request(&mut reader, &mut writer) {
+        shared.record(&request, connection);
+        let reply = shared
+            .take_fault(&request.method, &request.target)
+            .unwrap_or_else(|| api::respond(shared, &request));
+        let keep_going = match reply {
+            Reply::Status {
+                code,
+                headers,
+                body,
+            } => {
+                let written =
+                    write_response(&mut writer, code, &headers, &body, !request.keep_alive);
+                written.is_ok() && request.keep_alive
+            }
+            Reply::Raw(bytes) => {
+                let _ = writer.write_all(&bytes).and_then(|()| writer.flush());
+                false
+            }
+            Reply::Hang(duration) => {
+                shared.sleep_unless_stopping(duration);
+                false
+            }
+            Reply::Close => false,
+        };
+        if !keep_going {
+            break;
+        }
+    }
+    let _ = writer.shutdown(Shutdown::Both);
+}
+
+/// `Ok(None)` is a clean close between requests.
+fn read_request(
+    reader: &mut BufReader<TcpStream>,
+    writer: &mut TcpStream,
+) -> Result<Option<Request>, Malformed> {
+    // RFC 9112 §2.2: a server should ignore empty lines before a request line.
+    let mut request_line = None;
+    for _ in 0..4 {
+        match read_line(reader)? {
+            None => return Ok(None),
+            Some(line) if line.is_empty() => continue,
+            Some(line) => {
+                request_line = Some(line);
+                break;
+            }
+        }
+    }
+    let request_line = request_line.ok_or(Malformed)?;
+    let request_line = String::from_utf8(request_line).map_err(|_| Malformed)?;
+    let mut parts = request_line.split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(Malformed);
+    };
+    if method.is_empty() || !method.bytes().all(is_token_byte) {
+        return Err(Malformed);
+    }
+    if !target.starts_with('/') || !target.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Malformed);
+    }
+    let http_11 = match version {
+        "HTTP/1.1" => true,
+        "HTTP/1.0" => false,
+        _ => return Err(Malformed),
+    };
+
+    let headers = read_headers(reader)?;
+    let header_values = |name: &'static str| values_of(&headers, name);
+    let connection_has = |token: &str| {
+        header_values("connection")
+            .flat_map(|value| value.split(','))
+            .any(|item| item.trim().eq_ignore_ascii_case(token))
+    };
+    let keep_alive = if http_11 {
+        !connection_has("close")
+    } else {
+        connection_has("keep-alive")
+    };
+
+    let transfer_encoding: Vec<&str> = header_values("transfer-encoding").collect();
+    let content_lengths: Vec<&str> = header_values("content-length").collect();
+    let expects_continue =
+        http_11 && header_values("expect").any(|value| value.eq_ignore_ascii_case("100-continue"));
+
+    let body = if !transfer_encoding.is_empty() {
+        // Both framings at once is the classic request-smuggling shape.
+        if !content_lengths.is_empty() {
+            return Err(Malformed);
+        }
+        let last_coding = transfer_encoding
+            .iter()
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .next_back()
+            .unwrap_or_default();
+        if !last_coding.eq_ignore_ascii_case("chunked") {
+            return Err(Malformed);
+        }
+        send_continue(writer, expects_continue)?;
+        read_chunked_body(reader)?
+    } else if let Some(first) = content_lengths.first() {
+        if content_lengths.iter().any(|value| value != first) {
+            return Err(Malformed);
+        }
+        if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Malformed);
+        }
+        let length: usize = first.parse().map_err(|_| Malformed)?;
+        if length > MAX_BODY_BYTES {
+            return Err(Malformed);
+        }
+        if length > 0 {
+            send_continue(writer, expects_continue)?;
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body)?;
+        body
+    } else {
+        Vec::new()
+    };
+
+    Ok(Some(Request {
+        method: method.to_owned(),
+        target: target.to_owned(),
+        headers,
+        body,
+        keep_alive,
+    }))
+}
+
+fn values_of<'h>(
+    headers: &'h [(String, String)],
+    name: &'static str,
+) -> impl Iterator<Item = &'h str> {
+    headers
+        .iter()
+        .filter(move |(known, _)| known == name)
+        .map(|(_, value)| value.as_str())
+}
+
+fn read_headers(reader: &mut BufReader<TcpStream>) -> Result<Vec<(String, String)>, Malformed> {
+    let mut headers = Vec::new();
+    loop {
+        let line = read_line(reader)?.ok_or(Malformed)?;
+        if line.is_empty() {
+            return Ok(headers);
+        }
+        if headers.len() == MAX_HEADER_COUNT {
+            return Err(Malformed);
+        }
+        // Obsolete line folding is forbidden in requests (RFC 9112 §5.2).
+        if line[0] == b' ' || line[0] == b'\t' {
+            return Err(Malformed);
+        }
+        let colon = line.iter().position(|&b| b == b':').ok_or(Malformed)?;
+        let (name, value) = (&line[..colon], &line[colon + 1..]);
+        if name.is_empty() || !name.iter().copied().all(is_token_byte) {
+            return Err(Malformed);
+        }
+        let value = String::from_utf8_lossy(value)
+            .trim_matches([' ', '\t'])
+            .to_owned();
+        headers.push((String::from_utf8_lossy(name).to_ascii_lowercase(), value));
+    }
+}
+
+fn read_chunked_body(reader: &mut BufReader<TcpStream>) -> Result<Vec<u8>, Malformed> {
+    let mut body = Vec::new();
+    loop {
+        let line = read_line(reader)?.ok_or(Malformed)?;
+        let line = String::from_utf8(line).map_err(|_| Malformed)?;
+        let size_text = line.split(';').next().unwrap_or_default().trim();
+        if size_text.is_empty()
+            || size_text.len() > 8
+            || !size_text.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            return Err(Malformed);
+        }
+        let size = usize::from_str_radix(size_text, 16).map_err(|_| Malformed)?;
+        if size == 0 {
+            // Trailer section: read and drop until the blank line.
+            while !read_line(reader)?.ok_or(Malformed)?.is_empty() {}
+            return Ok(body);
+        }
+        if body.len() + size > MAX_BODY_BYTES {
+            return Err(Malformed);
+        }
+        let start = body.len();
+        body.resize(start + size, 0);
+        reader.read_exact(&mut body[start..])?;
+        if !read_line(reader)?.ok_or(Malformed)?.is_empty() {
+            return Err(Malformed);
+        }
+    }
+}
+
+/// One line without its terminator; `None` at end of stream before any byte.
+fn read_line(reader: &mut BufReader<TcpStream>) -> Result<Option<Vec<u8>>, Malformed> {
+    let mut line = Vec::new();
+    reader
+        .by_ref()
+        .take(MAX_LINE_BYTES)
+        .read_until(b'\n', &mut line)?;
+    if line.is_empty() {
+        return Ok(None);
+    }
+    if line.pop() != Some(b'\n') {
+        return Err(Malformed);
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(Some(line))
+}
+
+fn send_continue(writer: &mut TcpStream, expected: bool) -> Result<(), Malformed> {
+    if expected {
+        writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+        writer.flush()?;
+    }
+    Ok(())
+}
+
+fn is_token_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+/// Content-Length is always computed here, whatever the caller passed, so
+/// that a normal reply can never desynchronise the connection.
+fn write_response(
+    writer: &mut TcpStream,
+    code: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+    close: bool,
+) -> io::Result<()> {
+    let mut head = format!("HTTP/1.1 {code} {}\r\n", reason_phrase(code));
+    for (name, value) in headers {
+        if name.eq_ignore_ascii_case("content-length")
+            || name.eq_ignore_ascii_case("transfer-encoding")
+            || name.eq_ignore_ascii_case("connection")
+        {
+            continue;
+        }
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    if close {
+        head.push_str("Connection: close\r\n");
+    }
+    head.push_str("\r\n");
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(body);
+    writer.write_all(&bytes)?;
+    writer.flush()
+}
+
+pub(super) fn reason_phrase(code: u16) -> &'static str {
+    match code {
+        200 => "OK",
+        204 => "No Content",
+        302 => "Found",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        415 => "Unsupported Media Type",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Unknown",
+    }
+}

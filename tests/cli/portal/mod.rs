@@ -1,0 +1,483 @@
+#![allow(dead_code)] // shared by the cli test binary and the sandbox example; each uses only part of it
+
+//! A stand-in for an ONLYOFFICE DocSpace 3.7 portal, limited to the People
+//! API the crate administers, reproducing the real server's quirks (see
+//! ../shared/reference/docspace-people-api.md in the project workspace). It speaks HTTP/1.1 over a
+//! hand-written server so tests can inject byte-level faults and count
+//! connections.
+
+mod api;
+mod codec;
+mod http;
+mod json;
+#[cfg(test)]
+mod selftest;
+mod state;
+
+use std::collections::HashMap;
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use state::{NewMember, State};
+
+const DAY: i64 = 86_400;
+
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    /// `sk-` followed by 64 lower-case hex digits; valid only as `Authorization: Bearer <key>`.
+    pub key: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Owner,
+    DocSpaceAdmin,
+    RoomAdmin,
+    User,
+    Guest,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Terminated,
+    Pending,
+}
+
+#[derive(Clone, Debug)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub removed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Logged {
+    pub method: String,
+    /// Path and query exactly as the client sent them.
+    pub path: String,
+    /// Names lower-cased, in the order received.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// 1-based number of the TCP connection that carried the request.
+    pub connection: usize,
+}
+
+impl Logged {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// Sent as a normal response; Content-Length is set by the portal.
+    Status {
+        code: u16,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    },
+    /// Written verbatim to the socket, then the connection is closed.
+    Raw(Vec<u8>),
+    /// Read the request, send nothing for that long, then close.
+    Hang(Duration),
+    /// Close the connection without answering.
+    Close,
+}
+
+impl Reply {
+    /// A bodiless status, e.g. the empty 429 or 502 a proxy in front of DocSpace sends.
+    pub fn empty(code: u16) -> Reply {
+        Reply::Status {
+            code,
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
+    }
+
+    pub fn json(code: u16, body: &str) -> Reply {
+        Reply::Status {
+            code,
+            headers: vec![(
+                "Content-Type".to_owned(),
+                "application/json; charset=utf-8".to_owned(),
+            )],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Fault {
+    /// "" matches any method.
+    pub method: &'static str,
+    /// Matched against the path including its query.
+    pub path_prefix: String,
+    pub times: usize,
+    pub reply: Reply,
+}
+
+pub struct Portal {
+    shared: Arc<Shared>,
+    address: SocketAddr,
+    accept_thread: Option<JoinHandle<()>>,
+}
+
+/// What the accept thread, the connection threads and the test thread share.
+struct Shared {
+    base_url: String,
+    state: Mutex<State>,
+    log: Mutex<Vec<Logged>>,
+    faults: Mutex<Vec<Fault>>,
+    connections: AtomicUsize,
+    stopping: AtomicBool,
+    /// Clones of live sockets so Drop can unblock their reader threads.
+    open_streams: Mutex<HashMap<usize, TcpStream>>,
+}
+
+/// A handler bug must not poison the portal for the rest of a test: later
+/// requests still get served and the test sees the real failure.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    fn record(&self, request: &http::Request, connection: usize) {
+        lock(&self.log).push(Logged {
+            method: request.method.clone(),
+            path: request.target.clone(),
+            headers: request.headers.clone(),
+            body: String::from_utf8_lossy(&request.body).into_owned(),
+            connection,
+        });
+    }
+
+    fn take_fault(&self, method: &str, target: &str) -> Option<Reply> {
+        let mut faults = lock(&self.faults);
+        let index = faults.iter().position(|fault| {
+            fault.times > 0
+                && (fault.method.is_empty() || fault.method == method)
+                && target.starts_with(&fault.path_prefix)
+        })?;
+        faults[index].times -= 1;
+        let reply = faults[index].reply.clone();
+        if faults[index].times == 0 {
+            faults.remove(index);
+        }
+        Some(reply)
+    }
+
+    fn sleep_unless_stopping(&self, duration: Duration) {
+        let deadline = Instant::now() + duration;
+        while !self.stopping.load(Ordering::SeqCst) {
+            let now = Instant::now();
+            if now >= deadline {
+                break;
+            }
+            thread::sleep((deadline - now).min(Duration::from_millis(20)));
+        }
+    }
+}
+
+impl Portal {
+    /// A fresh portal whose only account is the owner "Admin Owner" <owner@example.com>.
+    pub fn start() -> Portal {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the stand-in portal");
+        let address = listener.local_addr().expect("stand-in portal address");
+        let shared = Arc::new(Shared {
+            base_url: format!("http://127.0.0.1:{}", address.port()),
+            state: Mutex::new(State::new()),
+            log: Mutex::new(Vec::new()),
+            faults: Mutex::new(Vec::new()),
+            connections: AtomicUsize::new(0),
+            stopping: AtomicBool::new(false),
+            open_streams: Mutex::new(HashMap::new()),
+        });
+        let accept_thread = thread::spawn({
+            let shared = Arc::clone(&shared);
+            move || accept_connections(&listener, &shared)
+        });
+        Portal {
+            shared,
+            address,
+            accept_thread: Some(accept_thread),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        lock(&self.shared.state)
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    pub fn owner(&self) -> Account {
+        let state = self.state();
+        let owner = state
+            .member_any(state.owner_id())
+            .expect("the stand-in portal always has its owner");
+        Account {
+            id: owner.id.clone(),
+            email: owner.email.clone(),
+            key: state
+                .api_key_of(&owner.id)
+                .expect("the owner gets an API key at start"),
+        }
+    }
+
+    /// An active, activated account created by the owner, with its own API key.
+    /// No relation is recorded, even for `Kind::Guest`.
+    pub fn add_member(&self, kind: Kind, email: &str, first: &str, last: &str) -> Account {
+        assert!(kind != Kind::Owner, "a portal has exactly one owner");
+        let mut state = self.state();
+        assert!(
+            state.by_email(email).is_none(),
+            "{email} is already registered on the stand-in portal"
+        );
+        let owner_id = state.owner_id().to_owned();
+        let id = state.create(NewMember {
+            email,
+            first_name: first,
+            last_name: last,
+            kind,
+            status: Status::Active,
+            activation: 1,
+            created_by: Some(owner_id),
+            registered_at: codec::now().0 - DAY,
+        });
+        let key = state.issue_api_key(&id);
+        Account {
+            id,
+            email: email.to_owned(),
+            key,
+        }
+    }
+
+    /// A guest as if invited by `inviter_id`: created by them, with the
+    /// relation inviter→guest that lets a RoomAdmin see and unlink it.
+    pub fn add_guest_of(&self, inviter_id: &str, email: &str, first: &str, last: &str) -> String {
+        let mut state = self.state();
+        assert!(
+            state.member(inviter_id).is_some(),
+            "unknown inviter {inviter_id}"
+        );
+        assert!(
+            state.by_email(email).is_none(),
+            "{email} is already registered on the stand-in portal"
+        );
+        let id = state.create(NewMember {
+            email,
+            first_name: first,
+            last_name: last,
+            kind: Kind::Guest,
+            status: Status::Active,
+            activation: 1,
+            created_by: Some(inviter_id.to_owned()),
+            registered_at: codec::now().0 - DAY,
+        });
+        state.relate(inviter_id, &id);
+        id
+    }
+
+    /// Invited by the owner as a User and never registered: Pending, empty names.
+    pub fn add_pending(&self, email: &str) -> String {
+        let mut state = self.state();
+        assert!(
+            state.by_email(email).is_none(),
+            "{email} is already registered on the stand-in portal"
+        );
+        let owner_id = state.owner_id().to_owned();
+        let id = state.create(NewMember {
+            email,
+            first_name: "",
+            last_name: "",
+            kind: Kind::User,
+            status: Status::Pending,
+            activation: 2,
+            created_by: Some(owner_id.clone()),
+            registered_at: codec::now().0,
+        });
+        state.relate(&owner_id, &id);
+        id
+    }
+
+    pub fn set_status(&self, id: &str, status: Status) {
+        let mut state = self.state();
+        let member = state.member_mut(id).expect("set_status on an unknown user");
+        member.status = status;
+        let id = member.id.clone();
+        if status != Status::Active {
+            state.end_sessions(&id);
+        }
+    }
+
+    /// Marks the account removed, as a successful DELETE /people/{id} does.
+    pub fn remove(&self, id: &str) {
+        self.state().remove(id);
+    }
+
+    /// Removed users included (`removed: true`).
+    pub fn user(&self, id: &str) -> Option<UserView> {
+        self.state().member_any(id).map(view_of)
+    }
+
+    /// Non-removed users only.
+    pub fn user_by_email(&self, email: &str) -> Option<UserView> {
+        self.state().by_email(email).map(view_of)
+    }
+
+    pub fn relations_of(&self, id: &str) -> Vec<String> {
+        self.state().relations_of(id)
+    }
+
+    /// The short link GET /people/guests/{id}/share would return when called by `creator_id`.
+    pub fn share_link(&self, guest_id: &str, creator_id: &str) -> String {
+        self.state()
+            .issue_share_link(&self.shared.base_url, guest_id, creator_id)
+    }
+
+    /// Lets POST /api/2.0/authentication accept this pair for that existing user.
+    pub fn login(&self, email: &str, password: &str) {
+        let mut state = self.state();
+        let id = state
+            .by_email(email)
+            .map(|member| member.id.clone())
+            .expect("login for an unknown email");
+        if let Some(member) = state.member_mut(&id) {
+            member.password = Some(password.to_owned());
+        }
+    }
+
+    pub fn requests(&self) -> Vec<Logged> {
+        lock(&self.shared.log).clone()
+    }
+
+    pub fn api_requests(&self) -> Vec<Logged> {
+        lock(&self.shared.log)
+            .iter()
+            .filter(|logged| logged.path.starts_with("/api/"))
+            .cloned()
+            .collect()
+    }
+
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::SeqCst)
+    }
+
+    pub fn clear_log(&self) {
+        lock(&self.shared.log).clear();
+    }
+
+    /// The next `times` matching requests get `reply` instead of being handled;
+    /// they are still logged and change no state.
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared.faults).push(fault);
+    }
+
+    /// `n` active Users user0001@example.com… with letter-only names and
+    /// registration dates one day apart (user0001 the oldest).
+    pub fn seed_users(&self, n: usize) -> Vec<String> {
+        const FIRST_NAMES: [&str; 26] = [
+            "Alice", "Bruno", "Chloe", "Dmitri", "Elena", "Farid", "Greta", "Hiro", "Ines",
+            "Jonas", "Kira", "Liam", "Maya", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sven",
+            "Tara", "Umar", "Vera", "Wade", "Xenia", "Yusuf", "Zoe",
+        ];
+        let mut state = self.state();
+        let owner_id = state.owner_id().to_owned();
+        let now = codec::now().0;
+        (1..=n)
+            .map(|i| {
+                let email = format!("user{i:04}@example.com");
+                let last_name = letters_for(i);
+                state.create(NewMember {
+                    email: &email,
+                    first_name: FIRST_NAMES[(i - 1) % FIRST_NAMES.len()],
+                    last_name: &last_name,
+                    kind: Kind::User,
+                    status: Status::Active,
+                    activation: 1,
+                    created_by: Some(owner_id.clone()),
+                    registered_at: now - (n + 1 - i) as i64 * DAY - 3600,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Drop for Portal {
+    fn drop(&mut self) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        // accept() only returns when someone connects; if even that fails,
+        // leave the thread behind rather than hang the test in join().
+        let woke = TcpStream::connect_timeout(&self.address, Duration::from_millis(200)).is_ok();
+        if let Some(accept_thread) = self.accept_thread.take()
+            && woke
+        {
+            let _ = accept_thread.join();
+        }
+        for (_, stream) in lock(&self.shared.open_streams).drain() {
+            let _ = stream.shutdown(Shutdown::Both);
+        }
+    }
+}
+
+fn accept_connections(listener: &TcpListener, shared: &Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else {
+            // Errors such as running out of descriptors persist; do not spin on them.
+            thread::sleep(Duration::from_millis(10));
+            continue;
+        };
+        let number = shared.connections.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Ok(clone) = stream.try_clone() {
+            lock(&shared.open_streams).insert(number, clone);
+        }
+        let shared = Arc::clone(shared);
+        thread::spawn(move || {
+            http::serve_connection(&shared, stream, number);
+            lock(&shared.open_streams).remove(&number);
+        });
+    }
+}
+
+fn view_of(member: &state::Member) -> UserView {
+    UserView {
+        id: member.id.clone(),
+        email: member.email.clone(),
+        first_name: member.first_name.clone(),
+        last_name: member.last_name.clone(),
+        kind: member.kind,
+        status: member.status,
+        removed: member.removed,
+    }
+}
+
+/// Names must pass DocSpace's letters-only regex, so numbers become letters:
+/// 1 → "Aaab", 2 → "Aaac", …
+fn letters_for(index: usize) -> String {
+    let mut digits = [b'a'; 4];
+    let mut rest = index;
+    for digit in digits.iter_mut().rev() {
+        *digit = b'a' + (rest % 26) as u8;
+        rest /= 26;
+    }
+    digits[0] = digits[0].to_ascii_uppercase();
+    String::from_utf8_lossy(&digits).into_owned()
+}

@@ -1,0 +1,555 @@
+//! Checks of the stand-in itself over raw sockets, so that a wrong fake
+//! cannot make the crate's tests pass for the wrong reason.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+
+use serde_json::{Value, json};
+
+use super::{Fault, Kind, Portal, Reply, Status};
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    fn error_message(&self) -> String {
+        self.json()["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// One keep-alive connection.
+struct Client {
+    writer: TcpStream,
+    reader: BufReader<TcpStream>,
+}
+
+impl Client {
+    fn connect(portal: &Portal) -> Client {
+        let address = portal.url().trim_start_matches("http://").to_owned();
+        let writer = TcpStream::connect(address).unwrap();
+        let reader = BufReader::new(writer.try_clone().unwrap());
+        Client { writer, reader }
+    }
+
+    fn send_raw(&mut self, bytes: &[u8]) -> Response {
+        self.writer.write_all(bytes).unwrap();
+        let mut status_line = String::new();
+        self.reader.read_line(&mut status_line).unwrap();
+        let status = status_line.split(' ').nth(1).unwrap().parse().unwrap();
+        let mut headers = Vec::new();
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            let (name, value) = line.split_once(':').unwrap();
+            headers.push((name.to_owned(), value.trim().to_owned()));
+        }
+        let length: usize = headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+            .map(|(_, value)| value.parse().unwrap())
+            .expect("every response has a Content-Length");
+        let mut body = vec![0; length];
+        self.reader.read_exact(&mut body).unwrap();
+        Response {
+            status,
+            headers,
+            body: String::from_utf8(body).unwrap(),
+        }
+    }
+
+    fn call(&mut self, method: &str, path: &str, key: &str, body: Option<&Value>) -> Response {
+        self.call_with(
+            method,
+            path,
+            &[("Authorization", &format!("Bearer {key}"))],
+            body,
+        )
+    }
+
+    fn call_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = format!("{method} {path} HTTP/1.1\r\nHost: portal\r\n");
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        let body = body.map(Value::to_string).unwrap_or_default();
+        if !body.is_empty() {
+            request.push_str("Content-Type: application/json\r\n");
+        }
+        request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        self.send_raw(request.as_bytes())
+    }
+}
+
+#[test]
+fn keep_alive_routing_and_authentication_behave_like_docspace() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    assert_eq!(owner.key.len(), 67);
+    let mut client = Client::connect(&portal);
+
+    let me = client.call("GET", "/api/2.0/people/@self", &owner.key, None);
+    assert_eq!(me.status, 200);
+    assert_eq!(
+        me.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert!(
+        me.body
+            .starts_with(r#"{"response":{"firstName":"Admin","lastName":"Owner","#)
+    );
+    let order: Vec<usize> = [
+        "\"count\":1,",
+        "\"links\":",
+        "\"status\":0,",
+        "\"statusCode\":200}",
+    ]
+    .iter()
+    .map(|key| me.body.rfind(key).expect(key))
+    .collect();
+    assert!(
+        order.windows(2).all(|pair| pair[0] < pair[1]),
+        "{}",
+        me.body
+    );
+    let me = me.json();
+    assert_eq!(me["response"]["isOwner"], true);
+    assert_eq!(
+        me["response"]["isAdmin"], false,
+        "3.7: the owner is not isAdmin"
+    );
+    assert_eq!(
+        me["links"],
+        json!([{"href": format!("{}/api/2.0/people/@self", portal.url()), "action": "GET"}])
+    );
+
+    let raw_key = client.call_with(
+        "GET",
+        "/api/2.0/people/@self",
+        &[("Authorization", &owner.key)],
+        None,
+    );
+    assert_eq!((raw_key.status, raw_key.body.as_str()), (401, ""));
+    let miss = client.call("GET", "/api/2.0/nothing", &owner.key, None);
+    assert_eq!((miss.status, miss.body.as_str()), (404, ""));
+    let wrong_method = client.call("PATCH", "/api/2.0/people/@self", &owner.key, None);
+    assert_eq!((wrong_method.status, wrong_method.body.as_str()), (405, ""));
+    let by_name = client.call("GET", "/api/2.0/people/owner", &owner.key, None);
+    assert_eq!(by_name.json()["response"]["id"], owner.id.as_str());
+
+    portal.login("owner@example.com", "secret123");
+    let login = client.call_with(
+        "POST",
+        "/api/2.0/authentication",
+        &[],
+        Some(&json!({"userName": "owner@example.com", "password": "secret123"})),
+    );
+    let token = login.json()["response"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for authorization in [token.clone(), format!("Bearer {token}")] {
+        let me = client.call_with(
+            "GET",
+            "/api/2.0/people/@self",
+            &[("Authorization", &authorization)],
+            None,
+        );
+        assert_eq!(me.status, 200);
+    }
+    let refused = client.call_with(
+        "POST",
+        "/api/2.0/authentication",
+        &[],
+        Some(&json!({"userName": "owner@example.com", "password": "nope"})),
+    );
+    assert_eq!(refused.status, 401);
+    assert_eq!(
+        refused.json()["error"],
+        json!({"message": "User authentication failed", "type": null, "stack": null, "hresult": 0})
+    );
+
+    assert_eq!(portal.connections(), 1);
+    assert!(
+        portal
+            .requests()
+            .iter()
+            .all(|logged| logged.connection == 1)
+    );
+    assert_eq!(
+        portal.requests()[0].header("Authorization"),
+        Some(&*format!("Bearer {}", owner.key))
+    );
+}
+
+#[test]
+fn a_member_is_created_terminated_and_deleted_under_docspace_rules() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let mut client = Client::connect(&portal);
+
+    let chunked_body =
+        r#"{"email":"john.doe@example.com","firstName":"John","lastName":"Doe","type":"user"}"#;
+    let created = client.send_raw(
+        format!(
+            "POST /api/2.0/people HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{chunked_body}\r\n0\r\n\r\n",
+            owner.key,
+            chunked_body.len()
+        )
+        .as_bytes(),
+    );
+    assert_eq!(created.status, 200, "{}", created.body);
+    let john = created.json()["response"].clone();
+    assert_eq!(
+        (
+            &john["status"],
+            &john["activationStatus"],
+            &john["isCollaborator"],
+            &john["userName"]
+        ),
+        (&json!(1), &json!(2), &json!(true), &json!("john.doe"))
+    );
+    assert_eq!(john["createdBy"]["id"], owner.id.as_str());
+    let id = john["id"].as_str().unwrap().to_owned();
+    assert!(portal.relations_of(&owner.id).contains(&id));
+
+    let digits = client.call(
+        "POST",
+        "/api/2.0/people",
+        &owner.key,
+        Some(&json!({"email": "u1@example.com", "firstName": "User1", "type": "User"})),
+    );
+    assert_eq!(
+        (digits.status, digits.error_message()),
+        (400, "Incorrect firstname or lastname".to_owned())
+    );
+    let invalid = client.call(
+        "POST",
+        "/api/2.0/people",
+        &owner.key,
+        Some(&json!({"email": "nope"})),
+    );
+    assert_eq!(invalid.status, 400);
+    assert_eq!(
+        (&invalid.json()["status"], &invalid.json()["statusCode"]),
+        (&json!(1), &json!(400))
+    );
+    let no_content_type = client.send_raw(
+        format!(
+            "POST /api/2.0/people HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Length: 2\r\n\r\n{{}}",
+            owner.key
+        )
+        .as_bytes(),
+    );
+    assert_eq!(no_content_type.status, 415);
+
+    let active = client.call("DELETE", &format!("/api/2.0/people/{id}"), &owner.key, None);
+    assert_eq!(
+        (active.status, active.error_message()),
+        (403, "The user is not suspended".to_owned())
+    );
+    let with_owner = client.call(
+        "PUT",
+        "/api/2.0/people/status/Terminated",
+        &owner.key,
+        Some(&json!({"userIds": [id, owner.id]})),
+    );
+    assert_eq!(
+        (with_owner.status, with_owner.error_message()),
+        (403, "Access denied".to_owned())
+    );
+    assert_eq!(
+        portal.user(&id).unwrap().status,
+        Status::Active,
+        "all or nothing"
+    );
+    let terminated = client.call(
+        "PUT",
+        "/api/2.0/people/status/2",
+        &owner.key,
+        Some(&json!({"userIds": [id]})),
+    );
+    assert_eq!(terminated.json()["count"], 1);
+    assert_eq!(terminated.json()["response"][0]["status"], 2);
+
+    let deleted = client.call("DELETE", &format!("/api/2.0/people/{id}"), &owner.key, None);
+    assert_eq!(deleted.status, 200);
+    assert_eq!(deleted.json()["response"]["displayName"], "Profile removed");
+    assert!(portal.user(&id).unwrap().removed);
+    assert!(portal.user_by_email("john.doe@example.com").is_none());
+    let gone = client.call("GET", &format!("/api/2.0/people/{id}"), &owner.key, None);
+    assert_eq!(
+        (gone.status, gone.error_message()),
+        (404, "The user could not be found".to_owned())
+    );
+}
+
+#[test]
+fn a_guest_share_link_is_approved_and_unlinked_like_on_docspace() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let dora = portal.add_member(Kind::DocSpaceAdmin, "dora@example.com", "Dora", "Admin");
+    let guest = portal.add_guest_of(&owner.id, "gina@example.com", "Gina", "Guest");
+    let mut client = Client::connect(&portal);
+
+    let hidden = client.call("GET", &format!("/api/2.0/people/{guest}"), &rita.key, None);
+    assert_eq!(hidden.status, 403);
+    let not_a_guid = client.call("GET", "/api/2.0/people/guests/gina/share", &owner.key, None);
+    assert_eq!((not_a_guid.status, not_a_guid.body.as_str()), (404, ""));
+    let short = client.call(
+        "GET",
+        &format!("/api/2.0/people/guests/{guest}/share"),
+        &owner.key,
+        None,
+    );
+    let short = short.json()["response"].as_str().unwrap().to_owned();
+    let short_path = short.strip_prefix(&portal.url()).unwrap();
+    assert_eq!(short_path.len(), "/s/".len() + 15);
+    let redirect = client.call_with("GET", short_path, &[], None);
+    assert_eq!(redirect.status, 302);
+    let location = redirect.header("location").unwrap();
+    let confirm = location.split_once('?').unwrap().1.to_owned();
+    assert!(confirm.starts_with("type=GuestShareLink&key="), "{confirm}");
+    assert!(
+        confirm.ends_with(&format!("&uid={}", owner.id)),
+        "{confirm}"
+    );
+
+    let approve = |client: &mut Client, key: &str, confirm: Option<&str>, body: Value| {
+        let authorization = format!("Bearer {key}");
+        let mut headers = vec![("Authorization", authorization.as_str())];
+        headers.extend(confirm.map(|confirm| ("confirm", confirm)));
+        client.call_with(
+            "POST",
+            "/api/2.0/people/guests/share/approve",
+            &headers,
+            Some(&body),
+        )
+    };
+    let any_email = json!({"email": "whoever@example.com"});
+    let without_confirm = approve(&mut client, &rita.key, None, any_email.clone());
+    assert_eq!(
+        (without_confirm.status, without_confirm.body.as_str()),
+        (403, "")
+    );
+    let tampered = confirm.replace("key=", "key=1");
+    let forged = approve(&mut client, &rita.key, Some(&tampered), any_email.clone());
+    assert_eq!((forged.status, forged.body.as_str()), (401, ""));
+    let no_email = approve(&mut client, &rita.key, Some(&confirm), json!({}));
+    assert_eq!(no_email.status, 400);
+
+    let by_admin = approve(&mut client, &dora.key, Some(&confirm), any_email.clone());
+    assert_eq!(by_admin.json()["response"]["id"], guest.as_str());
+    assert!(
+        portal.relations_of(&dora.id).is_empty(),
+        "admins can see guests already"
+    );
+    let by_room_admin = approve(&mut client, &rita.key, Some(&confirm), any_email);
+    assert_eq!(by_room_admin.status, 200);
+    assert_eq!(portal.relations_of(&rita.id), vec![guest.clone()]);
+
+    let unlink = json!({"userIds": [guest], "resendAll": false});
+    let refused = client.call("DELETE", "/api/2.0/people/guests", &dora.key, Some(&unlink));
+    assert_eq!(refused.status, 403, "no relation, no unlink");
+    let unlinked = client.call("DELETE", "/api/2.0/people/guests", &rita.key, Some(&unlink));
+    assert_eq!(unlinked.status, 200);
+    assert_eq!(unlinked.json().get("response"), None);
+    assert_eq!(unlinked.json()["count"], 0);
+    assert!(portal.relations_of(&rita.id).is_empty());
+    assert!(!portal.user(&guest).unwrap().removed, "the account stays");
+}
+
+#[test]
+fn invitations_are_not_atomic_and_listing_pages_by_count() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let seeded = portal.seed_users(5);
+    let mut client = Client::connect(&portal);
+
+    let invited = client.call(
+        "POST",
+        "/api/2.0/people/invite",
+        &owner.key,
+        Some(&json!({"invitations": [
+            {"email": "first@example.com", "type": "User"},
+            {"email": "second@example", "type": "User"}
+        ]})),
+    );
+    assert_eq!(
+        (invited.status, invited.error_message()),
+        (400, "Incorrect email".to_owned())
+    );
+    let first = portal
+        .user_by_email("first@example.com")
+        .expect("earlier items stay invited");
+    assert_eq!((first.status, first.kind), (Status::Pending, Kind::User));
+
+    let page = client.call(
+        "GET",
+        "/api/2.0/people/filter?count=2&startIndex=2&sortBy=registrationDate&employeeStatus=1",
+        &owner.key,
+        None,
+    );
+    let page = page.json();
+    assert_eq!((&page["count"], &page["total"]), (&json!(2), &json!(6)));
+    assert_eq!(
+        page["response"][0]["id"],
+        seeded[1].as_str(),
+        "owner, user0001, then user0002"
+    );
+    let searched = client.call(
+        "GET",
+        "/api/2.0/people/filter?filterValue=USER000%20example",
+        &owner.key,
+        None,
+    );
+    assert_eq!(searched.json()["total"], 5);
+    let too_many = client.call("GET", "/api/2.0/people/filter?count=101", &owner.key, None);
+    assert_eq!(
+        (too_many.status, &too_many.json()["statusCode"]),
+        (400, &json!(400))
+    );
+}
+
+#[test]
+fn injected_faults_are_logged_and_change_nothing() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(Fault {
+        method: "POST",
+        path_prefix: "/api/2.0/people".to_owned(),
+        times: 1,
+        reply: Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"trunc".to_vec()),
+    });
+    portal.inject(Fault {
+        method: "",
+        path_prefix: "/api/".to_owned(),
+        times: 1,
+        reply: Reply::empty(429),
+    });
+    let create = json!({"email": "ann@example.com", "firstName": "Ann", "type": "User"});
+
+    let mut client = Client::connect(&portal);
+    client
+        .writer
+        .write_all(
+            format!(
+                "POST /api/2.0/people HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{create}",
+                owner.key,
+                create.to_string().len()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let mut raw = Vec::new();
+    client.reader.read_to_end(&mut raw).unwrap();
+    assert!(raw.ends_with(b"{\"trunc"), "verbatim, then closed");
+    assert!(portal.user_by_email("ann@example.com").is_none());
+
+    let mut client = Client::connect(&portal);
+    let limited = client.call("POST", "/api/2.0/people", &owner.key, Some(&create));
+    assert_eq!((limited.status, limited.body.as_str()), (429, ""));
+    let created = client.call("POST", "/api/2.0/people", &owner.key, Some(&create));
+    assert_eq!(created.status, 200);
+
+    let logged = portal.api_requests();
+    assert_eq!(logged.len(), 3);
+    assert_eq!(
+        logged.iter().map(|l| l.connection).collect::<Vec<_>>(),
+        [1, 2, 2]
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&logged[0].body).unwrap(),
+        create
+    );
+    assert_eq!(portal.connections(), 2);
+}
+
+#[test]
+fn bad_framing_closes_the_connection_and_good_framing_is_honoured() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let closed_without_answer = |bytes: &[u8]| {
+        let mut client = Client::connect(&portal);
+        client.writer.write_all(bytes).unwrap();
+        let mut rest = Vec::new();
+        client.reader.read_to_end(&mut rest).unwrap();
+        rest.is_empty()
+    };
+    for malformed in [
+        &b"GARBAGE\r\n\r\n"[..],
+        b"GET /api/2.0/people/@self HTTP/2\r\n\r\n",
+        b"POST /api/2.0/people HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
+        b"POST /api/2.0/people HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+        b"POST /api/2.0/people HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"GET / HTTP/1.1\r\n folded: header\r\n\r\n",
+    ] {
+        assert!(
+            closed_without_answer(malformed),
+            "{}",
+            String::from_utf8_lossy(malformed)
+        );
+    }
+
+    // Two pipelined requests, the second HTTP/1.0 (closes after answering),
+    // the first with Expect: 100-continue.
+    let body = r#"{"userIds":[]}"#;
+    let mut client = Client::connect(&portal);
+    client
+        .writer
+        .write_all(
+            format!(
+                "DELETE /api/2.0/people/guests HTTP/1.1\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n{body}GET /api/2.0/people/@self HTTP/1.0\r\nAuthorization: Bearer {key}\r\n\r\n",
+                body.len(),
+                key = owner.key
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    let mut interim = String::new();
+    for _ in 0..2 {
+        client.reader.read_line(&mut interim).unwrap();
+    }
+    assert_eq!(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+    let unlinked = client.send_raw(b"");
+    assert_eq!(
+        unlinked.body,
+        format!(
+            r#"{{"count":0,"links":[{{"href":"{}/api/2.0/people/guests","action":"DELETE"}}],"status":0,"statusCode":200}}"#,
+            portal.url()
+        )
+    );
+    let me = client.send_raw(b"");
+    assert_eq!((me.status, me.header("connection")), (200, Some("close")));
+    let mut rest = Vec::new();
+    client.reader.read_to_end(&mut rest).unwrap();
+    assert!(rest.is_empty());
+    assert_eq!(portal.api_requests().len(), 2);
+}

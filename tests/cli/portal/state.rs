@@ -1,0 +1,391 @@
+//! The portal's data: accounts, user relations, credentials and issued links.
+//! Everything is generated from a counter so that runs are reproducible.
+
+use super::codec;
+use super::{Kind, Status};
+
+const DAY: i64 = 86_400;
+
+/// Mixed into every generated value so that ids, keys and tokens of one
+/// portal are all different from each other even though they share a counter.
+const GENERATOR_SALT: u64 = 0x5EED_D0C5_BACE_0001;
+const EMAIL_CIPHER_SALT: u64 = 0x0E4C_E3A1_0000_0000;
+
+#[derive(Clone, Debug)]
+pub(super) struct Member {
+    pub(super) id: String,
+    pub(super) email: String,
+    pub(super) first_name: String,
+    pub(super) last_name: String,
+    pub(super) user_name: String,
+    pub(super) kind: Kind,
+    pub(super) status: Status,
+    /// EmployeeActivationStatus: 0 not activated, 1 activated, 2 pending.
+    pub(super) activation: u8,
+    pub(super) removed: bool,
+    pub(super) created_by: Option<String>,
+    pub(super) registered_at: i64,
+    pub(super) password: Option<String>,
+}
+
+impl Member {
+    pub(super) fn is_docspace_admin(&self) -> bool {
+        matches!(self.kind, Kind::Owner | Kind::DocSpaceAdmin)
+    }
+
+    pub(super) fn is_owner(&self) -> bool {
+        self.kind == Kind::Owner
+    }
+
+    /// DocSpace cannot tell an invitee who never registered from anyone else
+    /// except by the missing names; reactivation uses this to restore Pending.
+    pub(super) fn never_registered(&self) -> bool {
+        self.first_name.is_empty() && self.last_name.is_empty()
+    }
+}
+
+pub(super) struct NewMember<'a> {
+    pub(super) email: &'a str,
+    pub(super) first_name: &'a str,
+    pub(super) last_name: &'a str,
+    pub(super) kind: Kind,
+    pub(super) status: Status,
+    pub(super) activation: u8,
+    pub(super) created_by: Option<String>,
+    pub(super) registered_at: i64,
+}
+
+/// A GuestShareLink confirm key the portal handed out; approval is valid only
+/// for exactly these values, as the real key is a hash over them.
+pub(super) struct IssuedConfirm {
+    pub(super) key: String,
+    pub(super) encemail: String,
+    pub(super) creator_id: String,
+    pub(super) guest_id: String,
+}
+
+pub(super) struct State {
+    pub(super) members: Vec<Member>,
+    relations: Vec<(String, String)>,
+    api_keys: Vec<(String, String)>,
+    sessions: Vec<(String, String)>,
+    short_links: Vec<(String, String)>,
+    issued_confirms: Vec<IssuedConfirm>,
+    sequence: u64,
+    owner_id: String,
+}
+
+impl State {
+    pub(super) fn new() -> State {
+        let mut state = State {
+            members: Vec::new(),
+            relations: Vec::new(),
+            api_keys: Vec::new(),
+            sessions: Vec::new(),
+            short_links: Vec::new(),
+            issued_confirms: Vec::new(),
+            sequence: 0,
+            owner_id: String::new(),
+        };
+        let (now, _) = codec::now();
+        let owner_id = state.create(NewMember {
+            email: "owner@example.com",
+            first_name: "Admin",
+            last_name: "Owner",
+            kind: Kind::Owner,
+            status: Status::Active,
+            activation: 1,
+            created_by: None,
+            registered_at: now - 400 * DAY,
+        });
+        state.issue_api_key(&owner_id);
+        state.owner_id = owner_id;
+        state
+    }
+
+    pub(super) fn owner_id(&self) -> &str {
+        &self.owner_id
+    }
+
+    fn random(&mut self) -> u64 {
+        self.sequence += 1;
+        splitmix64(self.sequence ^ GENERATOR_SALT)
+    }
+
+    fn random_bytes(&mut self, count: usize) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(count + 8);
+        while bytes.len() < count {
+            bytes.extend_from_slice(&self.random().to_le_bytes());
+        }
+        bytes.truncate(count);
+        bytes
+    }
+
+    /// Version-4 layout (version nibble and variant bits set) so ids pass any
+    /// GUID validation a client might do.
+    pub(super) fn new_guid(&mut self) -> String {
+        let high = self.random();
+        let low = self.random();
+        format!(
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            high >> 32,
+            (high >> 16) & 0xffff,
+            (high & 0x0fff) | 0x4000,
+            ((low >> 48) & 0x3fff) | 0x8000,
+            low & 0xffff_ffff_ffff
+        )
+    }
+
+    fn random_alphanumeric(&mut self, length: usize) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..length)
+            .map(|_| ALPHABET[(self.random() % ALPHABET.len() as u64) as usize] as char)
+            .collect()
+    }
+
+    pub(super) fn member(&self, id: &str) -> Option<&Member> {
+        self.member_any(id).filter(|member| !member.removed)
+    }
+
+    pub(super) fn member_any(&self, id: &str) -> Option<&Member> {
+        self.members
+            .iter()
+            .find(|member| member.id.eq_ignore_ascii_case(id))
+    }
+
+    pub(super) fn member_mut(&mut self, id: &str) -> Option<&mut Member> {
+        self.members
+            .iter_mut()
+            .find(|member| !member.removed && member.id.eq_ignore_ascii_case(id))
+    }
+
+    /// Email lookups are case-insensitive, as on the default MySQL collation.
+    pub(super) fn by_email(&self, email: &str) -> Option<&Member> {
+        self.members
+            .iter()
+            .find(|member| !member.removed && member.email.eq_ignore_ascii_case(email))
+    }
+
+    pub(super) fn by_user_name(&self, user_name: &str) -> Option<&Member> {
+        self.members
+            .iter()
+            .find(|member| !member.removed && member.user_name.eq_ignore_ascii_case(user_name))
+    }
+
+    pub(super) fn create(&mut self, new: NewMember<'_>) -> String {
+        let id = self.new_guid();
+        let user_name = self.unique_user_name(new.email);
+        self.members.push(Member {
+            id: id.clone(),
+            email: new.email.to_owned(),
+            first_name: new.first_name.to_owned(),
+            last_name: new.last_name.to_owned(),
+            user_name,
+            kind: new.kind,
+            status: new.status,
+            activation: new.activation,
+            removed: false,
+            created_by: new.created_by,
+            registered_at: new.registered_at,
+            password: None,
+        });
+        id
+    }
+
+    /// The email's local part, with a number appended when taken (UMW.MakeUniqueName).
+    fn unique_user_name(&self, email: &str) -> String {
+        let local = email.split('@').next().unwrap_or(email).to_owned();
+        if self.by_user_name(&local).is_none() {
+            return local;
+        }
+        (1u32..)
+            .map(|n| format!("{local}{n}"))
+            .find(|candidate| self.by_user_name(candidate).is_none())
+            .unwrap_or(local)
+    }
+
+    pub(super) fn issue_api_key(&mut self, user_id: &str) -> String {
+        let key: String = (0..4).map(|_| format!("{:016x}", self.random())).collect();
+        let key = format!("sk-{key}");
+        self.api_keys.push((key.clone(), user_id.to_owned()));
+        key
+    }
+
+    pub(super) fn api_key_user(&self, key: &str) -> Option<&str> {
+        self.api_keys
+            .iter()
+            .find(|(known, _)| known == key)
+            .map(|(_, user_id)| user_id.as_str())
+    }
+
+    pub(super) fn api_key_of(&self, user_id: &str) -> Option<String> {
+        self.api_keys
+            .iter()
+            .find(|(_, owner)| owner == user_id)
+            .map(|(key, _)| key.clone())
+    }
+
+    /// Real tokens are base64 of an encrypted cookie; keeping `+`, `/` and `=`
+    /// in them catches clients that mangle the header value.
+    pub(super) fn open_session(&mut self, user_id: &str) -> String {
+        let bytes = self.random_bytes(47);
+        let token = codec::base64_standard(&bytes);
+        self.sessions.push((token.clone(), user_id.to_owned()));
+        token
+    }
+
+    pub(super) fn session_user(&self, token: &str) -> Option<&str> {
+        self.sessions
+            .iter()
+            .find(|(known, _)| known == token)
+            .map(|(_, user_id)| user_id.as_str())
+    }
+
+    /// Terminating or deleting a user resets their cookies, i.e. session tokens.
+    pub(super) fn end_sessions(&mut self, user_id: &str) {
+        self.sessions.retain(|(_, owner)| owner != user_id);
+    }
+
+    pub(super) fn relate(&mut self, from: &str, to: &str) {
+        if from != to && !self.related(from, to) {
+            self.relations.push((from.to_owned(), to.to_owned()));
+        }
+    }
+
+    pub(super) fn related(&self, from: &str, to: &str) -> bool {
+        self.relations
+            .iter()
+            .any(|(source, target)| source == from && target == to)
+    }
+
+    pub(super) fn unrelate(&mut self, from: &str, to: &str) {
+        self.relations
+            .retain(|(source, target)| !(source == from && target == to));
+    }
+
+    pub(super) fn relations_of(&self, id: &str) -> Vec<String> {
+        self.relations
+            .iter()
+            .filter(|(source, _)| source == id)
+            .map(|(_, target)| target.clone())
+            .collect()
+    }
+
+    /// What DELETE /people/{id} does to the account: it stays in the database
+    /// marked removed, which frees its email and hides it from every lookup.
+    pub(super) fn remove(&mut self, id: &str) {
+        let Some(member) = self.member_mut(id) else {
+            return;
+        };
+        member.removed = true;
+        let id = member.id.clone();
+        self.relations
+            .retain(|(source, target)| *source != id && *target != id);
+        self.end_sessions(&id);
+    }
+
+    /// CanUserViewAnotherUser (§1.8).
+    pub(super) fn can_view(&self, viewer: &Member, target: &Member) -> bool {
+        if viewer.id == target.id || viewer.is_docspace_admin() {
+            return true;
+        }
+        match viewer.kind {
+            Kind::RoomAdmin => target.kind != Kind::Guest || self.related(&viewer.id, &target.id),
+            _ => false,
+        }
+    }
+
+    /// Issues the full confirm link (remembering its key) and returns the short
+    /// link that stands for it.
+    pub(super) fn issue_share_link(
+        &mut self,
+        base_url: &str,
+        guest_id: &str,
+        creator_id: &str,
+    ) -> String {
+        let guest_email = self
+            .member_any(guest_id)
+            .map(|guest| guest.email.clone())
+            .unwrap_or_default();
+        let encemail = encrypt_email(&guest_email);
+        let key = self.new_confirm_key();
+        let full = format!(
+            "{base_url}/confirm/GuestShareLink?type=GuestShareLink&key={key}&encemail={encemail}&uid={creator_id}"
+        );
+        self.issued_confirms.push(IssuedConfirm {
+            key,
+            encemail,
+            creator_id: creator_id.to_owned(),
+            guest_id: guest_id.to_owned(),
+        });
+        let short_key = self.random_alphanumeric(15);
+        self.short_links.push((short_key.clone(), full));
+        format!("{base_url}/s/{short_key}")
+    }
+
+    /// `{ms}.{HASH}`: milliseconds since 0001-01-01 (the .NET epoch) and an
+    /// upper-cased base64 SHA-256 with `=+/` stripped.
+    fn new_confirm_key(&mut self) -> String {
+        const DOTNET_EPOCH_OFFSET_MS: i64 = 62_135_596_800_000;
+        let (seconds, ticks) = codec::now();
+        let milliseconds = seconds * 1000 + i64::from(ticks / 10_000) + DOTNET_EPOCH_OFFSET_MS;
+        let digest = self.random_bytes(32);
+        let hash: String = codec::base64_standard(&digest)
+            .chars()
+            .filter(|c| !matches!(c, '=' | '+' | '/'))
+            .collect::<String>()
+            .to_uppercase();
+        format!("{milliseconds}.{hash}")
+    }
+
+    pub(super) fn short_link_target(&self, short_key: &str) -> Option<&str> {
+        self.short_links
+            .iter()
+            .find(|(known, _)| known == short_key)
+            .map(|(_, full)| full.as_str())
+    }
+
+    pub(super) fn issued_confirm(
+        &self,
+        key: &str,
+        encemail: &str,
+        creator_id: &str,
+    ) -> Option<&IssuedConfirm> {
+        self.issued_confirms.iter().find(|issued| {
+            issued.key == key
+                && issued.encemail == encemail
+                && issued.creator_id.eq_ignore_ascii_case(creator_id)
+        })
+    }
+}
+
+/// Stands in for DocSpace's symmetric encryption of `encemail`: opaque to the
+/// client, url-safe, and reversible only by the portal.
+pub(super) fn encrypt_email(email: &str) -> String {
+    let bytes: Vec<u8> = email
+        .bytes()
+        .enumerate()
+        .map(|(i, byte)| byte ^ email_keystream(i))
+        .collect();
+    codec::base64_url_safe(&bytes)
+}
+
+pub(super) fn decrypt_email(encemail: &str) -> Option<String> {
+    let bytes: Vec<u8> = codec::base64_url_safe_decode(encemail)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, byte)| byte ^ email_keystream(i))
+        .collect();
+    String::from_utf8(bytes).ok()
+}
+
+fn email_keystream(index: usize) -> u8 {
+    (splitmix64(EMAIL_CIPHER_SALT ^ index as u64) & 0xff) as u8
+}
+
+fn splitmix64(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
