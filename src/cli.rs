@@ -1,12 +1,12 @@
 //! The command line: a pure function from arguments to a [`Parsed`] value.
 //!
 //! Nothing here reads the environment, a file or the network, so every rule of the
-//! command line is tested without I/O. Reading the credential and building the client
-//! happen afterwards, in [`crate::run`].
+//! command line is tested without I/O. Reading the credential, input files and building
+//! the client happen afterwards, in [`crate::run`].
 
 use crate::error::Error;
-use crate::model::{Invitation, NewUser, UserType, is_email, is_user_id};
-use crate::people::GUESTS_JOIN_BY_LINK;
+use crate::model::{NewUser, Status, UserType, is_email, is_user_id};
+use crate::people::{Filter, GUESTS_JOIN_BY_LINK};
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -27,15 +27,44 @@ pub struct Invocation {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Globals {
     pub portal: Option<String>,
     pub token_file: Option<PathBuf>,
     pub json: bool,
     pub quiet: bool,
+    /// Seconds each request may take.
+    pub timeout: u64,
+    pub retries: u32,
+    pub ca_file: Option<PathBuf>,
+    pub insecure_http: bool,
+    /// Send no request that changes the portal; print each instead.
+    pub dry_run: bool,
+    /// Do not ask for confirmation on a terminal.
+    pub yes: bool,
+    /// Refuse to act on more users than this.
+    pub max: Option<usize>,
 }
 
-/// A user as named on the command line.
+impl Default for Globals {
+    fn default() -> Globals {
+        Globals {
+            portal: None,
+            token_file: None,
+            json: false,
+            quiet: false,
+            timeout: 30,
+            retries: 3,
+            ca_file: None,
+            insecure_http: false,
+            dry_run: false,
+            yes: false,
+            max: None,
+        }
+    }
+}
+
+/// A user as named on the command line or in a list file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UserRef {
     Id(String),
@@ -50,20 +79,60 @@ impl std::fmt::Display for UserRef {
     }
 }
 
+/// The users a bulk command acts on: named as arguments, listed in a file, or both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub users: Vec<UserRef>,
+    /// One id or e-mail a line; `-` is stdin.
+    pub from: Option<PathBuf>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Whoami,
     Create(NewUser),
-    Get(Vec<UserRef>),
-    Terminate(Vec<UserRef>),
-    Activate(Vec<UserRef>),
-    Delete(Vec<UserRef>),
+    /// Create the users of a CSV or JSON Lines file.
+    CreateFrom(PathBuf),
+    Get(Selection),
+    List {
+        filter: Filter,
+        /// Print only ids, one a line.
+        ids: bool,
+    },
+    Terminate(Selection),
+    Activate(Selection),
+    Delete {
+        selection: Selection,
+        /// Terminate active users first.
+        terminate: bool,
+    },
     GuestLink(UserRef),
-    GuestApprove { link: String, email: Option<String> },
-    GuestDelete(Vec<UserRef>),
-    Invite(Vec<Invitation>),
+    GuestApprove {
+        link: String,
+        email: Option<String>,
+    },
+    GuestDelete(Selection),
+    Invite {
+        emails: Vec<String>,
+        from: Option<PathBuf>,
+        user_type: UserType,
+    },
     Lifecycle(NewUser),
-    GuestCycle { link: String, email: Option<String> },
+    GuestCycle {
+        link: String,
+        email: Option<String>,
+    },
+    Login {
+        email: String,
+    },
+}
+
+impl Command {
+    /// The commands that are all about deleting, which get a default `--max` when run
+    /// unattended.
+    pub fn deletes(&self) -> bool {
+        matches!(self, Command::Delete { .. })
+    }
 }
 
 pub const HELP: &str = "\
@@ -74,7 +143,18 @@ Usage: docspace-people [OPTIONS] COMMAND [ARGS]
 Options (before or after the command):
   --portal URL        portal address, e.g. https://portal.example.com   (env DOCSPACE_URL)
   --token-file PATH   file holding the API key or token; '-' reads it from stdin
-                      (env DOCSPACE_TOKEN_FILE; or env DOCSPACE_TOKEN holding it directly)
+                      (env DOCSPACE_TOKEN_FILE; or env DOCSPACE_TOKEN holding it directly;
+                      or $CREDENTIALS_DIRECTORY/docspace-token under systemd)
+  --ca-file PATH      trust the certificates in this PEM file (a private CA)
+                      instead of the public certificate authorities
+  --timeout SECS      bound on each request (default 30)
+  --retries N         repeat a request that is safe to repeat after a temporary
+                      failure, up to N times (default 3; 0 disables)
+  --insecure-http     allow plain http:// to a host other than this machine
+  --dry-run           send nothing that changes the portal; print each such request
+  --max N             refuse to act on more than N users (default 100 for 'user delete'
+                      when stdin is not a terminal)
+  -y, --yes           do not ask for confirmation on a terminal
   --json              print results as JSON on stdout
   -q, --quiet         print only errors
   -h, --help          help; 'docspace-people COMMAND --help' for one command
@@ -82,27 +162,35 @@ Options (before or after the command):
 
 Commands:
   whoami                                   check the address and the credential
+  user list [--status S] [--type T] [--search TEXT] [--registered-before YYYY-MM-DD] [--ids]
+  user get USER... [--from FILE]           USER is a user id or an e-mail address
   user create --email E --first-name F [--last-name L] [--type T]
-  user get USER...                         USER is a user id or an e-mail address
-  user terminate USER...                   suspend accounts (they can no longer sign in)
-  user activate USER...                    reactivate terminated accounts
-  user delete USER...                      delete terminated accounts for good
+  user create --from FILE                  CSV (email,firstName,lastName[,type]) or JSON Lines
+  user terminate USER... [--from FILE]     suspend accounts (they can no longer sign in)
+  user activate USER... [--from FILE]      reactivate terminated accounts
+  user delete USER... [--from FILE] [--terminate]
+                                           delete terminated accounts for good
   guest link GUEST                         print a guest's share link
   guest approve LINK [--email E]           approve a guest share link (the short /s/… link
                                            or the full confirmation link)
-  guest delete GUEST...                    unlink guests from you (their accounts stay)
-  invite EMAIL... [--type T]               invite people by e-mail
+  guest delete GUEST... [--from FILE]      unlink guests from you (their accounts stay)
+  invite EMAIL... [--from FILE] [--type T] invite people by e-mail
   lifecycle --email E --first-name F [--last-name L] [--type T]
                                            create → get → terminate → delete
   guest-cycle LINK [--email E]             approve → delete (unlink)
+  login EMAIL                              print a session token; the password comes from
+                                           stdin or DOCSPACE_PASSWORD
 
-  T is user (the default), room-admin or docspace-admin.
+  T is user (the default), room-admin or docspace-admin (and guest for 'user list').
+  S is active, terminated or pending. FILE holds one id or e-mail a line ('-' is stdin;
+  blank lines and lines starting with # are skipped).
 
 Exit codes:
   0   done
   1   some items failed, others were done
   64  usage: bad option, missing argument, malformed id or e-mail
-  65  the portal refused the data (400, 409, 422, 'The user is not suspended', …)
+  65  the portal refused the data (400, 409, 422, 'The user is not suspended', …),
+      a bad row in an input file, or more users selected than --max
   66  an input file is missing or unreadable
   67  the user was not found
   68  the portal's host name does not resolve
@@ -110,46 +198,64 @@ Exit codes:
   74  the results could not be written
   75  temporary (timeout, reset, 429, 502, 503, 504): try again later
   76  protocol: an unexpected redirect or answer
-  77  not permitted (401, 403 Access denied)
+  77  not permitted (401, 403 Access denied, login refused)
   78  configuration: portal address or credential missing or malformed
 ";
 
 const CREATE_HELP: &str = "\
 Usage: docspace-people user create --email E --first-name F [--last-name L] [--type T]
+       docspace-people user create --from FILE
 
-Creates an account; the portal e-mails the person an activation link.
+Creates accounts; the portal e-mails each new person an activation link.
 T is user (the default), room-admin (a paid seat) or docspace-admin (owner only).
+FILE is CSV with a header line email,firstName,lastName[,type] (RFC 4180 quoting,
+UTF-8) or JSON Lines ({\"email\":…,\"firstName\":…,\"lastName\":…,\"type\":…}). Every row is
+checked before anything is sent; existing addresses are skipped.
 Prints: created ID NAME <EMAIL>
 ";
 
-const USERS_HELP: &str = "\
-Usage: docspace-people user get|terminate|activate|delete USER...
+const LIST_HELP: &str = "\
+Usage: docspace-people user list [--status S] [--type T] [--search TEXT]
+                                 [--registered-before YYYY-MM-DD] [--ids]
 
-USER is a user id (0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a) or an e-mail address.
+Lists every matching account, oldest registration first, reading the portal page by
+page. S is active, terminated or pending; T is user, guest, room-admin or
+docspace-admin; TEXT matches first name, last name or e-mail. --ids prints only ids,
+ready for 'user delete --from -'; --json prints a JSON array.
+";
+
+const USERS_HELP: &str = "\
+Usage: docspace-people user get|terminate|activate USER... [--from FILE]
+       docspace-people user delete USER... [--from FILE] [--terminate]
+
+USER is a user id (0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a) or an e-mail address; FILE has
+one a line ('-' is stdin).
   get        print each account: ID NAME <EMAIL> TYPE STATUS
-  terminate  suspend the accounts; the portal refuses the whole batch if one of them is
-             unknown, the owner, yourself or (unless you are the owner) an admin
+  terminate  suspend the accounts
   activate   reactivate terminated accounts
-  delete     delete terminated accounts for good (terminate them first)
-Exit 1 when some users failed and others were done.
+  delete     delete terminated accounts for good; with --terminate, active ones are
+             terminated first, without it they are skipped. Unattended (stdin not a
+             terminal) at most 100 users unless --max says otherwise; on a terminal it
+             asks first unless --yes.
+Users the portal refuses are named and the others are still done; exit 1 when some
+failed. --dry-run prints the requests instead of sending them.
 ";
 
 const GUEST_HELP: &str = "\
 Usage: docspace-people guest link GUEST
        docspace-people guest approve LINK [--email E]
-       docspace-people guest delete GUEST...
+       docspace-people guest delete GUEST... [--from FILE]
 
   link     print the guest's share link, for another member to approve
   approve  approve a share link, so the guest becomes visible to you; LINK is the short
            https://portal/s/KEY link or the full confirmation link. With --email, it is
            an error if the link is for anybody else.
-  delete   unlink guests from you; their accounts stay. The portal refuses the whole
-           batch if one of them is not a guest linked to you (a DocSpace admin is linked
-           only to guests they invited: approving a link does not link them).
+  delete   unlink guests from you; their accounts stay. A DocSpace admin is linked only
+           to guests they invited: approving a link does not link them.
 ";
 
 const INVITE_HELP: &str = "\
-Usage: docspace-people invite EMAIL... [--type T]
+Usage: docspace-people invite EMAIL... [--from FILE] [--type T]
 
 Invites people by e-mail; T is user (the default), room-admin or docspace-admin.
 An address that already has an account gets no e-mail.
@@ -177,14 +283,54 @@ Usage: docspace-people whoami
 Prints the account behind the credential: ID NAME <EMAIL> TYPE STATUS.
 ";
 
+const LOGIN_HELP: &str = "\
+Usage: docspace-people login EMAIL
+
+Logs in with a password and prints the session token, which works wherever an API key
+does. The password is read from DOCSPACE_PASSWORD, or from stdin (without echo on a
+terminal). Save the token where only you can read it:
+  (umask 077; docspace-people login admin@example.com > ~/.config/docspace-token)
+";
+
 /// Options that belong to particular commands.
 #[derive(Default)]
 struct CommandOptions {
-    email: Option<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    user_type: Option<String>,
+    values: Vec<(&'static str, String)>,
+    flags: Vec<&'static str>,
 }
+
+impl CommandOptions {
+    fn take(&mut self, name: &str) -> Option<String> {
+        let at = self.values.iter().position(|(n, _)| *n == name)?;
+        Some(self.values.remove(at).1)
+    }
+
+    fn flag(&mut self, name: &str) -> bool {
+        let had = self.flags.contains(&name);
+        self.flags.retain(|f| *f != name);
+        had
+    }
+
+    /// The first option nobody took: given to a command it does not apply to.
+    fn leftover(&self) -> Option<&'static str> {
+        self.values
+            .first()
+            .map(|(n, _)| *n)
+            .or_else(|| self.flags.first().copied())
+    }
+}
+
+const VALUE_OPTIONS: [&str; 8] = [
+    "email",
+    "first-name",
+    "last-name",
+    "type",
+    "from",
+    "status",
+    "search",
+    "registered-before",
+];
+const FLAG_OPTIONS: [&str; 3] = ["terminate", "ids", "invite"];
 
 /// Parses the arguments after the program name.
 pub fn parse<I>(args: I) -> Result<Parsed, Error>
@@ -203,12 +349,24 @@ where
             Short('h') | Long("help") => help = true,
             Short('V') | Long("version") => version = true,
             Short('q') | Long("quiet") => globals.quiet = true,
+            Short('y') | Long("yes") => globals.yes = true,
             Long("json") => globals.json = true,
-            Long("portal") => set_once(&mut globals.portal, "--portal", &mut parser)?,
+            Long("dry-run") => globals.dry_run = true,
+            Long("insecure-http") => globals.insecure_http = true,
+            Long("portal") => {
+                globals.portal = Some(once(&globals.portal, "--portal", &mut parser)?)
+            }
             Long("token-file") => {
-                let mut path = None;
-                set_once(&mut path, "--token-file", &mut parser)?;
-                globals.token_file = path.map(PathBuf::from);
+                globals.token_file =
+                    Some(once(&globals.token_file, "--token-file", &mut parser)?.into())
+            }
+            Long("ca-file") => {
+                globals.ca_file = Some(once(&globals.ca_file, "--ca-file", &mut parser)?.into())
+            }
+            Long("timeout") => globals.timeout = number(&mut parser, "--timeout", 1..=3600)?,
+            Long("retries") => globals.retries = number(&mut parser, "--retries", 0..=10)? as u32,
+            Long("max") => {
+                globals.max = Some(number(&mut parser, "--max", 0..=u32::MAX as u64)? as usize)
             }
             Long("token" | "api-key" | "key" | "password") => {
                 return Err(Error::Usage(
@@ -217,10 +375,19 @@ where
                         .to_owned(),
                 ));
             }
-            Long("email") => set_once(&mut options.email, "--email", &mut parser)?,
-            Long("first-name") => set_once(&mut options.first_name, "--first-name", &mut parser)?,
-            Long("last-name") => set_once(&mut options.last_name, "--last-name", &mut parser)?,
-            Long("type") => set_once(&mut options.user_type, "--type", &mut parser)?,
+            Long(name) if VALUE_OPTIONS.contains(&name) => {
+                let name =
+                    VALUE_OPTIONS[VALUE_OPTIONS.iter().position(|n| *n == name).unwrap_or(0)];
+                let value = utf8(parser.value().map_err(usage)?)?;
+                if options.values.iter().any(|(n, _)| *n == name) {
+                    return Err(Error::Usage(format!("--{name} is given twice")));
+                }
+                options.values.push((name, value));
+            }
+            Long(name) if FLAG_OPTIONS.contains(&name) => {
+                let name = FLAG_OPTIONS[FLAG_OPTIONS.iter().position(|n| *n == name).unwrap_or(0)];
+                options.flags.push(name);
+            }
             Value(word) => words.push(utf8(word)?),
             other => return Err(usage(other.unexpected())),
         }
@@ -232,35 +399,55 @@ where
     if help || words.is_empty() {
         return Ok(Parsed::Help(help_for(&words).to_owned()));
     }
-    let command = command(&words, options)?;
+    let command = command(&words, &mut options)?;
+    if let Some(extra) = options.leftover() {
+        return Err(Error::Usage(format!(
+            "--{extra} does not apply to '{}'",
+            command_name(&words)
+        )));
+    }
+    if globals.token_file.as_deref() == Some("-".as_ref()) && reads_stdin(&command) {
+        return Err(Error::Usage(
+            "stdin cannot hold both the credential (--token-file -) and the input: use a file for one of them"
+                .to_owned(),
+        ));
+    }
     Ok(Parsed::Run(Invocation { globals, command }))
 }
 
-fn command(words: &[&str], mut options: CommandOptions) -> Result<Command, Error> {
-    let (name, args) = match words {
-        ["user" | "guest", sub, rest @ ..] => (format!("{} {sub}", words[0]), rest),
+fn command_name(words: &[&str]) -> String {
+    match words {
+        ["user" | "guest", sub, ..] => format!("{} {sub}", words[0]),
+        [first, ..] => (*first).to_owned(),
+        [] => String::new(),
+    }
+}
+
+fn reads_stdin(command: &Command) -> bool {
+    let dash = |from: &Option<PathBuf>| from.as_deref() == Some("-".as_ref());
+    match command {
+        Command::Get(s)
+        | Command::Terminate(s)
+        | Command::Activate(s)
+        | Command::GuestDelete(s)
+        | Command::Delete { selection: s, .. } => dash(&s.from),
+        Command::Invite { from, .. } => dash(from),
+        Command::CreateFrom(path) => path.as_os_str() == "-",
+        Command::Login { .. } => true,
+        _ => false,
+    }
+}
+
+fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Error> {
+    let name = command_name(words);
+    let args: &[&str] = match words {
         ["user" | "guest"] => {
             return Err(Error::Usage(format!("'{}' needs a subcommand", words[0])));
         }
-        [first, rest @ ..] => ((*first).to_owned(), rest),
-        [] => unreachable!("parse handles an empty command line"),
+        ["user" | "guest", _, rest @ ..] => rest,
+        [_, rest @ ..] => rest,
+        [] => &[],
     };
-    let allowed: &[&str] = match name.as_str() {
-        "user create" | "lifecycle" => &["email", "first-name", "last-name", "type"],
-        "guest approve" | "guest-cycle" => &["email"],
-        "invite" => &["type"],
-        _ => &[],
-    };
-    for (flag, given) in [
-        ("email", options.email.is_some()),
-        ("first-name", options.first_name.is_some()),
-        ("last-name", options.last_name.is_some()),
-        ("type", options.user_type.is_some()),
-    ] {
-        if given && !allowed.contains(&flag) {
-            return Err(Error::Usage(format!("--{flag} does not apply to '{name}'")));
-        }
-    }
     let command = match name.as_str() {
         "whoami" => {
             no_args(&name, args)?;
@@ -268,17 +455,66 @@ fn command(words: &[&str], mut options: CommandOptions) -> Result<Command, Error
         }
         "user create" => {
             no_args(&name, args)?;
-            Command::Create(new_user(&mut options)?)
+            if options.flag("invite") {
+                return Err(Error::Usage(
+                    "'user create' needs no --invite: the portal already e-mails every user it creates an activation link, \
+                     and an invitation to an existing account sends nothing; 'invite' is for people without an account"
+                        .to_owned(),
+                ));
+            }
+            match options.take("from") {
+                Some(file) => Command::CreateFrom(file.into()),
+                None => Command::Create(new_user(options)?),
+            }
         }
         "lifecycle" => {
             no_args(&name, args)?;
-            Command::Lifecycle(new_user(&mut options)?)
+            Command::Lifecycle(new_user(options)?)
         }
-        "user get" => Command::Get(users(&name, args)?),
-        "user terminate" => Command::Terminate(users(&name, args)?),
-        "user activate" => Command::Activate(users(&name, args)?),
-        "user delete" => Command::Delete(users(&name, args)?),
-        "guest delete" => Command::GuestDelete(users(&name, args)?),
+        "user list" => {
+            no_args(&name, args)?;
+            let status = match options
+                .take("status")
+                .map(|s| s.to_ascii_lowercase())
+                .as_deref()
+            {
+                None => None,
+                Some("active") => Some(Status::Active),
+                Some("terminated") => Some(Status::Terminated),
+                Some("pending") => Some(Status::Pending),
+                Some(other) => {
+                    return Err(Error::Usage(format!(
+                        "--status '{other}' is not one of active, terminated, pending"
+                    )));
+                }
+            };
+            let user_type = match options.take("type") {
+                Some(t) if t.eq_ignore_ascii_case("guest") => Some(UserType::Guest),
+                Some(t) => Some(user_type(Some(&t))?),
+                None => None,
+            };
+            let registered_before = options
+                .take("registered-before")
+                .map(checked_date)
+                .transpose()?;
+            Command::List {
+                filter: Filter {
+                    status,
+                    user_type,
+                    search: options.take("search"),
+                    registered_before,
+                },
+                ids: options.flag("ids"),
+            }
+        }
+        "user get" => Command::Get(selection(&name, args, options)?),
+        "user terminate" => Command::Terminate(selection(&name, args, options)?),
+        "user activate" => Command::Activate(selection(&name, args, options)?),
+        "user delete" => Command::Delete {
+            selection: selection(&name, args, options)?,
+            terminate: options.flag("terminate"),
+        },
+        "guest delete" => Command::GuestDelete(selection(&name, args, options)?),
         "guest link" => match args {
             [guest] => Command::GuestLink(user_ref(guest)?),
             _ => return Err(Error::Usage("'guest link' takes one GUEST".to_owned())),
@@ -287,7 +523,7 @@ fn command(words: &[&str], mut options: CommandOptions) -> Result<Command, Error
             let [link] = args else {
                 return Err(Error::Usage(format!("'{name}' takes one LINK")));
             };
-            let email = options.email.take().map(checked_email).transpose()?;
+            let email = options.take("email").map(checked_email).transpose()?;
             let link = (*link).to_owned();
             if name == "guest-cycle" {
                 Command::GuestCycle { link, email }
@@ -296,19 +532,32 @@ fn command(words: &[&str], mut options: CommandOptions) -> Result<Command, Error
             }
         }
         "invite" => {
-            if args.is_empty() {
-                return Err(Error::Usage("'invite' needs at least one EMAIL".to_owned()));
+            let from = options.take("from").map(PathBuf::from);
+            if args.is_empty() && from.is_none() {
+                return Err(Error::Usage(
+                    "'invite' needs an EMAIL or --from FILE".to_owned(),
+                ));
             }
-            let user_type = user_type(options.user_type.as_deref())?;
-            let mut invitations: Vec<Invitation> = Vec::new();
+            let user_type = user_type(options.take("type").as_deref())?;
+            let mut emails: Vec<String> = Vec::new();
             for email in args {
                 let email = checked_email(email.to_string())?;
-                if !invitations.iter().any(|i| i.email == email) {
-                    invitations.push(Invitation { email, user_type });
+                if !emails.contains(&email) {
+                    emails.push(email);
                 }
             }
-            Command::Invite(invitations)
+            Command::Invite {
+                emails,
+                from,
+                user_type,
+            }
         }
+        "login" => match args {
+            [email] => Command::Login {
+                email: checked_email(email.to_string())?,
+            },
+            _ => return Err(Error::Usage("'login' takes one EMAIL".to_owned())),
+        },
         _ => {
             return Err(Error::Usage(format!("unknown command '{name}'")));
         }
@@ -319,61 +568,66 @@ fn command(words: &[&str], mut options: CommandOptions) -> Result<Command, Error
 fn help_for(words: &[&str]) -> &'static str {
     match words {
         ["user", "create", ..] => CREATE_HELP,
+        ["user", "list", ..] => LIST_HELP,
         ["user", _, ..] => USERS_HELP,
         ["guest", ..] => GUEST_HELP,
         ["invite", ..] => INVITE_HELP,
         ["lifecycle", ..] => LIFECYCLE_HELP,
         ["guest-cycle", ..] => GUEST_CYCLE_HELP,
         ["whoami", ..] => WHOAMI_HELP,
+        ["login", ..] => LOGIN_HELP,
         _ => HELP,
     }
 }
 
 fn new_user(options: &mut CommandOptions) -> Result<NewUser, Error> {
     let email = options
-        .email
-        .take()
+        .take("email")
         .ok_or_else(|| Error::Usage("--email is required".to_owned()))?;
     let first_name = options
-        .first_name
-        .take()
+        .take("first-name")
         .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| Error::Usage("--first-name is required".to_owned()))?;
     Ok(NewUser {
         first_name,
-        last_name: options.last_name.take().unwrap_or_default(),
+        last_name: options.take("last-name").unwrap_or_default(),
         email: checked_email(email)?,
-        user_type: user_type(options.user_type.as_deref())?,
+        user_type: user_type(options.take("type").as_deref())?,
     })
 }
 
-fn user_type(name: Option<&str>) -> Result<UserType, Error> {
+/// A user type for creating or inviting; guests cannot be either.
+pub fn user_type(name: Option<&str>) -> Result<UserType, Error> {
     match name.map(str::to_ascii_lowercase).as_deref() {
         None | Some("user") => Ok(UserType::User),
         Some("room-admin") => Ok(UserType::RoomAdmin),
         Some("docspace-admin") => Ok(UserType::DocSpaceAdmin),
         Some("guest") => Err(Error::Usage(GUESTS_JOIN_BY_LINK.to_owned())),
         Some(other) => Err(Error::Usage(format!(
-            "--type '{other}' is not one of user, room-admin, docspace-admin"
+            "type '{other}' is not one of user, room-admin, docspace-admin"
         ))),
     }
 }
 
-fn users(name: &str, args: &[&str]) -> Result<Vec<UserRef>, Error> {
-    if args.is_empty() {
-        return Err(Error::Usage(format!("'{name}' needs at least one USER")));
+fn selection(name: &str, args: &[&str], options: &mut CommandOptions) -> Result<Selection, Error> {
+    let from = options.take("from").map(PathBuf::from);
+    if args.is_empty() && from.is_none() {
+        return Err(Error::Usage(format!(
+            "'{name}' needs at least one USER or --from FILE"
+        )));
     }
-    let mut refs: Vec<UserRef> = Vec::new();
+    let mut users: Vec<UserRef> = Vec::new();
     for arg in args {
         let r = user_ref(arg)?;
-        if !refs.contains(&r) {
-            refs.push(r);
+        if !users.contains(&r) {
+            users.push(r);
         }
     }
-    Ok(refs)
+    Ok(Selection { users, from })
 }
 
-fn user_ref(arg: &str) -> Result<UserRef, Error> {
+/// A user id or e-mail address as written on the command line or in a list file.
+pub fn user_ref(arg: &str) -> Result<UserRef, Error> {
     if is_user_id(arg) {
         Ok(UserRef::Id(arg.to_ascii_lowercase()))
     } else if arg.contains('@') {
@@ -395,6 +649,22 @@ fn checked_email(email: String) -> Result<String, Error> {
     }
 }
 
+fn checked_date(date: String) -> Result<String, Error> {
+    let parts: Vec<&str> = date.split('-').collect();
+    let valid = matches!(parts.as_slice(), [y, m, d]
+        if y.len() == 4 && m.len() == 2 && d.len() == 2
+            && parts.iter().all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
+            && (1..=31).contains(&d.parse::<u32>().unwrap_or(0)));
+    if valid {
+        Ok(date)
+    } else {
+        Err(Error::Usage(format!(
+            "--registered-before '{date}' is not a date like 2026-01-31"
+        )))
+    }
+}
+
 fn no_args(name: &str, args: &[&str]) -> Result<(), Error> {
     match args.first() {
         None => Ok(()),
@@ -404,17 +674,32 @@ fn no_args(name: &str, args: &[&str]) -> Result<(), Error> {
     }
 }
 
-fn set_once(
-    slot: &mut Option<String>,
-    flag: &str,
-    parser: &mut lexopt::Parser,
-) -> Result<(), Error> {
+/// The value of an option that may be given once.
+fn once<T>(slot: &Option<T>, flag: &str, parser: &mut lexopt::Parser) -> Result<String, Error> {
     let value = utf8(parser.value().map_err(usage)?)?;
     if slot.is_some() {
         return Err(Error::Usage(format!("{flag} is given twice")));
     }
-    *slot = Some(value);
-    Ok(())
+    Ok(value)
+}
+
+fn number(
+    parser: &mut lexopt::Parser,
+    flag: &str,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, Error> {
+    let value = utf8(parser.value().map_err(usage)?)?;
+    value
+        .parse::<u64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{flag} takes a whole number from {} to {}, not '{value}'",
+                range.start(),
+                range.end()
+            ))
+        })
 }
 
 fn utf8(value: OsString) -> Result<String, Error> {
@@ -445,6 +730,10 @@ mod tests {
     }
 
     const ID: &str = "0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a";
+
+    fn selected(users: Vec<UserRef>) -> Selection {
+        Selection { users, from: None }
+    }
 
     #[test]
     fn options_go_before_or_after_the_command() {
@@ -491,15 +780,105 @@ mod tests {
         let inv = run(&["user", "delete", ID, "x@y.co", &upper]).unwrap();
         assert_eq!(
             inv.command,
-            Command::Delete(vec![
-                UserRef::Id(ID.into()),
-                UserRef::Email("x@y.co".into())
-            ])
+            Command::Delete {
+                selection: selected(vec![
+                    UserRef::Id(ID.into()),
+                    UserRef::Email("x@y.co".into())
+                ]),
+                terminate: false
+            }
         );
         let m = usage_error(&["user", "delete", "bob"]);
         assert!(m.contains("'bob' is neither a user id"), "{m}");
         usage_error(&["user", "get", "bob@"]);
         usage_error(&["user", "terminate"]);
+    }
+
+    #[test]
+    fn bulk_commands_take_a_file_and_delete_can_terminate_first() {
+        let inv = run(&[
+            "user",
+            "delete",
+            "--from",
+            "-",
+            "--terminate",
+            "--max",
+            "500",
+            "--dry-run",
+        ])
+        .unwrap();
+        assert_eq!(
+            inv.command,
+            Command::Delete {
+                selection: Selection {
+                    users: vec![],
+                    from: Some("-".into())
+                },
+                terminate: true
+            }
+        );
+        assert_eq!((inv.globals.max, inv.globals.dry_run), (Some(500), true));
+        let m = usage_error(&["user", "delete", "--from", "-", "--token-file", "-"]);
+        assert!(m.contains("stdin cannot hold both"), "{m}");
+        let m = usage_error(&["user", "terminate", ID, "--terminate"]);
+        assert!(
+            m.contains("--terminate does not apply to 'user terminate'"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn list_filters_are_checked() {
+        let inv = run(&[
+            "user",
+            "list",
+            "--status",
+            "terminated",
+            "--type",
+            "guest",
+            "--search",
+            "doe",
+            "--registered-before",
+            "2026-01-31",
+            "--ids",
+        ])
+        .unwrap();
+        assert_eq!(
+            inv.command,
+            Command::List {
+                filter: Filter {
+                    status: Some(Status::Terminated),
+                    user_type: Some(UserType::Guest),
+                    search: Some("doe".into()),
+                    registered_before: Some("2026-01-31".into()),
+                },
+                ids: true
+            }
+        );
+        usage_error(&["user", "list", "--status", "gone"]);
+        usage_error(&["user", "list", "--registered-before", "31.01.2026"]);
+        usage_error(&["user", "list", "--registered-before", "2026-13-01"]);
+    }
+
+    #[test]
+    fn create_from_a_file_and_why_there_is_no_invite_flag() {
+        let inv = run(&["user", "create", "--from", "people.csv"]).unwrap();
+        assert_eq!(inv.command, Command::CreateFrom("people.csv".into()));
+        let m = usage_error(&["user", "create", "--from", "people.csv", "--invite"]);
+        assert!(m.contains("already e-mails every user it creates"), "{m}");
+    }
+
+    #[test]
+    fn login_takes_an_email_and_never_a_password() {
+        let inv = run(&["login", "admin@example.com"]).unwrap();
+        assert_eq!(
+            inv.command,
+            Command::Login {
+                email: "admin@example.com".into()
+            }
+        );
+        let m = usage_error(&["login", "admin@example.com", "--password", "hunter2"]);
+        assert!(!m.contains("hunter2"), "{m}");
     }
 
     #[test]
@@ -523,6 +902,19 @@ mod tests {
         usage_error(&["user", "create", "--first-name", "A"]);
         usage_error(&["user", "create", "--email", "a@b.co"]);
         usage_error(&["guest", "approve"]);
+    }
+
+    #[test]
+    fn numbers_are_checked() {
+        let inv = run(&["whoami", "--timeout", "5", "--retries", "0"]).unwrap();
+        assert_eq!((inv.globals.timeout, inv.globals.retries), (5, 0));
+        let m = usage_error(&["whoami", "--timeout", "0"]);
+        assert!(
+            m.contains("--timeout takes a whole number from 1 to 3600, not '0'"),
+            "{m}"
+        );
+        usage_error(&["whoami", "--retries", "many"]);
+        usage_error(&["user", "delete", ID, "--max", "-1"]);
     }
 
     #[test]

@@ -5,24 +5,43 @@ use crate::secret::Secret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::io;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 use ureq::Agent;
 use ureq::http::{self, Response};
+use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, parse_pem};
 
 /// Answers larger than this are refused instead of read into memory.
 pub const MAX_BODY: u64 = 16 * 1024 * 1024;
+
+/// A portal's `Retry-After` longer than this is not waited for: the run fails at once
+/// with the time to wait (DocSpace's daily limit asks for up to a day).
+pub const LONGEST_WAIT: Duration = Duration::from_secs(60);
 
 /// How the client talks to the portal.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Bound on each request, from connecting to the last byte of the answer.
     pub timeout: Duration,
+    /// How often a request that is safe to repeat is repeated after a temporary failure.
+    pub retries: u32,
+    /// Trust only the certificates in this PEM file instead of the public roots: for
+    /// self-hosted portals with a private certificate authority.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Allow plain `http://` to a host other than this machine.
+    pub insecure_http: bool,
+    /// Told about each retry, with a one-line note.
+    pub on_retry: Option<fn(&str)>,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             timeout: Duration::from_secs(30),
+            retries: 3,
+            ca_file: None,
+            insecure_http: false,
+            on_retry: None,
         }
     }
 }
@@ -35,9 +54,10 @@ impl Default for Options {
 #[derive(Debug)]
 pub struct Client {
     origin: Origin,
-    credential: Secret,
+    /// `None` only for logging in, which is how a credential is obtained.
+    credential: Option<Secret>,
     agent: Agent,
-    timeout: Duration,
+    options: Options,
 }
 
 /// The scheme, host and port of a URL: what decides where a request goes.
@@ -49,6 +69,14 @@ pub(crate) struct Origin {
 }
 
 impl Origin {
+    fn is_loopback(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host == "localhost"
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
     fn base(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
         let default_port = if self.https { 443 } else { 80 };
@@ -95,16 +123,52 @@ pub(crate) fn split_url(url: &str) -> Option<(Origin, &str)> {
     Some((origin, tail))
 }
 
-/// One request to the portal's API.
-pub(crate) struct Call<'a> {
+/// A request to the portal's API as it will be sent, without the credential: what
+/// `--dry-run` prints instead of sending.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
     pub method: &'static str,
     /// Path below the portal root, with any query already encoded.
     pub path: String,
-    pub body: Option<Vec<u8>>,
-    /// The value of the `confirm` header (guest share-link approval).
-    pub confirm: Option<&'a str>,
-    /// What is being done, for messages: `delete 0b1c…`.
-    pub action: &'a str,
+    pub body: Option<serde_json::Value>,
+    /// The `confirm` header of a share-link approval. It authorises on its own, so it is
+    /// never printed.
+    pub(crate) confirm: Option<String>,
+}
+
+impl Request {
+    pub(crate) fn new(method: &'static str, path: String) -> Request {
+        Request {
+            method,
+            path,
+            body: None,
+            confirm: None,
+        }
+    }
+
+    pub(crate) fn json(mut self, body: &impl Serialize) -> Request {
+        // Serializing plain structs of strings cannot fail.
+        self.body = Some(serde_json::to_value(body).unwrap_or_default());
+        self
+    }
+
+    /// Whether sending it can change anything on the portal.
+    pub fn changes_portal(&self) -> bool {
+        self.method != "GET"
+    }
+}
+
+impl std::fmt::Display for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        if let Some(body) = &self.body {
+            write!(f, " {body}")?;
+        }
+        if self.confirm.is_some() {
+            f.write_str(" (with the share link's confirm header)")?;
+        }
+        Ok(())
+    }
 }
 
 impl Client {
@@ -120,6 +184,18 @@ impl Client {
         credential: Secret,
         options: Options,
     ) -> Result<Client, Error> {
+        if let Some(problem) = credential.problem() {
+            return Err(Error::Config(format!("the credential {problem}")));
+        }
+        Client::build(portal, Some(credential), options)
+    }
+
+    /// A client without a credential, able only to log in ([`Client::login`]).
+    pub fn anonymous(portal: &str, options: Options) -> Result<Client, Error> {
+        Client::build(portal, None, options)
+    }
+
+    fn build(portal: &str, credential: Option<Secret>, options: Options) -> Result<Client, Error> {
         let origin = match split_url(portal.trim()) {
             Some((origin, "" | "/")) => origin,
             Some(_) => {
@@ -134,8 +210,15 @@ impl Client {
                 )));
             }
         };
-        if let Some(problem) = credential.problem() {
-            return Err(Error::Config(format!("the credential {problem}")));
+        if !origin.https && !origin.is_loopback() && !options.insecure_http {
+            return Err(Error::Config(format!(
+                "http://{} would send the credential unencrypted: use https://, or pass --insecure-http if the network is trusted",
+                origin.host
+            )));
+        }
+        let mut tls = TlsConfig::builder();
+        if let Some(path) = &options.ca_file {
+            tls = tls.root_certs(RootCerts::Specific(Arc::new(certificates(path)?)));
         }
         let agent = Agent::config_builder()
             .http_status_as_error(false)
@@ -144,13 +227,14 @@ impl Client {
             .timeout_connect(Some(options.timeout.min(Duration::from_secs(10))))
             .user_agent(concat!("docspace-people/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
+            .tls_config(tls.build())
             .build()
             .new_agent();
         Ok(Client {
             origin,
             credential,
             agent,
-            timeout: options.timeout,
+            options,
         })
     }
 
@@ -163,115 +247,178 @@ impl Client {
         &self.origin
     }
 
-    /// A GET of the API, answered by the envelope's `response`.
-    pub(crate) fn get<T: DeserializeOwned>(&self, path: String, action: &str) -> Result<T, Error> {
-        self.call(Call {
-            method: "GET",
-            path,
-            body: None,
-            confirm: None,
-            action,
-        })?
-        .ok_or_else(|| missing_response(action))
-    }
-
-    /// A request with a JSON body, answered by the envelope's `response`.
-    pub(crate) fn send<T: DeserializeOwned>(
+    /// Sends `request` and returns the envelope's `response`, which must be there.
+    pub(crate) fn fetch<T: DeserializeOwned>(
         &self,
-        method: &'static str,
-        path: String,
-        body: &impl Serialize,
+        request: &Request,
         action: &str,
     ) -> Result<T, Error> {
-        self.call(Call {
-            method,
-            path,
-            body: Some(json_body(body)),
-            confirm: None,
-            action,
-        })?
-        .ok_or_else(|| missing_response(action))
+        self.send(request, action)?.ok_or_else(|| Error::Protocol {
+            action: action.to_owned(),
+            detail: "the portal's answer has no 'response'".to_owned(),
+        })
+    }
+
+    /// Sends a list request and returns the list with the envelope's `total`.
+    pub(crate) fn fetch_with_total<T: DeserializeOwned>(
+        &self,
+        request: &Request,
+        action: &str,
+    ) -> Result<(Vec<T>, Option<u64>), Error> {
+        let envelope: Envelope<Vec<T>> = self.send_for_envelope(request, action)?;
+        let list = envelope.response.ok_or_else(|| Error::Protocol {
+            action: action.to_owned(),
+            detail: "the portal's answer has no 'response'".to_owned(),
+        })?;
+        Ok((list, envelope.total))
     }
 
     /// Sends one API request and reads the envelope; `Ok(None)` when the envelope has no
     /// `response` (the portal's answer to `DELETE /people/guests`).
-    pub(crate) fn call<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<Option<T>, Error> {
-        let url = format!("{}{}", self.origin.base(), call.path);
-        let mut request = http::Request::builder()
-            .method(call.method)
-            .uri(&url)
-            .header(
-                "Authorization",
-                format!("Bearer {}", self.credential.expose()),
-            );
-        if let Some(confirm) = call.confirm {
-            request = request.header("confirm", confirm);
+    ///
+    /// A request that is safe to repeat (GET, PUT, DELETE) is repeated after a temporary
+    /// failure, with exponential back-off and jitter or after the portal's `Retry-After`.
+    /// Any request is repeated when the connection was refused, since nothing was sent.
+    pub(crate) fn send<T: DeserializeOwned>(
+        &self,
+        request: &Request,
+        action: &str,
+    ) -> Result<Option<T>, Error> {
+        Ok(self.send_for_envelope(request, action)?.response)
+    }
+
+    fn send_for_envelope<T: DeserializeOwned>(
+        &self,
+        request: &Request,
+        action: &str,
+    ) -> Result<Envelope<T>, Error> {
+        let repeatable = matches!(request.method, "GET" | "PUT" | "DELETE");
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let result = self.exchange(request);
+            let wait = match &result {
+                Err(e) if unsent(e) || (repeatable && transient(e)) => {
+                    Some((backoff(attempt), e.to_string()))
+                }
+                Ok(answer)
+                    if repeatable && matches!(answer.status, 408 | 429 | 502 | 503 | 504) =>
+                {
+                    match answer.retry_after {
+                        Some(wait) if wait > LONGEST_WAIT => None,
+                        Some(wait) => Some((wait, format!("HTTP {}", answer.status))),
+                        None => Some((backoff(attempt), format!("HTTP {}", answer.status))),
+                    }
+                }
+                _ => None,
+            };
+            match wait {
+                Some((wait, why)) if attempt <= self.options.retries => {
+                    if let Some(note) = self.options.on_retry {
+                        note(&format!(
+                            "{action}: {why}; retrying in {:.1} s (attempt {} of {})",
+                            wait.as_secs_f64(),
+                            attempt + 1,
+                            self.options.retries + 1
+                        ));
+                    }
+                    std::thread::sleep(wait);
+                }
+                _ => {
+                    return result
+                        .map_err(|e| self.network_error(action, e))
+                        .and_then(|answer| self.decode(action, &answer));
+                }
+            }
         }
-        let result = match call.body {
-            Some(body) => request
+    }
+
+    /// One round trip: the request out, the whole answer in.
+    fn exchange(&self, request: &Request) -> Result<Answer, ureq::Error> {
+        let url = format!("{}{}", self.origin.base(), request.path);
+        let mut builder = http::Request::builder().method(request.method).uri(&url);
+        if let Some(credential) = &self.credential {
+            builder = builder.header("Authorization", format!("Bearer {}", credential.expose()));
+        }
+        if let Some(confirm) = &request.confirm {
+            builder = builder.header("confirm", confirm.as_str());
+        }
+        let response = match &request.body {
+            Some(body) => builder
                 .header("Content-Type", "application/json")
-                .body(body)
-                .map(|r| self.agent.run(r)),
-            None => request.body(()).map(|r| self.agent.run(r)),
-        };
-        let response = result
-            .map_err(|e| Error::Protocol {
-                action: call.action.to_owned(),
-                detail: format!("could not build the request: {e}"),
-            })?
-            .map_err(|e| self.network_error(call.action, e))?;
-        self.decode(call.action, response)
+                .body(serde_json::to_vec(body).unwrap_or_default())
+                .map_err(ureq::Error::from)
+                .and_then(|r| self.agent.run(r)),
+            None => builder
+                .body(())
+                .map_err(ureq::Error::from)
+                .and_then(|r| self.agent.run(r)),
+        }?;
+        Answer::read(response)
     }
 
     /// Fetches `url` on the portal's own host without the credential and without
     /// following a redirect: the `Location` it points to, if it is a redirect.
     pub(crate) fn redirect_target(&self, url: &str, action: &str) -> Result<String, Error> {
-        let mut response = self
+        let answer = self
             .agent
             .get(url)
             .call()
+            .and_then(Answer::read)
             .map_err(|e| self.network_error(action, e))?;
-        let status = response.status().as_u16();
-        if (300..400).contains(&status) {
-            return location(&response).ok_or_else(|| Error::Protocol {
+        if (300..400).contains(&answer.status) {
+            return answer.location.ok_or_else(|| Error::Protocol {
                 action: action.to_owned(),
-                detail: format!("the portal answered {status} without a Location"),
+                detail: format!("the portal answered {} without a Location", answer.status),
             });
         }
-        let body = read_body(&mut response).unwrap_or_default();
-        Err(Error::Portal {
-            action: action.to_owned(),
-            status,
-            message: Some(self.portal_message(&body).unwrap_or_else(|| {
-                format!("the link did not redirect to a confirmation link (HTTP {status})")
-            })),
-        })
+        Err(
+            match self.decode::<serde::de::IgnoredAny>(action, &answer) {
+                Err(e) => e,
+                Ok(_) => Error::Protocol {
+                    action: action.to_owned(),
+                    detail: "the link did not redirect to a confirmation link".to_owned(),
+                },
+            },
+        )
     }
 
     fn decode<T: DeserializeOwned>(
         &self,
         action: &str,
-        mut response: Response<ureq::Body>,
-    ) -> Result<Option<T>, Error> {
-        let status = response.status().as_u16();
+        answer: &Answer,
+    ) -> Result<Envelope<T>, Error> {
+        let status = answer.status;
         if (300..400).contains(&status) {
-            return Err(self.redirect_error(action, status, location(&response)));
+            return Err(self.redirect_error(action, status, answer.location.clone()));
         }
-        let body = read_body(&mut response).map_err(|e| self.network_error(action, e))?;
+        let body = &answer.body;
         if status >= 400 {
+            let message = self.portal_message(body);
+            let mut details = Vec::new();
+            if message.is_none() && !body.is_empty() {
+                details.push(self.excerpt(body));
+            }
+            if let Some(wait) = answer.retry_after {
+                details.push(format!(
+                    "the portal asks to wait {} s (Retry-After) before trying again",
+                    wait.as_secs()
+                ));
+            }
             return Err(Error::Portal {
                 action: action.to_owned(),
                 status,
-                message: self.portal_message(&body),
+                message,
+                detail: (!details.is_empty()).then(|| details.join("; ")),
             });
         }
-        if let Ok(envelope) = serde_json::from_slice::<Envelope<T>>(&body)
+        if let Ok(envelope) = serde_json::from_slice::<Envelope<T>>(body)
             && envelope.status == 0
             && envelope.error.is_none()
         {
-            return Ok(envelope.response);
+            return Ok(envelope);
         }
-        Err(self.unexpected_success(action, &body))
+        Err(self.unexpected_success(action, body))
     }
 
     /// Explains a 2xx answer that is not a success envelope: the portal may report an
@@ -294,6 +441,7 @@ impl Client {
                 action: action.to_owned(),
                 status,
                 message: Some(message),
+                detail: None,
             };
         }
         Error::Protocol {
@@ -343,7 +491,7 @@ impl Client {
     /// Text from the portal made safe to print: one line, no control characters, bounded,
     /// and never the credential.
     fn clean(&self, text: &str) -> String {
-        let redacted = self.credential.redact(text);
+        let redacted = self.scrub(text);
         let mut out: String = redacted
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
@@ -355,13 +503,31 @@ impl Client {
         out
     }
 
+    fn scrub(&self, text: &str) -> String {
+        match &self.credential {
+            Some(credential) => credential.scrub(text),
+            None => Secret::new("").scrub(text),
+        }
+    }
+
     fn excerpt(&self, body: &[u8]) -> String {
         if body.is_empty() {
             return "it is empty".to_owned();
         }
-        let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
+        // Scrubbed before it is cut short, so that a cut cannot split an echoed
+        // credential into a part that is no longer recognised.
+        let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
         let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        format!("'{}'", self.clean(&squeezed))
+        let scrubbed = self.scrub(&squeezed);
+        let mut excerpt: String = scrubbed
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .take(120)
+            .collect();
+        if scrubbed.chars().count() > 120 {
+            excerpt.push('…');
+        }
+        format!("'{excerpt}'")
     }
 
     fn redirect_error(&self, action: &str, status: u16, target: Option<String>) -> Error {
@@ -393,7 +559,7 @@ impl Client {
             ),
             ureq::Error::Timeout(_) => (
                 NetworkKind::Temporary,
-                format!("timed out after {} s", self.timeout.as_secs()),
+                format!("timed out after {} s", self.options.timeout.as_secs()),
             ),
             ureq::Error::BodyExceedsLimit(_) => {
                 return Error::Protocol {
@@ -417,7 +583,7 @@ impl Client {
                 ),
                 io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => (
                     NetworkKind::Temporary,
-                    format!("timed out after {} s", self.timeout.as_secs()),
+                    format!("timed out after {} s", self.options.timeout.as_secs()),
                 ),
                 io::ErrorKind::InvalidData => {
                     return Error::Protocol {
@@ -446,37 +612,144 @@ impl Client {
 #[derive(serde::Deserialize)]
 struct Envelope<T> {
     response: Option<T>,
+    total: Option<u64>,
     #[serde(default)]
     status: i64,
     error: Option<serde::de::IgnoredAny>,
 }
 
-fn read_body(response: &mut Response<ureq::Body>) -> Result<Vec<u8>, ureq::Error> {
-    response
-        .body_mut()
-        .with_config()
-        .limit(MAX_BODY)
-        .read_to_vec()
+/// Everything of an answer the client looks at.
+struct Answer {
+    status: u16,
+    location: Option<String>,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
 }
 
-fn location(response: &Response<ureq::Body>) -> Option<String> {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-fn json_body(body: &impl Serialize) -> Vec<u8> {
-    // Serializing plain structs of strings into memory cannot fail.
-    serde_json::to_vec(body).unwrap_or_default()
-}
-
-fn missing_response(action: &str) -> Error {
-    Error::Protocol {
-        action: action.to_owned(),
-        detail: "the portal's answer has no 'response'".to_owned(),
+impl Answer {
+    fn read(mut response: Response<ureq::Body>) -> Result<Answer, ureq::Error> {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let location = header("location");
+        let retry_after = header("retry-after").and_then(|v| retry_after(&v, SystemTime::now()));
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_vec()?;
+        Ok(Answer {
+            status: response.status().as_u16(),
+            location,
+            retry_after,
+            body,
+        })
     }
+}
+
+/// A `Retry-After` value, in seconds or as an HTTP date, as a wait from `now`.
+fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let then = http_date(value)?;
+    Some(then.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// Parses the IMF-fixdate form of an HTTP date: `Sun, 06 Nov 1994 08:49:37 GMT`.
+fn http_date(value: &str) -> Option<SystemTime> {
+    let parts: Vec<&str> = value.split_whitespace().collect();
+    let [_, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
+    let day: u64 = day.parse().ok()?;
+    let year: u64 = year.parse().ok()?;
+    let hms: Vec<u64> = time
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else {
+        return None;
+    };
+    if !(1..=31).contains(&day) || year < 1970 || *h > 23 || *m > 59 || *s > 60 {
+        return None;
+    }
+    let seconds = days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s;
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
+}
+
+/// Days from 1970-01-01 to a date of the Gregorian calendar, for years from 1970 on
+/// (Howard Hinnant's `days_from_civil`).
+pub(crate) fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The wait before attempt `attempt + 1`: 0.25 s doubling each time, up to 8 s, with
+/// ±50 % jitter so that many cron jobs do not retry in step.
+fn backoff(attempt: u32) -> Duration {
+    use std::hash::{BuildHasher, RandomState};
+    let base = 250u64 << attempt.saturating_sub(1).min(5);
+    let jitter = RandomState::new().hash_one(attempt) % (base + 1);
+    Duration::from_millis(base / 2 + jitter)
+}
+
+/// The request never left this machine: repeating it cannot do anything twice.
+fn unsent(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::Io(e) => e.kind() == io::ErrorKind::ConnectionRefused,
+        ureq::Error::Timeout(t) => matches!(t, ureq::Timeout::Connect | ureq::Timeout::Resolve),
+        _ => false,
+    }
+}
+
+/// A failure that may be gone on the next attempt.
+fn transient(error: &ureq::Error) -> bool {
+    match error {
+        ureq::Error::Timeout(_) => true,
+        ureq::Error::Io(e) => matches!(
+            e.kind(),
+            io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::BrokenPipe
+                | io::ErrorKind::UnexpectedEof
+                | io::ErrorKind::TimedOut
+        ),
+        _ => false,
+    }
+}
+
+/// The certificates of a PEM file, for `--ca-file`.
+fn certificates(path: &std::path::Path) -> Result<Vec<Certificate<'static>>, Error> {
+    let pem = std::fs::read(path)
+        .map_err(|e| Error::Config(format!("cannot read the CA file {}: {e}", path.display())))?;
+    let certs: Vec<Certificate<'static>> = parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(PemItem::Certificate(cert)) => Some(cert),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(Error::Config(format!(
+            "the CA file {} holds no PEM certificate ('-----BEGIN CERTIFICATE-----')",
+            path.display()
+        )));
+    }
+    Ok(certs)
 }
 
 /// Percent-encodes a query parameter value.

@@ -21,10 +21,15 @@ pub enum Error {
         status: u16,
         /// The portal's own message; `None` when the body carried none (an empty 401/403).
         message: Option<String>,
+        /// What else the answer said: an excerpt of a body that is not the portal's JSON
+        /// (a proxy's error page), or how long the portal asked to wait.
+        detail: Option<String>,
     },
     /// The portal answered 2xx but the request did not do what was asked, or the answer
     /// contradicts the command line (exit 65), e.g. the approved guest is not the one named.
     Rejected { action: String, reason: String },
+    /// The portal would not let the caller in (exit 77), e.g. a login refused.
+    Denied { action: String, reason: String },
     /// The portal could not be reached or the exchange broke off.
     Network {
         action: String,
@@ -57,6 +62,7 @@ impl Error {
             Error::Config(_) => 78,
             Error::Input(_) => 66,
             Error::Rejected { .. } => 65,
+            Error::Denied { .. } => 77,
             Error::Protocol { .. } => 76,
             Error::Network { kind, .. } => match kind {
                 NetworkKind::Dns => 68,
@@ -91,6 +97,7 @@ impl Error {
         match &mut self {
             Error::Portal { action, .. }
             | Error::Rejected { action, .. }
+            | Error::Denied { action, .. }
             | Error::Network { action, .. }
             | Error::Protocol { action, .. } => *action = new_action.into(),
             Error::Usage(_) | Error::Config(_) | Error::Input(_) => {}
@@ -121,7 +128,9 @@ impl fmt::Display for Error {
         match self {
             Error::Usage(m) => write!(f, "{m} (see 'docspace-people --help')"),
             Error::Config(m) | Error::Input(m) => f.write_str(m),
-            Error::Rejected { action, reason } => write!(f, "{action}: {reason}"),
+            Error::Rejected { action, reason } | Error::Denied { action, reason } => {
+                write!(f, "{action}: {reason}")
+            }
             Error::Protocol { action, detail } => write!(f, "{action}: {detail}"),
             Error::Network {
                 action,
@@ -141,11 +150,14 @@ impl fmt::Display for Error {
                 action,
                 status,
                 message,
+                detail,
             } => {
                 write!(f, "{action}: ")?;
-                match message {
-                    Some(m) => write!(f, "{m} (HTTP {status})")?,
-                    None => write!(f, "HTTP {status} without a message")?,
+                match (message, detail) {
+                    (Some(m), None) => write!(f, "{m} (HTTP {status})")?,
+                    (Some(m), Some(d)) => write!(f, "{m} (HTTP {status}; {d})")?,
+                    (None, Some(d)) => write!(f, "HTTP {status}: {d}")?,
+                    (None, None) => write!(f, "HTTP {status} without a message")?,
                 }
                 if let Some(hint) = hint(*status, message.as_deref()) {
                     write!(f, "; {hint}")?;
@@ -188,6 +200,7 @@ mod tests {
             action: "x".into(),
             status,
             message: message.map(str::to_owned),
+            detail: None,
         }
     }
 

@@ -1,21 +1,41 @@
 //! Guests: their share links, approving a link, and unlinking guests from yourself.
 
-use crate::client::{Call, Client, split_url};
+use crate::client::{Client, Request, split_url};
 use crate::error::Error;
 use crate::model::User;
-use crate::people::{UserIds, checked_id};
+use crate::people::checked_id;
 use serde::Serialize;
 
 /// The portal validates the approval body's e-mail but never reads it: the guest is
 /// named by the encrypted address inside the link. Without `--email` this stands in.
 const PLACEHOLDER_EMAIL: &str = "guest@example.com";
 
+impl Request {
+    /// `POST /api/2.0/people/guests/share/approve` with the `confirm` header of a share
+    /// link (see [`Client::confirm_header`]).
+    pub fn approve_guest(confirm: String, email: Option<&str>) -> Request {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            email: &'a str,
+        }
+        let mut request = Request::new("POST", "/api/2.0/people/guests/share/approve".to_owned())
+            .json(&Body {
+                email: email.unwrap_or(PLACEHOLDER_EMAIL),
+            });
+        request.confirm = Some(confirm);
+        request
+    }
+}
+
 impl Client {
     /// The short share link of a guest (`GET /api/2.0/people/guests/{id}/share`), which
     /// another member can approve to see the guest.
     pub fn guest_share_link(&self, guest_id: &str) -> Result<String, Error> {
         let path = format!("/api/2.0/people/guests/{}/share", checked_id(guest_id)?);
-        self.get(path, &format!("share link of {guest_id}"))
+        self.fetch(
+            &Request::new("GET", path),
+            &format!("share link of {guest_id}"),
+        )
     }
 
     /// Approves a guest share link (`POST /api/2.0/people/guests/share/approve`) as the
@@ -30,27 +50,9 @@ impl Client {
         link: &str,
         expected_email: Option<&str>,
     ) -> Result<User, Error> {
-        let confirm = self.confirm_header(link)?;
-        #[derive(Serialize)]
-        struct Body<'a> {
-            email: &'a str,
-        }
-        let body = Body {
-            email: expected_email.unwrap_or(PLACEHOLDER_EMAIL),
-        };
+        let request = Request::approve_guest(self.confirm_header(link)?, expected_email);
         let action = "approve";
-        let guest: User = self
-            .call(Call {
-                method: "POST",
-                path: "/api/2.0/people/guests/share/approve".to_owned(),
-                body: Some(serde_json::to_vec(&body).unwrap_or_default()),
-                confirm: Some(&confirm),
-                action,
-            })?
-            .ok_or_else(|| Error::Protocol {
-                action: action.to_owned(),
-                detail: "the portal's answer has no 'response'".to_owned(),
-            })?;
+        let guest: User = self.fetch(&request, action)?;
         match expected_email {
             Some(expected) if !guest.email.eq_ignore_ascii_case(expected) => Err(Error::Rejected {
                 action: action.to_owned(),
@@ -69,25 +71,14 @@ impl Client {
     /// accounts stay. All or nothing: if any id is not an active guest linked to the caller,
     /// the portal refuses the whole batch with "Access denied".
     pub fn unlink_guests(&self, ids: &[String]) -> Result<(), Error> {
-        for id in ids {
-            checked_id(id)?;
-        }
-        let body = UserIds {
-            user_ids: ids,
-            resend_all: false,
-        };
-        self.call::<serde::de::IgnoredAny>(Call {
-            method: "DELETE",
-            path: "/api/2.0/people/guests".to_owned(),
-            body: Some(serde_json::to_vec(&body).unwrap_or_default()),
-            confirm: None,
-            action: &format!("unlink {}", ids.join(" ")),
-        })?;
+        let action = format!("unlink {}", ids.join(" "));
+        self.send::<serde::de::IgnoredAny>(&Request::unlink_guests(ids)?, &action)?;
         Ok(())
     }
 
-    /// The `confirm` header for an approval: the query of the full confirmation link.
-    fn confirm_header(&self, link: &str) -> Result<String, Error> {
+    /// The `confirm` header for approving `link`: the query of the full confirmation
+    /// link, resolving a short link first (a read-only request).
+    pub fn confirm_header(&self, link: &str) -> Result<String, Error> {
         let Some((origin, rest)) = split_url(link.trim()) else {
             return Err(Error::Usage(format!(
                 "'{link}' is not a share link: give it as the portal printed it, {}/s/KEY",
@@ -100,9 +91,10 @@ impl Client {
                 self.portal()
             )));
         }
+        let action = "resolve the share link";
         let full;
         let target = if rest.starts_with("/s/") {
-            let location = self.redirect_target(link.trim(), "resolve the share link")?;
+            let location = self.redirect_target(link.trim(), action)?;
             full = if location.starts_with('/') {
                 format!("{}{location}", self.portal())
             } else {
@@ -112,7 +104,7 @@ impl Client {
                 Some((o, rest)) if &o == self.origin() => rest,
                 _ => {
                     return Err(Error::Protocol {
-                        action: "resolve the share link".to_owned(),
+                        action: action.to_owned(),
                         detail: "the short link leads away from the portal; refused".to_owned(),
                     });
                 }

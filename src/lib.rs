@@ -53,6 +53,7 @@
 //!     action: "delete 0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a".into(),
 //!     status: 403,
 //!     message: Some("The user is not suspended".into()),
+//!     detail: None,
 //! };
 //! assert_eq!(refused.exit_code(), 65);
 //! assert!(refused.to_string().contains("terminate the user first"));
@@ -64,16 +65,20 @@
 //! [`cli::parse`], a pure function, and [`run`] carries a parsed command out.
 #![forbid(unsafe_code)]
 
+mod batch;
 pub mod cli;
 pub mod client;
 pub mod error;
 mod guests;
+pub mod input;
 pub mod model;
 mod people;
 pub mod run;
 mod secret;
+mod sequence;
 
-pub use client::{Client, Options};
+pub use client::{Client, Options, Request};
 pub use error::Error;
 pub use model::{Invitation, NewUser, Status, User, UserType};
+pub use people::{Filter, PAGE, Users};
 pub use secret::Secret;

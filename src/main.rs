@@ -1,13 +1,20 @@
 #![forbid(unsafe_code)]
 
 use docspace_people::cli::{self, Parsed};
-use docspace_people::run::{self, Output, ProcessEnvironment};
-use std::io::{self, Write};
+use docspace_people::run::{self, Context, Output, ProcessEnvironment};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut stdout = io::stdout().lock();
     let mut stderr = io::stderr().lock();
+    let stdin_is_terminal = io::stdin().is_terminal();
+    let mut stdin = io::stdin().lock();
+    let mut cx = Context {
+        env: &ProcessEnvironment,
+        stdin: &mut stdin,
+        stdin_is_terminal,
+    };
     let code = match cli::parse(std::env::args_os().skip(1)) {
         Err(e) => run::report(&mut stderr, &e),
         Ok(Parsed::Help(text)) => print(&mut stdout, &text),
@@ -16,11 +23,11 @@ fn main() -> ExitCode {
             concat!("docspace-people ", env!("CARGO_PKG_VERSION"), "\n"),
         ),
         Ok(Parsed::Run(invocation)) => {
-            match run::connect(&invocation.globals, &ProcessEnvironment, &mut io::stdin()) {
+            match run::connect(&invocation.globals, &invocation.command, &mut cx) {
                 Err(e) => run::report(&mut stderr, &e),
                 Ok(client) => {
                     let mut output = Output::new(&mut stdout, &mut stderr, &invocation.globals);
-                    let result = run::execute(&client, &invocation.command, &mut output);
+                    let result = run::execute(&client, &invocation, &mut output, &mut cx);
                     result
                         .and_then(|code| stdout.flush().map(|()| code))
                         .unwrap_or_else(|e| run::output_failure(&e))

@@ -1,28 +1,115 @@
-//! Operations on portal accounts: create, look up, terminate, reactivate, delete, invite.
+//! Operations on portal accounts: create, look up, list, terminate, reactivate, delete,
+//! invite, and logging in.
 
-use crate::client::{Client, encode_query};
-use crate::error::Error;
-use crate::model::{Invitation, NewUser, User, UserType, is_email, is_user_id};
-use serde::Serialize;
+use crate::client::{Client, Request, encode_query};
+use crate::error::{Error, NetworkKind};
+use crate::model::{Invitation, NewUser, Status, User, UserType, is_email, is_user_id};
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+use std::vec;
 
 /// The body of the portal's batch endpoints. `resendAll` is ignored by the portal but
 /// sent as its own clients send it.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-pub(crate) struct UserIds<'a> {
-    pub user_ids: &'a [String],
-    pub resend_all: bool,
+struct UserIds<'a> {
+    user_ids: &'a [String],
+    resend_all: bool,
+}
+
+/// The largest page `GET /people/filter` serves, and the chunk size of batch requests.
+pub const PAGE: usize = 100;
+
+impl Request {
+    /// `POST /api/2.0/people`.
+    pub fn create_user(new: &NewUser) -> Request {
+        Request::new("POST", "/api/2.0/people".to_owned()).json(new)
+    }
+
+    /// `PUT /api/2.0/people/status/{Terminated|Active}` for these users.
+    pub fn set_status(ids: &[String], status: Status) -> Result<Request, Error> {
+        let name = match status {
+            Status::Active => "Active",
+            Status::Terminated => "Terminated",
+            other => {
+                return Err(Error::Usage(format!(
+                    "a user can be made active or terminated, not {other}"
+                )));
+            }
+        };
+        Ok(Request::new("PUT", format!("/api/2.0/people/status/{name}")).json(&user_ids(ids)?))
+    }
+
+    /// `DELETE /api/2.0/people/{id}`.
+    pub fn delete_user(id: &str) -> Result<Request, Error> {
+        Ok(Request::new(
+            "DELETE",
+            format!("/api/2.0/people/{}", checked_id(id)?),
+        ))
+    }
+
+    /// `PUT /api/2.0/people/delete`: deletes terminated users in one request.
+    pub fn delete_users(ids: &[String]) -> Result<Request, Error> {
+        Ok(Request::new("PUT", "/api/2.0/people/delete".to_owned()).json(&user_ids(ids)?))
+    }
+
+    /// `DELETE /api/2.0/people/guests`: unlinks guests from the caller.
+    pub fn unlink_guests(ids: &[String]) -> Result<Request, Error> {
+        Ok(Request::new("DELETE", "/api/2.0/people/guests".to_owned()).json(&user_ids(ids)?))
+    }
+
+    /// `POST /api/2.0/people/invite`.
+    pub fn invite(invitations: &[Invitation], culture: Option<&str>) -> Request {
+        #[derive(Serialize)]
+        struct Body<'a> {
+            invitations: &'a [Invitation],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            culture: Option<&'a str>,
+        }
+        Request::new("POST", "/api/2.0/people/invite".to_owned()).json(&Body {
+            invitations,
+            culture,
+        })
+    }
+}
+
+fn user_ids(ids: &[String]) -> Result<UserIds<'_>, Error> {
+    for id in ids {
+        checked_id(id)?;
+    }
+    Ok(UserIds {
+        user_ids: ids,
+        resend_all: false,
+    })
+}
+
+/// Which accounts [`Client::list_users`] yields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    pub status: Option<Status>,
+    pub user_type: Option<UserType>,
+    /// Part of a first name, last name or e-mail address.
+    pub search: Option<String>,
+    /// Only accounts registered before this day, `YYYY-MM-DD` (in the portal's time zone).
+    pub registered_before: Option<String>,
 }
 
 impl Client {
     /// The account behind the credential (`GET /api/2.0/people/@self`): the cheapest way
     /// to check the address and the credential.
     pub fn whoami(&self) -> Result<User, Error> {
-        self.get("/api/2.0/people/@self".to_owned(), "whoami")
+        self.fetch(
+            &Request::new("GET", "/api/2.0/people/@self".to_owned()),
+            "whoami",
+        )
     }
 
     /// Creates an account (`POST /api/2.0/people`). The portal e-mails the new user an
     /// activation link. Guests cannot be created this way; they join through room sharing.
+    ///
+    /// A create is never sent twice. When its answer is lost (a timeout or a broken
+    /// connection after sending, a gateway error), the user is looked up by e-mail: found
+    /// means created; not found is reported as "not created".
     pub fn create_user(&self, new: &NewUser) -> Result<User, Error> {
         let action = format!("create {}", new.email);
         if new.user_type == UserType::Guest {
@@ -31,13 +118,29 @@ impl Client {
                 reason: GUESTS_JOIN_BY_LINK.to_owned(),
             });
         }
-        self.send("POST", "/api/2.0/people".to_owned(), new, &action)
+        match self.fetch(&Request::create_user(new), &action) {
+            Err(lost) if outcome_unknown(&lost) => match self.get_user_by_email(&new.email) {
+                Ok(user) => Ok(user),
+                Err(lookup) if lookup.is_not_found() => {
+                    Err(lost.during(format!("create {} (not created)", new.email)))
+                }
+                Err(lookup) => Err(Error::Network {
+                    action,
+                    kind: NetworkKind::Temporary,
+                    detail: format!(
+                        "{lost}; whether the user was created is unknown, because looking it up failed too ({lookup}): check with 'user get {}'",
+                        new.email
+                    ),
+                }),
+            },
+            result => result,
+        }
     }
 
     /// The account with this id (`GET /api/2.0/people/{id}`), terminated ones included.
     pub fn get_user(&self, id: &str) -> Result<User, Error> {
         let path = format!("/api/2.0/people/{}", checked_id(id)?);
-        self.get(path, &format!("get {id}"))
+        self.fetch(&Request::new("GET", path), &format!("get {id}"))
     }
 
     /// The account with this e-mail address (`GET /api/2.0/people/email?email=`).
@@ -46,7 +149,33 @@ impl Client {
             return Err(Error::Usage(format!("'{email}' is not an e-mail address")));
         }
         let path = format!("/api/2.0/people/email?email={}", encode_query(email));
-        self.get(path, &format!("get {email}"))
+        self.fetch(&Request::new("GET", path), &format!("get {email}"))
+    }
+
+    /// Every account that matches `filter`, read page by page from
+    /// `GET /api/2.0/people/filter` as the iterator advances: one page in memory at a time.
+    pub fn list_users(&self, filter: &Filter) -> Users<'_> {
+        let mut query = String::new();
+        if let Some(status) = filter.status {
+            query.push_str(&format!("&employeeStatus={}", i64::from(status)));
+        }
+        if let Some(user_type) = filter.user_type {
+            query.push_str(&format!("&employeeType={}", portal_type_name(user_type)));
+        }
+        if let Some(search) = &filter.search {
+            query.push_str(&format!("&filterValue={}", encode_query(search)));
+        }
+        // Oldest first, so that a registration cut-off ends the listing early.
+        query.push_str("&sortBy=registrationDate&sortOrder=0");
+        Users {
+            client: self,
+            query,
+            before: filter.registered_before.clone(),
+            next: 0,
+            total: None,
+            page: Vec::new().into_iter(),
+            finished: false,
+        }
     }
 
     /// Terminates (suspends) accounts: `PUT /api/2.0/people/status/Terminated`.
@@ -54,46 +183,30 @@ impl Client {
     /// The portal refuses the whole batch with "Access denied" when any id is unknown,
     /// the owner, the caller, or (for a non-owner) a DocSpace admin; then nothing changes.
     pub fn terminate_users(&self, ids: &[String]) -> Result<Vec<User>, Error> {
-        self.set_status("Terminated", "terminate", ids)
+        let action = format!("terminate {}", ids.join(" "));
+        self.fetch(&Request::set_status(ids, Status::Terminated)?, &action)
     }
 
     /// Reactivates terminated accounts: `PUT /api/2.0/people/status/Active`.
     pub fn activate_users(&self, ids: &[String]) -> Result<Vec<User>, Error> {
-        self.set_status("Active", "activate", ids)
-    }
-
-    fn set_status(&self, status: &str, verb: &str, ids: &[String]) -> Result<Vec<User>, Error> {
-        for id in ids {
-            checked_id(id)?;
-        }
-        let action = format!("{verb} {}", ids.join(" "));
-        let body = UserIds {
-            user_ids: ids,
-            resend_all: false,
-        };
-        self.send(
-            "PUT",
-            format!("/api/2.0/people/status/{status}"),
-            &body,
-            &action,
-        )
+        let action = format!("activate {}", ids.join(" "));
+        self.fetch(&Request::set_status(ids, Status::Active)?, &action)
     }
 
     /// Deletes a terminated account for good (`DELETE /api/2.0/people/{id}`); the portal
     /// answers "The user is not suspended" for an account that is not terminated.
     pub fn delete_user(&self, id: &str) -> Result<User, Error> {
-        let path = format!("/api/2.0/people/{}", checked_id(id)?);
-        self.call(crate::client::Call {
-            method: "DELETE",
-            path,
-            body: None,
-            confirm: None,
-            action: &format!("delete {id}"),
-        })?
-        .ok_or_else(|| Error::Protocol {
-            action: format!("delete {id}"),
-            detail: "the portal's answer has no 'response'".to_owned(),
-        })
+        self.fetch(&Request::delete_user(id)?, &format!("delete {id}"))
+    }
+
+    /// Deletes terminated accounts in one request (`PUT /api/2.0/people/delete`).
+    ///
+    /// The portal refuses the whole batch with "Users are not suspended" when one of them
+    /// is not terminated. It silently drops unknown ids, and skips (but still returns)
+    /// DocSpace admins unless the caller is the owner.
+    pub fn delete_users(&self, ids: &[String]) -> Result<Vec<User>, Error> {
+        let action = format!("delete {}", ids.join(" "));
+        self.fetch(&Request::delete_users(ids)?, &action)
     }
 
     /// Invites people by e-mail (`POST /api/2.0/people/invite`).
@@ -106,32 +219,152 @@ impl Client {
         invitations: &[Invitation],
         culture: Option<&str>,
     ) -> Result<Vec<User>, Error> {
-        let action = format!(
-            "invite {}",
-            invitations
-                .iter()
-                .map(|i| i.email.as_str())
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
+        let emails: Vec<&str> = invitations.iter().map(|i| i.email.as_str()).collect();
+        let action = format!("invite {}", emails.join(" "));
         if invitations.iter().any(|i| i.user_type == UserType::Guest) {
             return Err(Error::Rejected {
                 action,
                 reason: GUESTS_JOIN_BY_LINK.to_owned(),
             });
         }
-        #[derive(Serialize)]
-        struct Body<'a> {
-            invitations: &'a [Invitation],
-            #[serde(skip_serializing_if = "Option::is_none")]
-            culture: Option<&'a str>,
-        }
-        let body = Body {
-            invitations,
-            culture,
-        };
-        self.send("POST", "/api/2.0/people/invite".to_owned(), &body, &action)
+        self.fetch(&Request::invite(invitations, culture), &action)
     }
+
+    /// Logs in with an e-mail address and password (`POST /api/2.0/authentication`) and
+    /// returns the session token, which works as a credential like an API key.
+    pub fn login(&self, email: &str, password: &Secret) -> Result<Secret, Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'a> {
+            user_name: &'a str,
+            password: &'a str,
+        }
+        #[derive(Deserialize)]
+        struct Session {
+            token: Option<String>,
+        }
+        let request = Request::new("POST", "/api/2.0/authentication".to_owned()).json(&Body {
+            user_name: email,
+            password: password.expose(),
+        });
+        let action = format!("log in as {email}");
+        let session: Session = match self.fetch(&request, &action) {
+            Err(Error::Portal {
+                status: 401 | 403,
+                message,
+                ..
+            }) => {
+                return Err(Error::Denied {
+                    action,
+                    reason: message.unwrap_or_else(|| "refused".to_owned()),
+                });
+            }
+            other => other?,
+        };
+        match session.token {
+            Some(token) if !token.is_empty() => Ok(Secret::new(&token)),
+            _ => Err(Error::Denied {
+                action,
+                reason: "the account uses two-factor authentication, which this tool cannot complete: create an API key in DocSpace (Developer Tools) and use it instead".to_owned(),
+            }),
+        }
+    }
+}
+
+/// The accounts of [`Client::list_users`], fetched a page at a time.
+pub struct Users<'a> {
+    client: &'a Client,
+    query: String,
+    before: Option<String>,
+    next: usize,
+    total: Option<usize>,
+    page: vec::IntoIter<User>,
+    finished: bool,
+}
+
+impl Users<'_> {
+    /// The number of matching accounts the portal reported, once the first page is read
+    /// (before any `registered_before` cut-off).
+    pub fn total(&self) -> Option<usize> {
+        self.total
+    }
+
+    fn fetch_page(&mut self) -> Result<(), Error> {
+        let path = format!(
+            "/api/2.0/people/filter?count={PAGE}&startIndex={}{}",
+            self.next, self.query
+        );
+        let action = format!("list users from {}", self.next);
+        let (users, total): (Vec<User>, Option<u64>) = self
+            .client
+            .fetch_with_total(&Request::new("GET", path), &action)?;
+        self.next += users.len();
+        let total = total.map(|t| t as usize).unwrap_or(self.next);
+        self.total = Some(total);
+        // A short or empty page ends the listing even if `total` promised more, so a
+        // portal that miscounts cannot keep the loop going.
+        self.finished = users.len() < PAGE || self.next >= total;
+        self.page = users.into_iter();
+        Ok(())
+    }
+}
+
+impl Iterator for Users<'_> {
+    type Item = Result<User, Error>;
+
+    fn next(&mut self) -> Option<Result<User, Error>> {
+        loop {
+            if let Some(user) = self.page.next() {
+                if let Some(before) = &self.before {
+                    let registered = user
+                        .other
+                        .get("registrationDate")
+                        .and_then(|d| d.as_str())
+                        .unwrap_or_default();
+                    if registered
+                        .get(..10)
+                        .is_some_and(|day| day >= before.as_str())
+                    {
+                        // Sorted by registration: everything after is later still.
+                        self.finished = true;
+                        self.page = Vec::new().into_iter();
+                        return None;
+                    }
+                }
+                return Some(Ok(user));
+            }
+            if self.finished {
+                return None;
+            }
+            if let Err(e) = self.fetch_page() {
+                self.finished = true;
+                return Some(Err(e));
+            }
+        }
+    }
+}
+
+fn portal_type_name(user_type: UserType) -> &'static str {
+    match user_type {
+        UserType::User => "User",
+        UserType::RoomAdmin => "RoomAdmin",
+        UserType::DocSpaceAdmin => "DocSpaceAdmin",
+        UserType::Guest => "Guest",
+    }
+}
+
+/// The request may have been carried out although no answer arrived.
+fn outcome_unknown(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Network {
+            kind: NetworkKind::Temporary,
+            ..
+        } | Error::Portal {
+            status: 502 | 504,
+            ..
+        }
+    )
 }
 
 pub(crate) const GUESTS_JOIN_BY_LINK: &str = "guests cannot be created or invited directly: they join when a room is shared with them; let one in with 'docspace-people guest approve LINK'";

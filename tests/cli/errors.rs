@@ -8,7 +8,7 @@ fn help_and_version_work_without_any_configuration() {
     run(&["--help"], &[], None)
         .code(0)
         .stdout_has("Usage: docspace-people [OPTIONS] COMMAND")
-        .stdout_has("77  not permitted (401, 403 Access denied)")
+        .stdout_has("77  not permitted (401, 403 Access denied, login refused)")
         .stderr_empty();
     run(&["user", "delete", "--help"], &[], None)
         .code(0)
@@ -85,6 +85,17 @@ fn the_credential_is_read_from_a_file_or_from_stdin() {
     let file = dir.join("token");
     std::fs::write(&file, format!("{}\n", owner.key)).unwrap();
     let url = portal.url();
+    let path = file.to_str().unwrap();
+    run(
+        &["whoami", "--portal", &url, "--token-file", path],
+        &[],
+        None,
+    )
+    .code(78)
+    .stderr_has(&format!(
+        "can be read by other users (mode 644): run 'chmod 600 {path}'"
+    ));
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
 
     run(
         &[
@@ -149,7 +160,7 @@ fn every_failure_class_has_its_exit_code() {
     let json = || vec![("Content-Type".to_owned(), "application/json".to_owned())];
     let cases: Vec<(Reply, i32, &str)> = vec![
         (Reply::Status { code: 500, headers: json(), body: br#"{"error":{"message":"Object reference not set"},"status":1,"statusCode":500}"#.to_vec() }, 69, "Object reference not set (HTTP 500)"),
-        (Reply::Status { code: 502, headers: vec![("Content-Type".into(), "text/html".into())], body: b"<html><body>Bad Gateway</body></html>".to_vec() }, 75, "HTTP 502"),
+        (Reply::Status { code: 502, headers: vec![("Content-Type".into(), "text/html".into())], body: b"<html><body>Bad Gateway</body></html>".to_vec() }, 75, "HTTP 502: '<html><body>Bad Gateway</body></html>'"),
         (Reply::Status { code: 429, headers: vec![], body: vec![] }, 75, "try again later"),
         (Reply::Status { code: 404, headers: vec![], body: vec![] }, 76, "does not serve this DocSpace API"),
         (Reply::Status { code: 302, headers: vec![("Location".into(), "https://login.example.com/".into())], body: vec![] }, 76, "redirect (302) to 'https://login.example.com/'"),
@@ -167,7 +178,7 @@ fn every_failure_class_has_its_exit_code() {
             reply,
         });
 
-        docspace(&portal, &owner.key, &["whoami"])
+        docspace(&portal, &owner.key, &["whoami", "--retries", "0"])
             .code(code)
             .stderr_has(says);
     }

@@ -4,6 +4,7 @@
 mod portal;
 
 mod errors;
+mod faults;
 mod guests;
 mod people;
 mod sequences;

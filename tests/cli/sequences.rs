@@ -161,7 +161,11 @@ fn lifecycle_stops_at_the_failed_step_and_never_deletes_after_a_failure() {
             reply: (case.reply)(),
         });
 
-        let run = docspace(&portal, &owner.key, &JOHN);
+        let run = docspace(
+            &portal,
+            &owner.key,
+            &[&JOHN[..], &["--retries", "0"]].concat(),
+        );
 
         let john = portal
             .user_by_email("john.doe@example.com")

@@ -1,8 +1,8 @@
-//! HTTP/1.1 framing over a raw socket. Anything malformed closes the
+//! HTTP/1.1 framing over a raw socket or a TLS stream. Anything malformed closes the
 //! connection: the stand-in exists to test a client, not to be lenient.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::TcpStream;
 
 use super::{Reply, Shared, api};
 
@@ -38,24 +38,41 @@ impl From<io::Error> for Malformed {
     }
 }
 
-pub(super) fn serve_connection(shared: &Shared, stream: TcpStream, connection: usize) {
-    let Ok(mut writer) = stream.try_clone() else {
-        return;
-    };
+/// What a connection is served over: the socket itself, or TLS on top of it.
+pub(super) trait Transport: Read + Write {
+    /// Runs once the portal is done with the connection, before the caller
+    /// shuts the socket down.
+    fn finish(&mut self) {}
+}
+
+impl Transport for TcpStream {}
+
+/// Serves requests until the client or a reply ends the connection. The
+/// caller owns the socket's shutdown, because with TLS the socket is buried
+/// inside `stream`.
+pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connection: usize) {
+    // Replies are written through get_mut(): BufReader buffers only what it
+    // read, so writing past it loses nothing, and a TLS stream cannot be
+    // split into a reader and a writer the way a socket can be cloned.
     let mut reader = BufReader::new(stream);
-    while let Ok(Some(request)) = read_request(&mut reader, &mut writer) {
+    while let Ok(Some(request)) = read_request(&mut reader) {
         shared.record(&request, connection);
-        let reply = shared
-            .take_fault(&request.method, &request.target)
-            .unwrap_or_else(|| api::respond(shared, &request));
+        let reply = match shared.take_fault(&request.method, &request.target) {
+            Some(Reply::LoseAnswer) => {
+                let _ = api::respond(shared, &request);
+                Reply::LoseAnswer
+            }
+            Some(fault) => fault,
+            None => api::respond(shared, &request),
+        };
+        let writer = reader.get_mut();
         let keep_going = match reply {
             Reply::Status {
                 code,
                 headers,
                 body,
             } => {
-                let written =
-                    write_response(&mut writer, code, &headers, &body, !request.keep_alive);
+                let written = write_response(writer, code, &headers, &body, !request.keep_alive);
                 written.is_ok() && request.keep_alive
             }
             Reply::Raw(bytes) => {
@@ -66,20 +83,17 @@ pub(super) fn serve_connection(shared: &Shared, stream: TcpStream, connection: u
                 shared.sleep_unless_stopping(duration);
                 false
             }
-            Reply::Close => false,
+            Reply::Close | Reply::LoseAnswer => false,
         };
         if !keep_going {
             break;
         }
     }
-    let _ = writer.shutdown(Shutdown::Both);
+    reader.get_mut().finish();
 }
 
 /// `Ok(None)` is a clean close between requests.
-fn read_request(
-    reader: &mut BufReader<TcpStream>,
-    writer: &mut TcpStream,
-) -> Result<Option<Request>, Malformed> {
+fn read_request<S: Read + Write>(reader: &mut BufReader<S>) -> Result<Option<Request>, Malformed> {
     // RFC 9112 §2.2: a server should ignore empty lines before a request line.
     let mut request_line = None;
     for _ in 0..4 {
@@ -144,7 +158,7 @@ fn read_request(
         if !last_coding.eq_ignore_ascii_case("chunked") {
             return Err(Malformed);
         }
-        send_continue(writer, expects_continue)?;
+        send_continue(reader.get_mut(), expects_continue)?;
         read_chunked_body(reader)?
     } else if let Some(first) = content_lengths.first() {
         if content_lengths.iter().any(|value| value != first) {
@@ -158,7 +172,7 @@ fn read_request(
             return Err(Malformed);
         }
         if length > 0 {
-            send_continue(writer, expects_continue)?;
+            send_continue(reader.get_mut(), expects_continue)?;
         }
         let mut body = vec![0; length];
         reader.read_exact(&mut body)?;
@@ -186,7 +200,7 @@ fn values_of<'h>(
         .map(|(_, value)| value.as_str())
 }
 
-fn read_headers(reader: &mut BufReader<TcpStream>) -> Result<Vec<(String, String)>, Malformed> {
+fn read_headers(reader: &mut impl BufRead) -> Result<Vec<(String, String)>, Malformed> {
     let mut headers = Vec::new();
     loop {
         let line = read_line(reader)?.ok_or(Malformed)?;
@@ -212,7 +226,7 @@ fn read_headers(reader: &mut BufReader<TcpStream>) -> Result<Vec<(String, String
     }
 }
 
-fn read_chunked_body(reader: &mut BufReader<TcpStream>) -> Result<Vec<u8>, Malformed> {
+fn read_chunked_body(reader: &mut impl BufRead) -> Result<Vec<u8>, Malformed> {
     let mut body = Vec::new();
     loop {
         let line = read_line(reader)?.ok_or(Malformed)?;
@@ -243,7 +257,7 @@ fn read_chunked_body(reader: &mut BufReader<TcpStream>) -> Result<Vec<u8>, Malfo
 }
 
 /// One line without its terminator; `None` at end of stream before any byte.
-fn read_line(reader: &mut BufReader<TcpStream>) -> Result<Option<Vec<u8>>, Malformed> {
+fn read_line(reader: &mut impl BufRead) -> Result<Option<Vec<u8>>, Malformed> {
     let mut line = Vec::new();
     reader
         .by_ref()
@@ -261,7 +275,7 @@ fn read_line(reader: &mut BufReader<TcpStream>) -> Result<Option<Vec<u8>>, Malfo
     Ok(Some(line))
 }
 
-fn send_continue(writer: &mut TcpStream, expected: bool) -> Result<(), Malformed> {
+fn send_continue(writer: &mut impl Write, expected: bool) -> Result<(), Malformed> {
     if expected {
         writer.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
         writer.flush()?;
@@ -276,7 +290,7 @@ fn is_token_byte(byte: u8) -> bool {
 /// Content-Length is always computed here, whatever the caller passed, so
 /// that a normal reply can never desynchronise the connection.
 fn write_response(
-    writer: &mut TcpStream,
+    writer: &mut impl Write,
     code: u16,
     headers: &[(String, String)],
     body: &[u8],

@@ -4,7 +4,7 @@
 //! API the crate administers, reproducing the real server's quirks (see
 //! ../shared/reference/docspace-people-api.md in the project workspace). It speaks HTTP/1.1 over a
 //! hand-written server so tests can inject byte-level faults and count
-//! connections.
+//! connections, optionally over TLS (`Portal::start_tls`).
 
 mod api;
 mod codec;
@@ -13,9 +13,11 @@ mod json;
 #[cfg(test)]
 mod selftest;
 mod state;
+mod tls;
 
 use std::collections::HashMap;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::{self, JoinHandle};
@@ -95,6 +97,11 @@ pub enum Reply {
     Hang(Duration),
     /// Close the connection without answering.
     Close,
+    /// Handle the request as usual (state changes, e.g. POST /people creates
+    /// the user), then close the connection without answering: an answer
+    /// lost in the network after the server acted, which a client must not
+    /// blindly retry.
+    LoseAnswer,
 }
 
 impl Reply {
@@ -138,6 +145,8 @@ pub struct Portal {
 /// What the accept thread, the connection threads and the test thread share.
 struct Shared {
     base_url: String,
+    /// Set by `start_tls`: every accepted socket is wrapped in TLS.
+    tls: Option<Arc<rustls::ServerConfig>>,
     state: Mutex<State>,
     log: Mutex<Vec<Logged>>,
     faults: Mutex<Vec<Fault>>,
@@ -194,10 +203,24 @@ impl Shared {
 impl Portal {
     /// A fresh portal whose only account is the owner "Admin Owner" <owner@example.com>.
     pub fn start() -> Portal {
+        Portal::launch(None)
+    }
+
+    /// The same portal over HTTPS: `url()` and every link it generates start
+    /// with `https://`, and clients must trust `ca_file()`. A client that
+    /// refuses the certificate only loses its own connection (still counted
+    /// by `connections()`).
+    pub fn start_tls() -> Portal {
+        Portal::launch(Some(tls::server_config()))
+    }
+
+    fn launch(tls: Option<Arc<rustls::ServerConfig>>) -> Portal {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the stand-in portal");
         let address = listener.local_addr().expect("stand-in portal address");
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let shared = Arc::new(Shared {
-            base_url: format!("http://127.0.0.1:{}", address.port()),
+            base_url: format!("{scheme}://127.0.0.1:{}", address.port()),
+            tls,
             state: Mutex::new(State::new()),
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(Vec::new()),
@@ -220,9 +243,17 @@ impl Portal {
         lock(&self.shared.state)
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` after `start_tls`), without a trailing slash.
     pub fn url(&self) -> String {
         self.shared.base_url.clone()
+    }
+
+    /// The PEM certificate (self-signed, for 127.0.0.1 and localhost) that
+    /// clients of `start_tls` must trust, e.g. via `--ca-file`. A plain
+    /// `start` portal returns the same file, so a test can pass it either
+    /// way; it is then simply unused.
+    pub fn ca_file(&self) -> PathBuf {
+        tls::cert_path()
     }
 
     pub fn owner(&self) -> Account {
@@ -383,7 +414,8 @@ impl Portal {
     }
 
     /// The next `times` matching requests get `reply` instead of being handled;
-    /// they are still logged and change no state.
+    /// they are still logged and change no state, except with
+    /// `Reply::LoseAnswer`, which handles them and only drops the answer.
     pub fn inject(&self, fault: Fault) {
         lock(&self.shared.faults).push(fault);
     }
@@ -450,9 +482,22 @@ fn accept_connections(listener: &TcpListener, shared: &Arc<Shared>) {
             lock(&shared.open_streams).insert(number, clone);
         }
         let shared = Arc::clone(shared);
+        // The TLS handshake happens on the connection's own thread (lazily,
+        // on its first read) so a slow or hostile client cannot stall accept().
         thread::spawn(move || {
-            http::serve_connection(&shared, stream, number);
-            lock(&shared.open_streams).remove(&number);
+            match &shared.tls {
+                None => http::serve_connection(&shared, stream, number),
+                Some(config) => {
+                    if let Some(stream) = tls::accept(config, stream) {
+                        http::serve_connection(&shared, stream, number);
+                    }
+                }
+            }
+            // The clone keeps the socket open after `stream` is dropped, so
+            // the client only sees the end once it is shut down.
+            if let Some(socket) = lock(&shared.open_streams).remove(&number) {
+                let _ = socket.shutdown(Shutdown::Both);
+            }
         });
     }
 }

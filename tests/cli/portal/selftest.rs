@@ -3,7 +3,12 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::Duration;
 
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 use serde_json::{Value, json};
 
 use super::{Fault, Kind, Portal, Reply, Status};
@@ -34,29 +39,69 @@ impl Response {
     }
 }
 
-/// One keep-alive connection.
-struct Client {
-    writer: TcpStream,
-    reader: BufReader<TcpStream>,
+/// One keep-alive connection, over a plain socket or TLS.
+struct Client<S: Read + Write = TcpStream> {
+    stream: BufReader<S>,
 }
+
+/// Long enough for a loaded machine, short enough that a portal which
+/// wrongly keeps a connection open fails the test instead of hanging it.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn socket_to(portal: &Portal) -> TcpStream {
+    let socket = TcpStream::connect(portal.address).unwrap();
+    socket.set_read_timeout(Some(READ_TIMEOUT)).unwrap();
+    socket
+}
+
+type TlsStream = StreamOwned<ClientConnection, TcpStream>;
 
 impl Client {
     fn connect(portal: &Portal) -> Client {
-        let address = portal.url().trim_start_matches("http://").to_owned();
-        let writer = TcpStream::connect(address).unwrap();
-        let reader = BufReader::new(writer.try_clone().unwrap());
-        Client { writer, reader }
+        Client {
+            stream: BufReader::new(socket_to(portal)),
+        }
+    }
+}
+
+impl Client<TlsStream> {
+    /// Connects without handshaking yet: rustls does that on first use.
+    fn connect_tls(portal: &Portal, roots: RootCertStore) -> Client<TlsStream> {
+        let config = ClientConfig::builder_with_provider(super::tls::provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let host = ServerName::try_from("127.0.0.1").unwrap();
+        let session = ClientConnection::new(Arc::new(config), host).unwrap();
+        Client {
+            stream: BufReader::new(StreamOwned::new(session, socket_to(portal))),
+        }
+    }
+}
+
+impl<S: Read + Write> Client<S> {
+    fn write(&mut self, bytes: &[u8]) {
+        let stream = self.stream.get_mut();
+        stream.write_all(bytes).unwrap();
+        stream.flush().unwrap();
+    }
+
+    fn read_to_end(&mut self) -> Vec<u8> {
+        let mut rest = Vec::new();
+        self.stream.read_to_end(&mut rest).unwrap();
+        rest
     }
 
     fn send_raw(&mut self, bytes: &[u8]) -> Response {
-        self.writer.write_all(bytes).unwrap();
+        self.write(bytes);
         let mut status_line = String::new();
-        self.reader.read_line(&mut status_line).unwrap();
+        self.stream.read_line(&mut status_line).unwrap();
         let status = status_line.split(' ').nth(1).unwrap().parse().unwrap();
         let mut headers = Vec::new();
         loop {
             let mut line = String::new();
-            self.reader.read_line(&mut line).unwrap();
+            self.stream.read_line(&mut line).unwrap();
             let line = line.trim_end();
             if line.is_empty() {
                 break;
@@ -70,7 +115,7 @@ impl Client {
             .map(|(_, value)| value.parse().unwrap())
             .expect("every response has a Content-Length");
         let mut body = vec![0; length];
-        self.reader.read_exact(&mut body).unwrap();
+        self.stream.read_exact(&mut body).unwrap();
         Response {
             status,
             headers,
@@ -457,19 +502,15 @@ fn injected_faults_are_logged_and_change_nothing() {
     let create = json!({"email": "ann@example.com", "firstName": "Ann", "type": "User"});
 
     let mut client = Client::connect(&portal);
-    client
-        .writer
-        .write_all(
-            format!(
-                "POST /api/2.0/people HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{create}",
-                owner.key,
-                create.to_string().len()
-            )
-            .as_bytes(),
+    client.write(
+        format!(
+            "POST /api/2.0/people HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{create}",
+            owner.key,
+            create.to_string().len()
         )
-        .unwrap();
-    let mut raw = Vec::new();
-    client.reader.read_to_end(&mut raw).unwrap();
+        .as_bytes(),
+    );
+    let raw = client.read_to_end();
     assert!(raw.ends_with(b"{\"trunc"), "verbatim, then closed");
     assert!(portal.user_by_email("ann@example.com").is_none());
 
@@ -498,10 +539,8 @@ fn bad_framing_closes_the_connection_and_good_framing_is_honoured() {
     let owner = portal.owner();
     let closed_without_answer = |bytes: &[u8]| {
         let mut client = Client::connect(&portal);
-        client.writer.write_all(bytes).unwrap();
-        let mut rest = Vec::new();
-        client.reader.read_to_end(&mut rest).unwrap();
-        rest.is_empty()
+        client.write(bytes);
+        client.read_to_end().is_empty()
     };
     for malformed in [
         &b"GARBAGE\r\n\r\n"[..],
@@ -522,20 +561,17 @@ fn bad_framing_closes_the_connection_and_good_framing_is_honoured() {
     // the first with Expect: 100-continue.
     let body = r#"{"userIds":[]}"#;
     let mut client = Client::connect(&portal);
-    client
-        .writer
-        .write_all(
+    client.write(
             format!(
                 "DELETE /api/2.0/people/guests HTTP/1.1\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n{body}GET /api/2.0/people/@self HTTP/1.0\r\nAuthorization: Bearer {key}\r\n\r\n",
                 body.len(),
                 key = owner.key
             )
             .as_bytes(),
-        )
-        .unwrap();
+        );
     let mut interim = String::new();
     for _ in 0..2 {
-        client.reader.read_line(&mut interim).unwrap();
+        client.stream.read_line(&mut interim).unwrap();
     }
     assert_eq!(interim, "HTTP/1.1 100 Continue\r\n\r\n");
     let unlinked = client.send_raw(b"");
@@ -548,8 +584,159 @@ fn bad_framing_closes_the_connection_and_good_framing_is_honoured() {
     );
     let me = client.send_raw(b"");
     assert_eq!((me.status, me.header("connection")), (200, Some("close")));
-    let mut rest = Vec::new();
-    client.reader.read_to_end(&mut rest).unwrap();
-    assert!(rest.is_empty());
+    assert!(client.read_to_end().is_empty());
     assert_eq!(portal.api_requests().len(), 2);
+}
+
+#[test]
+fn a_lost_answer_is_acted_on_but_never_sent() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(Fault {
+        method: "POST",
+        path_prefix: "/api/2.0/people".to_owned(),
+        times: 1,
+        reply: Reply::LoseAnswer,
+    });
+    let create = json!({"email": "ann@example.com", "firstName": "Ann", "type": "User"});
+
+    let mut client = Client::connect(&portal);
+    let body = create.to_string();
+    client.write(
+        format!(
+            "POST /api/2.0/people HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            owner.key,
+            body.len()
+        )
+        .as_bytes(),
+    );
+    assert!(client.read_to_end().is_empty(), "closed without a byte");
+    let ann = portal
+        .user_by_email("ann@example.com")
+        .expect("the request was handled before the answer was lost");
+    assert_eq!((ann.first_name.as_str(), ann.kind), ("Ann", Kind::User));
+
+    let mut client = Client::connect(&portal);
+    let retried = client.call("POST", "/api/2.0/people", &owner.key, Some(&create));
+    assert_eq!(
+        retried.status, 400,
+        "a blind retry meets the user it created: {}",
+        retried.body
+    );
+    assert_eq!(portal.api_requests().len(), 2);
+    assert_eq!(portal.connections(), 2);
+}
+
+fn fixture_roots(portal: &Portal) -> RootCertStore {
+    let pem = std::fs::read(portal.ca_file()).unwrap();
+    let mut roots = RootCertStore::empty();
+    roots
+        .add(CertificateDer::from_pem_slice(&pem).unwrap())
+        .unwrap();
+    roots
+}
+
+#[test]
+fn the_tls_portal_answers_a_client_that_trusts_the_fixture_over_https() {
+    let portal = Portal::start_tls();
+    let owner = portal.owner();
+    let guest = portal.add_guest_of(&owner.id, "gina@example.com", "Gina", "Guest");
+    assert_eq!(
+        portal.url(),
+        format!("https://127.0.0.1:{}", portal.address.port())
+    );
+    let mut client = Client::connect_tls(&portal, fixture_roots(&portal));
+
+    let me = client.call("GET", "/api/2.0/people/@self", &owner.key, None);
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert_eq!(me.json()["response"]["id"], owner.id.as_str());
+    assert_eq!(
+        me.json()["links"][0]["href"],
+        format!("{}/api/2.0/people/@self", portal.url())
+    );
+    let short = client.call(
+        "GET",
+        &format!("/api/2.0/people/guests/{guest}/share"),
+        &owner.key,
+        None,
+    );
+    let short = short.json()["response"].as_str().unwrap().to_owned();
+    let short_path = short
+        .strip_prefix(&format!("{}/s/", portal.url()))
+        .expect("share links use https too");
+    let redirect = client.call_with("GET", &format!("/s/{short_path}"), &[], None);
+    assert_eq!(redirect.status, 302);
+    assert!(
+        redirect
+            .header("location")
+            .unwrap()
+            .starts_with(&format!("{}/confirm/", portal.url())),
+        "{:?}",
+        redirect.header("location")
+    );
+
+    let last = client.call_with(
+        "GET",
+        "/api/2.0/people/@self",
+        &[
+            ("Authorization", &format!("Bearer {}", owner.key)),
+            ("Connection", "close"),
+        ],
+        None,
+    );
+    assert_eq!(last.status, 200);
+    assert!(
+        client.read_to_end().is_empty(),
+        "ended by close_notify, as a plain socket ends with a FIN"
+    );
+    assert_eq!(portal.connections(), 1);
+    assert!(
+        portal
+            .requests()
+            .iter()
+            .all(|logged| logged.connection == 1)
+    );
+}
+
+#[test]
+fn the_tls_port_drops_plain_http_and_untrusting_clients_and_keeps_serving() {
+    let portal = Portal::start_tls();
+    let owner = portal.owner();
+
+    let mut plain = Client::connect(&portal);
+    plain.write(
+        format!(
+            "GET /api/2.0/people/@self HTTP/1.1\r\nHost: portal\r\nAuthorization: Bearer {}\r\n\r\n",
+            owner.key
+        )
+        .as_bytes(),
+    );
+    // rustls may answer with an alert record before hanging up, and the
+    // socket may be reset, so only the absence of HTTP is certain.
+    let mut answer = Vec::new();
+    let _ = plain.stream.read_to_end(&mut answer);
+    assert!(
+        !answer.starts_with(b"HTTP/"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+
+    let mut untrusting = Client::connect_tls(&portal, RootCertStore::empty());
+    let refused = untrusting
+        .stream
+        .get_mut()
+        .write_all(b"GET /api/2.0/people/@self HTTP/1.1\r\n\r\n")
+        .and_then(|()| untrusting.stream.get_mut().flush());
+    let error = refused.expect_err("the fixture is not a trusted root here");
+    assert!(
+        error.to_string().contains("UnknownIssuer"),
+        "{error}: the refusal is about trust, not the portal"
+    );
+
+    let mut client = Client::connect_tls(&portal, fixture_roots(&portal));
+    let me = client.call("GET", "/api/2.0/people/@self", &owner.key, None);
+    assert_eq!(me.status, 200);
+    assert_eq!(portal.connections(), 3, "failed handshakes count too");
+    let logged: Vec<usize> = portal.requests().iter().map(|l| l.connection).collect();
+    assert_eq!(logged, [3], "nothing readable came over the first two");
 }

@@ -1,0 +1,385 @@
+//! Input files: lists of users, and people to create (CSV or JSON Lines).
+//!
+//! Pure functions from text to values, so that every row can be checked before anything
+//! is sent; a problem is reported with its line number.
+
+use crate::cli::{UserRef, user_ref, user_type};
+use crate::model::{NewUser, is_email};
+use serde::Deserialize;
+
+/// Users listed one a line; blank lines and lines starting with `#` are skipped, as is
+/// anything after the first tab or space (so `user list` output can be fed back).
+/// Duplicates are dropped. Every bad line is reported.
+pub fn user_list(text: &str) -> Result<Vec<UserRef>, Vec<String>> {
+    let mut users = Vec::new();
+    let mut problems = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim().trim_start_matches('\u{feff}');
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let word = line.split_whitespace().next().unwrap_or_default();
+        match user_ref(word) {
+            Ok(user) if !users.contains(&user) => users.push(user),
+            Ok(_) => {}
+            Err(_) => problems.push(format!(
+                "line {}: '{word}' is neither a user id nor an e-mail address",
+                number + 1
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(users)
+    } else {
+        Err(problems)
+    }
+}
+
+/// E-mail addresses listed one a line, for invitations.
+pub fn email_list(text: &str) -> Result<Vec<String>, Vec<String>> {
+    let users = user_list(text)?;
+    let mut emails = Vec::new();
+    let mut problems = Vec::new();
+    for user in users {
+        match user {
+            UserRef::Email(e) => emails.push(e),
+            UserRef::Id(id) => problems.push(format!("'{id}' is an id, not an e-mail address")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(emails)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A person to create and the line of the file it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub line: usize,
+    pub user: NewUser,
+}
+
+/// The people of a CSV file with a header (`email,firstName,lastName[,type]`, RFC 4180
+/// quoting) or of a JSON Lines file (one object a line with the same names). Every row
+/// is checked; all problems are returned together.
+pub fn people(text: &str) -> Result<Vec<Row>, Vec<String>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    let raw = if first.trim_start().starts_with('{') {
+        json_lines(text)?
+    } else {
+        csv_rows(text)?
+    };
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (line, fields) in raw {
+        match checked_person(&fields) {
+            Ok(user) if seen.contains(&user.email.to_ascii_lowercase()) => {
+                problems.push(format!("line {line}: {} is listed twice", user.email));
+            }
+            Ok(user) => {
+                seen.push(user.email.to_ascii_lowercase());
+                rows.push(Row { line, user });
+            }
+            Err(problem) => problems.push(format!("line {line}: {problem}")),
+        }
+    }
+    if rows.is_empty() && problems.is_empty() {
+        problems.push("no people in the file".to_owned());
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Fields {
+    email: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    #[serde(rename = "type")]
+    user_type: Option<String>,
+}
+
+fn checked_person(fields: &Fields) -> Result<NewUser, String> {
+    let email = fields.email.as_deref().unwrap_or_default().trim();
+    if !is_email(email) {
+        return Err(format!(
+            "'{email}' is not an e-mail address the portal accepts"
+        ));
+    }
+    let first_name = fields.first_name.as_deref().unwrap_or_default().trim();
+    if first_name.is_empty() {
+        return Err("firstName is empty".to_owned());
+    }
+    let user_type = user_type(
+        fields
+            .user_type
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty()),
+    )
+    .map_err(|e| match e {
+        crate::Error::Usage(m) => m,
+        other => other.to_string(),
+    })?;
+    Ok(NewUser {
+        first_name: first_name.to_owned(),
+        last_name: fields
+            .last_name
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+        email: email.to_owned(),
+        user_type,
+    })
+}
+
+fn json_lines(text: &str) -> Result<Vec<(usize, Fields)>, Vec<String>> {
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Fields>(line) {
+            Ok(fields) => rows.push((number + 1, fields)),
+            Err(e) => problems.push(format!(
+                "line {}: not a JSON object with email, firstName, lastName, type: {e}",
+                number + 1
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+fn csv_rows(text: &str) -> Result<Vec<(usize, Fields)>, Vec<String>> {
+    let records = csv_records(text)?;
+    let mut records = records.into_iter();
+    let Some((_, header)) = records.next() else {
+        return Err(vec!["the file is empty".to_owned()]);
+    };
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(email), Some(first)) = (column("email"), column("firstName")) else {
+        return Err(vec![format!(
+            "line 1: the header must name the columns email,firstName,lastName[,type], not '{}'",
+            header.join(",")
+        )]);
+    };
+    let (last, kind) = (column("lastName"), column("type"));
+    let known = [Some(email), Some(first), last, kind];
+    if let Some(extra) = (0..header.len()).find(|i| !known.contains(&Some(*i))) {
+        return Err(vec![format!("line 1: unknown column '{}'", header[extra])]);
+    }
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (line, record) in records {
+        if record.len() == 1 && record[0].trim().is_empty() {
+            continue;
+        }
+        if record.len() != header.len() {
+            problems.push(format!(
+                "line {line}: {} fields, but the header has {}",
+                record.len(),
+                header.len()
+            ));
+            continue;
+        }
+        let field = |i: Option<usize>| i.map(|i| record[i].clone());
+        rows.push((
+            line,
+            Fields {
+                email: field(Some(email)),
+                first_name: field(Some(first)),
+                last_name: field(last),
+                user_type: field(kind),
+            },
+        ));
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// RFC 4180 records with the line each starts on. Quoted fields may hold commas, quotes
+/// (doubled) and line breaks.
+fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, Vec<String>> {
+    let mut records = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut line = 1;
+    let mut start = 1;
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    let mut at_field_start = true;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if at_field_start => {
+                quoted = true;
+                at_field_start = false;
+            }
+            '"' => {
+                return Err(vec![format!(
+                    "line {line}: a quote inside an unquoted field (quote the whole field and double the quote)"
+                )]);
+            }
+            ',' => {
+                fields.push(std::mem::take(&mut field));
+                at_field_start = true;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                fields.push(std::mem::take(&mut field));
+                records.push((start, std::mem::take(&mut fields)));
+                line += 1;
+                start = line;
+                at_field_start = true;
+            }
+            _ => {
+                field.push(c);
+                at_field_start = false;
+            }
+        }
+    }
+    if quoted {
+        return Err(vec![format!("line {start}: a quoted field is not closed")]);
+    }
+    if !field.is_empty() || !fields.is_empty() {
+        fields.push(field);
+        records.push((start, fields));
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::UserType;
+
+    #[test]
+    fn lists_skip_comments_blanks_and_duplicates() {
+        let text = "# leavers\n\nann@example.com\n0B1C7F2E-5D0E-4B7A-9A5C-2F1E6D3C4B5A  John Doe\nann@example.com\n";
+        assert_eq!(
+            user_list(text).unwrap(),
+            vec![
+                UserRef::Email("ann@example.com".into()),
+                UserRef::Id("0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a".into())
+            ]
+        );
+        assert_eq!(
+            user_list("ann@example.com\nbob\n\nbad@\n").unwrap_err(),
+            vec![
+                "line 2: 'bob' is neither a user id nor an e-mail address",
+                "line 4: 'bad@' is neither a user id nor an e-mail address"
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_with_quotes_commas_and_line_breaks() {
+        let text = "email,firstName,lastName,type\r\n\
+                    ann@example.com,Ann,\"O'Neil, Jr.\",room-admin\r\n\
+                    \"bob@example.com\",\"Bob \"\"B\"\"\",\"Ray\nSmith\",\n\
+                    zoe@example.com,Zoë,Ünal,\n";
+        let rows = people(text).unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].user.last_name, "O'Neil, Jr.");
+        assert_eq!(rows[0].user.user_type, UserType::RoomAdmin);
+        assert_eq!(rows[1].user.first_name, "Bob \"B\"");
+        assert_eq!(rows[1].user.last_name, "Ray\nSmith");
+        assert_eq!(
+            rows[2].line, 5,
+            "the quoted line break moves the line count"
+        );
+        assert_eq!(rows[2].user.first_name, "Zoë");
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_with_its_line() {
+        let text = "email,firstName,lastName\n\
+                    ann@example.com,Ann,Lee\n\
+                    not-an-email,Bob,Ray\n\
+                    cat@example.com,,Cole\n\
+                    ann@example.com,Ann,Again\n\
+                    dan@example.com,Dan\n";
+        assert_eq!(
+            people(text).unwrap_err(),
+            vec!["line 6: 2 fields, but the header has 3",]
+        );
+        let text = "email,firstName,lastName,type\n\
+                    ann@example.com,Ann,Lee,\n\
+                    not-an-email,Bob,Ray,\n\
+                    cat@example.com,,Cole,\n\
+                    ann@example.com,Ann,Again,\n\
+                    eve@example.com,Eve,Guest,guest\n";
+        let problems = people(text).unwrap_err();
+        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert!(problems[0].starts_with("line 3: 'not-an-email'"));
+        assert_eq!(problems[1], "line 4: firstName is empty");
+        assert_eq!(problems[2], "line 5: ann@example.com is listed twice");
+        assert!(problems[3].starts_with("line 6: guests cannot be created"));
+    }
+
+    #[test]
+    fn headers_and_quotes_are_checked() {
+        assert!(people("mail,name\na@b.co,A\n").unwrap_err()[0].contains("header must name"));
+        assert!(
+            people("email,firstName,phone\n").unwrap_err()[0].contains("unknown column 'phone'")
+        );
+        assert!(people("email,firstName\n\"a@b.co,A\n").unwrap_err()[0].contains("not closed"));
+        assert!(people("email,firstName\na\"b@c.co,A\n").unwrap_err()[0].contains("quote inside"));
+        assert_eq!(
+            people("email,firstName\n").unwrap_err(),
+            vec!["no people in the file"]
+        );
+    }
+
+    #[test]
+    fn json_lines() {
+        let text = "{\"email\":\"ann@example.com\",\"firstName\":\"Ann\",\"lastName\":\"Lee\"}\n\n\
+                    {\"email\":\"bob@example.com\",\"firstName\":\"Bob\",\"type\":\"docspace-admin\"}\n";
+        let rows = people(text).unwrap();
+        assert_eq!(rows[1].user.user_type, UserType::DocSpaceAdmin);
+        assert_eq!(rows[1].line, 3);
+        let problems =
+            people("{\"email\":\"a@b.co\",\"firstName\":\"A\",\"phone\":1}\n").unwrap_err();
+        assert!(
+            problems[0].starts_with("line 1: not a JSON object"),
+            "{problems:?}"
+        );
+    }
+}

@@ -1,0 +1,433 @@
+//! What an unattended run does when the portal, a proxy or the network misbehaves.
+
+use crate::portal::{Fault, Kind, Portal, Reply, Status};
+use crate::{docspace, lines, run};
+
+fn fault(method: &'static str, path: &str, times: usize, reply: Reply) -> Fault {
+    Fault {
+        method,
+        path_prefix: path.to_owned(),
+        times,
+        reply,
+    }
+}
+
+fn with_retry_after(code: u16, value: &str) -> Reply {
+    Reply::Status {
+        code,
+        headers: vec![("Retry-After".to_owned(), value.to_owned())],
+        body: vec![],
+    }
+}
+
+const SELF: &str = "/api/2.0/people/@self";
+
+#[test]
+fn a_busy_portal_is_retried_and_each_retry_is_noted() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault("GET", SELF, 2, with_retry_after(503, "0")));
+
+    docspace(&portal, &owner.key, &["whoami"])
+        .code(0)
+        .stdout_has("owner@example.com")
+        .stderr_has("whoami: HTTP 503; retrying in 0.0 s (attempt 2 of 4)")
+        .stderr_has("(attempt 3 of 4)");
+    assert_eq!(portal.api_requests().len(), 3);
+}
+
+#[test]
+fn retries_back_off_without_retry_after_and_are_silent_with_quiet() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault("GET", SELF, 1, Reply::empty(502)));
+
+    docspace(&portal, &owner.key, &["-q", "whoami"])
+        .code(0)
+        .stderr_empty();
+    assert_eq!(portal.api_requests().len(), 2);
+}
+
+#[test]
+fn retries_stop_after_the_allowed_number_and_report_the_last_failure() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault("GET", SELF, 10, with_retry_after(429, "0")));
+
+    docspace(&portal, &owner.key, &["whoami", "--retries", "2"])
+        .code(75)
+        .stderr_has("whoami: HTTP 429");
+    assert_eq!(portal.api_requests().len(), 3);
+}
+
+#[test]
+fn a_long_retry_after_fails_at_once_with_the_time_to_wait() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault("GET", SELF, 1, with_retry_after(429, "86400")));
+
+    docspace(&portal, &owner.key, &["whoami"])
+        .code(75)
+        .stderr_has("the portal asks to wait 86400 s (Retry-After) before trying again");
+    assert_eq!(portal.api_requests().len(), 1);
+}
+
+#[test]
+fn retry_after_as_an_http_date_is_honoured() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault(
+        "GET",
+        SELF,
+        1,
+        with_retry_after(503, "Fri, 01 Jan 2100 00:00:00 GMT"),
+    ));
+    docspace(&portal, &owner.key, &["whoami"])
+        .code(75)
+        .stderr_has("before trying again");
+
+    let past = Portal::start();
+    past.inject(fault(
+        "GET",
+        SELF,
+        1,
+        with_retry_after(503, "Sun, 06 Nov 1994 08:49:37 GMT"),
+    ));
+    docspace(&past, &past.owner().key, &["whoami"]).code(0);
+    assert_eq!(past.api_requests().len(), 2);
+}
+
+#[test]
+fn a_silent_portal_times_out_instead_of_hanging() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault(
+        "GET",
+        SELF,
+        1,
+        Reply::Hang(std::time::Duration::from_secs(10)),
+    ));
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["whoami", "--timeout", "1", "--retries", "0"],
+    )
+    .code(75)
+    .stderr_has("whoami: timed out after 1 s; try again later");
+}
+
+#[test]
+fn a_create_is_never_repeated_after_an_error() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault("POST", "/api/2.0/people", 1, Reply::empty(503)));
+
+    docspace(
+        &portal,
+        &owner.key,
+        &[
+            "user",
+            "create",
+            "--email",
+            "ann@example.com",
+            "--first-name",
+            "Ann",
+        ],
+    )
+    .code(75)
+    .stderr_has("create ann@example.com: HTTP 503");
+    assert_eq!(lines(&portal.api_requests()), ["POST /api/2.0/people"]);
+    assert!(portal.user_by_email("ann@example.com").is_none());
+}
+
+#[test]
+fn a_create_whose_answer_was_lost_is_found_by_email_and_reported_created() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault("POST", "/api/2.0/people", 1, Reply::LoseAnswer));
+
+    let run = docspace(
+        &portal,
+        &owner.key,
+        &[
+            "user",
+            "create",
+            "--email",
+            "ann@example.com",
+            "--first-name",
+            "Ann",
+        ],
+    );
+
+    let ann = portal
+        .user_by_email("ann@example.com")
+        .expect("the portal created her");
+    run.code(0)
+        .stdout_has(&format!("created {} Ann <ann@example.com>", ann.id));
+    assert_eq!(
+        lines(&portal.api_requests()),
+        [
+            "POST /api/2.0/people",
+            "GET /api/2.0/people/email?email=ann%40example.com"
+        ]
+    );
+}
+
+#[test]
+fn a_create_that_broke_off_before_the_portal_acted_is_reported_not_created() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault("POST", "/api/2.0/people", 1, Reply::Close));
+
+    docspace(
+        &portal,
+        &owner.key,
+        &[
+            "user",
+            "create",
+            "--email",
+            "ann@example.com",
+            "--first-name",
+            "Ann",
+        ],
+    )
+    .code(75)
+    .stderr_has("create ann@example.com (not created): the connection broke off");
+    assert_eq!(
+        lines(&portal.api_requests()),
+        [
+            "POST /api/2.0/people",
+            "GET /api/2.0/people/email?email=ann%40example.com"
+        ]
+    );
+}
+
+#[test]
+fn an_invitation_is_never_repeated() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault(
+        "POST",
+        "/api/2.0/people/invite",
+        1,
+        Reply::empty(502),
+    ));
+
+    docspace(&portal, &owner.key, &["invite", "ann@example.com"]).code(75);
+    assert_eq!(
+        lines(&portal.api_requests()),
+        ["POST /api/2.0/people/invite"]
+    );
+}
+
+/// Broken answers, each ending in one line, the right exit code, and no panic.
+#[test]
+fn broken_answers_end_in_a_clear_line_and_the_right_code() {
+    let big = {
+        let mut body = br#"{"response":{"id":""#.to_vec();
+        body.resize(17 * 1024 * 1024, b'a');
+        body
+    };
+    let cases: Vec<(&str, Reply, i32, &str)> = vec![
+        ("empty 200", Reply::json(200, ""), 76, "not DocSpace JSON: it is empty"),
+        ("empty 500", Reply::empty(500), 69, "HTTP 500 without a message"),
+        ("truncated JSON", Reply::json(200, r#"{"response":{"id":"#), 76, "not DocSpace JSON"),
+        ("not UTF-8", Reply::Status { code: 200, headers: vec![], body: vec![0xff, 0xfe, b'{', 0x80] }, 76, "not DocSpace JSON"),
+        ("wrong shape", Reply::json(200, r#"{"response":"a string","count":1,"status":0,"statusCode":200}"#), 76, "does not have the expected shape"),
+        ("validation problem in a 200", Reply::json(200, r#"{"response":{"title":"One or more validation errors occurred.","status":400,"errors":{"Email":["bad"]}},"count":1,"status":1,"statusCode":400}"#), 65, "One or more validation errors occurred. Email: bad (HTTP 400)"),
+        ("pre-3.7 validation body", Reply::json(400, r#"{"response":{"title":"One or more validation errors occurred.","status":400,"errors":{"":["x"]}},"count":1,"status":0,"statusCode":200}"#), 65, "One or more validation errors occurred. x (HTTP 400)"),
+        ("html 200 from a proxy", Reply::Status { code: 200, headers: vec![], body: b"<!DOCTYPE html><title>Sign in</title>".to_vec() }, 76, "'<!DOCTYPE html><title>Sign in</title>'"),
+        ("over the size cap", Reply::Status { code: 200, headers: vec![], body: big }, 76, "larger than 16 MiB"),
+        ("closed mid-body", Reply::Raw(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"response\":".to_vec()), 75, "broke off"),
+        ("garbage instead of HTTP", Reply::Raw(b"SSH-2.0-OpenSSH_9.2\r\n".to_vec()), 76, "not valid HTTP"),
+    ];
+    for (name, reply, code, says) in cases {
+        let portal = Portal::start();
+        let owner = portal.owner();
+        portal.inject(fault("", "/api/", 1, reply));
+
+        let run = docspace(&portal, &owner.key, &["whoami", "--retries", "0"]);
+
+        assert_eq!(run.code, code, "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{name}: {}", run.stderr);
+        assert_eq!(
+            run.stderr.lines().count(),
+            1,
+            "{name}: one line: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{name}");
+    }
+}
+
+#[test]
+fn echoes_of_the_credential_are_redacted() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let echo = format!(
+        r#"{{"error":{{"message":"Invalid key {} (Authorization: Bearer {})"}},"status":1,"statusCode":400}}"#,
+        owner.key,
+        &owner.key[..20]
+    );
+    portal.inject(fault("", "/api/", 1, Reply::json(400, &echo)));
+
+    docspace(&portal, &owner.key, &["whoami"])
+        .code(65)
+        .stderr_has("Invalid key [redacted]")
+        .never_shows(&owner.key)
+        .never_shows(&owner.key[3..20]);
+}
+
+#[test]
+fn plain_http_to_another_host_is_refused_unless_allowed() {
+    run(
+        &["whoami"],
+        &[
+            ("DOCSPACE_URL", "http://portal.example.com"),
+            ("DOCSPACE_TOKEN", "sk-x"),
+        ],
+        None,
+    )
+    .code(78)
+    .stderr_has("would send the credential unencrypted: use https://, or pass --insecure-http");
+
+    // 0.0.0.0 is not a loopback name, but connecting to it reaches this machine.
+    let portal = Portal::start();
+    let url = portal.url().replace("127.0.0.1", "0.0.0.0");
+    let key = portal.owner().key;
+    run(
+        &["whoami"],
+        &[("DOCSPACE_URL", &url), ("DOCSPACE_TOKEN", &key)],
+        None,
+    )
+    .code(78);
+    run(
+        &["whoami", "--insecure-http"],
+        &[("DOCSPACE_URL", &url), ("DOCSPACE_TOKEN", &key)],
+        None,
+    )
+    .code(0);
+}
+
+#[test]
+fn proxies_from_the_environment_are_used_and_no_proxy_is_honoured() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let nothing_listens = {
+        let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", unused.local_addr().unwrap())
+    };
+    let url = portal.url();
+    let env = [
+        ("DOCSPACE_URL", url.as_str()),
+        ("DOCSPACE_TOKEN", key.as_str()),
+        ("HTTP_PROXY", nothing_listens.as_str()),
+    ];
+
+    run(&["whoami", "--retries", "0"], &env, None).code(69);
+    assert!(
+        portal.requests().is_empty(),
+        "the request went to the proxy"
+    );
+
+    let with_no_proxy = [env[0], env[1], env[2], ("NO_PROXY", "127.0.0.1")];
+    run(&["whoami"], &with_no_proxy, None).code(0);
+}
+
+#[test]
+fn a_token_from_the_systemd_credentials_directory_is_used_last() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let dir = std::env::temp_dir().join(format!("docspace-people-creds-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("docspace-token");
+    std::fs::write(&file, &owner.key).unwrap();
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o400)).unwrap();
+    let url = portal.url();
+
+    run(
+        &["whoami"],
+        &[
+            ("DOCSPACE_URL", &url),
+            ("CREDENTIALS_DIRECTORY", dir.to_str().unwrap()),
+        ],
+        None,
+    )
+    .code(0)
+    .stdout_has("owner@example.com");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_short_link_that_leads_to_another_host_is_refused_without_sending_the_credential() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let guest = portal.add_guest_of(&owner.id, "gina@example.com", "Gina", "Guest");
+    let link = portal.share_link(&guest, &owner.id);
+    let elsewhere =
+        "http://127.0.0.2:9/confirm/GuestShareLink?type=GuestShareLink&key=1.A&encemail=x&uid=y";
+    portal.inject(fault(
+        "GET",
+        "/s/",
+        1,
+        Reply::Status {
+            code: 302,
+            headers: vec![("Location".into(), elsewhere.into())],
+            body: vec![],
+        },
+    ));
+
+    docspace(&portal, &rita.key, &["guest", "approve", &link])
+        .code(76)
+        .stderr_has("the short link leads away from the portal; refused");
+    let sent = portal.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].header("authorization"), None);
+}
+
+#[test]
+fn guest_cycle_stops_at_a_failed_approval_and_names_the_state() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let guest = portal.add_guest_of(&owner.id, "gina@example.com", "Gina", "Guest");
+    let link = portal.share_link(&guest, &owner.id);
+    portal.inject(fault(
+        "POST",
+        "/api/2.0/people/guests/share/approve",
+        1,
+        Reply::empty(503),
+    ));
+
+    docspace(&portal, &rita.key, &["guest-cycle", &link])
+        .code(75)
+        .stderr_has("guest-cycle stopped at step 'approve'")
+        .stderr_has("the guest is not approved");
+    assert!(
+        !lines(&portal.api_requests())
+            .iter()
+            .any(|l| l.starts_with("DELETE"))
+    );
+}
+
+#[test]
+fn one_failed_user_does_not_stop_the_others_and_the_summary_counts_both() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    let bob = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
+    portal.set_status(&bob.id, Status::Terminated);
+
+    docspace(&portal, &owner.key, &["user", "delete", &ann.id, &bob.id])
+        .code(1)
+        .stdout_has(&format!("deleted {} Bob Ray <bob@example.com>", bob.id))
+        .stdout_has("deleted 1, failed 1")
+        .stderr_has(&format!(
+            "delete {} Ann Lee <ann@example.com>: not terminated (active), skipped",
+            ann.id
+        ));
+    assert!(portal.user(&bob.id).unwrap().removed);
+    assert!(!portal.user(&ann.id).unwrap().removed);
+}
