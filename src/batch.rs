@@ -59,8 +59,12 @@ impl<'o, 'a> Tally<'o, 'a> {
         self.out.error(error)
     }
 
-    fn finish(self) -> io::Result<i32> {
+    fn finish(mut self) -> io::Result<i32> {
         let done: usize = self.counts.iter().map(|(_, n)| n).sum();
+        // What the command is for comes first; what needed nothing doing after it.
+        self.counts.sort_by_key(|(outcome, _)| {
+            outcome.starts_with("already") || outcome.starts_with("exists")
+        });
         if done + self.failed > 1 {
             let mut parts: Vec<String> = self
                 .counts
@@ -422,9 +426,17 @@ pub(crate) fn delete(
             for (targets, result) in
                 per_target_after_refusal(&chunk, |ids| client.terminate_users(ids))
             {
-                match result {
-                    Ok(_) => terminated.extend(targets),
-                    Err(e) => tally.failed(&pairs(&targets), &e)?,
+                match (result, targets.as_slice()) {
+                    (Ok(_), _) => terminated.extend(targets),
+                    // The portal refuses to terminate an unknown id: for a delete, that
+                    // user is already gone.
+                    (Err(e), [target])
+                        if refuses_whole_batch(&e)
+                            && client.get_user(&target.id).is_err_and(|e| e.is_not_found()) =>
+                    {
+                        tally.done("already gone", &target.id, &target.email, &target.who())?
+                    }
+                    (Err(e), _) => tally.failed(&pairs(&targets), &e)?,
                 }
             }
             chunk = terminated;

@@ -585,11 +585,9 @@ impl Client {
                     NetworkKind::Temporary,
                     format!("timed out after {} s", self.options.timeout.as_secs()),
                 ),
+                // rustls reports handshake and certificate failures as invalid data.
                 io::ErrorKind::InvalidData => {
-                    return Error::Protocol {
-                        action: action.to_owned(),
-                        detail: format!("the answer could not be read: {e}"),
-                    };
+                    (NetworkKind::Unavailable, format!("TLS failed: {e}"))
                 }
                 _ => (
                     NetworkKind::Temporary,

@@ -431,3 +431,53 @@ fn one_failed_user_does_not_stop_the_others_and_the_summary_counts_both() {
     assert!(portal.user(&bob.id).unwrap().removed);
     assert!(!portal.user(&ann.id).unwrap().removed);
 }
+
+#[test]
+fn tls_is_verified_and_a_private_ca_file_is_trusted() {
+    let portal = Portal::start_tls();
+    let owner = portal.owner();
+    let url = portal.url();
+    let ca = portal.ca_file();
+    let env = [
+        ("DOCSPACE_URL", url.as_str()),
+        ("DOCSPACE_TOKEN", owner.key.as_str()),
+    ];
+
+    run(&["whoami", "--retries", "0"], &env, None)
+        .code(69)
+        .stderr_has("TLS failed");
+    run(
+        &[
+            "lifecycle",
+            "--email",
+            "ann@example.com",
+            "--first-name",
+            "Ann",
+            "--ca-file",
+            ca.to_str().unwrap(),
+        ],
+        &env,
+        None,
+    )
+    .code(0)
+    .stdout_has("deleted ");
+    assert_eq!(
+        portal.connections(),
+        2,
+        "the refused handshake, then one connection for all four requests"
+    );
+
+    let empty = std::env::temp_dir().join(format!("empty-ca-{}.pem", std::process::id()));
+    std::fs::write(&empty, "not a certificate\n").unwrap();
+    run(
+        &["whoami", "--ca-file", empty.to_str().unwrap()],
+        &env,
+        None,
+    )
+    .code(78)
+    .stderr_has("holds no PEM certificate");
+    std::fs::remove_file(&empty).unwrap();
+    run(&["whoami", "--ca-file", "/nonexistent/ca.pem"], &env, None)
+        .code(78)
+        .stderr_has("cannot read the CA file /nonexistent/ca.pem");
+}

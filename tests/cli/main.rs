@@ -3,6 +3,7 @@
 
 mod portal;
 
+mod bulk;
 mod errors;
 mod faults;
 mod guests;
