@@ -12,6 +12,7 @@ use crate::run::{Context, Output, describe, fail, short, user_json};
 use serde_json::{Value, json};
 use std::io;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 /// Counts what a bulk command did to each user, prints each outcome, and decides the
 /// exit code: 0 when all was done, 1 when some was, else the first failure's own code.
@@ -21,17 +22,40 @@ struct Tally<'o, 'a> {
     failed: usize,
     first_failure: Option<i32>,
     results: Vec<Value>,
+    /// The number of users selected, for the progress line.
+    total: usize,
+    started: Instant,
+    drawn: Option<Instant>,
 }
 
 impl<'o, 'a> Tally<'o, 'a> {
-    fn new(out: &'o mut Output<'a>) -> Self {
+    fn new(out: &'o mut Output<'a>, total: usize) -> Self {
         Tally {
             out,
             counts: Vec::new(),
             failed: 0,
             first_failure: None,
             results: Vec::new(),
+            total,
+            started: Instant::now(),
+            drawn: None,
         }
+    }
+
+    /// Redraws the progress line of a run that has taken more than two seconds, at most
+    /// four times a second.
+    fn progress(&mut self) -> io::Result<()> {
+        let now = Instant::now();
+        let due = now.duration_since(self.started) > Duration::from_secs(2)
+            && self
+                .drawn
+                .is_none_or(|d| now.duration_since(d) > Duration::from_millis(250));
+        if !due {
+            return Ok(());
+        }
+        self.drawn = Some(now);
+        let done: usize = self.counts.iter().map(|(_, n)| n).sum::<usize>() + self.failed;
+        self.out.progress(done, self.total.max(done))
     }
 
     /// `outcome` happened to the user described by `who` (`ID NAME <EMAIL>` or less).
@@ -42,7 +66,8 @@ impl<'o, 'a> Tally<'o, 'a> {
         }
         self.results
             .push(json!({ "id": id, "email": email, "outcome": outcome }));
-        self.out.line(&format!("{outcome} {who}"))
+        self.out.line(&format!("{outcome} {who}"))?;
+        self.progress()
     }
 
     fn done_user(&mut self, outcome: &'static str, user: &User) -> io::Result<()> {
@@ -56,7 +81,8 @@ impl<'o, 'a> Tally<'o, 'a> {
         for (id, email) in users {
             self.results.push(json!({ "id": id, "email": email, "outcome": "failed", "error": error.to_string() }));
         }
-        self.out.error(error)
+        self.out.error(error)?;
+        self.progress()
     }
 
     fn finish(mut self) -> io::Result<i32> {
@@ -337,7 +363,7 @@ pub(crate) fn set_status(
     )? {
         return Ok(code);
     }
-    let mut tally = Tally::new(out);
+    let mut tally = Tally::new(out, users.len());
     let targets = resolve(client, &users, false, verb, &mut tally)?;
     for chunk in targets.chunks(PAGE) {
         if tally.out.dry_run {
@@ -412,7 +438,7 @@ pub(crate) fn delete(
     )? {
         return Ok(code);
     }
-    let mut tally = Tally::new(out);
+    let mut tally = Tally::new(out, users.len());
     let targets = resolve(client, &users, true, "delete", &mut tally)?;
     let mut caller_is_owner: Option<bool> = None;
     for chunk in targets.chunks(PAGE) {
@@ -594,7 +620,7 @@ pub(crate) fn unlink(
     )? {
         return Ok(code);
     }
-    let mut tally = Tally::new(out);
+    let mut tally = Tally::new(out, users.len());
     let targets = resolve(client, &users, false, "unlink", &mut tally)?;
     for chunk in targets.chunks(PAGE) {
         if tally.out.dry_run {
@@ -640,7 +666,7 @@ pub(crate) fn create_from(
     if let Some(code) = guard(rows.len(), "create", false, from_stdin, globals, out, cx)? {
         return Ok(code);
     }
-    let mut tally = Tally::new(out);
+    let mut tally = Tally::new(out, rows.len());
     for row in &rows {
         let email = &row.user.email;
         if tally.out.dry_run {
@@ -703,7 +729,7 @@ pub(crate) fn invite(
         .into_iter()
         .map(|email| Invitation { email, user_type })
         .collect();
-    let mut tally = Tally::new(out);
+    let mut tally = Tally::new(out, invitations.len());
     let invited_line = |i: &Invitation| format!("{} ({})", i.email, i.user_type);
     let mut rest = &invitations[..];
     while !rest.is_empty() {

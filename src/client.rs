@@ -383,6 +383,31 @@ impl Client {
         )
     }
 
+    /// Reads an answer of the portal the way every request of this client does: the
+    /// envelope's `response` on success, else the error, with the portal's message and
+    /// the exit code. No network is involved; this is the decoder the fuzz target and
+    /// the property tests drive with arbitrary bytes.
+    pub fn decode_answer<T: DeserializeOwned>(
+        &self,
+        status: u16,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Option<T>, Error> {
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| (*v).to_owned())
+        };
+        let answer = Answer {
+            status,
+            location: header("location"),
+            retry_after: header("retry-after").and_then(|v| retry_after(&v, SystemTime::now())),
+            body: body.to_vec(),
+        };
+        self.decode::<T>("decode", &answer).map(|e| e.response)
+    }
+
     fn decode<T: DeserializeOwned>(
         &self,
         action: &str,
@@ -766,6 +791,7 @@ pub(crate) fn encode_query(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::User;
 
     fn client() -> Client {
         Client::new("https://portal.example.com/", Secret::new("sk-secret")).unwrap()
@@ -835,6 +861,95 @@ mod tests {
         let e = c.unexpected_success("x", b"<html>hi</html>");
         assert_eq!(e.exit_code(), 76);
         assert!(e.to_string().contains("'<html>hi</html>'"), "{e}");
+    }
+
+    /// Random and mutated envelopes never panic, and every failure is a one-line message
+    /// with a documented exit code that never shows the credential.
+    #[test]
+    fn the_decoder_survives_random_and_mutated_answers() {
+        let c = Client::new("https://portal.example.com", Secret::new(KEY)).unwrap();
+        let seeds: [&[u8]; 6] = [
+            br#"{"response":{"id":"0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a","displayName":"J","status":1},"count":1,"links":[],"status":0,"statusCode":200}"#,
+            br#"{"response":[{"id":"a"},{"id":"b"}],"count":1,"total":2,"status":0,"statusCode":200}"#,
+            br#"{"error":{"message":"The user is not suspended","type":null,"stack":null,"hresult":0},"status":1,"statusCode":403}"#,
+            br#"{"response":{"title":"One or more validation errors occurred.","errors":{"Email":["x"]}},"status":1,"statusCode":400}"#,
+            b"<html><body>502 Bad Gateway</body></html>",
+            b"",
+        ];
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let documented = [1, 64, 65, 66, 67, 68, 69, 75, 76, 77, 78];
+        for round in 0..20_000u32 {
+            let mut body = seeds[(next() % seeds.len() as u64) as usize].to_vec();
+            match round % 4 {
+                0 => body = (0..next() % 64).map(|_| next() as u8).collect(),
+                1 if !body.is_empty() => body.truncate((next() % body.len() as u64) as usize),
+                _ => {
+                    for _ in 0..1 + next() % 4 {
+                        if body.is_empty() {
+                            break;
+                        }
+                        let at = (next() % body.len() as u64) as usize;
+                        match next() % 3 {
+                            0 => body[at] = next() as u8,
+                            1 => {
+                                let alphabet = b"{}[]\\\",:0-e\\x\xff";
+                                body.insert(at, alphabet[(next() % alphabet.len() as u64) as usize])
+                            }
+                            _ => {
+                                body.splice(at..at, KEY.bytes().take((next() % 70) as usize));
+                            }
+                        }
+                    }
+                }
+            }
+            let status = [200, 200, 400, 401, 403, 404, 429, 500, 502, 302][(next() % 10) as usize];
+            let headers: &[(&str, &str)] = if next() % 2 == 0 {
+                &[
+                    ("Retry-After", "5"),
+                    ("Location", "https://portal.example.com/x"),
+                ]
+            } else {
+                &[]
+            };
+            for result in [
+                c.decode_answer::<User>(status, headers, &body).map(|_| ()),
+                c.decode_answer::<Vec<User>>(status, headers, &body)
+                    .map(|_| ()),
+                c.decode_answer::<serde::de::IgnoredAny>(status, headers, &body)
+                    .map(|_| ()),
+            ] {
+                if let Err(e) = result {
+                    let message = e.to_string();
+                    assert!(documented.contains(&e.exit_code()), "{e:?}");
+                    assert!(!message.contains('\n'), "{message}");
+                    assert!(!message.contains(&KEY[10..30]), "{message}");
+                }
+            }
+        }
+    }
+
+    const KEY: &str = "sk-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:51:37 GMT", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(retry_after("soon", now), None);
+        assert_eq!(retry_after("Sun, 32 Nov 1994 08:49:37 GMT", now), None);
     }
 
     #[test]

@@ -26,7 +26,9 @@ fn main() -> ExitCode {
             match run::connect(&invocation.globals, &invocation.command, &mut cx) {
                 Err(e) => run::report(&mut stderr, &e),
                 Ok(client) => {
-                    let mut output = Output::new(&mut stdout, &mut stderr, &invocation.globals);
+                    let stderr_is_terminal = io::stderr().is_terminal();
+                    let mut output = Output::new(&mut stdout, &mut stderr, &invocation.globals)
+                        .with_progress(stderr_is_terminal);
                     let result = run::execute(&client, &invocation, &mut output, &mut cx);
                     result
                         .and_then(|code| stdout.flush().map(|()| code))

@@ -130,6 +130,10 @@ pub struct Output<'a> {
     pub(crate) json: bool,
     pub(crate) quiet: bool,
     pub(crate) dry_run: bool,
+    /// Progress may be drawn on stderr: a person is watching it.
+    progress: bool,
+    /// A progress line is on screen and must be cleared before other output.
+    progress_shown: bool,
 }
 
 impl<'a> Output<'a> {
@@ -140,7 +144,33 @@ impl<'a> Output<'a> {
             json: globals.json,
             quiet: globals.quiet,
             dry_run: globals.dry_run,
+            progress: false,
+            progress_shown: false,
         }
+    }
+
+    /// Shows progress of long bulk runs on stderr when it is a terminal (never under
+    /// cron, where stderr is mail or a log).
+    pub fn with_progress(mut self, stderr_is_terminal: bool) -> Output<'a> {
+        self.progress = stderr_is_terminal && !self.quiet;
+        self
+    }
+
+    /// Draws `done / total` over the previous progress line.
+    pub(crate) fn progress(&mut self, done: usize, total: usize) -> io::Result<()> {
+        if !self.progress {
+            return Ok(());
+        }
+        self.progress_shown = true;
+        write!(self.err, "\r{done} / {total}")?;
+        self.err.flush()
+    }
+
+    fn clear_progress(&mut self) -> io::Result<()> {
+        if std::mem::take(&mut self.progress_shown) {
+            write!(self.err, "\r\x1b[K")?;
+        }
+        Ok(())
     }
 
     /// One human-readable result line (not with `--json` or `--quiet`).
@@ -148,6 +178,7 @@ impl<'a> Output<'a> {
         if self.json || self.quiet {
             return Ok(());
         }
+        self.clear_progress()?;
         writeln!(self.out, "{text}")
     }
 
@@ -162,11 +193,13 @@ impl<'a> Output<'a> {
         if !self.json || self.quiet {
             return Ok(());
         }
+        self.clear_progress()?;
         self.out.write_all(text.as_bytes())
     }
 
     /// An error line on stderr; always printed.
     pub fn error(&mut self, error: &dyn std::fmt::Display) -> io::Result<()> {
+        self.clear_progress()?;
         writeln!(self.err, "docspace-people: {error}")
     }
 

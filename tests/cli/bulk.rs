@@ -218,7 +218,14 @@ fn delete_with_terminate_offboards_active_users_in_one_run() {
     let terminate = "PUT /api/2.0/people/status/Terminated";
     assert_eq!(
         sent,
-        [terminate, terminate, terminate, terminate, terminate, "PUT /api/2.0/people/delete"],
+        [
+            terminate,
+            terminate,
+            terminate,
+            terminate,
+            terminate,
+            "PUT /api/2.0/people/delete"
+        ],
         "the batch holding unknown ids is refused whole, then each of the 4 ids is tried alone"
     );
 }
