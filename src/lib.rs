@@ -9,12 +9,21 @@
 //! | [`Client::whoami`] | `GET /api/2.0/people/@self` |
 //! | [`Client::create_user`] | `POST /api/2.0/people` |
 //! | [`Client::get_user`], [`Client::get_user_by_email`] | `GET /api/2.0/people/{id}`, `GET /api/2.0/people/email?email=` |
+//! | [`Client::list_users`] | `GET /api/2.0/people/filter`, page by page |
 //! | [`Client::terminate_users`], [`Client::activate_users`] | `PUT /api/2.0/people/status/{Terminated,Active}` |
-//! | [`Client::delete_user`] | `DELETE /api/2.0/people/{id}` |
+//! | [`Client::delete_user`], [`Client::delete_users`] | `DELETE /api/2.0/people/{id}`, `PUT /api/2.0/people/delete` |
 //! | [`Client::guest_share_link`] | `GET /api/2.0/people/guests/{id}/share` |
 //! | [`Client::approve_guest_link`] | `POST /api/2.0/people/guests/share/approve` |
 //! | [`Client::unlink_guests`] | `DELETE /api/2.0/people/guests` |
 //! | [`Client::invite_users`] | `POST /api/2.0/people/invite` |
+//! | [`Client::login`] | `POST /api/2.0/authentication` |
+//!
+//! Each changing operation also has a [`Request`] constructor (`Request::delete_users`, …)
+//! that builds the request without sending it, which is what `--dry-run` prints.
+//!
+//! A client repeats requests that are safe to repeat after a temporary failure, never
+//! sends a create twice, verifies TLS certificates, and scrubs the credential from
+//! everything it echoes; see [`Options`].
 //!
 //! The rules are those of a real DocSpace 3.7 server rather than of its simplest
 //! examples: the credential always goes as `Authorization: Bearer …` (a raw API key is
@@ -59,10 +68,24 @@
 //! assert!(refused.to_string().contains("terminate the user first"));
 //! ```
 //!
+//! Listing streams: one page of 100 users is in memory at a time.
+//!
+//! ```no_run
+//! use docspace_people::{Client, Filter, Secret, Status};
+//!
+//! let client = Client::new("https://portal.example.com", Secret::new("sk-…"))?;
+//! let terminated = Filter { status: Some(Status::Terminated), ..Filter::default() };
+//! for user in client.list_users(&terminated) {
+//!     println!("{}", user?.email);
+//! }
+//! # Ok::<(), docspace_people::Error>(())
+//! ```
+//!
 //! # The command line
 //!
 //! `docspace-people --help` lists the commands and exit codes; the parser is
-//! [`cli::parse`], a pure function, and [`run`] carries a parsed command out.
+//! [`cli::parse`], a pure function, [`input`] reads list and CSV files, and [`run`]
+//! carries a parsed command out.
 #![forbid(unsafe_code)]
 
 mod batch;
