@@ -3,6 +3,10 @@
 //!
 //! `cargo bench --bench bulk` (the stand-in portal of the tests serves both runs).
 
+// `cargo clippy --all-targets` checks this bench with cfg(test) but without the test
+// harness: the portal's self-tests are compiled without their #[test] functions.
+#![cfg_attr(test, allow(unused_imports))]
+
 #[path = "../tests/cli/portal/mod.rs"]
 mod portal;
 

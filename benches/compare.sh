@@ -46,7 +46,7 @@ cleanup() {
     local status=$?
     set +e
     if [[ -n $policy_rc_d_added ]]; then
-        rm -f /usr/sbin/policy-rc.d
+        as_root rm -f /usr/sbin/policy-rc.d
     fi
     local pid
     for pid in "${portal_pids[@]}"; do
@@ -220,6 +220,7 @@ say "nginx $("$nginx" -v 2>&1 | sed 's|.*/||') on http://127.0.0.1:$http_port an
 # pid stays recorded for the cleanup).
 start_portal() {
     local users=$1 out="$run_dir/portal-$1.out" i
+    : >"$out" # exists before the first poll, however late the child opens it
     "$portal_bin" --port 0 --users "$users" >"$out" 2>"$run_dir/portal-$users.err" &
     portal_pids+=("$!")
     for ((i = 0; i < 100; i++)); do

@@ -447,22 +447,38 @@ class Bench:
                 lines = sum(1 for _ in f)
             print(f"{n} users: the check run printed {lines} lines; the portal saw "
                   f"{delta['requests']} requests on {delta['connections']} connection(s)")
+        # For scale: curl fetching the same pages on one connection, which is roughly
+        # what the portal itself costs.
+        floor = {n: self.curl_pages(url, n) for n, url in sizes.items()}
         runs = {n: [] for n in sizes}
+        floor_runs = {n: [] for n in sizes}
         for _ in range(self.a.list_rounds):
             for n in sizes:
                 r = run(argv, env[n], self.a.long_timeout, stderr_path=self.err)
                 if r.code != 0:
                     raise NotMeasured(f"'user list' over {n} users: {failed(r)}")
                 runs[n].append(r)
+                floor_runs[n].append(run(floor[n], env[n], self.a.long_timeout,
+                                         stderr_path=self.err))
         rss = {n: [] for n in sizes}
         for _ in range(self.a.rss_runs):
             for n in sizes:
                 rss[n].append(peak_rss(self.a.gnu_time, argv, env[n], self.a.long_timeout,
                                        self.err, self.a.work))
         rows = [[f"{n} users", ms(statistics.median(r.seconds for r in runs[n])),
-                 f"{mib(statistics.median(rss[n]))} (max {mib(max(rss[n]))})"] for n in sizes]
-        table(rows, ["portal", "median", "peak RSS median"])
+                 f"{mib(statistics.median(rss[n]))} (max {mib(max(rss[n]))})",
+                 ms(statistics.median(r.seconds for r in floor_runs[n]))] for n in sizes]
+        table(rows, ["portal", "median", "peak RSS median", "curl, same pages"])
         self.list_runs, self.list_rss = runs, rss
+
+    def curl_pages(self, url, users):
+        """One curl process fetching every page of the portal, joined by --next."""
+        argv = [self.a.curl]
+        for start in range(0, users, 100):
+            argv += (["--next"] if start else []) + [
+                "-sS", "-f", "-o", "/dev/null", "-H", f"Authorization: Bearer {self.token}",
+                f"{url}/api/2.0/people/filter?count=100&startIndex={start}"]
+        return argv
 
     # -- bulk terminate + delete over bench_portal
 
@@ -686,4 +702,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)  # Ctrl-C: compare.sh's trap stops the servers
