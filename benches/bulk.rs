@@ -20,9 +20,13 @@ const USERS: usize = 1_000;
 fn main() {
     let (requests, connections, seconds) = bulk();
     println!("terminate + delete {USERS} users");
-    println!("  bulk (docspace-people user delete --terminate --from -): {requests:>5} requests, {connections} connection(s), {seconds:.3} s");
+    println!(
+        "  bulk (docspace-people user delete --terminate --from -): {requests:>5} requests, {connections} connection(s), {seconds:.3} s"
+    );
     let (requests, connections, seconds) = one_by_one();
-    println!("  one request per user (library loop):                  {requests:>5} requests, {connections} connection(s), {seconds:.3} s");
+    println!(
+        "  one request per user (library loop):                  {requests:>5} requests, {connections} connection(s), {seconds:.3} s"
+    );
 }
 
 fn bulk() -> (usize, usize, f64) {
@@ -30,7 +34,16 @@ fn bulk() -> (usize, usize, f64) {
     let ids = portal.seed_users(USERS).join("\n");
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_docspace-people"))
-        .args(["-q", "user", "delete", "--terminate", "--from", "-", "--max", "5000"])
+        .args([
+            "-q",
+            "user",
+            "delete",
+            "--terminate",
+            "--from",
+            "-",
+            "--max",
+            "5000",
+        ])
         .env_clear()
         .env("DOCSPACE_URL", portal.url())
         .env("DOCSPACE_TOKEN", portal.owner().key)
@@ -51,7 +64,9 @@ fn one_by_one() -> (usize, usize, f64) {
     let client = Client::new(&portal.url(), Secret::new(&portal.owner().key)).expect("a client");
     let started = Instant::now();
     for id in &ids {
-        client.terminate_users(std::slice::from_ref(id)).expect("terminated");
+        client
+            .terminate_users(std::slice::from_ref(id))
+            .expect("terminated");
         client.delete_user(id).expect("deleted");
     }
     let seconds = started.elapsed().as_secs_f64();

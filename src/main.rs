@@ -6,7 +6,14 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let mut stdout = io::stdout().lock();
+    // Rust's stdout flushes every line; a pipe or file gets whole blocks instead, so a
+    // listing of thousands of users is not a write call per line.
+    let stdout_is_terminal = io::stdout().is_terminal();
+    let mut stdout: Box<dyn Write> = if stdout_is_terminal {
+        Box::new(io::stdout().lock())
+    } else {
+        Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()))
+    };
     let mut stderr = io::stderr().lock();
     let stdin_is_terminal = io::stdin().is_terminal();
     let mut stdin = io::stdin().lock();

@@ -1,47 +1,111 @@
 //! What the portal sends and takes: users, their types and statuses.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 use std::fmt;
 
 /// A portal account as the portal describes it (`EmployeeFullDto`, or the shorter
 /// `EmployeeDto` from invitations, where only `id` and `display_name` are filled).
 ///
-/// Fields this crate does not model are kept in `other`, so a user prints back as JSON
-/// with everything the portal said.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// The portal's own JSON of the user is kept as it arrived ([`User::json`]), so that
+/// `--json` prints every field the portal sent, in its order, while the fields this crate
+/// uses are decoded directly, without buffering the object twice.
+#[derive(Debug, Clone)]
 pub struct User {
     pub id: String,
-    #[serde(default)]
     pub display_name: String,
-    #[serde(default)]
     pub first_name: String,
-    #[serde(default)]
     pub last_name: String,
-    #[serde(default)]
     pub user_name: String,
-    #[serde(default)]
     pub email: String,
-    #[serde(default)]
     pub status: Status,
-    #[serde(default)]
     pub activation_status: i64,
-    #[serde(default)]
     pub is_owner: bool,
-    #[serde(default)]
     pub is_admin: bool,
-    #[serde(default)]
     pub is_room_admin: bool,
-    #[serde(default)]
     pub is_collaborator: bool,
-    #[serde(default)]
     pub is_visitor: bool,
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+    /// `yyyy-MM-ddTHH:mm:ss.fffffff` with the portal's time zone; empty when not sent.
+    pub registration_date: String,
+    raw: Box<RawValue>,
+}
+
+/// The fields of [`User`] as they are named on the wire.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UserFields {
+    id: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    first_name: String,
+    #[serde(default)]
+    last_name: String,
+    #[serde(default)]
+    user_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    status: Status,
+    #[serde(default)]
+    activation_status: i64,
+    #[serde(default)]
+    is_owner: bool,
+    #[serde(default)]
+    is_admin: bool,
+    #[serde(default)]
+    is_room_admin: bool,
+    #[serde(default)]
+    is_collaborator: bool,
+    #[serde(default)]
+    is_visitor: bool,
+    #[serde(default)]
+    registration_date: String,
+}
+
+impl<'de> Deserialize<'de> for User {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<User, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        let f: UserFields = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+        Ok(User {
+            id: f.id,
+            display_name: f.display_name,
+            first_name: f.first_name,
+            last_name: f.last_name,
+            user_name: f.user_name,
+            email: f.email,
+            status: f.status,
+            activation_status: f.activation_status,
+            is_owner: f.is_owner,
+            is_admin: f.is_admin,
+            is_room_admin: f.is_room_admin,
+            is_collaborator: f.is_collaborator,
+            is_visitor: f.is_visitor,
+            registration_date: f.registration_date,
+            raw,
+        })
+    }
+}
+
+impl Serialize for User {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.raw.serialize(serializer)
+    }
+}
+
+impl PartialEq for User {
+    fn eq(&self, other: &User) -> bool {
+        self.raw.get() == other.raw.get()
+    }
 }
 
 impl User {
+    /// The portal's JSON of this user, exactly as received.
+    pub fn json(&self) -> &str {
+        self.raw.get()
+    }
+
     /// The account type, derived from the portal's flags the way the portal derives it.
     pub fn user_type(&self) -> UserType {
         if self.is_owner || self.is_admin {
@@ -236,9 +300,13 @@ mod tests {
         let pending: User =
             serde_json::from_str(r#"{"id":"x","displayName":"a&amp;b@c.co"}"#).unwrap();
         assert_eq!(pending.name(), "a&b@c.co");
-        assert_eq!(user.other["hasAvatar"], Value::Bool(false));
+        assert_eq!(user.registration_date, "2026-07-01T10:00:00.0000000Z");
+        assert!(
+            user.json().starts_with(r#"{"firstName":"John","#),
+            "kept as sent"
+        );
         let back = serde_json::to_value(&user).unwrap();
-        assert_eq!(back["registrationDate"], "2026-07-01T10:00:00.0000000Z");
+        assert_eq!(back["hasAvatar"], false);
         assert_eq!(back["status"], 2);
     }
 

@@ -315,21 +315,16 @@ impl Iterator for Users<'_> {
     fn next(&mut self) -> Option<Result<User, Error>> {
         loop {
             if let Some(user) = self.page.next() {
-                if let Some(before) = &self.before {
-                    let registered = user
-                        .other
-                        .get("registrationDate")
-                        .and_then(|d| d.as_str())
-                        .unwrap_or_default();
-                    if registered
+                let past_cut_off = self.before.as_deref().is_some_and(|before| {
+                    user.registration_date
                         .get(..10)
-                        .is_some_and(|day| day >= before.as_str())
-                    {
-                        // Sorted by registration: everything after is later still.
-                        self.finished = true;
-                        self.page = Vec::new().into_iter();
-                        return None;
-                    }
+                        .is_some_and(|day| day >= before)
+                });
+                if past_cut_off {
+                    // Sorted by registration: everything after is later still.
+                    self.finished = true;
+                    self.page = Vec::new().into_iter();
+                    return None;
                 }
                 return Some(Ok(user));
             }

@@ -371,7 +371,7 @@ fn list(client: &Client, filter: &crate::Filter, ids: bool, out: &mut Output) ->
         if listed > 0 {
             out.json_text(",\n")?;
         }
-        out.json_text(&user_json(&user).to_string())?;
+        out.json_text(user.json())?;
         if ids {
             out.line(&user.id)?;
         } else {
