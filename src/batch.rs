@@ -216,7 +216,7 @@ fn guard(
         return fail(out, &refusal).map(Some);
     }
     if deletes && attended && !globals.yes && !globals.dry_run && count > 0 {
-        let question = format!("{what}: delete {count} user(s) for good?");
+        let question = format!("Delete {count} user(s) for good?");
         if !out.confirm(&question, cx.stdin)? {
             out.error(&"cancelled; nothing was sent")?;
             return Ok(Some(0));
