@@ -41,12 +41,13 @@ fn main() {
         "rita",
         &["guest-cycle", link.trim(), "--email", "gina@example.com"],
     );
+    // A failure, to show what one looks like: the portal deletes only terminated users.
     show(
         &binary,
         &portal,
         &owner.key,
         "owner",
-        &["user", "delete", "nobody@example.com"],
+        &["user", "delete", "rita@example.com"],
     );
 
     println!(
@@ -64,6 +65,7 @@ fn show(binary: &PathBuf, portal: &Portal, key: &str, who: &str, args: &[&str]) 
         .env("DOCSPACE_URL", portal.url())
         .env("DOCSPACE_TOKEN", key)
         .env_remove("DOCSPACE_TOKEN_FILE")
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("the docspace-people binary runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
