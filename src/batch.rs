@@ -335,6 +335,64 @@ pub(crate) fn get(
     })
 }
 
+/// A batch operation of the portal, acted on a chunk of users at a time.
+struct Batch<Build, Send, Report> {
+    /// `terminate`, for messages.
+    verb: &'static str,
+    /// The outcome `--dry-run` reports: `would terminate`.
+    would: &'static str,
+    /// The request for a chunk, which `--dry-run` prints.
+    request: Build,
+    send: Send,
+    /// Reports what a successful request did to its users.
+    report: Report,
+}
+
+/// Selects the users, guards, resolves e-mails, and sends `batch` a chunk at a time (or,
+/// with `--dry-run`, prints what would be sent).
+fn in_batches<T, Build, Send, Report>(
+    client: &Client,
+    selection: &Selection,
+    globals: &Globals,
+    out: &mut Output,
+    cx: &mut Context,
+    batch: Batch<Build, Send, Report>,
+) -> io::Result<i32>
+where
+    Build: Fn(&[String]) -> Result<Request, Error>,
+    Send: Fn(&[String]) -> Result<T, Error>,
+    Report: Fn(&mut Tally, &[Target], T) -> io::Result<()>,
+{
+    let users = match selected(selection, out, cx)? {
+        Ok(users) => users,
+        Err(code) => return Ok(code),
+    };
+    let stdin = from_stdin(selection);
+    if let Some(code) = guard(users.len(), batch.verb, false, stdin, globals, out, cx)? {
+        return Ok(code);
+    }
+    let mut tally = Tally::new(out, users.len());
+    let targets = resolve(client, &users, false, batch.verb, &mut tally)?;
+    for chunk in targets.chunks(PAGE) {
+        if tally.out.dry_run {
+            if let Ok(request) = (batch.request)(&ids(chunk)) {
+                tally.out.would_send(&request)?;
+            }
+            for t in chunk {
+                tally.done(batch.would, &t.id, &t.email, &t.who())?;
+            }
+            continue;
+        }
+        for (targets, result) in per_target_after_refusal(chunk, &batch.send) {
+            match result {
+                Ok(answer) => (batch.report)(&mut tally, &targets, answer)?,
+                Err(e) => tally.failed(&pairs(&targets), &e)?,
+            }
+        }
+    }
+    tally.finish()
+}
+
 pub(crate) fn set_status(
     client: &Client,
     selection: &Selection,
@@ -343,66 +401,34 @@ pub(crate) fn set_status(
     cx: &mut Context,
     terminate: bool,
 ) -> io::Result<i32> {
-    let (verb, done, status) = if terminate {
-        ("terminate", "terminated", Status::Terminated)
+    let (verb, would, done, status) = if terminate {
+        (
+            "terminate",
+            "would terminate",
+            "terminated",
+            Status::Terminated,
+        )
     } else {
-        ("activate", "activated", Status::Active)
+        ("activate", "would activate", "activated", Status::Active)
     };
-    let users = match selected(selection, out, cx)? {
-        Ok(users) => users,
-        Err(code) => return Ok(code),
-    };
-    if let Some(code) = guard(
-        users.len(),
+    let batch = Batch {
         verb,
-        false,
-        from_stdin(selection),
-        globals,
-        out,
-        cx,
-    )? {
-        return Ok(code);
-    }
-    let mut tally = Tally::new(out, users.len());
-    let targets = resolve(client, &users, false, verb, &mut tally)?;
-    for chunk in targets.chunks(PAGE) {
-        if tally.out.dry_run {
-            if let Ok(request) = Request::set_status(&ids(chunk), status) {
-                tally.out.would_send(&request)?;
-            }
-            for t in chunk {
-                tally.done(
-                    if terminate {
-                        "would terminate"
-                    } else {
-                        "would activate"
-                    },
-                    &t.id,
-                    &t.email,
-                    &t.who(),
-                )?;
-            }
-            continue;
-        }
-        let results = per_target_after_refusal(chunk, |ids| {
+        would,
+        request: |ids: &[String]| Request::set_status(ids, status),
+        send: |ids: &[String]| {
             if terminate {
                 client.terminate_users(ids)
             } else {
                 client.activate_users(ids)
             }
-        });
-        for (targets, result) in results {
-            match result {
-                Ok(users) => {
-                    for user in &users {
-                        tally.done_user(done, user)?;
-                    }
-                }
-                Err(e) => tally.failed(&pairs(&targets), &e)?,
-            }
-        }
-    }
-    tally.finish()
+        },
+        report: |tally: &mut Tally, _: &[Target], users: Vec<User>| {
+            users
+                .iter()
+                .try_for_each(|user| tally.done_user(done, user))
+        },
+    };
+    in_batches(client, selection, globals, out, cx, batch)
 }
 
 /// Deletes terminated users with `PUT /people/delete`, a chunk at a time.
@@ -518,6 +544,35 @@ fn not_suspended(error: &Error) -> bool {
         if m == "Users are not suspended" || m == "The user is not suspended")
 }
 
+/// Looks at a user before deleting it: the user when it can be deleted (terminated, or to
+/// be terminated first with `terminate`); otherwise reports why not (already gone, still
+/// active, the look-up failed).
+fn deletable(
+    client: &Client,
+    target: &Target,
+    terminate: bool,
+    tally: &mut Tally,
+) -> io::Result<Option<User>> {
+    match client.get_user(&target.id) {
+        Ok(user) if user.status == Status::Terminated || terminate => return Ok(Some(user)),
+        Ok(user) => {
+            let skipped = Error::Rejected {
+                action: format!("delete {}", short(&user)),
+                reason: format!(
+                    "not terminated ({}), skipped: terminate first, or pass --terminate",
+                    user.status
+                ),
+            };
+            tally.failed(&[target.pair()], &skipped)?;
+        }
+        Err(e) if e.is_not_found() => {
+            tally.done("already gone", &target.id, &target.email, &target.who())?
+        }
+        Err(e) => tally.failed(&[target.pair()], &e)?,
+    }
+    Ok(None)
+}
+
 /// After the portal refused a chunk because someone in it is not terminated: the users
 /// that can still be deleted, having reported the others.
 fn still_deletable(
@@ -527,22 +582,8 @@ fn still_deletable(
 ) -> io::Result<Vec<Target>> {
     let mut keep = Vec::new();
     for target in chunk {
-        match client.get_user(&target.id) {
-            Ok(user) if user.status == Status::Terminated => keep.push(target.clone()),
-            Ok(user) => {
-                let skipped = Error::Rejected {
-                    action: format!("delete {}", short(&user)),
-                    reason: format!(
-                        "not terminated ({}), skipped: terminate first, or pass --terminate",
-                        user.status
-                    ),
-                };
-                tally.failed(&[target.pair()], &skipped)?;
-            }
-            Err(e) if e.is_not_found() => {
-                tally.done("already gone", &target.id, &target.email, &target.who())?
-            }
-            Err(e) => tally.failed(&[target.pair()], &e)?,
+        if deletable(client, target, false, tally)?.is_some() {
+            keep.push(target.clone());
         }
     }
     Ok(keep)
@@ -559,26 +600,11 @@ fn plan_delete(
     let mut to_terminate = Vec::new();
     let mut to_delete = Vec::new();
     for target in chunk {
-        match client.get_user(&target.id) {
-            Ok(user) if user.status == Status::Terminated => to_delete.push(user),
-            Ok(user) if terminate => {
+        if let Some(user) = deletable(client, target, terminate, tally)? {
+            if user.status != Status::Terminated {
                 to_terminate.push(user.id.clone());
-                to_delete.push(user);
             }
-            Ok(user) => {
-                let skipped = Error::Rejected {
-                    action: format!("delete {}", short(&user)),
-                    reason: format!(
-                        "not terminated ({}), would be skipped: pass --terminate to terminate first",
-                        user.status
-                    ),
-                };
-                tally.failed(&[target.pair()], &skipped)?;
-            }
-            Err(e) if e.is_not_found() => {
-                tally.done("already gone", &target.id, &target.email, &target.who())?
-            }
-            Err(e) => tally.failed(&[target.pair()], &e)?,
+            to_delete.push(user);
         }
     }
     if !to_terminate.is_empty()
@@ -605,45 +631,18 @@ pub(crate) fn unlink(
     out: &mut Output,
     cx: &mut Context,
 ) -> io::Result<i32> {
-    let users = match selected(selection, out, cx)? {
-        Ok(users) => users,
-        Err(code) => return Ok(code),
+    let batch = Batch {
+        verb: "unlink",
+        would: "would unlink",
+        request: Request::unlink_guests,
+        send: |ids: &[String]| client.unlink_guests(ids),
+        report: |tally: &mut Tally, targets: &[Target], (): ()| {
+            targets
+                .iter()
+                .try_for_each(|t| tally.done("unlinked", &t.id, &t.email, &t.who()))
+        },
     };
-    if let Some(code) = guard(
-        users.len(),
-        "unlink",
-        false,
-        from_stdin(selection),
-        globals,
-        out,
-        cx,
-    )? {
-        return Ok(code);
-    }
-    let mut tally = Tally::new(out, users.len());
-    let targets = resolve(client, &users, false, "unlink", &mut tally)?;
-    for chunk in targets.chunks(PAGE) {
-        if tally.out.dry_run {
-            if let Ok(request) = Request::unlink_guests(&ids(chunk)) {
-                tally.out.would_send(&request)?;
-            }
-            for t in chunk {
-                tally.done("would unlink", &t.id, &t.email, &t.who())?;
-            }
-            continue;
-        }
-        for (targets, result) in per_target_after_refusal(chunk, |ids| client.unlink_guests(ids)) {
-            match result {
-                Ok(()) => {
-                    for t in &targets {
-                        tally.done("unlinked", &t.id, &t.email, &t.who())?;
-                    }
-                }
-                Err(e) => tally.failed(&pairs(&targets), &e)?,
-            }
-        }
-    }
-    tally.finish()
+    in_batches(client, selection, globals, out, cx, batch)
 }
 
 /// Creates the people of a CSV or JSON Lines file, after checking every row.
