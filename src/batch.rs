@@ -384,9 +384,19 @@ where
             continue;
         }
         for (targets, result) in per_target_after_refusal(chunk, &batch.send) {
-            match result {
-                Ok(answer) => (batch.report)(&mut tally, &targets, answer)?,
-                Err(e) => tally.failed(&pairs(&targets), &e)?,
+            match (result, targets.as_slice()) {
+                (Ok(answer), _) => (batch.report)(&mut tally, &targets, answer)?,
+                // The portal answers "Access denied" for an unknown user too; say which.
+                (Err(e), [target]) if refuses_whole_batch(&e) => {
+                    let error = match client.get_user(&target.id) {
+                        Err(lookup) if lookup.is_not_found() => {
+                            lookup.during(format!("{} {}", batch.verb, target.who()))
+                        }
+                        _ => e,
+                    };
+                    tally.failed(&[target.pair()], &error)?
+                }
+                (Err(e), _) => tally.failed(&pairs(&targets), &e)?,
             }
         }
     }
@@ -502,12 +512,24 @@ pub(crate) fn delete(
                             .iter()
                             .find(|u| u.id.eq_ignore_ascii_case(&target.id))
                         {
-                            None => tally.done(
-                                "already gone",
-                                &target.id,
-                                &target.email,
-                                &target.who(),
-                            )?,
+                            // The portal drops unknown ids, but also LDAP accounts: only a
+                            // look-up tells "already gone" from "not deleted".
+                            None => match client.get_user(&target.id) {
+                                Err(e) if e.is_not_found() => tally.done(
+                                    "already gone",
+                                    &target.id,
+                                    &target.email,
+                                    &target.who(),
+                                )?,
+                                Ok(user) => {
+                                    let kept = Error::Rejected {
+                                        action: format!("delete {}", short(&user)),
+                                        reason: "the portal left this account in place without saying why (LDAP accounts are never deleted this way)".to_owned(),
+                                    };
+                                    tally.failed(&[target.pair()], &kept)?
+                                }
+                                Err(e) => tally.failed(&[target.pair()], &e)?,
+                            },
                             Some(user)
                                 if user.is_admin
                                     && !*caller_is_owner.get_or_insert_with(|| {
@@ -729,8 +751,36 @@ pub(crate) fn invite(
         .map(|email| Invitation { email, user_type })
         .collect();
     let mut tally = Tally::new(out, invitations.len());
+    // The portal sends nothing to an address that has an account, and may quietly raise
+    // that account's type: such addresses are reported and left out.
+    let mut new = Vec::new();
+    for invitation in invitations {
+        let email = invitation.email.clone();
+        match client.get_user_by_email(&email) {
+            Err(e) if e.is_not_found() => new.push(invitation),
+            Ok(user) if user.status == Status::Terminated => {
+                let refused = Error::Rejected {
+                    action: format!("invite {email}"),
+                    reason: format!(
+                        "the account exists and is terminated: reactivate it with 'docspace-people user activate {email}'"
+                    ),
+                };
+                tally.failed(&[(user.id.clone(), email)], &refused)?;
+            }
+            Ok(user) => tally.done(
+                "exists, no invitation sent",
+                &user.id,
+                &email,
+                &short(&user),
+            )?,
+            Err(e) => tally.failed(
+                &[(String::new(), email.clone())],
+                &e.during(format!("invite {email}")),
+            )?,
+        }
+    }
     let invited_line = |i: &Invitation| format!("{} ({})", i.email, i.user_type);
-    let mut rest = &invitations[..];
+    let mut rest = &new[..];
     while !rest.is_empty() {
         let chunk = &rest[..rest.len().min(PAGE)];
         if tally.out.dry_run {
@@ -742,20 +792,15 @@ pub(crate) fn invite(
             continue;
         }
         match client.invite_users(chunk, None) {
-            Ok(pending) => {
+            Ok(_) => {
                 for i in chunk {
-                    let invited = pending
-                        .iter()
-                        .any(|u| u.name().eq_ignore_ascii_case(&i.email));
-                    if invited {
-                        tally.done("invited", "", &i.email, &invited_line(i))?;
-                    } else {
-                        tally.done("exists, no invitation sent", "", &i.email, &i.email)?;
-                    }
+                    tally.done("invited", "", &i.email, &invited_line(i))?;
                 }
                 rest = &rest[chunk.len()..];
             }
             Err(e) => {
+                // The portal stops at the first address it refuses; its message names
+                // it when it can. Those before it were invited; the rest are sent again.
                 let refused_at = match &e {
                     Error::Portal {
                         message: Some(m), ..

@@ -344,6 +344,8 @@ where
     let mut options = CommandOptions::default();
     let mut words: Vec<String> = Vec::new();
     let (mut help, mut version) = (false, false);
+    // Numeric options given so far: a second one is refused rather than silently won.
+    let mut seen: Vec<&'static str> = Vec::new();
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
             Short('h') | Long("help") => help = true,
@@ -363,10 +365,15 @@ where
             Long("ca-file") => {
                 globals.ca_file = Some(once(&globals.ca_file, "--ca-file", &mut parser)?.into())
             }
-            Long("timeout") => globals.timeout = number(&mut parser, "--timeout", 1..=3600)?,
-            Long("retries") => globals.retries = number(&mut parser, "--retries", 0..=10)? as u32,
+            Long("timeout") => {
+                globals.timeout = number(&mut parser, "--timeout", 1..=3600, &mut seen)?
+            }
+            Long("retries") => {
+                globals.retries = number(&mut parser, "--retries", 0..=10, &mut seen)? as u32
+            }
             Long("max") => {
-                globals.max = Some(number(&mut parser, "--max", 0..=u32::MAX as u64)? as usize)
+                let max = number(&mut parser, "--max", 0..=u32::MAX as u64, &mut seen)?;
+                globals.max = Some(max as usize)
             }
             Long("token" | "api-key" | "key" | "password") => {
                 return Err(Error::Usage(
@@ -685,10 +692,15 @@ fn once<T>(slot: &Option<T>, flag: &str, parser: &mut lexopt::Parser) -> Result<
 
 fn number(
     parser: &mut lexopt::Parser,
-    flag: &str,
+    flag: &'static str,
     range: std::ops::RangeInclusive<u64>,
+    seen: &mut Vec<&'static str>,
 ) -> Result<u64, Error> {
     let value = utf8(parser.value().map_err(usage)?)?;
+    if seen.contains(&flag) {
+        return Err(Error::Usage(format!("{flag} is given twice")));
+    }
+    seen.push(flag);
     value
         .parse::<u64>()
         .ok()
@@ -915,6 +927,8 @@ mod tests {
         );
         usage_error(&["whoami", "--retries", "many"]);
         usage_error(&["user", "delete", ID, "--max", "-1"]);
+        let m = usage_error(&["user", "delete", ID, "--max", "5", "--max", "5000"]);
+        assert!(m.contains("--max is given twice"), "{m}");
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub(crate) fn split_url(url: &str) -> Option<(Origin, &str)> {
 
 /// A request to the portal's API as it will be sent, without the credential: what
 /// `--dry-run` prints instead of sending.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Request {
     pub method: &'static str,
     /// Path below the portal root, with any query already encoded.
@@ -155,6 +155,17 @@ impl Request {
     /// Whether sending it can change anything on the portal.
     pub fn changes_portal(&self) -> bool {
         self.method != "GET"
+    }
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("body", &self.body)
+            .field("confirm", &self.confirm.as_ref().map(|_| "redacted"))
+            .finish()
     }
 }
 
@@ -294,9 +305,21 @@ impl Client {
     ) -> Result<Envelope<T>, Error> {
         let repeatable = matches!(request.method, "GET" | "PUT" | "DELETE");
         let mut attempt: u32 = 0;
+        // A change that may have been carried out although its answer was lost: a repeat
+        // then meets the new state, and its refusal must not be taken for the outcome.
+        let mut maybe_done: Option<String> = None;
         loop {
             attempt += 1;
             let result = self.exchange(request);
+            if request.changes_portal() && maybe_done.is_none() {
+                maybe_done = match &result {
+                    Err(e) if transient(e) && !unsent(e) => Some(e.to_string()),
+                    Ok(answer) if matches!(answer.status, 502 | 504) => {
+                        Some(format!("HTTP {}", answer.status))
+                    }
+                    _ => None,
+                };
+            }
             let wait = match &result {
                 Err(e) if unsent(e) || (repeatable && transient(e)) => {
                     Some((backoff(attempt), e.to_string()))
@@ -325,9 +348,21 @@ impl Client {
                     std::thread::sleep(wait);
                 }
                 _ => {
-                    return result
+                    let outcome = result
                         .map_err(|e| self.network_error(action, e))
                         .and_then(|answer| self.decode(action, &answer));
+                    return match (outcome, maybe_done) {
+                        (Err(e), Some(first)) if attempt > 1 && !e.is_temporary() => {
+                            Err(Error::Network {
+                                action: action.to_owned(),
+                                kind: NetworkKind::Temporary,
+                                detail: format!(
+                                    "the answer was lost ({first}), and when the request was repeated the portal answered: {e}; the first attempt may have been carried out: check the users' state (docspace-people user get)"
+                                ),
+                            })
+                        }
+                        (outcome, _) => outcome,
+                    };
                 }
             }
         }
@@ -419,10 +454,15 @@ impl Client {
         }
         let body = &answer.body;
         if status >= 400 {
+            // Only DocSpace's own error bodies count as its message: a 404 problem document
+            // means "no such portal", not "no such user".
             let message = self.portal_message(body);
             let mut details = Vec::new();
             if message.is_none() && !body.is_empty() {
-                details.push(self.excerpt(body));
+                details.push(match self.problem_title(body) {
+                    Some(title) => format!("'{title}', from the web server rather than DocSpace"),
+                    None => self.excerpt(body),
+                });
             }
             if let Some(wait) = answer.retry_after {
                 details.push(format!(
@@ -455,7 +495,10 @@ impl Client {
                 detail: format!("the answer is not DocSpace JSON: {}", self.excerpt(body)),
             };
         };
-        if let Some(message) = self.portal_message(body) {
+        if let Some(message) = self
+            .portal_message(body)
+            .or_else(|| self.problem_title(body))
+        {
             let status = value
                 .get("statusCode")
                 .and_then(serde_json::Value::as_u64)
@@ -485,10 +528,19 @@ impl Client {
         if let Some(message) = value.pointer("/error/message").and_then(|m| m.as_str()) {
             return Some(self.clean(message));
         }
-        let problem = match value.get("response") {
-            Some(inner) if inner.get("title").is_some() => inner,
-            _ => &value,
-        };
+        let problem = value.get("response").filter(|r| r.get("title").is_some())?;
+        self.problem_text(problem)
+    }
+
+    /// The title of a bare ASP.NET problem document: what the framework, not DocSpace,
+    /// answers for a suspended portal, an unpaid tariff or a missing API-key scope.
+    fn problem_title(&self, body: &[u8]) -> Option<String> {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        value.get("status")?;
+        self.problem_text(&value)
+    }
+
+    fn problem_text(&self, problem: &serde_json::Value) -> Option<String> {
         let title = problem.get("title")?.as_str()?;
         let mut message = title.to_owned();
         if let Some(errors) = problem.get("errors").and_then(|e| e.as_object()) {
@@ -703,11 +755,46 @@ fn http_date(value: &str) -> Option<SystemTime> {
     let [h, m, s] = hms.as_slice() else {
         return None;
     };
-    if !(1..=31).contains(&day) || year < 1970 || *h > 23 || *m > 59 || *s > 60 {
+    if !(1..=31).contains(&day) || !(1970..=9999).contains(&year) || *h > 23 || *m > 59 || *s > 60 {
         return None;
     }
     let seconds = days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s;
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
+}
+
+/// Parses the portal's dates, `yyyy-MM-ddTHH:mm:ss.fffffff` with `Z` or `±hh:mm` (the
+/// portal's time zone).
+pub(crate) fn api_date(value: &str) -> Option<SystemTime> {
+    let number = |range: std::ops::Range<usize>| -> Option<u64> {
+        let digits = value.get(range)?;
+        digits
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| digits.parse().ok())?
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (h, m, s) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let rest = value
+        .get(19..)?
+        .trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    let local = days_from_civil(year, month, day) * 86_400 + h * 3600 + m * 60 + s;
+    let utc = match rest.as_bytes().first() {
+        None | Some(b'Z') => local,
+        Some(sign @ (b'+' | b'-')) => {
+            let offset = rest.get(1..3)?.parse::<u64>().ok()? * 3600
+                + rest.get(4..6)?.parse::<u64>().ok()? * 60;
+            if *sign == b'+' {
+                local.checked_sub(offset)?
+            } else {
+                local + offset
+            }
+        }
+        Some(_) => return None,
+    };
+    SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(utc))
 }
 
 /// Days from 1970-01-01 to a date of the Gregorian calendar, for years from 1970 on
@@ -833,7 +920,12 @@ mod tests {
         );
         let problem = br#"{"type":"t","title":"Payment Required","status":402}"#;
         assert_eq!(
-            c.portal_message(problem).as_deref(),
+            c.portal_message(problem),
+            None,
+            "not DocSpace's own message"
+        );
+        assert_eq!(
+            c.problem_title(problem).as_deref(),
             Some("Payment Required")
         );
         assert_eq!(c.portal_message(b""), None);
@@ -950,6 +1042,33 @@ mod tests {
         );
         assert_eq!(retry_after("soon", now), None);
         assert_eq!(retry_after("Sun, 32 Nov 1994 08:49:37 GMT", now), None);
+        assert_eq!(
+            retry_after("Sun, 06 Nov 300000000000 08:49:37 GMT", now),
+            None
+        );
+        assert_eq!(retry_after("99999999999999999999999", now), None);
+    }
+
+    #[test]
+    fn api_dates_in_any_time_zone() {
+        let utc = api_date("2025-03-06T11:30:43.0000000Z").unwrap();
+        assert_eq!(api_date("2025-03-06T19:30:43.0000000+08:00"), Some(utc));
+        assert_eq!(api_date("2025-03-06T06:30:43-05:00"), Some(utc));
+        assert_eq!(
+            utc.duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+            1_741_260_643
+        );
+        for bad in [
+            "",
+            "2025-03-06",
+            "2025-13-06T11:30:43Z",
+            "2025-03-06T11:30:43 GMT",
+            "é025-03-06T11:30:43Z",
+        ] {
+            assert_eq!(api_date(bad), None, "{bad}");
+        }
     }
 
     #[test]

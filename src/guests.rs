@@ -52,7 +52,18 @@ impl Client {
     ) -> Result<User, Error> {
         let request = Request::approve_guest(self.confirm_header(link)?, expected_email);
         let action = "approve";
-        let guest: User = self.fetch(&request, action)?;
+        let guest: User = self.fetch(&request, action).map_err(|e| match e {
+            // With a valid credential, an empty 401 here is the portal refusing the link.
+            Error::Portal {
+                status: 401,
+                message: None,
+                ..
+            } => Error::Denied {
+                action: action.to_owned(),
+                reason: "the portal refused the share link (HTTP 401): its key is wrong or expired (links last 7 days), or the guest or the member who shared it is no longer active; ask for a new link".to_owned(),
+            },
+            e => e,
+        })?;
         match expected_email {
             Some(expected) if !guest.email.eq_ignore_ascii_case(expected) => Err(Error::Rejected {
                 action: action.to_owned(),
@@ -81,7 +92,7 @@ impl Client {
     pub fn confirm_header(&self, link: &str) -> Result<String, Error> {
         let Some((origin, rest)) = split_url(link.trim()) else {
             return Err(Error::Usage(format!(
-                "'{link}' is not a share link: give it as the portal printed it, {}/s/KEY",
+                "LINK is not a share link: give it as the portal printed it, {}/s/KEY",
                 self.portal()
             )));
         };

@@ -120,6 +120,14 @@ fn checked_person(fields: &Fields) -> Result<NewUser, String> {
     if first_name.is_empty() {
         return Err("firstName is empty".to_owned());
     }
+    let last_name = fields.last_name.as_deref().unwrap_or_default().trim();
+    for (field, name) in [("firstName", first_name), ("lastName", last_name)] {
+        if !name.chars().all(name_char) {
+            return Err(format!(
+                "{field} '{name}' has characters the portal refuses in names (only letters, spaces, apostrophes and hyphens)"
+            ));
+        }
+    }
     let user_type = user_type(
         fields
             .user_type
@@ -142,6 +150,13 @@ fn checked_person(fields: &Fields) -> Result<NewUser, String> {
         email: email.to_owned(),
         user_type,
     })
+}
+
+/// The portal's default rule for names (`core:username:regex`, `^[\p{L}\p{M}' \-]+$`):
+/// letters, combining marks, apostrophe, space and hyphen.
+fn name_char(c: char) -> bool {
+    let mark = matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}');
+    c.is_alphabetic() || mark || matches!(c, '\'' | ' ' | '-')
 }
 
 fn json_lines(text: &str) -> Result<Vec<(usize, Fields)>, Vec<String>> {
@@ -310,22 +325,33 @@ mod tests {
     }
 
     #[test]
-    fn csv_with_quotes_commas_and_line_breaks() {
+    fn csv_records_with_quotes_commas_and_line_breaks() {
+        let text = "a,\"b, c\",\"d \"\"e\"\"\"\r\n\"f\ng\",h,\n\nlast";
+        assert_eq!(
+            csv_records(text).unwrap(),
+            vec![
+                (1, vec!["a".into(), "b, c".into(), "d \"e\"".into()]),
+                (2, vec!["f\ng".into(), "h".into(), "".into()]),
+                (4, vec!["".into()]),
+                (5, vec!["last".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn csv_people_with_quoting_and_accents() {
         let text = "email,firstName,lastName,type\r\n\
-                    ann@example.com,Ann,\"O'Neil, Jr.\",room-admin\r\n\
-                    \"bob@example.com\",\"Bob \"\"B\"\"\",\"Ray\nSmith\",\n\
+                    ann@example.com,Ann,\"O'Neil-Lee\",room-admin\r\n\
+                    \"bob@example.com\",\"Bob\",\"Ray\",\n\
                     zoe@example.com,Zoë,Ünal,\n";
         let rows = people(text).unwrap();
         assert_eq!(rows.len(), 3);
-        assert_eq!(rows[0].user.last_name, "O'Neil, Jr.");
+        assert_eq!(rows[0].user.last_name, "O'Neil-Lee");
         assert_eq!(rows[0].user.user_type, UserType::RoomAdmin);
-        assert_eq!(rows[1].user.first_name, "Bob \"B\"");
-        assert_eq!(rows[1].user.last_name, "Ray\nSmith");
-        assert_eq!(
-            rows[2].line, 5,
-            "the quoted line break moves the line count"
-        );
-        assert_eq!(rows[2].user.first_name, "Zoë");
+        assert_eq!(rows[1].user.email, "bob@example.com");
+        assert_eq!((rows[2].line, rows[2].user.first_name.as_str()), (4, "Zoë"));
+        let broken = "email,firstName,lastName\nann@example.com,Ann,\"Lee\nSmith\"\n";
+        assert!(people(broken).unwrap_err()[0].starts_with("line 2: lastName"));
     }
 
     #[test]
@@ -345,9 +371,14 @@ mod tests {
                     not-an-email,Bob,Ray,\n\
                     cat@example.com,,Cole,\n\
                     ann@example.com,Ann,Again,\n\
-                    eve@example.com,Eve,Guest,guest\n";
+                    eve@example.com,Eve,Guest,guest\n\
+                    r2@example.com,R2D2,Droid,\n";
         let problems = people(text).unwrap_err();
-        assert_eq!(problems.len(), 4, "{problems:?}");
+        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert!(
+            problems[4].starts_with("line 7: firstName 'R2D2' has characters"),
+            "{problems:?}"
+        );
         assert!(problems[0].starts_with("line 3: 'not-an-email'"));
         assert_eq!(problems[1], "line 4: firstName is empty");
         assert_eq!(problems[2], "line 5: ann@example.com is listed twice");

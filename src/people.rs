@@ -6,6 +6,7 @@ use crate::error::{Error, NetworkKind};
 use crate::model::{Invitation, NewUser, Status, User, UserType, is_email, is_user_id};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
+use std::time::{Duration, SystemTime};
 use std::vec;
 
 /// The body of the portal's batch endpoints. `resendAll` is ignored by the portal but
@@ -120,7 +121,15 @@ impl Client {
         }
         match self.fetch(&Request::create_user(new), &action) {
             Err(lost) if outcome_unknown(&lost) => match self.get_user_by_email(&new.email) {
-                Ok(user) => Ok(user),
+                Ok(user) if made_by(new, &user, SystemTime::now()) => Ok(user),
+                Ok(user) => Err(Error::Network {
+                    action,
+                    kind: NetworkKind::Temporary,
+                    detail: format!(
+                        "{lost}; an account with this address exists, but it does not look like the one this request would have made (registered {}, {}), so it is left alone: check it with 'user get {}'",
+                        user.registration_date, user.status, new.email
+                    ),
+                }),
                 Err(lookup) if lookup.is_not_found() => {
                     Err(lost.during(format!("create {} (not created)", new.email)))
                 }
@@ -346,6 +355,25 @@ fn portal_type_name(user_type: UserType) -> &'static str {
         UserType::DocSpaceAdmin => "DocSpaceAdmin",
         UserType::Guest => "Guest",
     }
+}
+
+/// Whether `user`, found by e-mail after the answer to creating `new` was lost, is the
+/// account that request made: the same names, awaiting activation, registered within the
+/// last hour (the portal's clock may differ from this machine's by a few minutes). An
+/// account that was there before must never be taken for it: `lifecycle` deletes what it
+/// creates.
+fn made_by(new: &NewUser, user: &User, now: SystemTime) -> bool {
+    let recent = crate::client::api_date(&user.registration_date).is_some_and(|registered| {
+        let window = Duration::from_secs(3600);
+        registered + Duration::from_secs(600) > now
+            && now
+                .duration_since(registered)
+                .map_or(true, |age| age < window)
+    });
+    user.first_name.trim() == new.first_name.trim()
+        && user.last_name.trim() == new.last_name.trim()
+        && user.activation_status == 2
+        && recent
 }
 
 /// The request may have been carried out although no answer arrived.

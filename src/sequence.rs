@@ -94,6 +94,13 @@ pub(crate) fn lifecycle(client: &Client, new: &NewUser, out: &mut Output) -> io:
     let mut seq = Sequence::new("lifecycle", out, &["create", "get", "terminate", "delete"]);
     let user = match client.create_user(new) {
         Ok(u) => u,
+        Err(e) if e.is_temporary() => {
+            let state = format!(
+                "whether the user was created is not known: check with 'docspace-people user get {}'",
+                new.email
+            );
+            return seq.failed(0, &e, &state);
+        }
         Err(e) => return seq.failed(0, &e, "nothing was created"),
     };
     let id = user.id.clone();

@@ -216,7 +216,7 @@ fn an_invitation_is_never_repeated() {
 
     docspace(&portal, &owner.key, &["invite", "ann@example.com"]).code(75);
     assert_eq!(
-        lines(&portal.api_requests()),
+        lines(&crate::changes(&portal)),
         ["POST /api/2.0/people/invite"]
     );
 }
@@ -480,4 +480,142 @@ fn tls_is_verified_and_a_private_ca_file_is_trusted() {
     run(&["whoami", "--ca-file", "/nonexistent/ca.pem"], &env, None)
         .code(78)
         .stderr_has("cannot read the CA file /nonexistent/ca.pem");
+}
+
+#[test]
+fn a_lost_create_answer_never_makes_lifecycle_delete_an_account_that_was_there_before() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let old = portal.add_member(Kind::User, "john.doe@example.com", "John", "Doe");
+    portal.inject(fault("POST", "/api/2.0/people", 1, Reply::LoseAnswer));
+
+    docspace(
+        &portal,
+        &owner.key,
+        &[
+            "lifecycle",
+            "--email",
+            "john.doe@example.com",
+            "--first-name",
+            "John",
+            "--last-name",
+            "Doe",
+        ],
+    )
+    .code(75)
+    .stderr_has("does not look like the one this request would have made")
+    .stderr_has("whether the user was created is not known");
+    let sent = lines(&crate::changes(&portal));
+    assert_eq!(sent, ["POST /api/2.0/people"], "nothing after the create");
+    let after = portal.user(&old.id).unwrap();
+    assert_eq!((after.status, after.removed), (Status::Active, false));
+}
+
+#[test]
+fn a_404_from_the_web_server_is_not_a_missing_user() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    let problem = r#"{"type":"https://tools.ietf.org/html/rfc9110#section-15.5.5","title":"Not Found","status":404}"#;
+    portal.inject(fault(
+        "GET",
+        "/api/2.0/people/email",
+        1,
+        Reply::json(404, problem),
+    ));
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", "--terminate", "ann@example.com"],
+    )
+    .code(76)
+    .stderr_has("'Not Found', from the web server rather than DocSpace");
+    assert!(crate::changes(&portal).is_empty());
+    assert_eq!(portal.user(&ann.id).unwrap().status, Status::Active);
+}
+
+#[test]
+fn an_absurd_retry_after_date_is_survived() {
+    let portal = Portal::start();
+    portal.inject(fault(
+        "GET",
+        SELF,
+        1,
+        with_retry_after(429, "Sun, 06 Nov 300000000000 08:49:37 GMT"),
+    ));
+
+    docspace(&portal, &portal.owner().key, &["whoami", "--retries", "0"])
+        .code(75)
+        .stderr_has("HTTP 429");
+}
+
+#[test]
+fn a_repeated_change_whose_first_answer_was_lost_is_not_reported_as_refused() {
+    let portal = Portal::start();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let guest = portal.add_guest_of(&rita.id, "gina@example.com", "Gina", "Guest");
+    portal.inject(fault(
+        "DELETE",
+        "/api/2.0/people/guests",
+        1,
+        Reply::LoseAnswer,
+    ));
+
+    docspace(&portal, &rita.key, &["guest", "delete", &guest])
+        .code(75)
+        .stderr_has("the answer was lost")
+        .stderr_has("the first attempt may have been carried out");
+    assert!(
+        portal.relations_of(&rita.id).is_empty(),
+        "the first attempt did unlink"
+    );
+}
+
+#[test]
+fn an_account_the_bulk_delete_silently_keeps_is_reported_not_deleted() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    portal.set_status(&ann.id, Status::Terminated);
+    // What the portal answers for an LDAP account: nothing deleted, nothing said.
+    let kept = r#"{"response":[],"count":1,"links":[],"status":0,"statusCode":200}"#;
+    portal.inject(fault(
+        "PUT",
+        "/api/2.0/people/delete",
+        1,
+        Reply::json(200, kept),
+    ));
+
+    docspace(&portal, &owner.key, &["user", "delete", &ann.id])
+        .code(65)
+        .stderr_has("the portal left this account in place");
+}
+
+#[test]
+fn unknown_users_in_a_batch_are_named_as_not_found() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    let ghost = "00000000-0000-4000-8000-00000000beef";
+
+    docspace(&portal, &owner.key, &["user", "terminate", &ann.id, ghost])
+        .code(1)
+        .stdout_has(&format!("terminated {}", ann.id))
+        .stderr_has(&format!(
+            "terminate {ghost}: The user could not be found (HTTP 404)"
+        ));
+    docspace(&portal, &owner.key, &["user", "activate", ghost]).code(67);
+}
+
+#[test]
+fn inviting_an_address_already_invited_sends_nothing() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.add_pending("pending@example.com");
+
+    docspace(&portal, &owner.key, &["invite", "pending@example.com"])
+        .code(0)
+        .stdout_has("exists, no invitation sent ");
+    assert!(crate::changes(&portal).is_empty());
 }

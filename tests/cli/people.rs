@@ -361,7 +361,12 @@ fn invite_of_an_existing_account_says_no_invitation_was_sent() {
 
     docspace(&portal, &owner.key, &["invite", "ann@example.com"])
         .code(0)
-        .stdout_has("exists, no invitation sent ann@example.com");
+        .stdout_has("exists, no invitation sent ")
+        .stdout_has("Ann Lee <ann@example.com>");
+    assert!(
+        changes(&portal).is_empty(),
+        "nothing is sent for an existing account"
+    );
 }
 
 #[test]
@@ -383,8 +388,10 @@ fn invite_past_a_refused_address_reports_each_address_truthfully() {
         ],
     );
 
-    run.code(1).stderr_has("User disabled: gone@example.com");
-    let outcomes: Vec<String> = run
+    run.code(1).stderr_has(
+        "invite gone@example.com: the account exists and is terminated: reactivate it with 'docspace-people user activate gone@example.com'",
+    );
+    let mut outcomes: Vec<String> = run
         .json()
         .as_array()
         .unwrap()
@@ -397,13 +404,21 @@ fn invite_past_a_refused_address_reports_each_address_truthfully() {
             )
         })
         .collect();
+    outcomes.sort();
     assert_eq!(
         outcomes,
         [
             "a1@example.com invited",
-            "gone@example.com failed",
-            "a3@example.com invited"
+            "a3@example.com invited",
+            "gone@example.com failed"
         ]
+    );
+    assert_eq!(
+        body(&changes(&portal)[0])["invitations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
     );
     assert!(portal.user_by_email("a3@example.com").is_some());
 }
