@@ -22,6 +22,15 @@ fn with_retry_after(code: u16, value: &str) -> Reply {
 
 const SELF: &str = "/api/2.0/people/@self";
 
+const CREATE_ANN: [&str; 6] = [
+    "user",
+    "create",
+    "--email",
+    "ann@example.com",
+    "--first-name",
+    "Ann",
+];
+
 #[test]
 fn a_busy_portal_is_retried_and_each_retry_is_noted() {
     let portal = Portal::start();
@@ -123,20 +132,9 @@ fn a_create_is_never_repeated_after_an_error() {
     let owner = portal.owner();
     portal.inject(fault("POST", "/api/2.0/people", 1, Reply::empty(503)));
 
-    docspace(
-        &portal,
-        &owner.key,
-        &[
-            "user",
-            "create",
-            "--email",
-            "ann@example.com",
-            "--first-name",
-            "Ann",
-        ],
-    )
-    .code(75)
-    .stderr_has("create ann@example.com: HTTP 503");
+    docspace(&portal, &owner.key, &CREATE_ANN)
+        .code(75)
+        .stderr_has("create ann@example.com: HTTP 503");
     assert_eq!(lines(&portal.api_requests()), ["POST /api/2.0/people"]);
     assert!(portal.user_by_email("ann@example.com").is_none());
 }
@@ -147,18 +145,7 @@ fn a_create_whose_answer_was_lost_is_found_by_email_and_reported_created() {
     let owner = portal.owner();
     portal.inject(fault("POST", "/api/2.0/people", 1, Reply::LoseAnswer));
 
-    let run = docspace(
-        &portal,
-        &owner.key,
-        &[
-            "user",
-            "create",
-            "--email",
-            "ann@example.com",
-            "--first-name",
-            "Ann",
-        ],
-    );
+    let run = docspace(&portal, &owner.key, &CREATE_ANN);
 
     let ann = portal
         .user_by_email("ann@example.com")
@@ -180,20 +167,9 @@ fn a_create_that_broke_off_before_the_portal_acted_is_reported_not_created() {
     let owner = portal.owner();
     portal.inject(fault("POST", "/api/2.0/people", 1, Reply::Close));
 
-    docspace(
-        &portal,
-        &owner.key,
-        &[
-            "user",
-            "create",
-            "--email",
-            "ann@example.com",
-            "--first-name",
-            "Ann",
-        ],
-    )
-    .code(75)
-    .stderr_has("create ann@example.com (not created): the connection broke off");
+    docspace(&portal, &owner.key, &CREATE_ANN)
+        .code(75)
+        .stderr_has("create ann@example.com (not created): the connection broke off");
     assert_eq!(
         lines(&portal.api_requests()),
         [
@@ -417,8 +393,7 @@ fn one_failed_user_does_not_stop_the_others_and_the_summary_counts_both() {
     let portal = Portal::start();
     let owner = portal.owner();
     let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
-    let bob = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
-    portal.set_status(&bob.id, Status::Terminated);
+    let bob = crate::terminated_member(&portal, "bob@example.com", "Bob", "Ray");
 
     docspace(&portal, &owner.key, &["user", "delete", &ann.id, &bob.id])
         .code(1)
@@ -576,8 +551,7 @@ fn a_repeated_change_whose_first_answer_was_lost_is_not_reported_as_refused() {
 fn an_account_the_bulk_delete_silently_keeps_is_reported_not_deleted() {
     let portal = Portal::start();
     let owner = portal.owner();
-    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
-    portal.set_status(&ann.id, Status::Terminated);
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
     // What the portal answers for an LDAP account: nothing deleted, nothing said.
     let kept = r#"{"response":[],"count":1,"links":[],"status":0,"statusCode":200}"#;
     portal.inject(fault(

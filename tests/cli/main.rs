@@ -113,6 +113,13 @@ pub fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Outcome 
     }
 }
 
+/// A plain user the portal already has, terminated: the usual thing to delete.
+pub fn terminated_member(portal: &Portal, email: &str, first: &str, last: &str) -> portal::Account {
+    let account = portal.add_member(portal::Kind::User, email, first, last);
+    portal.set_status(&account.id, portal::Status::Terminated);
+    account
+}
+
 /// The API requests the portal received that could change something.
 pub fn changes(portal: &Portal) -> Vec<Logged> {
     portal

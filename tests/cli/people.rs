@@ -257,8 +257,7 @@ fn a_batch_the_portal_refuses_whole_is_retried_per_user_and_the_refused_one_is_n
 fn activate_brings_a_terminated_user_back() {
     let portal = Portal::start();
     let owner = portal.owner();
-    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
-    portal.set_status(&ann.id, Status::Terminated);
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
 
     docspace(&portal, &owner.key, &["user", "activate", &ann.id])
         .code(0)
@@ -275,8 +274,7 @@ fn activate_brings_a_terminated_user_back() {
 fn delete_removes_a_terminated_user_with_the_bulk_endpoint() {
     let portal = Portal::start();
     let owner = portal.owner();
-    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
-    portal.set_status(&ann.id, Status::Terminated);
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
 
     docspace(&portal, &owner.key, &["user", "delete", "ann@example.com"])
         .code(0)
@@ -314,8 +312,7 @@ fn delete_of_an_active_user_is_skipped_with_the_next_step() {
 fn delete_by_a_room_admin_is_not_permitted() {
     let portal = Portal::start();
     let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
-    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
-    portal.set_status(&ann.id, Status::Terminated);
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
 
     docspace(&portal, &rita.key, &["user", "delete", &ann.id])
         .code(77)
@@ -373,8 +370,7 @@ fn invite_of_an_existing_account_says_no_invitation_was_sent() {
 fn invite_past_a_refused_address_reports_each_address_truthfully() {
     let portal = Portal::start();
     let owner = portal.owner();
-    let gone = portal.add_member(Kind::User, "gone@example.com", "Gone", "Away");
-    portal.set_status(&gone.id, Status::Terminated);
+    crate::terminated_member(&portal, "gone@example.com", "Gone", "Away");
 
     let run = docspace(
         &portal,
