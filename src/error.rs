@@ -1,249 +1,300 @@
-//! The one error type of the crate, with the exit code each error ends the program with.
+//! The library's error: what failed, the portal's own words, and the cause.
 
 use std::fmt;
+use std::sync::Arc;
 
-/// Everything that can go wrong, worded for the person who ran the command.
+/// Something went wrong talking to the portal, or a value cannot be sent to it.
 ///
-/// `Display` is the complete one-line message: what failed, the portal's own words when it
-/// gave any, and what to do next. [`Error::exit_code`] is the documented process exit code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Error {
-    /// The command line is wrong (exit 64).
-    Usage(String),
-    /// The portal address or the credential is missing or malformed (exit 78).
-    Config(String),
-    /// An input file is missing or unreadable (exit 66).
-    Input(String),
-    /// The portal answered with an HTTP error status.
-    Portal {
-        /// What was being done, e.g. `delete 0b1c…`.
-        action: String,
-        status: u16,
-        /// The portal's own message; `None` when the body carried none (an empty 401/403).
-        message: Option<String>,
-        /// What else the answer said: an excerpt of a body that is not the portal's JSON
-        /// (a proxy's error page), or how long the portal asked to wait.
-        detail: Option<String>,
-    },
-    /// The portal answered 2xx but the request did not do what was asked, or the answer
-    /// contradicts the command line (exit 65), e.g. the approved guest is not the one named.
-    Rejected { action: String, reason: String },
-    /// The portal would not let the caller in (exit 77), e.g. a login refused.
-    Denied { action: String, reason: String },
-    /// The portal could not be reached or the exchange broke off.
-    Network {
-        action: String,
-        kind: NetworkKind,
-        detail: String,
-    },
-    /// The portal's answer is not what the API promises (exit 76).
-    Protocol { action: String, detail: String },
+/// `Display` is one line: what was being done, then what the portal said (with its HTTP
+/// status) or what went wrong on the way. [`Error::kind`] classifies it from the status
+/// code and the shape of the answer; the underlying transport or TLS error, when there
+/// is one, is the [`source`](std::error::Error::source).
+///
+/// ```
+/// use docspace_people::{ErrorKind, Refusal};
+///
+/// fn explain(e: &docspace_people::Error) -> &'static str {
+///     match e.kind() {
+///         ErrorKind::NotFound => "no such user",
+///         ErrorKind::Refused(Refusal::NotSuspended) => "terminate the user first",
+///         _ if e.is_temporary() => "try again later",
+///         _ => "see the message",
+///     }
+/// }
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Error {
+    kind: ErrorKind,
+    /// What was being done, e.g. `delete 0b1c…`; empty for configuration errors.
+    action: String,
+    /// The HTTP status, when the portal answered with an error status.
+    status: Option<u16>,
+    /// The portal's own message, from its error envelope or validation problem.
+    message: Option<String>,
+    /// What else is known: an excerpt of a body that is not DocSpace's, how long the
+    /// portal asked to wait, or the description of a failure without an HTTP status.
+    detail: Option<String>,
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
-/// Why the network exchange failed; decides between "fix it" and "try again later".
+/// What kind of failure an [`Error`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NetworkKind {
-    /// The host name does not resolve (exit 68).
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A value cannot be sent to the portal as it is (a malformed id, a link of another
+    /// host, a guest to create).
+    InvalidInput,
+    /// The portal address, the credential or the CA certificates cannot be used.
+    Config,
+    /// The portal says the user or item does not exist (404 with a DocSpace message).
+    NotFound,
+    /// The portal did not accept the credential (401), or refused a log-in.
+    Unauthenticated,
+    /// The portal understood the request and refused it.
+    Refused(Refusal),
+    /// The portal answered success, but its answer shows the request did not do what
+    /// was asked (the approved guest is another one, the user is still active).
+    NotDone,
+    /// The portal's host name does not resolve.
     Dns,
-    /// Nothing listens, or TLS failed (exit 69).
+    /// Nothing answers, TLS failed, or the portal failed internally (500).
     Unavailable,
-    /// Timed out or reset: worth retrying later (exit 75).
+    /// A time-out, a broken connection, or a busy portal (408, 429, 502, 503, 504):
+    /// the same request may succeed later.
     Temporary,
+    /// The answer is not what the API promises: a redirect, a route that does not
+    /// exist, a body that is not the expected JSON.
+    Protocol,
 }
 
-/// The message the portal uses for every permission failure.
-pub const ACCESS_DENIED: &str = "Access denied";
+/// Why the portal refused a request.
+///
+/// Only the texts the server hard-codes decide a refusal (`Access denied`, from its
+/// exception handler, and `The user is not suspended` / `Users are not suspended`, from
+/// the people controller); every other message may be translated into the caller's
+/// language, so it is only ever quoted, never matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// 403 `Access denied`, or an empty 403: the caller may not do this, or (for batch
+    /// requests) one of the ids is unknown or protected.
+    AccessDenied,
+    /// 403 `The user is not suspended`: a user must be terminated before it is deleted.
+    NotSuspended,
+    /// 402: the portal's tariff or quota does not allow it.
+    PaymentRequired,
+    /// Any other refusal (400, 409, 422, another 403): the portal's message says why.
+    Invalid,
+}
+
+/// The server's hard-coded message for every permission failure (its exception handler
+/// discards the thrown text).
+const ACCESS_DENIED: &str = "Access denied";
+/// The people controller's hard-coded refusals to delete users that are not terminated.
+const NOT_SUSPENDED: [&str; 2] = ["The user is not suspended", "Users are not suspended"];
 
 impl Error {
-    /// The process exit code for this error, as documented in the README and `--help`.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::Usage(_) => 64,
-            Error::Config(_) => 78,
-            Error::Input(_) => 66,
-            Error::Rejected { .. } => 65,
-            Error::Denied { .. } => 77,
-            Error::Protocol { .. } => 76,
-            Error::Network { kind, .. } => match kind {
-                NetworkKind::Dns => 68,
-                NetworkKind::Unavailable => 69,
-                NetworkKind::Temporary => 75,
-            },
-            Error::Portal {
-                status, message, ..
-            } => status_exit_code(*status, message.as_deref()),
+    pub(crate) fn new(
+        kind: ErrorKind,
+        action: impl Into<String>,
+        detail: impl Into<String>,
+    ) -> Error {
+        Error {
+            kind,
+            action: action.into(),
+            status: None,
+            message: None,
+            detail: Some(detail.into()),
+            source: None,
         }
     }
 
-    /// True when the same request may succeed later without any change (exit 75).
-    pub fn is_temporary(&self) -> bool {
-        self.exit_code() == 75
+    pub(crate) fn invalid_input(detail: impl Into<String>) -> Error {
+        Error::new(ErrorKind::InvalidInput, "", detail)
+    }
+
+    pub(crate) fn config(detail: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Config, "", detail)
+    }
+
+    pub(crate) fn protocol(action: impl Into<String>, detail: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Protocol, action, detail)
+    }
+
+    /// An answer with an error status, classified by the status and the portal's message.
+    pub(crate) fn portal(
+        action: impl Into<String>,
+        status: u16,
+        message: Option<String>,
+        detail: Option<String>,
+    ) -> Error {
+        Error {
+            kind: classify(status, message.as_deref()),
+            action: action.into(),
+            status: Some(status),
+            message,
+            detail,
+            source: None,
+        }
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The refusal, when the portal refused the request.
+    pub fn refusal(&self) -> Option<Refusal> {
+        match self.kind {
+            ErrorKind::Refused(refusal) => Some(refusal),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the portal's answer, when it answered with an error status.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The portal's own message, exactly as it gave it (in the caller's language, made
+    /// safe to print).
+    pub fn portal_message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// What was being done, e.g. `delete 0b1c7f2e-…`.
+    pub fn action(&self) -> &str {
+        &self.action
     }
 
     /// The portal said the user does not exist.
     pub fn is_not_found(&self) -> bool {
-        matches!(
-            self,
-            Error::Portal {
-                status: 404,
-                message: Some(_),
-                ..
-            }
-        )
+        self.kind == ErrorKind::NotFound
     }
 
-    /// Replaces the description of what was being done, keeping the cause.
-    pub fn during(mut self, new_action: impl Into<String>) -> Error {
-        match &mut self {
-            Error::Portal { action, .. }
-            | Error::Rejected { action, .. }
-            | Error::Denied { action, .. }
-            | Error::Network { action, .. }
-            | Error::Protocol { action, .. } => *action = new_action.into(),
-            Error::Usage(_) | Error::Config(_) | Error::Input(_) => {}
+    /// The same request may succeed later without any change.
+    pub fn is_temporary(&self) -> bool {
+        self.kind == ErrorKind::Temporary
+    }
+
+    /// The same error, described as happening while doing `action`.
+    pub fn during(mut self, action: impl Into<String>) -> Error {
+        if !self.action.is_empty() || self.status.is_some() {
+            self.action = action.into();
         }
         self
     }
 }
 
-fn status_exit_code(status: u16, message: Option<&str>) -> i32 {
+fn classify(status: u16, message: Option<&str>) -> ErrorKind {
     match status {
-        401 => 77,
+        401 => ErrorKind::Unauthenticated,
+        402 => ErrorKind::Refused(Refusal::PaymentRequired),
         403 => match message {
-            None | Some(ACCESS_DENIED) => 77,
-            Some(_) => 65,
+            None | Some(ACCESS_DENIED) => ErrorKind::Refused(Refusal::AccessDenied),
+            Some(m) if NOT_SUSPENDED.contains(&m) => ErrorKind::Refused(Refusal::NotSuspended),
+            Some(_) => ErrorKind::Refused(Refusal::Invalid),
         },
-        // A 404 without an error body is a route miss: the address is not a DocSpace API.
-        404 if message.is_some() => 67,
-        404 | 405 | 415 => 76,
-        408 | 429 | 502 | 503 | 504 => 75,
-        300..=399 => 76,
-        400..=499 => 65,
-        _ => 69,
+        // Without DocSpace's error body a 404 is a route miss: not the API's address.
+        404 if message.is_some() => ErrorKind::NotFound,
+        404 | 405 | 415 => ErrorKind::Protocol,
+        408 | 429 | 502 | 503 | 504 => ErrorKind::Temporary,
+        300..=399 => ErrorKind::Protocol,
+        400..=499 => ErrorKind::Refused(Refusal::Invalid),
+        _ => ErrorKind::Unavailable,
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Usage(m) => write!(f, "{m} (see 'docspace-people --help')"),
-            Error::Config(m) | Error::Input(m) => f.write_str(m),
-            Error::Rejected { action, reason } | Error::Denied { action, reason } => {
-                write!(f, "{action}: {reason}")
-            }
-            Error::Protocol { action, detail } => write!(f, "{action}: {detail}"),
-            Error::Network {
-                action,
-                kind,
-                detail,
-            } => {
-                let next = match kind {
-                    NetworkKind::Dns => "check the portal address (--portal or DOCSPACE_URL)",
-                    NetworkKind::Unavailable => {
-                        "check that the portal is up and the address and port are right"
-                    }
-                    NetworkKind::Temporary => "try again later",
-                };
-                write!(f, "{action}: {detail}; {next}")
-            }
-            Error::Portal {
-                action,
-                status,
-                message,
-                detail,
-            } => {
-                write!(f, "{action}: ")?;
-                match (message, detail) {
-                    (Some(m), None) => write!(f, "{m} (HTTP {status})")?,
-                    (Some(m), Some(d)) => write!(f, "{m} (HTTP {status}; {d})")?,
-                    (None, Some(d)) => write!(f, "HTTP {status}: {d}")?,
-                    (None, None) => write!(f, "HTTP {status} without a message")?,
-                }
-                if let Some(hint) = hint(*status, message.as_deref()) {
-                    write!(f, "; {hint}")?;
-                }
-                Ok(())
-            }
+        if !self.action.is_empty() {
+            write!(f, "{}: ", self.action)?;
+        }
+        let detail = self.detail.as_deref();
+        match (self.status, &self.message) {
+            (Some(status), Some(m)) => match detail {
+                None => write!(f, "{m} (HTTP {status})"),
+                Some(d) => write!(f, "{m} (HTTP {status}; {d})"),
+            },
+            (Some(status), None) => match detail {
+                Some(d) => write!(f, "HTTP {status}: {d}"),
+                None => write!(f, "HTTP {status} without a message"),
+            },
+            (None, _) => f.write_str(detail.unwrap_or("failed")),
         }
     }
 }
 
-/// The next step for the portal answers an admin is likely to meet.
-fn hint(status: u16, message: Option<&str>) -> Option<&'static str> {
-    Some(match (status, message) {
-        (401, _) => {
-            "the portal did not accept the credential: check the API key or token (it must belong to an active account)"
-        }
-        (403, Some("The user is not suspended" | "Users are not suspended")) => {
-            "terminate the user first ('docspace-people user terminate USER'), or use 'lifecycle'"
-        }
-        (403, None | Some(ACCESS_DENIED)) => {
-            "the account behind the credential may not do this (most changes need a DocSpace admin; the owner, yourself and other admins cannot be changed by an admin)"
-        }
-        (404, None) => {
-            "the address does not serve this DocSpace API: give the portal's root address, e.g. https://portal.example.com"
-        }
-        (408 | 429 | 502 | 503 | 504, _) => "the portal is busy or restarting: try again later",
-        (500..=599, _) => "the portal failed internally: try again later or ask its administrator",
-        _ => return None,
-    })
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
-
-impl std::error::Error for Error {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn portal(status: u16, message: Option<&str>) -> Error {
-        Error::Portal {
-            action: "x".into(),
-            status,
-            message: message.map(str::to_owned),
-            detail: None,
-        }
+        Error::portal("x", status, message.map(str::to_owned), None)
     }
 
     #[test]
-    fn forbidden_splits_on_the_portal_message() {
-        assert_eq!(portal(403, None).exit_code(), 77);
-        assert_eq!(portal(403, Some("Access denied")).exit_code(), 77);
+    fn forbidden_splits_on_the_hard_coded_messages_only() {
+        assert_eq!(portal(403, None).refusal(), Some(Refusal::AccessDenied));
         assert_eq!(
-            portal(403, Some("The user is not suspended")).exit_code(),
-            65
+            portal(403, Some("Access denied")).refusal(),
+            Some(Refusal::AccessDenied)
+        );
+        assert_eq!(
+            portal(403, Some("Users are not suspended")).refusal(),
+            Some(Refusal::NotSuspended)
+        );
+        assert_eq!(
+            portal(403, Some("Zugriff verweigert")).refusal(),
+            Some(Refusal::Invalid)
         );
     }
 
     #[test]
-    fn statuses_map_to_documented_codes() {
+    fn statuses_are_classified() {
+        use ErrorKind::*;
         let cases = [
-            (400, Some("Incorrect email"), 65),
-            (401, None, 77),
-            (402, Some("quota"), 65),
-            (404, Some("The user could not be found"), 67),
-            (404, None, 76),
-            (409, Some("conflict"), 65),
-            (422, Some("bad"), 65),
-            (429, None, 75),
-            (500, Some("boom"), 69),
-            (501, None, 69),
-            (502, None, 75),
-            (503, None, 75),
-            (504, None, 75),
-            (302, None, 76),
+            (400, Some("Incorrect email"), Refused(Refusal::Invalid)),
+            (401, None, Unauthenticated),
+            (402, Some("quota"), Refused(Refusal::PaymentRequired)),
+            (404, Some("The user could not be found"), NotFound),
+            (404, None, Protocol),
+            (409, Some("conflict"), Refused(Refusal::Invalid)),
+            (429, None, Temporary),
+            (500, Some("boom"), Unavailable),
+            (502, None, Temporary),
+            (302, None, Protocol),
         ];
-        for (status, message, code) in cases {
-            assert_eq!(portal(status, message).exit_code(), code, "{status}");
+        for (status, message, kind) in cases {
+            assert_eq!(portal(status, message).kind(), kind, "{status}");
         }
     }
 
     #[test]
-    fn message_quotes_the_portal_and_says_what_next() {
+    fn message_quotes_the_portal_and_names_no_command() {
         let e = portal(403, Some("The user is not suspended")).during("delete 1");
         assert_eq!(
             e.to_string(),
-            "delete 1: The user is not suspended (HTTP 403); terminate the user first \
-             ('docspace-people user terminate USER'), or use 'lifecycle'"
+            "delete 1: The user is not suspended (HTTP 403)"
         );
+        let e = Error::config("no portal address").during("ignored");
+        assert_eq!(e.to_string(), "no portal address");
     }
 }

@@ -1,9 +1,10 @@
 //! Guests: their share links, approving a link, and unlinking guests from yourself.
 
 use crate::client::{Client, Request, split_url};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::User;
-use crate::people::checked_id;
+use crate::people::joined;
+use crate::{Email, UserId};
 use serde::Serialize;
 
 /// The portal validates the approval body's e-mail but never reads it: the guest is
@@ -13,14 +14,14 @@ const PLACEHOLDER_EMAIL: &str = "guest@example.com";
 impl Request {
     /// `POST /api/2.0/people/guests/share/approve` with the `confirm` header of a share
     /// link (see [`Client::confirm_header`]).
-    pub fn approve_guest(confirm: String, email: Option<&str>) -> Request {
+    pub fn approve_guest(confirm: String, email: Option<&Email>) -> Request {
         #[derive(Serialize)]
         struct Body<'a> {
             email: &'a str,
         }
         let mut request = Request::new("POST", "/api/2.0/people/guests/share/approve".to_owned())
             .json(&Body {
-                email: email.unwrap_or(PLACEHOLDER_EMAIL),
+                email: email.map_or(PLACEHOLDER_EMAIL, Email::as_str),
             });
         request.confirm = Some(confirm);
         request
@@ -30,8 +31,8 @@ impl Request {
 impl Client {
     /// The short share link of a guest (`GET /api/2.0/people/guests/{id}/share`), which
     /// another member can approve to see the guest.
-    pub fn guest_share_link(&self, guest_id: &str) -> Result<String, Error> {
-        let path = format!("/api/2.0/people/guests/{}/share", checked_id(guest_id)?);
+    pub fn guest_share_link(&self, guest_id: UserId) -> Result<String, Error> {
+        let path = format!("/api/2.0/people/guests/{guest_id}/share");
         self.fetch(
             &Request::new("GET", path),
             &format!("share link of {guest_id}"),
@@ -43,37 +44,47 @@ impl Client {
     ///
     /// `link` is the short `https://portal/s/KEY` link or the full confirmation link; it
     /// must point to this client's portal. A short link is resolved with one GET that does
-    /// not carry the credential and does not follow the redirect. With `expected_email`,
-    /// an approval of any other guest is reported as an error.
+    /// not carry the credential and does not follow the redirect
+    /// ([`Client::confirm_header`]). With `expected_email`, an approval of any other guest
+    /// is reported as an error of kind [`ErrorKind::NotDone`].
     pub fn approve_guest_link(
         &self,
         link: &str,
-        expected_email: Option<&str>,
+        expected_email: Option<&Email>,
     ) -> Result<User, Error> {
-        let request = Request::approve_guest(self.confirm_header(link)?, expected_email);
+        self.approve_guest(self.confirm_header(link)?, expected_email)
+    }
+
+    /// Approves the guest share link whose `confirm` header is `confirm` (from
+    /// [`Client::confirm_header`]); see [`Client::approve_guest_link`].
+    pub fn approve_guest(
+        &self,
+        confirm: String,
+        expected_email: Option<&Email>,
+    ) -> Result<User, Error> {
+        let request = Request::approve_guest(confirm, expected_email);
         let action = "approve";
-        let guest: User = self.fetch(&request, action).map_err(|e| match e {
-            // With a valid credential, an empty 401 here is the portal refusing the link.
-            Error::Portal {
-                status: 401,
-                message: None,
-                ..
-            } => Error::Denied {
-                action: action.to_owned(),
-                reason: "the portal refused the share link (HTTP 401): its key is wrong or expired (links last 7 days), or the guest or the member who shared it is no longer active; ask for a new link".to_owned(),
-            },
-            e => e,
+        let guest: User = self.fetch(&request, action).map_err(|e| {
+            if e.status() == Some(401) && e.portal_message().is_none() {
+                // With a valid credential, an empty 401 here is the portal refusing the link.
+                Error::new(ErrorKind::Unauthenticated, action, "the portal refused the share link (HTTP 401): its key is wrong or expired (links last 7 days), or the guest or the member who shared it is no longer active; ask for a new link")
+            } else {
+                e
+            }
         })?;
         match expected_email {
-            Some(expected) if !guest.email.eq_ignore_ascii_case(expected) => Err(Error::Rejected {
-                action: action.to_owned(),
-                reason: format!(
-                    "the link is for {} <{}>, not {expected}; it was approved all the same (undo with 'docspace-people guest delete {}')",
-                    guest.name(),
-                    guest.email,
-                    guest.id
-                ),
-            }),
+            Some(expected) if !guest.email.eq_ignore_ascii_case(expected.as_str()) => {
+                Err(Error::new(
+                    ErrorKind::NotDone,
+                    action,
+                    format!(
+                        "the link is for {} <{}>, not {expected}; it was approved all the same (unlink guest {} to undo)",
+                        guest.name(),
+                        guest.email,
+                        guest.id
+                    ),
+                ))
+            }
             _ => Ok(guest),
         }
     }
@@ -81,9 +92,9 @@ impl Client {
     /// Removes guests from the caller's own guests (`DELETE /api/2.0/people/guests`). The
     /// accounts stay. All or nothing: if any id is not an active guest linked to the caller,
     /// the portal refuses the whole batch with "Access denied".
-    pub fn unlink_guests(&self, ids: &[String]) -> Result<(), Error> {
-        let action = format!("unlink {}", ids.join(" "));
-        self.send::<serde::de::IgnoredAny>(&Request::unlink_guests(ids)?, &action)?;
+    pub fn unlink_guests(&self, ids: &[UserId]) -> Result<(), Error> {
+        let action = format!("unlink {}", joined(ids));
+        self.send::<serde::de::IgnoredAny>(&Request::unlink_guests(ids), &action)?;
         Ok(())
     }
 
@@ -91,13 +102,13 @@ impl Client {
     /// link, resolving a short link first (a read-only request).
     pub fn confirm_header(&self, link: &str) -> Result<String, Error> {
         let Some((origin, rest)) = split_url(link.trim()) else {
-            return Err(Error::Usage(format!(
-                "LINK is not a share link: give it as the portal printed it, {}/s/KEY",
+            return Err(Error::invalid_input(format!(
+                "the link is not a share link: give it as the portal printed it, {}/s/KEY",
                 self.portal()
             )));
         };
         if &origin != self.origin() {
-            return Err(Error::Usage(format!(
+            return Err(Error::invalid_input(format!(
                 "the link points to another host than the portal {}; nothing was sent to it",
                 self.portal()
             )));
@@ -114,10 +125,10 @@ impl Client {
             match split_url(&full) {
                 Some((o, rest)) if &o == self.origin() => rest,
                 _ => {
-                    return Err(Error::Protocol {
-                        action: action.to_owned(),
-                        detail: "the short link leads away from the portal; refused".to_owned(),
-                    });
+                    return Err(Error::protocol(
+                        action,
+                        "the short link leads away from the portal; refused",
+                    ));
                 }
             }
         } else {
@@ -129,9 +140,8 @@ impl Client {
             .unwrap_or_default();
         let has = |name: &str| query.split('&').any(|p| p.starts_with(name));
         if !(has("type=GuestShareLink") && has("key=") && has("encemail=")) {
-            return Err(Error::Usage(
-                "the link is not a guest share link (from 'docspace-people guest link GUEST')"
-                    .to_owned(),
+            return Err(Error::invalid_input(
+                "the link is not a guest share link (a guest's share link, as the portal hands it out)",
             ));
         }
         Ok(query.to_owned())

@@ -1,6 +1,5 @@
 //! Administer the users and guests of an ONLYOFFICE DocSpace portal through its REST API.
 //!
-//! This crate is both the `docspace-people` command-line tool and the library behind it.
 //! The library has one method per operation of the portal's People API, on a [`Client`]
 //! that holds the portal address, the credential and one connection:
 //!
@@ -18,8 +17,12 @@
 //! | [`Client::invite_users`] | `POST /api/2.0/people/invite` |
 //! | [`Client::login`] | `POST /api/2.0/authentication` |
 //!
-//! Each changing operation also has a [`Request`] constructor (`Request::delete_users`, …)
-//! that builds the request without sending it, which is what `--dry-run` prints.
+//! Each of them also has a [`Request`] constructor of the same name
+//! ([`Request::delete_users`], …) that builds the request without sending it, to show
+//! what a change would send.
+//!
+//! Values are typed: a [`UserId`] is a parsed GUID, an [`Email`] an address the portal
+//! accepts, a [`Date`] a calendar day, so a request built from them cannot fail.
 //!
 //! A client repeats requests that are safe to repeat after a temporary failure, never
 //! sends a create twice, verifies TLS certificates, and scrubs the credential from
@@ -43,29 +46,32 @@
 //! let user = client.create_user(&NewUser {
 //!     first_name: "John".into(),
 //!     last_name: "Doe".into(),
-//!     email: "john.doe@example.com".into(),
+//!     email: "john.doe@example.com".parse()?,
 //!     user_type: UserType::User,
 //! })?;
-//! client.terminate_users(&[user.id.clone()])?;
-//! client.delete_user(&user.id)?;
+//! client.terminate_users(&[user.id])?;
+//! client.delete_user(user.id)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! Every failure is an [`Error`] whose `Display` is a complete one-line message (what
-//! failed, the portal's own words, what to do next) and whose [`Error::exit_code`] is the
-//! tool's documented exit code:
+//! Every failure is an [`Error`]: its `Display` is one line (what failed and the portal's
+//! own words), and [`Error::kind`] says what kind of failure it is, decided from the
+//! status code and the shape of the answer, never from translated text:
 //!
-//! ```
-//! use docspace_people::Error;
+//! ```no_run
+//! use docspace_people::{Client, ErrorKind, Refusal, Secret};
 //!
-//! let refused = Error::Portal {
-//!     action: "delete 0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a".into(),
-//!     status: 403,
-//!     message: Some("The user is not suspended".into()),
-//!     detail: None,
-//! };
-//! assert_eq!(refused.exit_code(), 65);
-//! assert!(refused.to_string().contains("terminate the user first"));
+//! let client = Client::new("https://portal.example.com", Secret::new("sk-…"))?;
+//! let id = "0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a".parse()?;
+//! match client.delete_user(id) {
+//!     Ok(user) => println!("deleted {}", user.email),
+//!     Err(e) if e.kind() == ErrorKind::Refused(Refusal::NotSuspended) => {
+//!         client.terminate_users(&[id])?;
+//!         client.delete_user(id)?;
+//!     }
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok::<(), docspace_people::Error>(())
 //! ```
 //!
 //! Listing streams: one page of 100 users is in memory at a time.
@@ -80,28 +86,23 @@
 //! }
 //! # Ok::<(), docspace_people::Error>(())
 //! ```
-//!
-//! # The command line
-//!
-//! `docspace-people --help` lists the commands and exit codes; the parser is
-//! [`cli::parse`], a pure function, [`input`] reads list and CSV files, and [`run`]
-//! carries a parsed command out.
 #![forbid(unsafe_code)]
 
-mod batch;
-pub mod cli;
-pub mod client;
-pub mod error;
+mod client;
+mod date;
+mod email;
+mod error;
 mod guests;
-pub mod input;
-pub mod model;
+mod model;
 mod people;
-pub mod run;
 mod secret;
-mod sequence;
+mod user_id;
 
 pub use client::{Client, Options, Request};
-pub use error::Error;
+pub use date::Date;
+pub use email::Email;
+pub use error::{Error, ErrorKind, Refusal};
 pub use model::{Invitation, NewUser, Status, User, UserType};
-pub use people::{Filter, PAGE, Users};
+pub use people::{Filter, Users};
 pub use secret::Secret;
+pub use user_id::UserId;

@@ -1,15 +1,23 @@
+//! `docspace-people`: parse the command line, build the client, run one command, print,
+//! and exit with a documented code (see `app::exit`).
 #![forbid(unsafe_code)]
 
-use docspace_people::cli::{self, Parsed};
-use docspace_people::run::{self, Context, Output, ProcessEnvironment};
+mod app;
+
+use app::cli::{self, Command, Parsed};
+use app::commands;
+use app::config::{self, Context, ProcessEnvironment};
+use app::exit::{self, Failure};
+use app::output::Output;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+
+const VERSION: &str = concat!("docspace-people ", env!("CARGO_PKG_VERSION"), "\n");
 
 fn main() -> ExitCode {
     // Rust's stdout flushes every line; a pipe or file gets whole blocks instead, so a
     // listing of thousands of users is not a write call per line.
-    let stdout_is_terminal = io::stdout().is_terminal();
-    let mut stdout: Box<dyn Write> = if stdout_is_terminal {
+    let mut stdout: Box<dyn Write> = if io::stdout().is_terminal() {
         Box::new(io::stdout().lock())
     } else {
         Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()))
@@ -22,33 +30,97 @@ fn main() -> ExitCode {
         stdin: &mut stdin,
         stdin_is_terminal,
     };
-    let code = match cli::parse(std::env::args_os().skip(1)) {
-        Err(e) => run::report(&mut stderr, &e),
+    let result = match cli::parse(std::env::args_os().skip(1)) {
+        Err(e) => Err(e),
         Ok(Parsed::Help(text)) => print(&mut stdout, &text),
-        Ok(Parsed::Version) => print(
-            &mut stdout,
-            concat!("docspace-people ", env!("CARGO_PKG_VERSION"), "\n"),
-        ),
+        Ok(Parsed::Version) => print(&mut stdout, VERSION),
         Ok(Parsed::Run(invocation)) => {
-            match run::connect(&invocation.globals, &invocation.command, &mut cx) {
-                Err(e) => run::report(&mut stderr, &e),
+            match config::connect(&invocation.globals, &invocation.command, &mut cx) {
+                Err(e) => Err(e),
                 Ok(client) => {
-                    let stderr_is_terminal = io::stderr().is_terminal();
-                    let mut output = Output::new(&mut stdout, &mut stderr, &invocation.globals)
-                        .with_progress(stderr_is_terminal);
-                    let result = run::execute(&client, &invocation, &mut output, &mut cx);
-                    result
-                        .and_then(|code| stdout.flush().map(|()| code))
-                        .unwrap_or_else(|e| run::output_failure(&e))
+                    let globals = &invocation.globals;
+                    let mut out = Output::new(&mut stdout, &mut stderr, globals)
+                        .with_progress(io::stderr().is_terminal());
+                    let out = &mut out;
+                    let cx = &mut cx;
+                    let ran = match &invocation.command {
+                        Command::Whoami => commands::whoami::run(&client, out),
+                        Command::Create(new) => commands::create::one(&client, new, out),
+                        Command::CreateFrom(path) => {
+                            commands::create::from_file(&client, path, globals, out, cx)
+                        }
+                        Command::Get(selection) => commands::get::run(&client, selection, out, cx),
+                        Command::List { filter, ids } => {
+                            commands::list::run(&client, filter, *ids, out)
+                        }
+                        Command::Terminate(selection) => {
+                            commands::status::run(&client, selection, true, globals, out, cx)
+                        }
+                        Command::Activate(selection) => {
+                            commands::status::run(&client, selection, false, globals, out, cx)
+                        }
+                        Command::Delete {
+                            selection,
+                            terminate,
+                        } => {
+                            commands::delete::run(&client, selection, *terminate, globals, out, cx)
+                        }
+                        Command::GuestDelete(selection) => {
+                            commands::guest_delete::run(&client, selection, globals, out, cx)
+                        }
+                        Command::Invite {
+                            emails,
+                            from,
+                            user_type,
+                        } => commands::invite::run(
+                            &client,
+                            emails,
+                            from.as_deref(),
+                            *user_type,
+                            globals,
+                            out,
+                            cx,
+                        ),
+                        Command::GuestLink(guest) => commands::guest_link::run(&client, guest, out),
+                        Command::GuestApprove { link, email } => {
+                            commands::guest_approve::run(&client, link, email.as_ref(), out)
+                        }
+                        Command::Lifecycle(new) => commands::lifecycle::run(&client, new, out),
+                        Command::GuestCycle { link, email } => {
+                            commands::guest_cycle::run(&client, link, email.as_ref(), out)
+                        }
+                        Command::Login { email } => commands::login::run(&client, email, out, cx),
+                    };
+                    // A failure before any user's outcome is the run's one error line.
+                    let ran = match ran {
+                        Err(failure @ Failure::Output(..)) => Err(failure),
+                        Err(failure) => out
+                            .error(&failure)
+                            .map_err(Failure::from)
+                            .map(|()| failure.code()),
+                        ok => ok,
+                    };
+                    ran.and_then(|code| out.flush().map(|()| code).map_err(Failure::from))
                 }
             }
         }
     };
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
+    let code = match result {
+        Ok(code) => code,
+        // A closed pipe (`| head`) ends the output early, as it does for any tool.
+        Err(Failure::Output(io::ErrorKind::BrokenPipe, _)) => exit::DONE,
+        Err(failure @ Failure::Output(..)) => failure.code(),
+        Err(failure) => {
+            // Nothing more can be done if stderr itself is gone.
+            let _ = writeln!(io::stderr(), "docspace-people: {failure}");
+            failure.code()
+        }
+    };
+    ExitCode::from(code)
 }
 
-fn print(out: &mut impl Write, text: &str) -> i32 {
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_or_else(|e| run::output_failure(&e), |()| 0)
+fn print(out: &mut impl Write, text: &str) -> Result<u8, Failure> {
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(exit::DONE)
 }

@@ -2,9 +2,11 @@
 //! invite, and logging in.
 
 use crate::client::{Client, Request, encode_query};
-use crate::error::{Error, NetworkKind};
-use crate::model::{Invitation, NewUser, Status, User, UserType, is_email, is_user_id};
+use crate::date::{Date, api_time};
+use crate::error::{Error, ErrorKind};
+use crate::model::{Invitation, NewUser, Status, User, UserType};
 use crate::secret::Secret;
+use crate::{Email, UserId};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, SystemTime};
 use std::vec;
@@ -14,12 +16,12 @@ use std::vec;
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct UserIds<'a> {
-    user_ids: &'a [String],
+    user_ids: &'a [UserId],
     resend_all: bool,
 }
 
-/// The largest page `GET /people/filter` serves, and the chunk size of batch requests.
-pub const PAGE: usize = 100;
+/// The largest page `GET /people/filter` serves.
+const PAGE: usize = 100;
 
 impl Request {
     /// `POST /api/2.0/people`.
@@ -27,36 +29,43 @@ impl Request {
         Request::new("POST", "/api/2.0/people".to_owned()).json(new)
     }
 
-    /// `PUT /api/2.0/people/status/{Terminated|Active}` for these users.
-    pub fn set_status(ids: &[String], status: Status) -> Result<Request, Error> {
-        let name = match status {
-            Status::Active => "Active",
-            Status::Terminated => "Terminated",
-            other => {
-                return Err(Error::Usage(format!(
-                    "a user can be made active or terminated, not {other}"
-                )));
-            }
-        };
-        Ok(Request::new("PUT", format!("/api/2.0/people/status/{name}")).json(&user_ids(ids)?))
+    /// `PUT /api/2.0/people/status/Terminated` for these users.
+    pub fn terminate_users(ids: &[UserId]) -> Request {
+        Request::new("PUT", "/api/2.0/people/status/Terminated".to_owned()).json(&user_ids(ids))
+    }
+
+    /// `PUT /api/2.0/people/status/Active` for these users.
+    pub fn activate_users(ids: &[UserId]) -> Request {
+        Request::new("PUT", "/api/2.0/people/status/Active".to_owned()).json(&user_ids(ids))
+    }
+
+    /// `GET /api/2.0/people/{id}`.
+    pub fn get_user(id: UserId) -> Request {
+        Request::new("GET", format!("/api/2.0/people/{id}"))
+    }
+
+    /// `GET /api/2.0/people/email?email=`.
+    pub fn get_user_by_email(email: &Email) -> Request {
+        let path = format!(
+            "/api/2.0/people/email?email={}",
+            encode_query(email.as_str())
+        );
+        Request::new("GET", path)
     }
 
     /// `DELETE /api/2.0/people/{id}`.
-    pub fn delete_user(id: &str) -> Result<Request, Error> {
-        Ok(Request::new(
-            "DELETE",
-            format!("/api/2.0/people/{}", checked_id(id)?),
-        ))
+    pub fn delete_user(id: UserId) -> Request {
+        Request::new("DELETE", format!("/api/2.0/people/{id}"))
     }
 
     /// `PUT /api/2.0/people/delete`: deletes terminated users in one request.
-    pub fn delete_users(ids: &[String]) -> Result<Request, Error> {
-        Ok(Request::new("PUT", "/api/2.0/people/delete".to_owned()).json(&user_ids(ids)?))
+    pub fn delete_users(ids: &[UserId]) -> Request {
+        Request::new("PUT", "/api/2.0/people/delete".to_owned()).json(&user_ids(ids))
     }
 
     /// `DELETE /api/2.0/people/guests`: unlinks guests from the caller.
-    pub fn unlink_guests(ids: &[String]) -> Result<Request, Error> {
-        Ok(Request::new("DELETE", "/api/2.0/people/guests".to_owned()).json(&user_ids(ids)?))
+    pub fn unlink_guests(ids: &[UserId]) -> Request {
+        Request::new("DELETE", "/api/2.0/people/guests".to_owned()).json(&user_ids(ids))
     }
 
     /// `POST /api/2.0/people/invite`.
@@ -74,14 +83,11 @@ impl Request {
     }
 }
 
-fn user_ids(ids: &[String]) -> Result<UserIds<'_>, Error> {
-    for id in ids {
-        checked_id(id)?;
-    }
-    Ok(UserIds {
+fn user_ids(ids: &[UserId]) -> UserIds<'_> {
+    UserIds {
         user_ids: ids,
         resend_all: false,
-    })
+    }
 }
 
 /// Which accounts [`Client::list_users`] yields.
@@ -91,8 +97,8 @@ pub struct Filter {
     pub user_type: Option<UserType>,
     /// Part of a first name, last name or e-mail address.
     pub search: Option<String>,
-    /// Only accounts registered before this day, `YYYY-MM-DD` (in the portal's time zone).
-    pub registered_before: Option<String>,
+    /// Only accounts registered before this day (in the portal's time zone).
+    pub registered_before: Option<Date>,
 }
 
 impl Client {
@@ -114,51 +120,43 @@ impl Client {
     pub fn create_user(&self, new: &NewUser) -> Result<User, Error> {
         let action = format!("create {}", new.email);
         if new.user_type == UserType::Guest {
-            return Err(Error::Rejected {
-                action,
-                reason: GUESTS_JOIN_BY_LINK.to_owned(),
-            });
+            return Err(Error::invalid_input(GUESTS_JOIN_BY_LINK).during(action));
         }
         match self.fetch(&Request::create_user(new), &action) {
             Err(lost) if outcome_unknown(&lost) => match self.get_user_by_email(&new.email) {
                 Ok(user) if made_by(new, &user, SystemTime::now()) => Ok(user),
-                Ok(user) => Err(Error::Network {
+                Ok(user) => Err(Error::new(
+                    ErrorKind::Temporary,
                     action,
-                    kind: NetworkKind::Temporary,
-                    detail: format!(
+                    format!(
                         "{lost}; an account with this address exists, but it does not look like the one this request would have made (registered {}, {}), so it is left alone: check it with 'user get {}'",
                         user.registration_date, user.status, new.email
                     ),
-                }),
+                )),
                 Err(lookup) if lookup.is_not_found() => {
                     Err(lost.during(format!("create {} (not created)", new.email)))
                 }
-                Err(lookup) => Err(Error::Network {
+                Err(lookup) => Err(Error::new(
+                    ErrorKind::Temporary,
                     action,
-                    kind: NetworkKind::Temporary,
-                    detail: format!(
+                    format!(
                         "{lost}; whether the user was created is unknown, because looking it up failed too ({lookup}): check with 'user get {}'",
                         new.email
                     ),
-                }),
+                )),
             },
             result => result,
         }
     }
 
     /// The account with this id (`GET /api/2.0/people/{id}`), terminated ones included.
-    pub fn get_user(&self, id: &str) -> Result<User, Error> {
-        let path = format!("/api/2.0/people/{}", checked_id(id)?);
-        self.fetch(&Request::new("GET", path), &format!("get {id}"))
+    pub fn get_user(&self, id: UserId) -> Result<User, Error> {
+        self.fetch(&Request::get_user(id), &format!("get {id}"))
     }
 
     /// The account with this e-mail address (`GET /api/2.0/people/email?email=`).
-    pub fn get_user_by_email(&self, email: &str) -> Result<User, Error> {
-        if !is_email(email) {
-            return Err(Error::Usage(format!("'{email}' is not an e-mail address")));
-        }
-        let path = format!("/api/2.0/people/email?email={}", encode_query(email));
-        self.fetch(&Request::new("GET", path), &format!("get {email}"))
+    pub fn get_user_by_email(&self, email: &Email) -> Result<User, Error> {
+        self.fetch(&Request::get_user_by_email(email), &format!("get {email}"))
     }
 
     /// Every account that matches `filter`, read page by page from
@@ -179,7 +177,7 @@ impl Client {
         Users {
             client: self,
             query,
-            before: filter.registered_before.clone(),
+            before: filter.registered_before,
             next: 0,
             total: None,
             page: Vec::new().into_iter(),
@@ -191,21 +189,21 @@ impl Client {
     ///
     /// The portal refuses the whole batch with "Access denied" when any id is unknown,
     /// the owner, the caller, or (for a non-owner) a DocSpace admin; then nothing changes.
-    pub fn terminate_users(&self, ids: &[String]) -> Result<Vec<User>, Error> {
-        let action = format!("terminate {}", ids.join(" "));
-        self.fetch(&Request::set_status(ids, Status::Terminated)?, &action)
+    pub fn terminate_users(&self, ids: &[UserId]) -> Result<Vec<User>, Error> {
+        let action = format!("terminate {}", joined(ids));
+        self.fetch(&Request::terminate_users(ids), &action)
     }
 
     /// Reactivates terminated accounts: `PUT /api/2.0/people/status/Active`.
-    pub fn activate_users(&self, ids: &[String]) -> Result<Vec<User>, Error> {
-        let action = format!("activate {}", ids.join(" "));
-        self.fetch(&Request::set_status(ids, Status::Active)?, &action)
+    pub fn activate_users(&self, ids: &[UserId]) -> Result<Vec<User>, Error> {
+        let action = format!("activate {}", joined(ids));
+        self.fetch(&Request::activate_users(ids), &action)
     }
 
     /// Deletes a terminated account for good (`DELETE /api/2.0/people/{id}`); the portal
     /// answers "The user is not suspended" for an account that is not terminated.
-    pub fn delete_user(&self, id: &str) -> Result<User, Error> {
-        self.fetch(&Request::delete_user(id)?, &format!("delete {id}"))
+    pub fn delete_user(&self, id: UserId) -> Result<User, Error> {
+        self.fetch(&Request::delete_user(id), &format!("delete {id}"))
     }
 
     /// Deletes terminated accounts in one request (`PUT /api/2.0/people/delete`).
@@ -213,9 +211,9 @@ impl Client {
     /// The portal refuses the whole batch with "Users are not suspended" when one of them
     /// is not terminated. It silently drops unknown ids, and skips (but still returns)
     /// DocSpace admins unless the caller is the owner.
-    pub fn delete_users(&self, ids: &[String]) -> Result<Vec<User>, Error> {
-        let action = format!("delete {}", ids.join(" "));
-        self.fetch(&Request::delete_users(ids)?, &action)
+    pub fn delete_users(&self, ids: &[UserId]) -> Result<Vec<User>, Error> {
+        let action = format!("delete {}", joined(ids));
+        self.fetch(&Request::delete_users(ids), &action)
     }
 
     /// Invites people by e-mail (`POST /api/2.0/people/invite`).
@@ -231,17 +229,14 @@ impl Client {
         let emails: Vec<&str> = invitations.iter().map(|i| i.email.as_str()).collect();
         let action = format!("invite {}", emails.join(" "));
         if invitations.iter().any(|i| i.user_type == UserType::Guest) {
-            return Err(Error::Rejected {
-                action,
-                reason: GUESTS_JOIN_BY_LINK.to_owned(),
-            });
+            return Err(Error::invalid_input(GUESTS_JOIN_BY_LINK).during(action));
         }
         self.fetch(&Request::invite(invitations, culture), &action)
     }
 
     /// Logs in with an e-mail address and password (`POST /api/2.0/authentication`) and
     /// returns the session token, which works as a credential like an API key.
-    pub fn login(&self, email: &str, password: &Secret) -> Result<Secret, Error> {
+    pub fn login(&self, email: &Email, password: &Secret) -> Result<Secret, Error> {
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Body<'a> {
@@ -253,29 +248,24 @@ impl Client {
             token: Option<String>,
         }
         let request = Request::new("POST", "/api/2.0/authentication".to_owned()).json(&Body {
-            user_name: email,
+            user_name: email.as_str(),
             password: password.expose(),
         });
         let action = format!("log in as {email}");
         let session: Session = match self.fetch(&request, &action) {
-            Err(Error::Portal {
-                status: 401 | 403,
-                message,
-                ..
-            }) => {
-                return Err(Error::Denied {
-                    action,
-                    reason: message.unwrap_or_else(|| "refused".to_owned()),
-                });
+            Err(e) if matches!(e.status(), Some(401 | 403)) => {
+                let reason = e.portal_message().unwrap_or("refused").to_owned();
+                return Err(Error::new(ErrorKind::Unauthenticated, action, reason));
             }
             other => other?,
         };
         match session.token {
             Some(token) if !token.is_empty() => Ok(Secret::new(&token)),
-            _ => Err(Error::Denied {
+            _ => Err(Error::new(
+                ErrorKind::Unauthenticated,
                 action,
-                reason: "the account uses two-factor authentication, which this tool cannot complete: create an API key in DocSpace (Developer Tools) and use it instead".to_owned(),
-            }),
+                "the account uses two-factor authentication, which a password log-in cannot complete: create an API key in DocSpace (Developer Tools) and use it instead",
+            )),
         }
     }
 }
@@ -284,7 +274,7 @@ impl Client {
 pub struct Users<'a> {
     client: &'a Client,
     query: String,
-    before: Option<String>,
+    before: Option<Date>,
     next: usize,
     total: Option<usize>,
     page: vec::IntoIter<User>,
@@ -324,10 +314,8 @@ impl Iterator for Users<'_> {
     fn next(&mut self) -> Option<Result<User, Error>> {
         loop {
             if let Some(user) = self.page.next() {
-                let past_cut_off = self.before.as_deref().is_some_and(|before| {
-                    user.registration_date
-                        .get(..10)
-                        .is_some_and(|day| day >= before)
+                let past_cut_off = self.before.is_some_and(|before| {
+                    Date::of_timestamp(&user.registration_date).is_some_and(|day| day >= before)
                 });
                 if past_cut_off {
                     // Sorted by registration: everything after is later still.
@@ -363,7 +351,7 @@ fn portal_type_name(user_type: UserType) -> &'static str {
 /// account that was there before must never be taken for it: `lifecycle` deletes what it
 /// creates.
 fn made_by(new: &NewUser, user: &User, now: SystemTime) -> bool {
-    let recent = crate::client::api_date(&user.registration_date).is_some_and(|registered| {
+    let recent = api_time(&user.registration_date).is_some_and(|registered| {
         let window = Duration::from_secs(3600);
         registered + Duration::from_secs(600) > now
             && now
@@ -378,27 +366,17 @@ fn made_by(new: &NewUser, user: &User, now: SystemTime) -> bool {
 
 /// The request may have been carried out although no answer arrived.
 fn outcome_unknown(error: &Error) -> bool {
-    matches!(
-        error,
-        Error::Network {
-            kind: NetworkKind::Temporary,
-            ..
-        } | Error::Portal {
-            status: 502 | 504,
-            ..
-        }
-    )
+    error.kind() == ErrorKind::Temporary
+        && (error.status().is_none() || matches!(error.status(), Some(502 | 504)))
 }
 
-pub(crate) const GUESTS_JOIN_BY_LINK: &str = "guests cannot be created or invited directly: they join when a room is shared with them; let one in with 'docspace-people guest approve LINK'";
+/// Guests have no create or invite of their own.
+const GUESTS_JOIN_BY_LINK: &str = "guests cannot be created or invited directly: they join when a room is shared with them and their share link is approved";
 
-/// `id` if it is a user id; refusing anything else keeps it from reaching another route.
-pub(crate) fn checked_id(id: &str) -> Result<&str, Error> {
-    if is_user_id(id) {
-        Ok(id)
-    } else {
-        Err(Error::Usage(format!(
-            "'{id}' is not a user id (a GUID like 0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a)"
-        )))
-    }
+/// Ids as a space-separated list, for messages.
+pub(crate) fn joined(ids: &[UserId]) -> String {
+    ids.iter()
+        .map(UserId::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }

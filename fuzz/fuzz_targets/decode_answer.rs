@@ -1,5 +1,6 @@
 //! Any status, headers and body the portal (or a proxy) may answer with: decoding never
-//! panics, and a failure is one line with a documented exit code, without the credential.
+//! panics, and a failure is one line without the credential. (`Client::decode_answer` is
+//! the library's one hidden door, kept for this target and the property test.)
 #![no_main]
 
 use docspace_people::{Client, Secret, User};
@@ -29,9 +30,5 @@ fuzz_target!(|data: &[u8]| {
         let message = error.to_string();
         assert!(!message.contains('\n'), "{message}");
         assert!(!message.contains(&KEY[12..40]), "{message}");
-        assert!(
-            [64, 65, 66, 67, 68, 69, 75, 76, 77, 78].contains(&error.exit_code()),
-            "{error:?}"
-        );
     }
 });

@@ -3,15 +3,18 @@
 //! Pure functions from text to values, so that every row can be checked before anything
 //! is sent; a problem is reported with its line number.
 
-use crate::cli::{UserRef, user_ref, user_type};
-use crate::model::{NewUser, is_email};
+use super::cli::{UserRef, user_ref, user_type};
+use super::exit::Failure;
+use docspace_people::{Email, NewUser};
 use serde::Deserialize;
+use std::collections::HashSet;
 
 /// Users listed one a line; blank lines and lines starting with `#` are skipped, as is
 /// anything after the first tab or space (so `user list` output can be fed back).
 /// Duplicates are dropped. Every bad line is reported.
 pub fn user_list(text: &str) -> Result<Vec<UserRef>, Vec<String>> {
     let mut users = Vec::new();
+    let mut seen = HashSet::new();
     let mut problems = Vec::new();
     for (number, line) in text.lines().enumerate() {
         let line = line.trim().trim_start_matches('\u{feff}');
@@ -20,8 +23,11 @@ pub fn user_list(text: &str) -> Result<Vec<UserRef>, Vec<String>> {
         }
         let word = line.split_whitespace().next().unwrap_or_default();
         match user_ref(word) {
-            Ok(user) if !users.contains(&user) => users.push(user),
-            Ok(_) => {}
+            Ok(user) => {
+                if seen.insert(user.clone()) {
+                    users.push(user);
+                }
+            }
             Err(_) => problems.push(format!(
                 "line {}: '{word}' is neither a user id nor an e-mail address",
                 number + 1
@@ -36,7 +42,7 @@ pub fn user_list(text: &str) -> Result<Vec<UserRef>, Vec<String>> {
 }
 
 /// E-mail addresses listed one a line, for invitations.
-pub fn email_list(text: &str) -> Result<Vec<String>, Vec<String>> {
+pub fn email_list(text: &str) -> Result<Vec<Email>, Vec<String>> {
     let users = user_list(text)?;
     let mut emails = Vec::new();
     let mut problems = Vec::new();
@@ -76,16 +82,13 @@ pub fn people(text: &str) -> Result<Vec<Row>, Vec<String>> {
     };
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: HashSet<Email> = HashSet::new();
     for (line, fields) in raw {
         match checked_person(&fields) {
-            Ok(user) if seen.contains(&user.email.to_ascii_lowercase()) => {
+            Ok(user) if !seen.insert(user.email.clone()) => {
                 problems.push(format!("line {line}: {} is listed twice", user.email));
             }
-            Ok(user) => {
-                seen.push(user.email.to_ascii_lowercase());
-                rows.push(Row { line, user });
-            }
+            Ok(user) => rows.push(Row { line, user }),
             Err(problem) => problems.push(format!("line {line}: {problem}")),
         }
     }
@@ -110,12 +113,10 @@ struct Fields {
 }
 
 fn checked_person(fields: &Fields) -> Result<NewUser, String> {
-    let email = fields.email.as_deref().unwrap_or_default().trim();
-    if !is_email(email) {
-        return Err(format!(
-            "'{email}' is not an e-mail address the portal accepts"
-        ));
-    }
+    let text = fields.email.as_deref().unwrap_or_default().trim();
+    let email: Email = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not an e-mail address the portal accepts"))?;
     let first_name = fields.first_name.as_deref().unwrap_or_default().trim();
     if first_name.is_empty() {
         return Err("firstName is empty".to_owned());
@@ -136,7 +137,7 @@ fn checked_person(fields: &Fields) -> Result<NewUser, String> {
             .filter(|t| !t.is_empty()),
     )
     .map_err(|e| match e {
-        crate::Error::Usage(m) => m,
+        Failure::Usage(m) => m,
         other => other.to_string(),
     })?;
     Ok(NewUser {
@@ -147,7 +148,7 @@ fn checked_person(fields: &Fields) -> Result<NewUser, String> {
             .unwrap_or_default()
             .trim()
             .to_owned(),
-        email: email.to_owned(),
+        email,
         user_type,
     })
 }
@@ -303,7 +304,7 @@ fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::UserType;
+    use docspace_people::UserType;
 
     #[test]
     fn lists_skip_comments_blanks_and_duplicates() {
@@ -311,8 +312,8 @@ mod tests {
         assert_eq!(
             user_list(text).unwrap(),
             vec![
-                UserRef::Email("ann@example.com".into()),
-                UserRef::Id("0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a".into())
+                UserRef::Email("ann@example.com".parse().unwrap()),
+                UserRef::Id("0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a".parse().unwrap())
             ]
         );
         assert_eq!(
@@ -348,7 +349,7 @@ mod tests {
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[0].user.last_name, "O'Neil-Lee");
         assert_eq!(rows[0].user.user_type, UserType::RoomAdmin);
-        assert_eq!(rows[1].user.email, "bob@example.com");
+        assert_eq!(rows[1].user.email.as_str(), "bob@example.com");
         assert_eq!((rows[2].line, rows[2].user.first_name.as_str()), (4, "Zoë"));
         let broken = "email,firstName,lastName\nann@example.com,Ann,\"Lee\nSmith\"\n";
         assert!(people(broken).unwrap_err()[0].starts_with("line 2: lastName"));

@@ -1,0 +1,31 @@
+//! `guest-cycle`: approve a guest share link → unlink the guest.
+
+use crate::app::exit::Failure;
+use crate::app::output::Output;
+use crate::app::plan::{self, Action, Plan, Step};
+use crate::app::report::{Report, Style};
+use crate::app::sequence::Sequence;
+use docspace_people::{Client, Email};
+
+pub fn run(
+    client: &Client,
+    link: &str,
+    email: Option<&Email>,
+    out: &mut Output,
+) -> Result<u8, Failure> {
+    let confirm = client.confirm_header(link)?;
+    let approve = Action::Approve {
+        confirm: confirm.clone(),
+        email: email.cloned(),
+    };
+    let plan = Plan {
+        steps: vec![Step::batch(approve, Vec::new())],
+        sequence: Some(Sequence::GuestCycle {
+            confirm,
+            email: email.cloned(),
+        }),
+    };
+    let mut report = Report::new(out, Style::Sequence, 1);
+    plan::carry_out(client, &plan, &mut report)?;
+    Ok(report.finish()?)
+}

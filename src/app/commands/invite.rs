@@ -1,0 +1,85 @@
+//! `invite`: invitations by e-mail for people without an account.
+
+use crate::app::cli::Globals;
+use crate::app::config::Context;
+use crate::app::exit::Failure;
+use crate::app::input;
+use crate::app::output::Output;
+use crate::app::plan::{self, Action, BATCH, Plan, Step};
+use crate::app::report::{Already, Outcome, Report, Style, Target};
+use crate::app::select;
+use docspace_people::{Client, Email, Invitation, Status, UserType};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// The portal sends nothing to an address that has an account, and may quietly raise
+/// that account's type: each address is looked up first, and those are left out.
+pub fn run(
+    client: &Client,
+    emails: &[Email],
+    from: Option<&Path>,
+    user_type: UserType,
+    globals: &Globals,
+    out: &mut Output,
+    cx: &mut Context,
+) -> Result<u8, Failure> {
+    let mut emails = emails.to_vec();
+    if let Some(path) = from {
+        let text = select::read_file(path, cx)?;
+        let listed =
+            input::email_list(&text).map_err(|problems| select::bad_rows(path, &problems))?;
+        let mut seen: HashSet<Email> = emails.iter().cloned().collect();
+        emails.extend(listed.into_iter().filter(|e| seen.insert(e.clone())));
+    }
+    if !select::guard(
+        emails.len(),
+        "invite",
+        false,
+        select::from_stdin(from),
+        globals,
+        out,
+        cx,
+    )? {
+        return Ok(0);
+    }
+    let mut report = Report::new(out, Style::Bulk, emails.len());
+    let mut new = Vec::new();
+    for email in emails {
+        let target = Target::by_email(email.as_str());
+        match client.get_user_by_email(&email) {
+            Err(e) if e.is_not_found() => new.push(Invitation { email, user_type }),
+            Ok(user) if user.status == Status::Terminated => {
+                let refused = Failure::NotDone {
+                    action: format!("invite {email}"),
+                    reason: format!(
+                        "the account exists and is terminated: reactivate it with 'docspace-people user activate {email}'"
+                    ),
+                };
+                report.fail(&[Target::of(&user)], refused)?;
+            }
+            Ok(user) => report.settle(
+                &Target::of(&user),
+                Outcome::Already(Already::ExistsNotInvited),
+            )?,
+            Err(e) => report.fail(
+                &[target],
+                Failure::from(e.during(format!("invite {email}"))),
+            )?,
+        }
+    }
+    let steps = new
+        .chunks(BATCH)
+        .map(|chunk| {
+            let targets = chunk
+                .iter()
+                .map(|i| Target {
+                    label: Some(format!("{} ({})", i.email, i.user_type)),
+                    ..Target::by_email(i.email.as_str())
+                })
+                .collect();
+            Step::batch(Action::Invite(chunk.to_vec()), targets)
+        })
+        .collect();
+    plan::carry_out(client, &Plan::of(steps), &mut report)?;
+    Ok(report.finish()?)
+}

@@ -1,0 +1,15 @@
+//! One file a command; `main` reaches each through one match on the parsed command.
+
+pub mod create;
+pub mod delete;
+pub mod get;
+pub mod guest_approve;
+pub mod guest_cycle;
+pub mod guest_delete;
+pub mod guest_link;
+pub mod invite;
+pub mod lifecycle;
+pub mod list;
+pub mod login;
+pub mod status;
+pub mod whoami;

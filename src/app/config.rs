@@ -1,0 +1,135 @@
+//! The settings of a run: the portal address, the credential and the client options,
+//! read from the command line, the environment, a token file or stdin.
+
+use super::cli::{Command, Globals};
+use super::exit::Failure;
+use docspace_people::{Client, ErrorKind, Options, Secret};
+use std::ffi::OsString;
+use std::io::{self, BufRead};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::time::Duration;
+
+/// Where the process's settings come from; the real one reads the environment.
+pub trait Environment {
+    fn var(&self, name: &str) -> Option<OsString>;
+}
+
+/// The process environment.
+pub struct ProcessEnvironment;
+
+impl Environment for ProcessEnvironment {
+    fn var(&self, name: &str) -> Option<OsString> {
+        std::env::var_os(name).filter(|v| !v.is_empty())
+    }
+}
+
+/// What a run may read besides the portal: the environment and standard input.
+pub struct Context<'a> {
+    pub env: &'a dyn Environment,
+    pub stdin: &'a mut dyn BufRead,
+    /// A person is at the keyboard: confirmations can be asked.
+    pub stdin_is_terminal: bool,
+}
+
+/// Reads the portal address and the credential, and builds the client.
+///
+/// The address comes from `--portal` or `DOCSPACE_URL`; the credential from
+/// `--token-file` (`-` for stdin), `DOCSPACE_TOKEN_FILE`, `DOCSPACE_TOKEN` or, for a
+/// systemd service, `$CREDENTIALS_DIRECTORY/docspace-token`, in that order. `login`
+/// needs no credential: it is how one is obtained.
+pub fn connect(globals: &Globals, command: &Command, cx: &mut Context) -> Result<Client, Failure> {
+    let portal = match (&globals.portal, cx.env.var("DOCSPACE_URL")) {
+        (Some(p), _) => p.clone(),
+        (None, Some(p)) => p.to_string_lossy().into_owned(),
+        (None, None) => {
+            return Err(config(
+                "no portal address: pass --portal https://portal.example.com or set DOCSPACE_URL",
+            ));
+        }
+    };
+    let options = Options {
+        timeout: Duration::from_secs(globals.timeout),
+        retries: globals.retries,
+        ca_file: globals.ca_file.clone(),
+        insecure_http: globals.insecure_http,
+        on_retry: (!globals.quiet).then_some(note as fn(&str)),
+    };
+    // The library refuses plain http to another host without naming this program's flag.
+    let plain_http = portal
+        .trim()
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("http://"));
+    let refused = |error: docspace_people::Error| {
+        let text = error.to_string();
+        match text.split_once(": use https://") {
+            Some((problem, _)) if error.kind() == ErrorKind::Config && plain_http => {
+                config(&format!(
+                    "{problem}: use https://, or pass --insecure-http if the network is trusted"
+                ))
+            }
+            _ => Failure::Portal(error),
+        }
+    };
+    if let Command::Login { .. } = command {
+        return Client::anonymous(&portal, options).map_err(refused);
+    }
+    let token_file = globals
+        .token_file
+        .clone()
+        .or_else(|| cx.env.var("DOCSPACE_TOKEN_FILE").map(Into::into));
+    let credential = match token_file {
+        Some(path) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            cx.stdin
+                .read_to_string(&mut text)
+                .map_err(|e| config(&format!("cannot read the credential from stdin: {e}")))?;
+            Secret::new(&text)
+        }
+        Some(path) => read_token_file(&path)?,
+        None => match (
+            cx.env.var("DOCSPACE_TOKEN"),
+            cx.env.var("CREDENTIALS_DIRECTORY"),
+        ) {
+            (Some(token), _) => Secret::new(&token.to_string_lossy()),
+            (None, Some(dir)) => read_token_file(&Path::new(&dir).join("docspace-token"))?,
+            (None, None) => {
+                return Err(config(
+                    "no credential: put the API key in a file only you can read and pass --token-file PATH \
+                     (or set DOCSPACE_TOKEN_FILE), or set DOCSPACE_TOKEN",
+                ));
+            }
+        },
+    };
+    Client::with_options(&portal, credential, options).map_err(refused)
+}
+
+fn config(text: &str) -> Failure {
+    Failure::Config(text.to_owned())
+}
+
+fn note(text: &str) {
+    eprintln!("docspace-people: {text}");
+}
+
+/// Reads a token file, refusing one that others on the machine could read too.
+fn read_token_file(path: &Path) -> Result<Secret, Failure> {
+    let unreadable = |e: io::Error| {
+        config(&format!(
+            "cannot read the token file {}: {e}",
+            path.display()
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mode = file.metadata().map_err(unreadable)?.permissions().mode();
+    if mode & 0o077 != 0 {
+        return Err(config(&format!(
+            "the token file {} can be read by other users (mode {:03o}): run 'chmod 600 {}'",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        )));
+    }
+    let text = io::read_to_string(file).map_err(unreadable)?;
+    Ok(Secret::new(&text))
+}

@@ -1,0 +1,283 @@
+//! How a run ends: the table of exit codes, and every failure mapped onto it with the
+//! hint that says what to do next. The help text, the README and the tests all read
+//! [`TABLE`].
+
+use docspace_people::{Error, ErrorKind, Refusal};
+use std::fmt;
+use std::io;
+
+/// One documented exit code.
+pub struct Row {
+    pub code: u8,
+    pub meaning: &'static str,
+}
+
+pub const DONE: u8 = 0;
+pub const PARTIAL: u8 = 1;
+pub const USAGE: u8 = 64;
+pub const REFUSED: u8 = 65;
+pub const NO_INPUT: u8 = 66;
+pub const NOT_FOUND: u8 = 67;
+pub const NO_HOST: u8 = 68;
+pub const UNAVAILABLE: u8 = 69;
+pub const OUTPUT: u8 = 74;
+pub const TEMPORARY: u8 = 75;
+pub const PROTOCOL: u8 = 76;
+pub const NOT_PERMITTED: u8 = 77;
+pub const CONFIG: u8 = 78;
+
+/// Every exit code the program ends with, in order.
+pub const TABLE: [Row; 13] = [
+    Row {
+        code: DONE,
+        meaning: "done (also: a closed stdout pipe, a declined confirmation)",
+    },
+    Row {
+        code: PARTIAL,
+        meaning: "some items of a multi-item command failed, others were done",
+    },
+    Row {
+        code: USAGE,
+        meaning: "usage: bad option, missing argument, malformed id or e-mail on the command line",
+    },
+    Row {
+        code: REFUSED,
+        meaning: "the portal refused the data: 400, 402, 409, 422, and 403 whose message is not \"Access denied\" (e.g. \"The user is not suspended\"); a bad row in an input file; more users selected than `--max`",
+    },
+    Row {
+        code: NO_INPUT,
+        meaning: "an input file is missing or unreadable",
+    },
+    Row {
+        code: NOT_FOUND,
+        meaning: "the user was not found (404)",
+    },
+    Row {
+        code: NO_HOST,
+        meaning: "the portal's host name does not resolve",
+    },
+    Row {
+        code: UNAVAILABLE,
+        meaning: "the portal is unavailable: connection refused, TLS failure, 500, 501",
+    },
+    Row {
+        code: OUTPUT,
+        meaning: "the results could not be written (other than a closed pipe)",
+    },
+    Row {
+        code: TEMPORARY,
+        meaning: "temporary: timeout, connection reset, 408, 429, 502, 503, 504 — try again later",
+    },
+    Row {
+        code: PROTOCOL,
+        meaning: "protocol: a redirect, a 404 without a DocSpace error (not the API's address), an answer that is not the expected JSON",
+    },
+    Row {
+        code: NOT_PERMITTED,
+        meaning: "not permitted: 401, 403 \"Access denied\" or an empty 403, a refused login",
+    },
+    Row {
+        code: CONFIG,
+        meaning: "configuration: no portal address or credential, a malformed URL, an unreadable or world-readable token file, a bad CA file, plain http to another host",
+    },
+];
+
+/// Why a command, or its work on one user, did not succeed.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    /// The command line is wrong.
+    Usage(String),
+    /// The portal address or the credential is missing or unusable.
+    Config(String),
+    /// An input file is missing or unreadable.
+    Input(String),
+    /// An input file has bad lines, or the selection is larger than allowed; nothing was
+    /// sent. One line of explanation each.
+    BadInput(Vec<String>),
+    /// The portal, or what it answered, says the change was not made.
+    NotDone { action: String, reason: String },
+    /// The library's error: the portal or the way to it.
+    Portal(Error),
+    /// The results could not be written.
+    Output(io::ErrorKind, String),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Failure {
+        Failure::Portal(error)
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Failure {
+        Failure::output(&error)
+    }
+}
+
+impl Failure {
+    pub fn output(error: &io::Error) -> Failure {
+        Failure::Output(error.kind(), error.to_string())
+    }
+
+    /// The exit code this failure ends the program with.
+    pub fn code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => USAGE,
+            Failure::Config(_) => CONFIG,
+            Failure::Input(_) => NO_INPUT,
+            Failure::BadInput(_) | Failure::NotDone { .. } => REFUSED,
+            Failure::Output(..) => OUTPUT,
+            Failure::Portal(e) => match e.kind() {
+                ErrorKind::InvalidInput => USAGE,
+                ErrorKind::Config => CONFIG,
+                ErrorKind::NotFound => NOT_FOUND,
+                ErrorKind::Unauthenticated | ErrorKind::Refused(Refusal::AccessDenied) => {
+                    NOT_PERMITTED
+                }
+                ErrorKind::Refused(_) | ErrorKind::NotDone => REFUSED,
+                ErrorKind::Dns => NO_HOST,
+                ErrorKind::Temporary => TEMPORARY,
+                ErrorKind::Protocol => PROTOCOL,
+                _ => UNAVAILABLE,
+            },
+        }
+    }
+
+    /// The same failure, described as happening while doing `action`.
+    pub fn during(self, action: impl Into<String>) -> Failure {
+        match self {
+            Failure::Portal(e) => Failure::Portal(e.during(action)),
+            other => other,
+        }
+    }
+}
+
+/// What to do next, for the failures an admin is likely to meet.
+fn hint(error: &Error) -> Option<&'static str> {
+    let status = error.status();
+    Some(match (error.kind(), status) {
+        (ErrorKind::Unauthenticated, Some(401)) => {
+            "the portal did not accept the credential: check the API key or token (it must belong to an active account)"
+        }
+        (ErrorKind::Refused(Refusal::NotSuspended), _) => {
+            "terminate the user first ('docspace-people user terminate USER'), or use 'lifecycle'"
+        }
+        (ErrorKind::Refused(Refusal::AccessDenied), Some(_)) => {
+            "the account behind the credential may not do this (most changes need a DocSpace admin; the owner, yourself and other admins cannot be changed by an admin)"
+        }
+        (ErrorKind::Protocol, Some(404)) => {
+            "the address does not serve this DocSpace API: give the portal's root address, e.g. https://portal.example.com"
+        }
+        (_, Some(408 | 429 | 502 | 503 | 504)) => {
+            "the portal is busy or restarting: try again later"
+        }
+        (_, Some(500..=599)) => {
+            "the portal failed internally: try again later or ask its administrator"
+        }
+        (ErrorKind::Dns, None) => "check the portal address (--portal or DOCSPACE_URL)",
+        (ErrorKind::Unavailable, None) => {
+            "check that the portal is up and the address and port are right"
+        }
+        (ErrorKind::Temporary, None) => "try again later",
+        _ => return None,
+    })
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Usage(m) => write!(f, "{m} (see 'docspace-people --help')"),
+            Failure::Config(m) | Failure::Input(m) => f.write_str(m),
+            Failure::BadInput(lines) => f.write_str(&lines.join("\ndocspace-people: ")),
+            Failure::NotDone { action, reason } => write!(f, "{action}: {reason}"),
+            Failure::Output(_, m) => write!(f, "cannot write the results: {m}"),
+            Failure::Portal(e) => match hint(e) {
+                Some(hint) => write!(f, "{e}; {hint}"),
+                None => write!(f, "{e}"),
+            },
+        }
+    }
+}
+
+/// The exit code of a command from what became of each user: 0 when nothing failed, 1
+/// when some users failed and others did not, else the first failure's own code.
+pub fn of_outcomes<'a>(succeeded: usize, failures: impl IntoIterator<Item = &'a Failure>) -> u8 {
+    match (succeeded, failures.into_iter().next()) {
+        (_, None) => DONE,
+        (0, Some(first)) => first.code(),
+        (_, Some(_)) => PARTIAL,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's exit-code table is this table, row for row.
+    #[test]
+    fn the_readme_documents_every_exit_code() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split("\n## Exit codes\n")
+            .nth(1)
+            .expect("the README has an 'Exit codes' section");
+        let rows: Vec<&str> = section
+            .lines()
+            .skip_while(|l| !l.starts_with("| code"))
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .collect();
+        let expected: Vec<String> = TABLE
+            .iter()
+            .map(|r| format!("| {} | {} |", r.code, r.meaning))
+            .collect();
+        assert_eq!(rows, expected);
+    }
+
+    /// `--help` lists every code of the table, in order.
+    #[test]
+    fn the_help_lists_every_exit_code() {
+        let help = super::super::help::for_command(&[]);
+        let listed: Vec<u8> = help
+            .split("Exit codes:\n")
+            .nth(1)
+            .expect("the help has an exit-code section")
+            .lines()
+            .filter(|l| !l.starts_with("      "))
+            .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+            .collect();
+        let documented: Vec<u8> = TABLE.iter().map(|r| r.code).collect();
+        assert_eq!(listed, documented);
+    }
+
+    /// Every failure ends with a documented code.
+    #[test]
+    fn every_failure_has_a_documented_code() {
+        let documented: Vec<u8> = TABLE.iter().map(|r| r.code).collect();
+        let failures = [
+            Failure::Usage(String::new()),
+            Failure::Config(String::new()),
+            Failure::Input(String::new()),
+            Failure::BadInput(Vec::new()),
+            Failure::NotDone {
+                action: String::new(),
+                reason: String::new(),
+            },
+            Failure::Output(io::ErrorKind::Other, String::new()),
+        ];
+        let client = docspace_people::Client::new(
+            "https://portal.example.com",
+            docspace_people::Secret::new("sk-test"),
+        )
+        .unwrap();
+        let answers = (300..600).filter_map(|status| {
+            let with_message = br#"{"error":{"message":"m"},"status":1,"statusCode":400}"#;
+            client
+                .decode_answer::<serde::de::IgnoredAny>(status, &[], with_message)
+                .err()
+        });
+        for failure in failures.into_iter().chain(answers.map(Failure::Portal)) {
+            assert!(documented.contains(&failure.code()), "{failure:?}");
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The help texts: the overview, one text per command, and the exit codes from their
+//! table.
+
+use super::exit;
+
+/// The help for the command named by `words` (the overview when they name none).
+pub fn for_command(words: &[&str]) -> String {
+    match words {
+        ["user", "create", ..] => CREATE.to_owned(),
+        ["user", "list", ..] => LIST.to_owned(),
+        ["user", _, ..] => USERS.to_owned(),
+        ["guest", ..] => GUEST.to_owned(),
+        ["invite", ..] => INVITE.to_owned(),
+        ["lifecycle", ..] => LIFECYCLE.to_owned(),
+        ["guest-cycle", ..] => GUEST_CYCLE.to_owned(),
+        ["whoami", ..] => WHOAMI.to_owned(),
+        ["login", ..] => LOGIN.to_owned(),
+        _ => overview(),
+    }
+}
+
+fn overview() -> String {
+    let mut text = format!("{MAIN}Exit codes:\n");
+    for row in exit::TABLE {
+        let mut line = format!("  {:<3} ", row.code);
+        for word in row.meaning.split(' ') {
+            if line.len() + word.len() > 88 {
+                text.push_str(line.trim_end());
+                text.push('\n');
+                line = " ".repeat(6);
+            }
+            line.push_str(word);
+            line.push(' ');
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+const MAIN: &str = "\
+docspace-people — administer the users and guests of an ONLYOFFICE DocSpace portal
+
+Usage: docspace-people [OPTIONS] COMMAND [ARGS]
+
+Options (before or after the command):
+  --portal URL        portal address, e.g. https://portal.example.com   (env DOCSPACE_URL)
+  --token-file PATH   file holding the API key or token; '-' reads it from stdin
+                      (env DOCSPACE_TOKEN_FILE; or env DOCSPACE_TOKEN holding it directly;
+                      or $CREDENTIALS_DIRECTORY/docspace-token under systemd)
+  --ca-file PATH      trust the certificates in this PEM file (a private CA)
+                      instead of the public certificate authorities
+  --timeout SECS      bound on each request (default 30)
+  --retries N         repeat a request that is safe to repeat after a temporary
+                      failure, up to N times (default 3; 0 disables)
+  --insecure-http     allow plain http:// to a host other than this machine
+  --dry-run           send nothing that changes the portal; print each such request
+  --max N             refuse to act on more than N users (default 100 for 'user delete'
+                      when stdin is not a terminal)
+  -y, --yes           do not ask for confirmation on a terminal
+  --json              print results as JSON on stdout
+  -q, --quiet         print only errors
+  -h, --help          help; 'docspace-people COMMAND --help' for one command
+  -V, --version       print the version
+
+Commands:
+  whoami                                   check the address and the credential
+  user list [--status S] [--type T] [--search TEXT] [--registered-before YYYY-MM-DD] [--ids]
+  user get USER... [--from FILE]           USER is a user id or an e-mail address
+  user create --email E --first-name F [--last-name L] [--type T]
+  user create --from FILE                  CSV (email,firstName,lastName[,type]) or JSON Lines
+  user terminate USER... [--from FILE]     suspend accounts (they can no longer sign in)
+  user activate USER... [--from FILE]      reactivate terminated accounts
+  user delete USER... [--from FILE] [--terminate]
+                                           delete terminated accounts for good
+  guest link GUEST                         print a guest's share link
+  guest approve LINK [--email E]           approve a guest share link (the short /s/… link
+                                           or the full confirmation link)
+  guest delete GUEST... [--from FILE]      unlink guests from you (their accounts stay)
+  invite EMAIL... [--from FILE] [--type T] invite people by e-mail
+  lifecycle --email E --first-name F [--last-name L] [--type T]
+                                           create → get → terminate → delete
+  guest-cycle LINK [--email E]             approve → delete (unlink)
+  login EMAIL                              print a session token; the password comes from
+                                           stdin or DOCSPACE_PASSWORD
+
+  T is user (the default), room-admin or docspace-admin (and guest for 'user list').
+  S is active, terminated or pending. FILE holds one id or e-mail a line ('-' is stdin;
+  blank lines and lines starting with # are skipped).
+
+";
+
+const CREATE: &str = "\
+Usage: docspace-people user create --email E --first-name F [--last-name L] [--type T]
+       docspace-people user create --from FILE
+
+Creates accounts; the portal e-mails each new person an activation link.
+T is user (the default), room-admin (a paid seat) or docspace-admin (owner only).
+FILE is CSV with a header line email,firstName,lastName[,type] (RFC 4180 quoting,
+UTF-8) or JSON Lines ({\"email\":…,\"firstName\":…,\"lastName\":…,\"type\":…}). Every row is
+checked before anything is sent; existing addresses are skipped.
+Prints: created ID NAME <EMAIL>
+";
+
+const LIST: &str = "\
+Usage: docspace-people user list [--status S] [--type T] [--search TEXT]
+                                 [--registered-before YYYY-MM-DD] [--ids]
+
+Lists every matching account, oldest registration first, reading the portal page by
+page. S is active, terminated or pending; T is user, guest, room-admin or
+docspace-admin; TEXT matches first name, last name or e-mail. --ids prints only ids,
+ready for 'user delete --from -'; --json prints a JSON array.
+";
+
+const USERS: &str = "\
+Usage: docspace-people user get|terminate|activate USER... [--from FILE]
+       docspace-people user delete USER... [--from FILE] [--terminate]
+
+USER is a user id (0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a) or an e-mail address; FILE has
+one a line ('-' is stdin).
+  get        print each account: ID NAME <EMAIL> TYPE STATUS
+  terminate  suspend the accounts
+  activate   reactivate terminated accounts
+  delete     delete terminated accounts for good; with --terminate, active ones are
+             terminated first, without it they are skipped. Unattended (stdin not a
+             terminal) at most 100 users unless --max says otherwise; on a terminal it
+             asks first unless --yes.
+Users the portal refuses are named and the others are still done; exit 1 when some
+failed. --dry-run prints the requests instead of sending them.
+";
+
+const GUEST: &str = "\
+Usage: docspace-people guest link GUEST
+       docspace-people guest approve LINK [--email E]
+       docspace-people guest delete GUEST... [--from FILE]
+
+  link     print the guest's share link, for another member to approve
+  approve  approve a share link, so the guest becomes visible to you; LINK is the short
+           https://portal/s/KEY link or the full confirmation link. With --email, it is
+           an error if the link is for anybody else.
+  delete   unlink guests from you; their accounts stay. A DocSpace admin is linked only
+           to guests they invited: approving a link does not link them.
+";
+
+const INVITE: &str = "\
+Usage: docspace-people invite EMAIL... [--from FILE] [--type T]
+
+Invites people by e-mail; T is user (the default), room-admin or docspace-admin.
+An address that already has an account gets no e-mail.
+";
+
+const LIFECYCLE: &str = "\
+Usage: docspace-people lifecycle --email E --first-name F [--last-name L] [--type T]
+
+Creates a user, reads it back, terminates it and deletes it, stopping at the first step
+that fails. A failure names the step, the user's id and the state the user is left in;
+the exit code is that step's own.
+";
+
+const GUEST_CYCLE: &str = "\
+Usage: docspace-people guest-cycle LINK [--email E]
+
+Approves a guest share link, then unlinks the guest from you, stopping at the first
+step that fails. Unlinking works for guests linked to you: a room admin is linked by
+the approval, a DocSpace admin is not.
+";
+
+const WHOAMI: &str = "\
+Usage: docspace-people whoami
+
+Prints the account behind the credential: ID NAME <EMAIL> TYPE STATUS.
+";
+
+const LOGIN: &str = "\
+Usage: docspace-people login EMAIL
+
+Logs in with a password and prints the session token, which works wherever an API key
+does. The password is read from DOCSPACE_PASSWORD, or from stdin (without echo on a
+terminal). Save the token where only you can read it:
+  (umask 077; docspace-people login admin@example.com > ~/.config/docspace-token)
+";

@@ -1,0 +1,16 @@
+//! The `docspace-people` command line, built on the library: argument parsing and help,
+//! configuration, input files, output, exit codes, and one file a command. Nothing here
+//! is part of the library's API.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod exit;
+pub mod help;
+pub mod input;
+pub mod output;
+pub mod plan;
+pub mod report;
+pub mod select;
+pub mod sequence;
+pub mod show;

@@ -1,0 +1,116 @@
+//! Where results and errors go, and in which form.
+
+use super::cli::Globals;
+use docspace_people::Request;
+use serde_json::Value;
+use std::io::{self, BufRead, Write};
+
+/// Results on stdout (human lines or JSON), errors and notes on stderr.
+pub struct Output<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    pub json: bool,
+    pub quiet: bool,
+    pub dry_run: bool,
+    /// Progress may be drawn on stderr: a person is watching it.
+    progress: bool,
+    /// A progress line is on screen and must be cleared before other output.
+    progress_shown: bool,
+}
+
+impl<'a> Output<'a> {
+    pub fn new(out: &'a mut dyn Write, err: &'a mut dyn Write, globals: &Globals) -> Output<'a> {
+        Output {
+            out,
+            err,
+            json: globals.json,
+            quiet: globals.quiet,
+            dry_run: globals.dry_run,
+            progress: false,
+            progress_shown: false,
+        }
+    }
+
+    /// Shows progress of long bulk runs on stderr when it is a terminal (never under
+    /// cron, where stderr is mail or a log).
+    pub fn with_progress(mut self, stderr_is_terminal: bool) -> Output<'a> {
+        self.progress = stderr_is_terminal && !self.quiet;
+        self
+    }
+
+    /// Draws `done / total` over the previous progress line.
+    pub fn progress(&mut self, done: usize, total: usize) -> io::Result<()> {
+        if !self.progress {
+            return Ok(());
+        }
+        self.progress_shown = true;
+        write!(self.err, "\r{done} / {total}")?;
+        self.err.flush()
+    }
+
+    fn clear_progress(&mut self) -> io::Result<()> {
+        if std::mem::take(&mut self.progress_shown) {
+            write!(self.err, "\r\x1b[K")?;
+        }
+        Ok(())
+    }
+
+    /// One human-readable result line (not with `--json` or `--quiet`).
+    pub fn line(&mut self, text: &str) -> io::Result<()> {
+        if self.json || self.quiet {
+            return Ok(());
+        }
+        self.clear_progress()?;
+        writeln!(self.out, "{text}")
+    }
+
+    /// A JSON result (only with `--json`, and not with `--quiet`).
+    pub fn json(&mut self, value: &Value) -> io::Result<()> {
+        self.json_text(&value.to_string())?;
+        self.json_text("\n")
+    }
+
+    /// Raw JSON text, for output streamed in pieces.
+    pub fn json_text(&mut self, text: &str) -> io::Result<()> {
+        if !self.json || self.quiet {
+            return Ok(());
+        }
+        self.clear_progress()?;
+        self.out.write_all(text.as_bytes())
+    }
+
+    /// An error line on stderr; always printed.
+    pub fn error(&mut self, error: &dyn std::fmt::Display) -> io::Result<()> {
+        self.clear_progress()?;
+        writeln!(self.err, "docspace-people: {error}")
+    }
+
+    /// A request `--dry-run` holds back. On stdout, unless stdout is JSON.
+    pub fn would_send(&mut self, request: &Request) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        if self.json {
+            writeln!(self.err, "docspace-people: would send {request}")
+        } else {
+            writeln!(self.out, "would send {request}")
+        }
+    }
+
+    /// Asks a yes/no question on stderr and reads the answer.
+    pub fn confirm(&mut self, question: &str, stdin: &mut dyn BufRead) -> io::Result<bool> {
+        write!(self.err, "{question} [y/N] ")?;
+        self.err.flush()?;
+        let mut answer = String::new();
+        stdin.read_line(&mut answer)?;
+        Ok(matches!(
+            answer.trim().to_ascii_lowercase().as_str(),
+            "y" | "yes"
+        ))
+    }
+
+    /// Flushes stdout, so that what was printed is what was done.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}

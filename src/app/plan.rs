@@ -1,0 +1,460 @@
+//! The engine of every changing command: a [`Plan`] of typed steps, printed by
+//! `--dry-run` and carried out step by step by a real run, each user ending with an
+//! [`Outcome`](super::report::Outcome).
+//!
+//! Look-ups that decide the plan (resolving e-mail addresses, reading a user's status)
+//! happen while the plan is built, the same way in both modes; this is the only place
+//! that asks whether the run is a dry run.
+
+use super::exit::Failure;
+use super::report::{Already, Change, Outcome, Report, Target};
+use super::sequence::Sequence;
+use super::show::short;
+use docspace_people::{
+    Client, Email, ErrorKind, Invitation, NewUser, Refusal, Request, Status, User, UserId,
+};
+use std::io;
+
+/// The most users one batch request carries (the portal's page size).
+pub const BATCH: usize = 100;
+
+/// The ordered steps of a changing command.
+pub struct Plan {
+    pub steps: Vec<Step>,
+    /// A sequence about one user, whose first step is the plan's only step and whose
+    /// later steps need the id that step gives.
+    pub sequence: Option<Sequence>,
+}
+
+impl Plan {
+    pub fn of(steps: Vec<Step>) -> Plan {
+        Plan {
+            steps,
+            sequence: None,
+        }
+    }
+}
+
+/// One request (or, for deletes that terminate first, two) and the users it is for.
+pub struct Step {
+    pub action: Action,
+    pub targets: Vec<Target>,
+}
+
+/// What a step does.
+pub enum Action {
+    /// `POST /people`; with `skip_existing`, an address the portal already has is not a
+    /// failure. `line` is the input file's line.
+    Create {
+        user: NewUser,
+        line: Option<usize>,
+        skip_existing: bool,
+    },
+    Terminate,
+    Activate,
+    /// Unlinks guests from the caller.
+    Unlink,
+    /// Deletes terminated users in one request, terminating `terminate_first` before.
+    Delete {
+        terminate_first: Vec<UserId>,
+    },
+    Invite(Vec<Invitation>),
+    Approve {
+        confirm: String,
+        email: Option<Email>,
+    },
+}
+
+impl Action {
+    fn change(&self) -> Change {
+        match self {
+            Action::Create { .. } => Change::Created,
+            Action::Terminate => Change::Terminated,
+            Action::Activate => Change::Activated,
+            Action::Unlink => Change::Unlinked,
+            Action::Delete { .. } => Change::Deleted,
+            Action::Invite(_) => Change::Invited,
+            Action::Approve { .. } => Change::Approved,
+        }
+    }
+}
+
+impl Step {
+    /// A step for `targets`, whose ids are all known.
+    pub fn batch(action: Action, targets: Vec<Target>) -> Step {
+        Step { action, targets }
+    }
+
+    fn ids(&self) -> Vec<UserId> {
+        ids(&self.targets)
+    }
+
+    /// The requests this step sends, in order.
+    pub fn requests(&self) -> Vec<Request> {
+        match &self.action {
+            Action::Create { user, .. } => vec![Request::create_user(user)],
+            Action::Terminate => vec![Request::terminate_users(&self.ids())],
+            Action::Activate => vec![Request::activate_users(&self.ids())],
+            Action::Unlink => vec![Request::unlink_guests(&self.ids())],
+            Action::Delete { terminate_first } => {
+                let mut requests = Vec::new();
+                if !terminate_first.is_empty() {
+                    requests.push(Request::terminate_users(terminate_first));
+                }
+                requests.push(Request::delete_users(&self.ids()));
+                requests
+            }
+            Action::Invite(invitations) => vec![Request::invite(invitations, None)],
+            Action::Approve { confirm, email } => {
+                vec![Request::approve_guest(confirm.clone(), email.as_ref())]
+            }
+        }
+    }
+}
+
+fn ids(targets: &[Target]) -> Vec<UserId> {
+    targets.iter().filter_map(|t| t.id).collect()
+}
+
+/// Prints the plan (`--dry-run`) or carries it out, recording every user's outcome.
+pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report) -> io::Result<()> {
+    if report.dry_run() {
+        return print(plan, report);
+    }
+    if let Some(sequence) = &plan.sequence {
+        return sequence.run(client, report);
+    }
+    for step in &plan.steps {
+        run(client, step, report)?;
+    }
+    Ok(())
+}
+
+fn print(plan: &Plan, report: &mut Report) -> io::Result<()> {
+    for step in &plan.steps {
+        for request in step.requests() {
+            report.out.would_send(&request)?;
+        }
+        for target in &step.targets {
+            report.settle(target, Outcome::Would(step.action.change()))?;
+        }
+    }
+    if let Some(sequence) = &plan.sequence {
+        report.out.line(sequence.then())?;
+    }
+    Ok(())
+}
+
+fn run(client: &Client, step: &Step, report: &mut Report) -> io::Result<()> {
+    match &step.action {
+        Action::Create {
+            user,
+            line,
+            skip_existing,
+        } => create(client, user, *line, *skip_existing, report),
+        Action::Terminate => set_status(client, step, report, Status::Terminated),
+        Action::Activate => set_status(client, step, report, Status::Active),
+        Action::Unlink => {
+            for (targets, result) in
+                per_target_after_refusal(&step.targets, |ids| client.unlink_guests(ids))
+            {
+                match result {
+                    Ok(()) => {
+                        for target in &targets {
+                            report.settle(target, Outcome::Done(Change::Unlinked))?;
+                        }
+                    }
+                    Err(e) => refused(client, "unlink", &targets, e, report)?,
+                }
+            }
+            Ok(())
+        }
+        Action::Delete { terminate_first } => delete(client, step, terminate_first, report),
+        Action::Invite(invitations) => invite(client, invitations, report),
+        Action::Approve { confirm, email } => {
+            match client.approve_guest(confirm.clone(), email.as_ref()) {
+                Ok(guest) => report.changed(Change::Approved, &guest),
+                Err(e) => report.fail(&step.targets, e.into()),
+            }
+        }
+    }
+}
+
+fn create(
+    client: &Client,
+    user: &NewUser,
+    line: Option<usize>,
+    skip_existing: bool,
+    report: &mut Report,
+) -> io::Result<()> {
+    let email = user.email.to_string();
+    let target = Target::by_email(&email);
+    match client.create_user(user) {
+        Ok(created) => report.changed(Change::Created, &created),
+        // The portal's "already registered" message is translated, so the address is
+        // looked up instead of the message read.
+        Err(e)
+            if skip_existing
+                && matches!(e.kind(), ErrorKind::Refused(Refusal::Invalid))
+                && client.get_user_by_email(&user.email).is_ok() =>
+        {
+            report.settle(&target, Outcome::Already(Already::Exists))
+        }
+        Err(e) => {
+            let action = match line {
+                Some(line) => format!("create {email} (line {line})"),
+                None => format!("create {email}"),
+            };
+            let failure = if skip_existing {
+                Failure::from(e).during(action)
+            } else {
+                e.into()
+            };
+            report.fail(&[target], failure)
+        }
+    }
+}
+
+fn set_status(client: &Client, step: &Step, report: &mut Report, status: Status) -> io::Result<()> {
+    let (verb, change) = match status {
+        Status::Terminated => ("terminate", Change::Terminated),
+        _ => ("activate", Change::Activated),
+    };
+    let send = |ids: &[UserId]| match status {
+        Status::Terminated => client.terminate_users(ids),
+        _ => client.activate_users(ids),
+    };
+    for (targets, result) in per_target_after_refusal(&step.targets, send) {
+        match result {
+            Ok(users) => {
+                for user in &users {
+                    report.changed(change, user)?;
+                }
+            }
+            Err(e) => refused(client, verb, &targets, e, report)?,
+        }
+    }
+    Ok(())
+}
+
+/// Reports a refused batch request. The portal answers "Access denied" for an unknown
+/// user too; a single refused user is looked up to say which.
+fn refused(
+    client: &Client,
+    verb: &str,
+    targets: &[Target],
+    error: docspace_people::Error,
+    report: &mut Report,
+) -> io::Result<()> {
+    let failure = match targets {
+        [target] if refuses_whole_batch(&error) => match target.id.map(|id| client.get_user(id)) {
+            Some(Err(lookup)) if lookup.is_not_found() => {
+                lookup.during(format!("{verb} {}", target.who())).into()
+            }
+            _ => error.into(),
+        },
+        _ => error.into(),
+    };
+    report.fail(targets, failure)
+}
+
+/// The portal answers a batch with one unacceptable id by refusing all of it ("Access
+/// denied"); then each id is tried on its own, so the others are still done and the
+/// refused ones are named. Yields each request's targets with its result.
+fn per_target_after_refusal<T>(
+    targets: &[Target],
+    batch: impl Fn(&[UserId]) -> Result<T, docspace_people::Error>,
+) -> Vec<(Vec<Target>, Result<T, docspace_people::Error>)> {
+    match batch(&ids(targets)) {
+        Err(e) if targets.len() > 1 && refuses_whole_batch(&e) => targets
+            .iter()
+            .map(|t| (vec![t.clone()], batch(&ids(std::slice::from_ref(t)))))
+            .collect(),
+        result => vec![(targets.to_vec(), result)],
+    }
+}
+
+fn refuses_whole_batch(error: &docspace_people::Error) -> bool {
+    error.refusal() == Some(Refusal::AccessDenied)
+}
+
+/// What a look-up says about deleting a user.
+pub enum Deletable {
+    /// Terminated: it can be deleted.
+    Yes,
+    /// Active, and to be terminated first.
+    AfterTerminating(User),
+    /// Its outcome is settled: gone, not terminated, or the look-up failed.
+    No(Outcome),
+}
+
+/// Looks at a user before deleting it (a read-only request).
+pub fn deletable(client: &Client, id: UserId, terminate: bool) -> (Target, Deletable) {
+    let unknown = Target::by_id(id);
+    match client.get_user(id) {
+        Ok(user) => {
+            let target = Target::of(&user);
+            (target, judge(user, terminate))
+        }
+        Err(e) if e.is_not_found() => (unknown, Deletable::No(Outcome::Already(Already::Gone))),
+        Err(e) => (unknown, Deletable::No(Outcome::Failed(e.into()))),
+    }
+}
+
+/// Whether `user`, as the portal describes it, can be deleted.
+pub fn judge(user: User, terminate: bool) -> Deletable {
+    match user.status {
+        Status::Terminated => Deletable::Yes,
+        _ if terminate => Deletable::AfterTerminating(user),
+        status => Deletable::No(Outcome::Failed(Failure::NotDone {
+            action: format!("delete {}", short(&user)),
+            reason: format!(
+                "not terminated ({status}), skipped: terminate first, or pass --terminate"
+            ),
+        })),
+    }
+}
+
+/// Deletes a chunk: terminates the users that need it, then deletes with
+/// `PUT /people/delete`.
+///
+/// The portal drops unknown ids and LDAP accounts without a word, and skips (but still
+/// returns) DocSpace admins unless the caller is the owner: each is looked at and
+/// reported. If a user was reactivated since the plan was made, the portal refuses the
+/// whole chunk; then each user is judged again and the rest sent once more.
+fn delete(
+    client: &Client,
+    step: &Step,
+    terminate_first: &[UserId],
+    report: &mut Report,
+) -> io::Result<()> {
+    let mut chunk: Vec<Target> = step.targets.clone();
+    if !terminate_first.is_empty() {
+        let to_terminate: Vec<Target> = chunk
+            .iter()
+            .filter(|t| t.id.is_some_and(|id| terminate_first.contains(&id)))
+            .cloned()
+            .collect();
+        let mut refused: Vec<UserId> = Vec::new();
+        for (targets, result) in
+            per_target_after_refusal(&to_terminate, |ids| client.terminate_users(ids))
+        {
+            if let Err(e) = result {
+                refused.extend(ids(&targets));
+                match targets.as_slice() {
+                    // The portal refuses to terminate an unknown id: for a delete, that
+                    // user is already gone.
+                    [target]
+                        if refuses_whole_batch(&e)
+                            && target.id.is_some_and(|id| {
+                                client.get_user(id).is_err_and(|e| e.is_not_found())
+                            }) =>
+                    {
+                        report.settle(target, Outcome::Already(Already::Gone))?
+                    }
+                    _ => report.fail(&targets, e.into())?,
+                }
+            }
+        }
+        chunk.retain(|t| t.id.is_some_and(|id| !refused.contains(&id)));
+    }
+    let mut judged_again = false;
+    let mut caller_is_owner: Option<bool> = None;
+    while !chunk.is_empty() {
+        match client.delete_users(&ids(&chunk)) {
+            Ok(deleted) => {
+                for target in &chunk {
+                    let id = target.id.expect("delete targets have ids");
+                    match deleted.iter().find(|u| u.id == id) {
+                        None => match client.get_user(id) {
+                            Err(e) if e.is_not_found() => {
+                                report.settle(target, Outcome::Already(Already::Gone))?
+                            }
+                            Ok(user) => report.fail(
+                                std::slice::from_ref(target),
+                                Failure::NotDone {
+                                    action: format!("delete {}", short(&user)),
+                                    reason: "the portal left this account in place without saying why (LDAP accounts are never deleted this way)".to_owned(),
+                                },
+                            )?,
+                            Err(e) => report.fail(std::slice::from_ref(target), e.into())?,
+                        },
+                        Some(user)
+                            if user.is_admin
+                                && !*caller_is_owner.get_or_insert_with(|| {
+                                    client.whoami().is_ok_and(|me| me.is_owner)
+                                }) =>
+                        {
+                            report.fail(
+                                std::slice::from_ref(target),
+                                Failure::NotDone {
+                                    action: format!("delete {id}"),
+                                    reason: "the portal skipped this DocSpace admin: only the owner can delete one".to_owned(),
+                                },
+                            )?
+                        }
+                        Some(user) => report.changed(Change::Deleted, user)?,
+                    }
+                }
+                return Ok(());
+            }
+            Err(e) if !judged_again && e.refusal() == Some(Refusal::NotSuspended) => {
+                judged_again = true;
+                let mut keep = Vec::new();
+                for target in chunk {
+                    let Some(id) = target.id else { continue };
+                    match deletable(client, id, false) {
+                        (_, Deletable::Yes) => keep.push(target),
+                        (target, Deletable::AfterTerminating(_)) => keep.push(target),
+                        (target, Deletable::No(outcome)) => report.settle(&target, outcome)?,
+                    }
+                }
+                chunk = keep;
+            }
+            Err(e) => return report.fail(&chunk, e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Invites in order. The portal stops at the first invitation it refuses, having sent the
+/// ones before it; when its message names the refused address, the rest are sent again so
+/// that every address gets a truthful outcome.
+fn invite(client: &Client, invitations: &[Invitation], report: &mut Report) -> io::Result<()> {
+    let invited = |i: &Invitation| Target::by_email(i.email.as_str());
+    let line = |i: &Invitation| format!("{} ({})", i.email, i.user_type);
+    let mut rest = invitations;
+    while !rest.is_empty() {
+        match client.invite_users(rest, None) {
+            Ok(_) => {
+                for i in rest {
+                    report.record(invited(i), &line(i), Outcome::Done(Change::Invited))?;
+                }
+                return Ok(());
+            }
+            Err(e) => {
+                // The portal stops at the first address it refuses; its message names
+                // it when it can. Those before it were invited; the rest are sent again.
+                let refused_at = e.portal_message().and_then(|m| {
+                    rest.iter()
+                        .position(|i| m.ends_with(&format!(": {}", i.email)))
+                });
+                let Some(at) = refused_at else {
+                    let targets: Vec<Target> = rest.iter().map(invited).collect();
+                    report.fail(&targets, e.into())?;
+                    if rest.len() > 1 {
+                        report.out.error(&"the portal stops at the first invitation it refuses, so some of these may have been sent: check with 'user get EMAIL' before inviting again")?;
+                    }
+                    return Ok(());
+                };
+                for i in &rest[..at] {
+                    report.record(invited(i), &line(i), Outcome::Done(Change::Invited))?;
+                }
+                let failure = Failure::from(e.during(format!("invite {}", rest[at].email)));
+                report.fail(&[invited(&rest[at])], failure)?;
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,308 @@
+//! What became of each user: typed outcomes, printed as they happen, and the summary line
+//! and exit code derived from them in one place.
+
+use super::exit::{self, Failure};
+use super::output::Output;
+use super::show::{short, user_json};
+use docspace_people::{User, UserId};
+use serde_json::{Value, json};
+use std::io;
+use std::time::{Duration, Instant};
+
+/// A change a command makes to a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Created,
+    Terminated,
+    Activated,
+    Deleted,
+    Unlinked,
+    Invited,
+    Approved,
+}
+
+impl Change {
+    fn done(self) -> &'static str {
+        match self {
+            Change::Created => "created",
+            Change::Terminated => "terminated",
+            Change::Activated => "activated",
+            Change::Deleted => "deleted",
+            Change::Unlinked => "unlinked",
+            Change::Invited => "invited",
+            Change::Approved => "approved",
+        }
+    }
+
+    fn would(self) -> &'static str {
+        match self {
+            Change::Created => "would create",
+            Change::Terminated => "would terminate",
+            Change::Activated => "would activate",
+            Change::Deleted => "would delete",
+            Change::Unlinked => "would unlink",
+            Change::Invited => "would invite",
+            Change::Approved => "would approve",
+        }
+    }
+}
+
+/// Why nothing needed doing for a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Already {
+    /// A delete found the user gone.
+    Gone,
+    /// A create found the address registered.
+    Exists,
+    /// An invitation found the address registered, so the portal would send nothing.
+    ExistsNotInvited,
+}
+
+/// What became of one user.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Done(Change),
+    /// `--dry-run`: what a real run would do.
+    Would(Change),
+    Already(Already),
+    Failed(Failure),
+}
+
+impl Outcome {
+    fn label(&self) -> &'static str {
+        match self {
+            Outcome::Done(change) => change.done(),
+            Outcome::Would(change) => change.would(),
+            Outcome::Already(Already::Gone) => "already gone",
+            Outcome::Already(Already::Exists) => "exists, skipped",
+            Outcome::Already(Already::ExistsNotInvited) => "exists, no invitation sent",
+            Outcome::Failed(_) => "failed",
+        }
+    }
+}
+
+/// A user a command acts on, as far as it is known: by id, by address, or both.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub id: Option<UserId>,
+    pub email: String,
+    /// How the target is shown when more is known than the id and the address.
+    pub label: Option<String>,
+}
+
+impl Target {
+    pub fn of(user: &User) -> Target {
+        Target {
+            id: Some(user.id),
+            email: user.email.clone(),
+            label: Some(short(user)),
+        }
+    }
+
+    pub fn by_id(id: UserId) -> Target {
+        Target {
+            id: Some(id),
+            email: String::new(),
+            label: None,
+        }
+    }
+
+    pub fn by_email(email: &str) -> Target {
+        Target {
+            id: None,
+            email: email.to_owned(),
+            label: None,
+        }
+    }
+
+    /// `ID NAME <EMAIL>`, `ID <EMAIL>`, or whichever of the two is known.
+    pub fn who(&self) -> String {
+        if let Some(label) = &self.label {
+            return label.clone();
+        }
+        match (self.id, self.email.as_str()) {
+            (Some(id), "") => id.to_string(),
+            (Some(id), email) => format!("{id} <{email}>"),
+            (None, email) => email.to_owned(),
+        }
+    }
+}
+
+struct Entry {
+    target: Target,
+    outcome: Outcome,
+}
+
+/// How the results of a command are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// One line a user, a summary line, and with `--json` an array of
+    /// `{id, email, outcome, error?}`.
+    Bulk,
+    /// A command about one user: its line, and with `--json` the portal's object.
+    Single,
+    /// A sequence of steps about one user: a line a step, and with `--json` the user,
+    /// the steps and the state it is left in.
+    Sequence,
+}
+
+/// Collects and prints the outcome of every user of one command.
+pub struct Report<'o, 'a> {
+    pub out: &'o mut Output<'a>,
+    style: Style,
+    entries: Vec<Entry>,
+    /// What `--json` prints for a [`Style::Single`] or [`Style::Sequence`] command.
+    user: Option<Value>,
+    /// The number of users selected, for the progress line.
+    total: usize,
+    started: Instant,
+    drawn: Option<Instant>,
+}
+
+impl<'o, 'a> Report<'o, 'a> {
+    pub fn new(out: &'o mut Output<'a>, style: Style, total: usize) -> Self {
+        Report {
+            out,
+            style,
+            entries: Vec::new(),
+            user: None,
+            total,
+            started: Instant::now(),
+            drawn: None,
+        }
+    }
+
+    pub fn dry_run(&self) -> bool {
+        self.out.dry_run
+    }
+
+    /// Records and prints what became of `target`; `who` describes it in the line.
+    pub fn record(&mut self, target: Target, who: &str, outcome: Outcome) -> io::Result<()> {
+        match &outcome {
+            Outcome::Failed(failure) => self.out.error(failure)?,
+            other => self.out.line(&format!("{} {who}", other.label()))?,
+        }
+        self.entries.push(Entry { target, outcome });
+        self.progress()
+    }
+
+    /// Records `outcome` for a target described by itself.
+    pub fn settle(&mut self, target: &Target, outcome: Outcome) -> io::Result<()> {
+        self.record(target.clone(), &target.who(), outcome)
+    }
+
+    /// The portal answered with `user` for a change.
+    pub fn changed(&mut self, change: Change, user: &User) -> io::Result<()> {
+        if self.style == Style::Single {
+            self.user = Some(user_json(user));
+        }
+        self.record(Target::of(user), &short(user), Outcome::Done(change))
+    }
+
+    /// Records the outcome of a sequence, which printed its own lines, and what
+    /// `--json` shows of it.
+    pub fn conclude(&mut self, target: Target, outcome: Outcome, json: Value) {
+        self.entries.push(Entry { target, outcome });
+        self.user = Some(json);
+    }
+
+    /// `failure` happened to all of `targets`: reported once, recorded for each.
+    pub fn fail(&mut self, targets: &[Target], failure: Failure) -> io::Result<()> {
+        self.out.error(&failure)?;
+        let nobody = [Target::by_email("")];
+        let targets = if targets.is_empty() {
+            &nobody[..]
+        } else {
+            targets
+        };
+        for target in targets {
+            self.entries.push(Entry {
+                target: target.clone(),
+                outcome: Outcome::Failed(failure.clone()),
+            });
+        }
+        self.progress()
+    }
+
+    /// Redraws the progress line of a run that has taken more than two seconds, at most
+    /// four times a second.
+    fn progress(&mut self) -> io::Result<()> {
+        let now = Instant::now();
+        let due = now.duration_since(self.started) > Duration::from_secs(2)
+            && self
+                .drawn
+                .is_none_or(|d| now.duration_since(d) > Duration::from_millis(250));
+        if !due {
+            return Ok(());
+        }
+        self.drawn = Some(now);
+        let done = self.entries.len();
+        self.out.progress(done, self.total.max(done))
+    }
+
+    fn failures(&self) -> impl Iterator<Item = &Failure> {
+        self.entries.iter().filter_map(|e| match &e.outcome {
+            Outcome::Failed(f) => Some(f),
+            _ => None,
+        })
+    }
+
+    /// Prints the summary and the JSON results, and returns the exit code.
+    pub fn finish(self) -> io::Result<u8> {
+        let succeeded = self.entries.len() - self.failures().count();
+        let code = exit::of_outcomes(succeeded, self.failures());
+        match self.style {
+            Style::Single | Style::Sequence => {
+                if let Some(user) = &self.user {
+                    self.out.json(user)?;
+                }
+            }
+            Style::Bulk => {
+                if self.entries.len() > 1 {
+                    let summary = self.summary();
+                    self.out.line(&summary)?;
+                }
+                let results: Vec<Value> = self.entries.iter().map(entry_json).collect();
+                self.out.json(&Value::Array(results))?;
+            }
+        }
+        Ok(code)
+    }
+
+    /// `deleted 3, already gone 1, failed 2`: what the command is for first, then what
+    /// needed nothing doing, then failures.
+    fn summary(&self) -> String {
+        let mut counts: Vec<(&'static str, bool, usize)> = Vec::new();
+        let mut failed = 0;
+        for entry in &self.entries {
+            if let Outcome::Failed(_) = entry.outcome {
+                failed += 1;
+                continue;
+            }
+            let label = entry.outcome.label();
+            match counts.iter_mut().find(|(l, _, _)| *l == label) {
+                Some((_, _, n)) => *n += 1,
+                None => counts.push((label, matches!(entry.outcome, Outcome::Already(_)), 1)),
+            }
+        }
+        counts.sort_by_key(|(_, already, _)| *already);
+        let mut parts: Vec<String> = counts
+            .iter()
+            .map(|(label, _, n)| format!("{label} {n}"))
+            .collect();
+        if failed > 0 {
+            parts.push(format!("failed {failed}"));
+        }
+        parts.join(", ")
+    }
+}
+
+fn entry_json(entry: &Entry) -> Value {
+    let id = entry.target.id.map(|id| id.to_string()).unwrap_or_default();
+    let mut value =
+        json!({ "id": id, "email": entry.target.email, "outcome": entry.outcome.label() });
+    if let Outcome::Failed(failure) = &entry.outcome {
+        value["error"] = Value::String(failure.to_string());
+    }
+    value
+}

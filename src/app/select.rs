@@ -1,0 +1,130 @@
+//! Which users a bulk command acts on: the arguments and the `--from` file, the cap on
+//! how many, the confirmation on a terminal, and the look-ups that turn addresses into
+//! ids. The look-ups run the same way in a dry run and a real one.
+
+use super::cli::{Globals, Selection, UserRef};
+use super::config::Context;
+use super::exit::Failure;
+use super::input;
+use super::output::Output;
+use super::report::{Already, Outcome, Report, Target};
+use docspace_people::{Client, User, UserId};
+use std::collections::HashSet;
+use std::io;
+use std::path::Path;
+
+/// Reads an input file; `-` is stdin.
+pub fn read_file(path: &Path, cx: &mut Context) -> Result<String, Failure> {
+    let unreadable = |e: io::Error| Failure::Input(format!("cannot read {}: {e}", path.display()));
+    if path.as_os_str() == "-" {
+        io::read_to_string(&mut cx.stdin).map_err(unreadable)
+    } else {
+        std::fs::read_to_string(path).map_err(unreadable)
+    }
+}
+
+/// Every problem of an input file, each on its own line; nothing was sent.
+pub fn bad_rows(path: &Path, problems: &[String]) -> Failure {
+    let mut lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {p}", path.display()))
+        .collect();
+    lines.push(format!(
+        "nothing was sent: fix the {} bad line(s) of {} and run again",
+        problems.len(),
+        path.display()
+    ));
+    Failure::BadInput(lines)
+}
+
+/// The users of a selection: the arguments, then the file's, without duplicates.
+pub fn users(selection: &Selection, cx: &mut Context) -> Result<Vec<UserRef>, Failure> {
+    let mut users = selection.users.clone();
+    if let Some(path) = &selection.from {
+        let text = read_file(path, cx)?;
+        let listed = input::user_list(&text).map_err(|problems| bad_rows(path, &problems))?;
+        let mut seen: HashSet<UserRef> = users.iter().cloned().collect();
+        users.extend(listed.into_iter().filter(|u| seen.insert(u.clone())));
+    }
+    Ok(users)
+}
+
+pub fn from_stdin(from: Option<&Path>) -> bool {
+    from == Some(Path::new("-"))
+}
+
+/// Refuses to act on more users than `--max` allows (by default 100 for unattended
+/// deletes), and asks on a terminal before deleting. `Ok(false)`: the person at the
+/// terminal said no, and nothing is to be sent.
+pub fn guard(
+    count: usize,
+    what: &str,
+    deletes: bool,
+    from_stdin: bool,
+    globals: &Globals,
+    out: &mut Output,
+    cx: &mut Context,
+) -> Result<bool, Failure> {
+    let attended = cx.stdin_is_terminal && !from_stdin;
+    let max = globals.max.or((deletes && !attended).then_some(100));
+    if let Some(max) = max
+        && count > max
+    {
+        return Err(Failure::BadInput(vec![format!(
+            "{what}: {count} users selected, more than --max {max}; nothing was sent (check the selection, then pass --max {count} if it is right)"
+        )]));
+    }
+    if deletes && attended && !globals.yes && !globals.dry_run && count > 0 {
+        let question = format!("Delete {count} user(s) for good?");
+        if !out.confirm(&question, cx.stdin)? {
+            out.error(&"cancelled; nothing was sent")?;
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Looks up the users named by e-mail, with the user the portal described when it was
+/// looked up. One that is not found is `already gone` when `gone_is_done` (an idempotent
+/// delete), else a failure. Each user comes once.
+pub fn resolve(
+    client: &Client,
+    users: &[UserRef],
+    gone_is_done: bool,
+    verb: &str,
+    report: &mut Report,
+) -> io::Result<Vec<(Target, Option<User>)>> {
+    let mut targets = Vec::with_capacity(users.len());
+    let mut seen: HashSet<UserId> = HashSet::with_capacity(users.len());
+    for user in users {
+        let (target, found) = match user {
+            UserRef::Id(id) => (Target::by_id(*id), None),
+            UserRef::Email(email) => match client.get_user_by_email(email) {
+                Ok(found) => {
+                    let target = Target {
+                        id: Some(found.id),
+                        email: found.email.clone(),
+                        label: None,
+                    };
+                    (target, Some(found))
+                }
+                Err(e) if gone_is_done && e.is_not_found() => {
+                    report.settle(
+                        &Target::by_email(email.as_str()),
+                        Outcome::Already(Already::Gone),
+                    )?;
+                    continue;
+                }
+                Err(e) => {
+                    let failure = Failure::from(e.during(format!("{verb} {email}")));
+                    report.fail(&[Target::by_email(email.as_str())], failure)?;
+                    continue;
+                }
+            },
+        };
+        if target.id.is_some_and(|id| seen.insert(id)) {
+            targets.push((target, found));
+        }
+    }
+    Ok(targets)
+}
