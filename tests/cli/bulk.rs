@@ -218,15 +218,12 @@ fn delete_with_terminate_offboards_active_users_in_one_run() {
     let terminate = "PUT /api/2.0/people/status/Terminated";
     assert_eq!(
         sent,
-        [
-            terminate,
-            terminate,
-            terminate,
-            terminate,
-            terminate,
-            "PUT /api/2.0/people/delete"
-        ],
-        "the batch holding unknown ids is refused whole, then each of the 4 ids is tried alone"
+        [terminate, "PUT /api/2.0/people/delete"],
+        "every user is looked at first: the unknown and deleted ones are already gone, so only the active one is terminated"
+    );
+    assert_eq!(
+        body(&changes(portal)[0]),
+        json!({"userIds": [scene.active], "resendAll": false})
     );
 }
 

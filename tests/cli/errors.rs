@@ -8,7 +8,9 @@ fn help_and_version_work_without_any_configuration() {
     run(&["--help"], &[], None)
         .code(0)
         .stdout_has("Usage: docspace-people [OPTIONS] COMMAND")
-        .stdout_has("77  not permitted (401, 403 Access denied, login refused)")
+        .stdout_has(
+            "77  not permitted: 401, 403 \"Access denied\" or an empty 403, a refused login",
+        )
         .stderr_empty();
     run(&["user", "delete", "--help"], &[], None)
         .code(0)

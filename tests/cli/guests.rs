@@ -132,7 +132,10 @@ fn approve_with_the_wrong_email_says_whose_link_it_was() {
     )
     .code(65)
     .stderr_has("the link is for Gina Guest <gina@example.com>, not other@example.com")
-    .stderr_has(&format!("guest delete {}", scene.guest));
+    .stderr_has(&format!(
+        "it was approved all the same (unlink guest {} to undo)",
+        scene.guest
+    ));
 }
 
 #[test]
