@@ -77,6 +77,13 @@ fn show(binary: &PathBuf, portal: &Portal, key: &str, who: &str, args: &[&str]) 
 
 /// The binary of the same build as this example; Cargo does not build binaries for
 /// examples, so it is built here when missing.
+///
+/// The nested `cargo build` must see the environment the user's own `cargo` saw, not the
+/// one `cargo run` gave this example: ring's build script declares `CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_*` and others with `rerun-if-env-changed`, so any difference makes Cargo
+/// rerun it and rebuild ring and everything above it, here and again in the next plain
+/// `cargo build`. Cargo's own settings (`CARGO_HOME`, `CARGO_TARGET_DIR`, `CARGO_BUILD_*`,
+/// `RUSTFLAGS`, …) are the user's and are kept.
 fn binary() -> PathBuf {
     let me = std::env::current_exe().expect("the example knows its path");
     let profile_dir = me
@@ -87,6 +94,15 @@ fn binary() -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut build = Command::new(cargo);
     build.args(["build", "--quiet", "--bin", "docspace-people"]);
+    // This package, but from the directory cargo run was started in: that directory's
+    // .cargo/config.toml decided where this example landed.
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml");
+    build.args(["--manifest-path", manifest]);
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_by_cargo_for_a_crate) {
+            build.env_remove(name);
+        }
+    }
     if profile_dir.ends_with("release") {
         build.arg("--release");
     }
@@ -96,4 +112,22 @@ fn binary() -> PathBuf {
         "could not build the docspace-people binary; run 'cargo build' first"
     );
     binary
+}
+
+/// Whether `name` is one of the variables Cargo sets for the program it runs, a build
+/// script or a compiler invocation, which are never Cargo's own settings.
+fn set_by_cargo_for_a_crate(name: &str) -> bool {
+    const NAMES: [&str; 9] = [
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_MANIFEST_LINKS",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+        "OUT_DIR",
+    ];
+    const PREFIXES: [&str; 3] = ["CARGO_PKG_", "CARGO_CFG_", "CARGO_FEATURE_"];
+    NAMES.contains(&name) || PREFIXES.iter().any(|prefix| name.starts_with(prefix))
 }
