@@ -1,7 +1,9 @@
 use crate::portal::{Fault, Portal, Reply};
-use crate::{docspace, run};
-use std::io::Read;
+use crate::{docspace, lines, run};
+use std::io::{ErrorKind, Write};
 use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
 
 #[test]
 fn help_and_version_work_without_any_configuration() {
@@ -223,24 +225,48 @@ fn a_portal_that_is_down_is_unavailable() {
     .stderr_has("refused");
 }
 
+/// A read-only command whose stdout is a pipe nobody reads any more exits 0 quietly, as
+/// `docspace-people user list | head -1` expects.
+///
+/// No read end of the pipe exists when the binary starts, so its write fails for certain:
+/// the test drops its read end, then writes to the pipe itself until the kernel answers
+/// EPIPE, which it does only once no process holds a read end (a child that another test
+/// forks at that moment carries a copy until it execs). A read end cannot come back.
 #[test]
 fn a_closed_stdout_is_not_an_error() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_docspace-people"))
-        .arg("--help")
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.seed_users(3);
+    let (reader, mut writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match writer.write(b"x") {
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => break,
+            Ok(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(1)),
+            other => panic!("the pipe still has a reader: {other:?}"),
+        }
+    }
+
+    let url = portal.url();
+    let output = Command::new(env!("CARGO_BIN_EXE_docspace-people"))
+        .args(["user", "list"])
         .env_clear()
-        .stdout(Stdio::piped())
+        .env("DOCSPACE_URL", &url)
+        .env("DOCSPACE_TOKEN", &owner.key)
+        .stdin(Stdio::null())
+        .stdout(writer)
         .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert_eq!(status.code(), Some(0), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+        .output()
+        .expect("the binary runs");
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "", "a closed stdout is not reported");
+    let sent = lines(&portal.api_requests());
+    assert_eq!(sent.len(), 1, "the listing was read: {sent:?}");
+    assert!(
+        sent[0].starts_with("GET /api/2.0/people/filter?"),
+        "{sent:?}"
+    );
 }
