@@ -53,6 +53,20 @@ impl Outcome {
         self
     }
 
+    /// Asserts the whole of stdout, so that an extra, missing or repeated line fails.
+    #[track_caller]
+    pub fn stdout_is(&self, expected: &str) -> &Self {
+        assert_eq!(self.stdout, expected, "stdout\n--- stderr\n{}", self.stderr);
+        self
+    }
+
+    /// Asserts the whole of stderr, so that an extra, missing or repeated line fails.
+    #[track_caller]
+    pub fn stderr_is(&self, expected: &str) -> &Self {
+        assert_eq!(self.stderr, expected, "stderr\n--- stdout\n{}", self.stdout);
+        self
+    }
+
     #[track_caller]
     pub fn stderr_empty(&self) -> &Self {
         assert_eq!(self.stderr, "", "stderr should be empty");
