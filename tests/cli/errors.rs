@@ -20,12 +20,70 @@ fn help_and_version_work_without_any_configuration() {
         .stdout_has(concat!("docspace-people ", env!("CARGO_PKG_VERSION")));
 }
 
+/// The key from DOCSPACE_TOKEN, echoed back in every kind of answer the binary quotes
+/// other than a DocSpace error message (faults::echoes_of_the_credential_are_redacted):
+/// a proxy's error page, a redirect's Location, a 200 that is not DocSpace's and a web
+/// server's problem document. The problem document cuts the key short itself; the 200 is
+/// long enough that the binary's own 120-character excerpt ends 6 characters into the
+/// key, which only scrubbing before cutting hides.
 #[test]
-fn help_never_shows_the_credential_from_the_environment() {
-    let key = "sk-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-    run(&["--help"], &[("DOCSPACE_TOKEN", key)], None)
-        .code(0)
-        .never_shows(key);
+fn echoes_of_the_credential_outside_a_portal_message_are_redacted() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let padding = "z".repeat(110);
+    let cut = &key[..20];
+    let html = |code: u16, body: String| Reply::Status {
+        code,
+        headers: vec![("Content-Type".into(), "text/html".into())],
+        body: body.into_bytes(),
+    };
+    let cases: Vec<(Reply, i32, String)> = vec![
+        (
+            html(502, format!("<html><body>upstream rejected {key}</body></html>")),
+            75,
+            "docspace-people: whoami: HTTP 502: '<html><body>upstream rejected [redacted]</body></html>'; the portal is busy or restarting: try again later\n".to_owned(),
+        ),
+        (
+            Reply::Status {
+                code: 302,
+                headers: vec![(
+                    "Location".into(),
+                    format!("https://login.example.com/sso?next=%2Fapi&k={key}"),
+                )],
+                body: vec![],
+            },
+            76,
+            "docspace-people: whoami: the portal answered with a redirect (302) to 'https://login.example.com/sso?next=%2Fapi&[redacted]'; redirects are not followed: check the portal address\n".to_owned(),
+        ),
+        (
+            html(200, format!("<p>{padding} {key}</p>")),
+            76,
+            format!("docspace-people: whoami: the answer is not DocSpace JSON: '<p>{padding} [redac…'\n"),
+        ),
+        (
+            Reply::json(
+                401,
+                &format!(r#"{{"type":"about:blank","title":"Unknown API key {cut}","status":401}}"#),
+            ),
+            77,
+            "docspace-people: whoami: HTTP 401: 'Unknown API key [redacted]', from the web server rather than DocSpace; the portal did not accept the credential: check the API key or token (it must belong to an active account)\n".to_owned(),
+        ),
+    ];
+    for (reply, code, stderr) in cases {
+        portal.inject(Fault {
+            method: "",
+            path_prefix: "/api/".to_owned(),
+            times: 1,
+            reply,
+        });
+
+        docspace(&portal, &key, &["whoami", "--retries", "0"])
+            .code(code)
+            .stdout_is("")
+            .stderr_is(&stderr)
+            .never_shows(&key)
+            .never_shows(&key[3..20]);
+    }
 }
 
 #[test]
