@@ -7,6 +7,7 @@ mod bulk;
 mod errors;
 mod faults;
 mod guests;
+mod output;
 mod people;
 mod sequences;
 
