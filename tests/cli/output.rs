@@ -167,3 +167,172 @@ fn get_as_json_is_exactly_the_portal_object_or_an_array_of_them() {
     assert_user(&array[0], &ann_object);
     assert_user(&array[1], &bob_object);
 }
+
+/// A portal with one user of each type and status besides the owner, in the order
+/// `user list` gives them (by registration date, then by creation).
+struct Everyone {
+    portal: Portal,
+    owner: String,
+    ann: String,
+    bob: String,
+    gina: String,
+    cat: String,
+    pending: String,
+}
+
+fn everyone() -> Everyone {
+    let portal = Portal::start();
+    let owner = portal.owner().id;
+    let (ann, bob) = ann_and_bob(&portal);
+    let gina = portal.add_guest_of(&owner, "gina@example.com", "Gina", "Guest");
+    let cat = crate::terminated_member(&portal, "cat@example.com", "Cat", "Cole").id;
+    let pending = portal.add_pending("pending@example.com");
+    Everyone {
+        portal,
+        owner,
+        ann,
+        bob,
+        gina,
+        cat,
+        pending,
+    }
+}
+
+#[test]
+fn list_prints_exactly_a_header_and_one_row_per_user() {
+    let Everyone {
+        portal,
+        owner,
+        ann,
+        bob,
+        gina,
+        cat,
+        pending,
+    } = everyone();
+
+    docspace(&portal, &portal.owner().key, &["user", "list"])
+        .code(0)
+        .stdout_is(&format!(
+            "ID                                    TYPE            STATUS      EMAIL                             NAME\n\
+             {owner}  docspace-admin  active      owner@example.com                 Admin Owner\n\
+             {ann}  user            active      ann@example.com                   Ann Lee\n\
+             {bob}  room-admin      active      bob@example.com                   Bob Ray\n\
+             {gina}  guest           active      gina@example.com                  Gina Guest\n\
+             {cat}  user            terminated  cat@example.com                   Cat Cole\n\
+             {pending}  user            pending     pending@example.com               pending@example.com\n"
+        ))
+        .stderr_is("");
+}
+
+#[test]
+fn list_ids_prints_exactly_one_id_per_user() {
+    let Everyone {
+        portal,
+        owner,
+        ann,
+        bob,
+        gina,
+        cat,
+        pending,
+    } = everyone();
+
+    docspace(&portal, &portal.owner().key, &["user", "list", "--ids"])
+        .code(0)
+        .stdout_is(&format!(
+            "{owner}\n{ann}\n{bob}\n{gina}\n{cat}\n{pending}\n"
+        ))
+        .stderr_is("");
+}
+
+/// The keys of each object of a JSON array, in the order they were printed.
+fn keys_in_order(text: &str) -> Vec<Vec<String>> {
+    struct Keys(Vec<String>);
+    impl<'de> serde::Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+            struct Visitor;
+            impl<'de> serde::de::Visitor<'de> for Visitor {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("an object")
+                }
+                fn visit_map<A: serde::de::MapAccess<'de>>(
+                    self,
+                    mut map: A,
+                ) -> Result<Keys, A::Error> {
+                    let mut keys = Vec::new();
+                    while let Some((key, serde::de::IgnoredAny)) = map.next_entry()? {
+                        keys.push(key);
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_map(Visitor)
+        }
+    }
+    let objects: Vec<Keys> = serde_json::from_str(text).expect("a JSON array of objects");
+    objects.into_iter().map(|k| k.0).collect()
+}
+
+/// `--json` streams one array with one user per line, each the portal's object with its
+/// keys in the portal's order.
+#[test]
+fn list_as_json_is_exactly_one_portal_object_per_user() {
+    let everyone = everyone();
+    let portal = &everyone.portal;
+
+    let run = docspace(portal, &portal.owner().key, &["user", "list", "--json"]);
+
+    run.code(0).stderr_is("");
+    let rows: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(rows.len(), 6, "one user per line:\n{}", run.stdout);
+    assert!(rows[0].starts_with("[{"), "{}", rows[0]);
+    assert!(
+        rows[..5].iter().all(|r| r.ends_with("},")),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with("}]\n"), "{}", run.stdout);
+    let mut keys = vec![member_keys(false)];
+    keys.extend(std::iter::repeat_n(member_keys(true), 5));
+    assert_eq!(keys_in_order(&run.stdout), keys);
+
+    let printed = run.json();
+    let array = printed.as_array().expect("an array");
+    assert_eq!(array.len(), 6);
+    let u = |id: &str, email, first, last, kind| user(portal, id, email, first, last, kind);
+    let mut cat = u(&everyone.cat, "cat@example.com", "Cat", "Cole", Kind::User);
+    cat["status"] = json!(2);
+    let mut pending = u(&everyone.pending, "pending@example.com", "", "", Kind::User);
+    pending["status"] = json!(4);
+    pending["activationStatus"] = json!(2);
+    pending["displayName"] = json!("pending@example.com");
+    let expected = [
+        u(
+            &everyone.owner,
+            "owner@example.com",
+            "Admin",
+            "Owner",
+            Kind::Owner,
+        ),
+        u(&everyone.ann, "ann@example.com", "Ann", "Lee", Kind::User),
+        u(
+            &everyone.bob,
+            "bob@example.com",
+            "Bob",
+            "Ray",
+            Kind::RoomAdmin,
+        ),
+        u(
+            &everyone.gina,
+            "gina@example.com",
+            "Gina",
+            "Guest",
+            Kind::Guest,
+        ),
+        cat,
+        pending,
+    ];
+    for (printed, expected) in array.iter().zip(&expected) {
+        assert_user(printed, expected);
+    }
+}
