@@ -336,3 +336,62 @@ fn list_as_json_is_exactly_one_portal_object_per_user() {
         assert_user(printed, expected);
     }
 }
+
+/// Two terminated users and, between them, one still active.
+fn leavers() -> (Portal, [String; 3]) {
+    let portal = Portal::start();
+    let cat = crate::terminated_member(&portal, "cat@example.com", "Cat", "Cole").id;
+    let ann = portal
+        .add_member(Kind::User, "ann@example.com", "Ann", "Lee")
+        .id;
+    let dan = crate::terminated_member(&portal, "dan@example.com", "Dan", "Moe").id;
+    (portal, [cat, ann, dan])
+}
+
+#[test]
+fn a_bulk_delete_prints_exactly_each_outcome_and_the_summary() {
+    let (portal, [cat, ann, dan]) = leavers();
+
+    docspace(
+        &portal,
+        &portal.owner().key,
+        &["user", "delete", &cat, &ann, "dan@example.com"],
+    )
+    .code(1)
+    .stdout_is(&format!(
+        "deleted {cat} Cat Cole <cat@example.com>\n\
+         deleted {dan} Dan Moe <dan@example.com>\n\
+         deleted 2, failed 1\n"
+    ))
+    .stderr_is(&format!(
+        "docspace-people: delete {ann} Ann Lee <ann@example.com>: not terminated (active), \
+         skipped: terminate first, or pass --terminate\n"
+    ));
+}
+
+#[test]
+fn a_bulk_delete_as_json_is_exactly_one_entry_per_user() {
+    let (portal, [cat, ann, dan]) = leavers();
+
+    let run = docspace(
+        &portal,
+        &portal.owner().key,
+        &["--json", "user", "delete", &cat, &ann, "dan@example.com"],
+    );
+
+    let refusal = format!(
+        "delete {ann} Ann Lee <ann@example.com>: not terminated (active), \
+         skipped: terminate first, or pass --terminate"
+    );
+    run.code(1)
+        .stderr_is(&format!("docspace-people: {refusal}\n"));
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert_eq!(
+        run.json(),
+        json!([
+            {"id": ann, "email": "", "outcome": "failed", "error": refusal},
+            {"id": cat, "email": "cat@example.com", "outcome": "deleted"},
+            {"id": dan, "email": "dan@example.com", "outcome": "deleted"},
+        ])
+    );
+}
