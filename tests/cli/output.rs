@@ -395,3 +395,65 @@ fn a_bulk_delete_as_json_is_exactly_one_entry_per_user() {
         ])
     );
 }
+
+/// The human lifecycle output is compared whole by
+/// sequences::lifecycle_creates_reads_terminates_and_deletes_over_one_connection.
+#[test]
+fn lifecycle_as_json_is_exactly_the_state_the_steps_and_the_deleted_user() {
+    let portal = Portal::start();
+
+    let run = docspace(
+        &portal,
+        &portal.owner().key,
+        &[
+            "--json",
+            "lifecycle",
+            "--email",
+            "john.doe@example.com",
+            "--first-name",
+            "John",
+            "--last-name",
+            "Doe",
+        ],
+    );
+
+    run.code(0).stderr_is("");
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    let report = run.json();
+    let mut keys: Vec<&str> = report
+        .as_object()
+        .expect("an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["state", "steps", "user"]);
+    assert_eq!(report["state"], "deleted");
+    assert_eq!(
+        report["steps"],
+        json!([
+            {"step": "create", "outcome": "done"},
+            {"step": "get", "outcome": "done"},
+            {"step": "terminate", "outcome": "done"},
+            {"step": "delete", "outcome": "done"},
+        ])
+    );
+    let id = report["user"]["id"].as_str().expect("the user's id");
+    let deleted = portal.user(id).expect("known to the portal");
+    assert_eq!(
+        (deleted.email.as_str(), deleted.removed),
+        ("john.doe@example.com", true)
+    );
+    let mut john = user(
+        &portal,
+        id,
+        "john.doe@example.com",
+        "John",
+        "Doe",
+        Kind::User,
+    );
+    john["status"] = json!(2);
+    john["activationStatus"] = json!(2);
+    john["displayName"] = json!("Profile removed");
+    assert_user(&report["user"], &john);
+}
