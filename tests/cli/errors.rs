@@ -1,7 +1,9 @@
 use crate::portal::{Fault, Portal, Reply};
-use crate::{docspace, run};
-use std::io::Read;
+use crate::{docspace, lines, run};
+use std::io::{ErrorKind, Write};
 use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
 
 #[test]
 fn help_and_version_work_without_any_configuration() {
@@ -20,12 +22,70 @@ fn help_and_version_work_without_any_configuration() {
         .stdout_has(concat!("docspace-people ", env!("CARGO_PKG_VERSION")));
 }
 
+/// The key from DOCSPACE_TOKEN, echoed back in every kind of answer the binary quotes
+/// other than a DocSpace error message (faults::echoes_of_the_credential_are_redacted):
+/// a proxy's error page, a redirect's Location, a 200 that is not DocSpace's and a web
+/// server's problem document. The problem document cuts the key short itself; the 200 is
+/// long enough that the binary's own 120-character excerpt ends 6 characters into the
+/// key, which only scrubbing before cutting hides.
 #[test]
-fn help_never_shows_the_credential_from_the_environment() {
-    let key = "sk-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-    run(&["--help"], &[("DOCSPACE_TOKEN", key)], None)
-        .code(0)
-        .never_shows(key);
+fn echoes_of_the_credential_outside_a_portal_message_are_redacted() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let padding = "z".repeat(110);
+    let cut = &key[..20];
+    let html = |code: u16, body: String| Reply::Status {
+        code,
+        headers: vec![("Content-Type".into(), "text/html".into())],
+        body: body.into_bytes(),
+    };
+    let cases: Vec<(Reply, i32, String)> = vec![
+        (
+            html(502, format!("<html><body>upstream rejected {key}</body></html>")),
+            75,
+            "docspace-people: whoami: HTTP 502: '<html><body>upstream rejected [redacted]</body></html>'; the portal is busy or restarting: try again later\n".to_owned(),
+        ),
+        (
+            Reply::Status {
+                code: 302,
+                headers: vec![(
+                    "Location".into(),
+                    format!("https://login.example.com/sso?next=%2Fapi&k={key}"),
+                )],
+                body: vec![],
+            },
+            76,
+            "docspace-people: whoami: the portal answered with a redirect (302) to 'https://login.example.com/sso?next=%2Fapi&[redacted]'; redirects are not followed: check the portal address\n".to_owned(),
+        ),
+        (
+            html(200, format!("<p>{padding} {key}</p>")),
+            76,
+            format!("docspace-people: whoami: the answer is not DocSpace JSON: '<p>{padding} [redac…'\n"),
+        ),
+        (
+            Reply::json(
+                401,
+                &format!(r#"{{"type":"about:blank","title":"Unknown API key {cut}","status":401}}"#),
+            ),
+            77,
+            "docspace-people: whoami: HTTP 401: 'Unknown API key [redacted]', from the web server rather than DocSpace; the portal did not accept the credential: check the API key or token (it must belong to an active account)\n".to_owned(),
+        ),
+    ];
+    for (reply, code, stderr) in cases {
+        portal.inject(Fault {
+            method: "",
+            path_prefix: "/api/".to_owned(),
+            times: 1,
+            reply,
+        });
+
+        docspace(&portal, &key, &["whoami", "--retries", "0"])
+            .code(code)
+            .stdout_is("")
+            .stderr_is(&stderr)
+            .never_shows(&key)
+            .never_shows(&key[3..20]);
+    }
 }
 
 #[test]
@@ -225,24 +285,48 @@ fn a_portal_that_is_down_is_unavailable() {
     .stderr_has("refused");
 }
 
+/// A read-only command whose stdout is a pipe nobody reads any more exits 0 quietly, as
+/// `docspace-people user list | head -1` expects.
+///
+/// No read end of the pipe exists when the binary starts, so its write fails for certain:
+/// the test drops its read end, then writes to the pipe itself until the kernel answers
+/// EPIPE, which it does only once no process holds a read end (a child that another test
+/// forks at that moment carries a copy until it execs). A read end cannot come back.
 #[test]
 fn a_closed_stdout_is_not_an_error() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_docspace-people"))
-        .arg("--help")
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.seed_users(3);
+    let (reader, mut writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match writer.write(b"x") {
+            Err(e) if e.kind() == ErrorKind::BrokenPipe => break,
+            Ok(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(1)),
+            other => panic!("the pipe still has a reader: {other:?}"),
+        }
+    }
+
+    let url = portal.url();
+    let output = Command::new(env!("CARGO_BIN_EXE_docspace-people"))
+        .args(["user", "list"])
         .env_clear()
-        .stdout(Stdio::piped())
+        .env("DOCSPACE_URL", &url)
+        .env("DOCSPACE_TOKEN", &owner.key)
+        .stdin(Stdio::null())
+        .stdout(writer)
         .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    let status = child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert_eq!(status.code(), Some(0), "{stderr}");
-    assert!(!stderr.contains("panicked"), "{stderr}");
+        .output()
+        .expect("the binary runs");
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "", "a closed stdout is not reported");
+    let sent = lines(&portal.api_requests());
+    assert_eq!(sent.len(), 1, "the listing was read: {sent:?}");
+    assert!(
+        sent[0].starts_with("GET /api/2.0/people/filter?"),
+        "{sent:?}"
+    );
 }

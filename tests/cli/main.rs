@@ -7,6 +7,7 @@ mod bulk;
 mod errors;
 mod faults;
 mod guests;
+mod output;
 mod people;
 mod sequences;
 
@@ -50,6 +51,20 @@ impl Outcome {
             "stderr lacks {text:?}:\n{}",
             self.stderr
         );
+        self
+    }
+
+    /// Asserts the whole of stdout, so that an extra, missing or repeated line fails.
+    #[track_caller]
+    pub fn stdout_is(&self, expected: &str) -> &Self {
+        assert_eq!(self.stdout, expected, "stdout\n--- stderr\n{}", self.stderr);
+        self
+    }
+
+    /// Asserts the whole of stderr, so that an extra, missing or repeated line fails.
+    #[track_caller]
+    pub fn stderr_is(&self, expected: &str) -> &Self {
+        assert_eq!(self.stderr, expected, "stderr\n--- stdout\n{}", self.stdout);
         self
     }
 
