@@ -389,7 +389,7 @@ fn a_bulk_delete_as_json_is_exactly_one_entry_per_user() {
     assert_eq!(
         run.json(),
         json!([
-            {"id": ann, "email": "", "outcome": "failed", "error": refusal},
+            {"id": ann, "email": "ann@example.com", "outcome": "failed", "error": refusal},
             {"id": cat, "email": "cat@example.com", "outcome": "deleted"},
             {"id": dan, "email": "dan@example.com", "outcome": "deleted"},
         ])
