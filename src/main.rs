@@ -45,7 +45,7 @@ fn main() -> ExitCode {
                     let cx = &mut cx;
                     let ran = match &invocation.command {
                         Command::Whoami => commands::whoami::run(&client, out),
-                        Command::Create(new) => commands::create::one(&client, new, out),
+                        Command::Create(new) => commands::create::one(&client, new, out, cx),
                         Command::CreateFrom(path) => {
                             commands::create::from_file(&client, path, globals, out, cx)
                         }
@@ -83,11 +83,11 @@ fn main() -> ExitCode {
                         ),
                         Command::GuestLink(guest) => commands::guest_link::run(&client, guest, out),
                         Command::GuestApprove { link, email } => {
-                            commands::guest_approve::run(&client, link, email.as_ref(), out)
+                            commands::guest_approve::run(&client, link, email.as_ref(), out, cx)
                         }
-                        Command::Lifecycle(new) => commands::lifecycle::run(&client, new, out),
+                        Command::Lifecycle(new) => commands::lifecycle::run(&client, new, out, cx),
                         Command::GuestCycle { link, email } => {
-                            commands::guest_cycle::run(&client, link, email.as_ref(), out)
+                            commands::guest_cycle::run(&client, link, email.as_ref(), out, cx)
                         }
                         Command::Login { email } => commands::login::run(&client, email, out, cx),
                     };

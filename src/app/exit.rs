@@ -234,22 +234,6 @@ mod tests {
         assert_eq!(rows, expected);
     }
 
-    /// `--help` lists every code of the table, in order.
-    #[test]
-    fn the_help_lists_every_exit_code() {
-        let help = super::super::help::for_command(&[]);
-        let listed: Vec<u8> = help
-            .split("Exit codes:\n")
-            .nth(1)
-            .expect("the help has an exit-code section")
-            .lines()
-            .filter(|l| !l.starts_with("      "))
-            .filter_map(|l| l.split_whitespace().next()?.parse().ok())
-            .collect();
-        let documented: Vec<u8> = TABLE.iter().map(|r| r.code).collect();
-        assert_eq!(listed, documented);
-    }
-
     /// Every failure ends with a documented code.
     #[test]
     fn every_failure_has_a_documented_code() {

@@ -179,3 +179,24 @@ does. The password is read from DOCSPACE_PASSWORD, or from stdin (without echo o
 terminal). Save the token where only you can read it:
   (umask 077; docspace-people login admin@example.com > ~/.config/docspace-token)
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--help` lists every code of the table, in order.
+    #[test]
+    fn the_help_lists_every_exit_code() {
+        let help = for_command(&[]);
+        let listed: Vec<u8> = help
+            .split("Exit codes:\n")
+            .nth(1)
+            .expect("the help has an exit-code section")
+            .lines()
+            .filter(|l| !l.starts_with("      "))
+            .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+            .collect();
+        let documented: Vec<u8> = exit::TABLE.iter().map(|r| r.code).collect();
+        assert_eq!(listed, documented);
+    }
+}

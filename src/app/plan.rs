@@ -6,6 +6,7 @@
 //! happen while the plan is built, the same way in both modes; this is the only place
 //! that asks whether the run is a dry run.
 
+use super::config::Context;
 use super::exit::Failure;
 use super::report::{Already, Change, Outcome, Report, Target};
 use super::sequence::Sequence;
@@ -24,6 +25,8 @@ pub struct Plan {
     /// A sequence about one user, whose first step is the plan's only step and whose
     /// later steps need the id that step gives.
     pub sequence: Option<Sequence>,
+    /// A question the person at the terminal must answer yes before anything is sent.
+    pub question: Option<String>,
 }
 
 impl Plan {
@@ -31,6 +34,7 @@ impl Plan {
         Plan {
             steps,
             sequence: None,
+            question: None,
         }
     }
 }
@@ -117,9 +121,19 @@ fn ids(targets: &[Target]) -> Vec<UserId> {
 }
 
 /// Prints the plan (`--dry-run`) or carries it out, recording every user's outcome.
-pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report) -> io::Result<()> {
+pub fn carry_out(
+    client: &Client,
+    plan: &Plan,
+    report: &mut Report,
+    cx: &mut Context,
+) -> io::Result<()> {
     if report.dry_run() {
         return print(plan, report);
+    }
+    if let Some(question) = &plan.question
+        && !report.out.confirm(question, cx.stdin)?
+    {
+        return report.out.error(&"cancelled; nothing was sent");
     }
     if let Some(sequence) = &plan.sequence {
         return sequence.run(client, report);

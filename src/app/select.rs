@@ -6,7 +6,6 @@ use super::cli::{Globals, Selection, UserRef};
 use super::config::Context;
 use super::exit::Failure;
 use super::input;
-use super::output::Output;
 use super::report::{Already, Outcome, Report, Target};
 use docspace_people::{Client, User, UserId};
 use std::collections::HashSet;
@@ -49,39 +48,28 @@ pub fn users(selection: &Selection, cx: &mut Context) -> Result<Vec<UserRef>, Fa
     Ok(users)
 }
 
-pub fn from_stdin(from: Option<&Path>) -> bool {
-    from == Some(Path::new("-"))
-}
-
 /// Refuses to act on more users than `--max` allows (by default 100 for unattended
-/// deletes), and asks on a terminal before deleting. `Ok(false)`: the person at the
-/// terminal said no, and nothing is to be sent.
-pub fn guard(
+/// deletes), before anything is sent.
+pub fn cap(
     count: usize,
     what: &str,
     deletes: bool,
-    from_stdin: bool,
+    attended: bool,
     globals: &Globals,
-    out: &mut Output,
-    cx: &mut Context,
-) -> Result<bool, Failure> {
-    let attended = cx.stdin_is_terminal && !from_stdin;
+) -> Result<(), Failure> {
     let max = globals.max.or((deletes && !attended).then_some(100));
-    if let Some(max) = max
-        && count > max
-    {
-        return Err(Failure::BadInput(vec![format!(
+    match max {
+        Some(max) if count > max => Err(Failure::BadInput(vec![format!(
             "{what}: {count} users selected, more than --max {max}; nothing was sent (check the selection, then pass --max {count} if it is right)"
-        )]));
+        )])),
+        _ => Ok(()),
     }
-    if deletes && attended && !globals.yes && !globals.dry_run && count > 0 {
-        let question = format!("Delete {count} user(s) for good?");
-        if !out.confirm(&question, cx.stdin)? {
-            out.error(&"cancelled; nothing was sent")?;
-            return Ok(false);
-        }
-    }
-    Ok(true)
+}
+
+/// A person is at the terminal, and not feeding the selection through stdin: they can be
+/// asked, and unattended limits do not apply.
+pub fn attended(from: Option<&Path>, cx: &Context) -> bool {
+    cx.stdin_is_terminal && from != Some(Path::new("-"))
 }
 
 /// Looks up the users named by e-mail, with the user the portal described when it was

@@ -12,7 +12,12 @@ use crate::app::select;
 use docspace_people::{Client, NewUser};
 use std::path::Path;
 
-pub fn one(client: &Client, new: &NewUser, out: &mut Output) -> Result<u8, Failure> {
+pub fn one(
+    client: &Client,
+    new: &NewUser,
+    out: &mut Output,
+    cx: &mut Context,
+) -> Result<u8, Failure> {
     let action = Action::Create {
         user: new.clone(),
         line: None,
@@ -20,7 +25,7 @@ pub fn one(client: &Client, new: &NewUser, out: &mut Output) -> Result<u8, Failu
     };
     let plan = Plan::of(vec![Step::batch(action, Vec::new())]);
     let mut report = Report::new(out, Style::Single, 1);
-    plan::carry_out(client, &plan, &mut report)?;
+    plan::carry_out(client, &plan, &mut report, cx)?;
     Ok(report.finish()?)
 }
 
@@ -34,10 +39,13 @@ pub fn from_file(
 ) -> Result<u8, Failure> {
     let text = select::read_file(path, cx)?;
     let rows = input::people(&text).map_err(|problems| select::bad_rows(path, &problems))?;
-    let from_stdin = select::from_stdin(Some(path));
-    if !select::guard(rows.len(), "create", false, from_stdin, globals, out, cx)? {
-        return Ok(0);
-    }
+    select::cap(
+        rows.len(),
+        "create",
+        false,
+        select::attended(Some(path), cx),
+        globals,
+    )?;
     let steps = rows
         .into_iter()
         .map(|row| {
@@ -52,6 +60,6 @@ pub fn from_file(
         .collect();
     let plan = Plan::of(steps);
     let mut report = Report::new(out, Style::Bulk, plan.steps.len());
-    plan::carry_out(client, &plan, &mut report)?;
+    plan::carry_out(client, &plan, &mut report, cx)?;
     Ok(report.finish()?)
 }

@@ -21,10 +21,8 @@ pub fn run(
     cx: &mut Context,
 ) -> Result<u8, Failure> {
     let users = select::users(selection, cx)?;
-    let from_stdin = select::from_stdin(selection.from.as_deref());
-    if !select::guard(users.len(), "delete", true, from_stdin, globals, out, cx)? {
-        return Ok(0);
-    }
+    let attended = select::attended(selection.from.as_deref(), cx);
+    select::cap(users.len(), "delete", true, attended, globals)?;
     let mut report = Report::new(out, Style::Bulk, users.len());
     let mut deletable: Vec<(Target, Option<UserId>)> = Vec::new();
     for (target, found) in select::resolve(client, &users, true, "delete", &mut report)? {
@@ -48,6 +46,11 @@ pub fn run(
             Step::batch(action, chunk.iter().map(|(t, _)| t.clone()).collect())
         })
         .collect();
-    plan::carry_out(client, &Plan::of(steps), &mut report)?;
+    let mut plan = Plan::of(steps);
+    let count: usize = plan.steps.iter().map(|s| s.targets.len()).sum();
+    if attended && !globals.yes && count > 0 {
+        plan.question = Some(format!("Delete {count} user(s) for good?"));
+    }
+    plan::carry_out(client, &plan, &mut report, cx)?;
     Ok(report.finish()?)
 }

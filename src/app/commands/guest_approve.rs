@@ -1,5 +1,6 @@
 //! `guest approve`: approves a guest share link.
 
+use crate::app::config::Context;
 use crate::app::exit::Failure;
 use crate::app::output::Output;
 use crate::app::plan::{self, Action, Plan, Step};
@@ -11,6 +12,7 @@ pub fn run(
     link: &str,
     email: Option<&Email>,
     out: &mut Output,
+    cx: &mut Context,
 ) -> Result<u8, Failure> {
     let action = Action::Approve {
         confirm: client.confirm_header(link)?,
@@ -18,6 +20,6 @@ pub fn run(
     };
     let plan = Plan::of(vec![Step::batch(action, Vec::new())]);
     let mut report = Report::new(out, Style::Single, 1);
-    plan::carry_out(client, &plan, &mut report)?;
+    plan::carry_out(client, &plan, &mut report, cx)?;
     Ok(report.finish()?)
 }

@@ -1,5 +1,6 @@
 //! `guest-cycle`: approve a guest share link → unlink the guest.
 
+use crate::app::config::Context;
 use crate::app::exit::Failure;
 use crate::app::output::Output;
 use crate::app::plan::{self, Action, Plan, Step};
@@ -12,6 +13,7 @@ pub fn run(
     link: &str,
     email: Option<&Email>,
     out: &mut Output,
+    cx: &mut Context,
 ) -> Result<u8, Failure> {
     let confirm = client.confirm_header(link)?;
     let approve = Action::Approve {
@@ -24,8 +26,9 @@ pub fn run(
             confirm,
             email: email.cloned(),
         }),
+        question: None,
     };
     let mut report = Report::new(out, Style::Sequence, 1);
-    plan::carry_out(client, &plan, &mut report)?;
+    plan::carry_out(client, &plan, &mut report, cx)?;
     Ok(report.finish()?)
 }

@@ -31,17 +31,13 @@ pub fn run(
         let mut seen: HashSet<Email> = emails.iter().cloned().collect();
         emails.extend(listed.into_iter().filter(|e| seen.insert(e.clone())));
     }
-    if !select::guard(
+    select::cap(
         emails.len(),
         "invite",
         false,
-        select::from_stdin(from),
+        select::attended(from, cx),
         globals,
-        out,
-        cx,
-    )? {
-        return Ok(0);
-    }
+    )?;
     let mut report = Report::new(out, Style::Bulk, emails.len());
     let mut new = Vec::new();
     for email in emails {
@@ -80,6 +76,6 @@ pub fn run(
             Step::batch(Action::Invite(chunk.to_vec()), targets)
         })
         .collect();
-    plan::carry_out(client, &Plan::of(steps), &mut report)?;
+    plan::carry_out(client, &Plan::of(steps), &mut report, cx)?;
     Ok(report.finish()?)
 }

@@ -39,10 +39,8 @@ pub fn batches(
     action: impl Fn() -> Action,
 ) -> Result<u8, Failure> {
     let users = select::users(selection, cx)?;
-    let from_stdin = select::from_stdin(selection.from.as_deref());
-    if !select::guard(users.len(), verb, false, from_stdin, globals, out, cx)? {
-        return Ok(0);
-    }
+    let attended = select::attended(selection.from.as_deref(), cx);
+    select::cap(users.len(), verb, false, attended, globals)?;
     let mut report = Report::new(out, Style::Bulk, users.len());
     let targets: Vec<Target> = select::resolve(client, &users, false, verb, &mut report)?
         .into_iter()
@@ -52,6 +50,6 @@ pub fn batches(
         .chunks(BATCH)
         .map(|chunk| Step::batch(action(), chunk.to_vec()))
         .collect();
-    plan::carry_out(client, &Plan::of(steps), &mut report)?;
+    plan::carry_out(client, &Plan::of(steps), &mut report, cx)?;
     Ok(report.finish()?)
 }
