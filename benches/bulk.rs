@@ -2,7 +2,8 @@
 //! user. Prints the requests each way sends and the wall time; asserts nothing about time.
 //!
 //! `cargo bench --bench bulk` (the stand-in portal of the tests serves both runs).
-
+// Test and example code: its public items are not an API.
+#![allow(missing_docs)]
 // `cargo clippy --all-targets` checks this bench with cfg(test) but without the test
 // harness: the portal's self-tests are compiled without their #[test] functions.
 #![cfg_attr(test, allow(unused_imports))]

@@ -26,6 +26,8 @@
 //!
 //! Requests to `/__…` are not counted. The first line on stdout is
 //! `listening on 127.0.0.1:PORT`.
+// Test and example code: its public items are not an API.
+#![allow(missing_docs)]
 
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};

@@ -3,6 +3,8 @@
 //! Starts the stand-in DocSpace portal that the tests use on 127.0.0.1, then runs the real
 //! `docspace-people` binary against it — `whoami`, `lifecycle` and `guest-cycle` — and
 //! shows each command line and what it printed, as a user would see it.
+// Test and example code: its public items are not an API.
+#![allow(missing_docs)]
 
 #[path = "../tests/cli/portal/mod.rs"]
 mod portal;

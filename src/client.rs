@@ -127,9 +127,11 @@ pub(crate) fn split_url(url: &str) -> Option<(Origin, &str)> {
 /// `--dry-run` prints instead of sending.
 #[derive(Clone, PartialEq)]
 pub struct Request {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
     pub method: &'static str,
     /// Path below the portal root, with any query already encoded.
     pub path: String,
+    /// The JSON body, if the request has one.
     pub body: Option<serde_json::Value>,
     /// The `confirm` header of a share-link approval. It authorises on its own, so it is
     /// never printed.

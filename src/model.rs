@@ -14,18 +14,31 @@ use std::fmt;
 /// uses are decoded directly, without buffering the object twice.
 #[derive(Debug, Clone)]
 pub struct User {
+    /// The account's id.
     pub id: UserId,
+    /// The name the portal shows, HTML-encoded; "Profile removed" for a deleted user.
     pub display_name: String,
+    /// Empty when the portal sent none.
     pub first_name: String,
+    /// Empty when the portal sent none.
     pub last_name: String,
+    /// The sign-in name.
     pub user_name: String,
+    /// The address as the portal has it (not checked: the portal may hold any).
     pub email: String,
+    /// Active, terminated or pending.
     pub status: Status,
+    /// 0 not activated, 1 activated, 2 pending activation, as the portal numbers it.
     pub activation_status: i64,
+    /// The portal's owner.
     pub is_owner: bool,
+    /// A DocSpace admin.
     pub is_admin: bool,
+    /// A room admin (a paid seat).
     pub is_room_admin: bool,
+    /// A user who may edit but not create rooms.
     pub is_collaborator: bool,
+    /// A guest.
     pub is_visitor: bool,
     /// `yyyy-MM-ddTHH:mm:ss.fffffff` with the portal's time zone; empty when not sent.
     pub registration_date: String,
@@ -138,12 +151,15 @@ impl User {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(from = "i64", into = "i64")]
 pub enum Status {
+    /// May sign in.
     Active,
+    /// Suspended: may not sign in, and may be deleted.
     Terminated,
     /// Invited but never registered.
     Pending,
     /// A value this crate does not know; kept so nothing is lost.
     Other(i64),
+    /// The portal sent no status (the short user objects of invitations).
     #[default]
     Unknown,
 }
@@ -187,10 +203,14 @@ impl fmt::Display for Status {
 /// to be given explicitly: an omitted type means "All", a paid room admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum UserType {
+    /// A member who works in rooms others manage.
     #[default]
     User,
+    /// A member who creates and manages rooms (a paid seat).
     RoomAdmin,
+    /// An administrator of the whole portal (a paid seat).
     DocSpaceAdmin,
+    /// Someone a room was shared with; never created or invited directly.
     Guest,
 }
 
@@ -216,9 +236,13 @@ impl fmt::Display for UserType {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewUser {
+    /// Required by the portal, and held to its rule for names.
     pub first_name: String,
+    /// May be empty.
     pub last_name: String,
+    /// Where the portal sends the activation link.
     pub email: Email,
+    /// Always sent: the portal takes an omitted type for a paid room admin.
     #[serde(rename = "type")]
     pub user_type: UserType,
 }
@@ -226,7 +250,9 @@ pub struct NewUser {
 /// One invitation of `POST /api/2.0/people/invite`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Invitation {
+    /// Who is invited.
     pub email: Email,
+    /// The type the account gets on joining.
     #[serde(rename = "type")]
     pub user_type: UserType,
 }

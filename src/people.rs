@@ -93,7 +93,9 @@ fn user_ids(ids: &[UserId]) -> UserIds<'_> {
 /// Which accounts [`Client::list_users`] yields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
+    /// Only accounts with this status.
     pub status: Option<Status>,
+    /// Only accounts of this type.
     pub user_type: Option<UserType>,
     /// Part of a first name, last name or e-mail address.
     pub search: Option<String>,

@@ -1,5 +1,7 @@
 //! The real binary against the stand-in portal: each test sets up portal state, runs one
 //! command, and checks the exit code, the output, the requests sent and the state left.
+// Test and example code: its public items are not an API.
+#![allow(missing_docs)]
 
 mod portal;
 
