@@ -91,25 +91,33 @@ fn main() -> ExitCode {
                         }
                         Command::Login { email } => commands::login::run(&client, email, out, cx),
                     };
-                    // A failure before any user's outcome is the run's one error line.
-                    let ran = match ran {
+                    // A failure before any user's outcome is the run's one error line,
+                    // and its exit code stands even when stderr is gone.
+                    match ran {
                         Err(failure @ Failure::Output(..)) => Err(failure),
-                        Err(failure) => out
-                            .error(&failure)
-                            .map_err(Failure::from)
-                            .map(|()| failure.code()),
-                        ok => ok,
-                    };
-                    ran.and_then(|code| out.flush().map(|()| code).map_err(Failure::from))
+                        Err(failure) => {
+                            let _ = out.error(&failure);
+                            let _ = out.flush();
+                            Ok(failure.code())
+                        }
+                        // Output that cannot be written undoes a success only; a
+                        // failure keeps its own code (a changing command has already
+                        // reported its output failure as 74).
+                        Ok(exit::DONE) => out.flush().map(|()| exit::DONE).map_err(Failure::from),
+                        Ok(code) => {
+                            let _ = out.flush();
+                            Ok(code)
+                        }
+                    }
                 }
             }
         }
     };
     let code = match result {
         Ok(code) => code,
-        // A closed pipe (`| head`) ends the output early, as it does for any tool.
+        // A closed pipe (`| head`) ends a read-only command's output early, as it does
+        // for any tool. (A changing command reports its own output failures.)
         Err(Failure::Output(io::ErrorKind::BrokenPipe, _)) => exit::DONE,
-        Err(failure @ Failure::Output(..)) => failure.code(),
         Err(failure) => {
             // Nothing more can be done if stderr itself is gone.
             let _ = writeln!(io::stderr(), "docspace-people: {failure}");

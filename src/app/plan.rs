@@ -14,7 +14,6 @@ use super::show::short;
 use docspace_people::{
     Client, Email, ErrorKind, Invitation, NewUser, Refusal, Request, Status, User, UserId,
 };
-use std::io;
 
 /// The most users one batch request carries (the portal's page size).
 pub const BATCH: usize = 100;
@@ -121,45 +120,51 @@ fn ids(targets: &[Target]) -> Vec<UserId> {
 }
 
 /// Prints the plan (`--dry-run`) or carries it out, recording every user's outcome.
-pub fn carry_out(
-    client: &Client,
-    plan: &Plan,
-    report: &mut Report,
-    cx: &mut Context,
-) -> io::Result<()> {
+///
+/// The outcomes of each step are flushed to stdout before the next step is sent, so
+/// that a run killed in the middle has printed what it did. When the report cannot be
+/// written, nothing more is sent: the rest is `not sent`.
+pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Context) {
     if report.dry_run() {
         return print(plan, report);
     }
-    if let Some(question) = &plan.question
-        && !report.out.confirm(question, cx.stdin)?
-    {
-        return report.out.error(&"cancelled; nothing was sent");
+    if let Some(question) = &plan.question {
+        match report.out.confirm(question, cx.stdin) {
+            Ok(true) => {}
+            Ok(false) | Err(_) => return report.note(&"cancelled; nothing was sent"),
+        }
     }
     if let Some(sequence) = &plan.sequence {
         return sequence.run(client, report);
     }
-    for step in &plan.steps {
-        run(client, step, report)?;
+    for (at, step) in plan.steps.iter().enumerate() {
+        report.flush();
+        if report.stopped() {
+            for rest in &plan.steps[at..] {
+                report.not_sent(&rest.targets);
+            }
+            return;
+        }
+        run(client, step, report);
     }
-    Ok(())
+    report.flush();
 }
 
-fn print(plan: &Plan, report: &mut Report) -> io::Result<()> {
+fn print(plan: &Plan, report: &mut Report) {
     for step in &plan.steps {
         for request in step.requests() {
-            report.out.would_send(&request)?;
+            report.would_send(&request);
         }
         for target in &step.targets {
-            report.settle(target, Outcome::Would(step.action.change()))?;
+            report.settle(target, Outcome::Would(step.action.change()));
         }
     }
     if let Some(sequence) = &plan.sequence {
-        report.out.line(sequence.then())?;
+        report.line(sequence.then());
     }
-    Ok(())
 }
 
-fn run(client: &Client, step: &Step, report: &mut Report) -> io::Result<()> {
+fn run(client: &Client, step: &Step, report: &mut Report) {
     match &step.action {
         Action::Create {
             user,
@@ -175,13 +180,12 @@ fn run(client: &Client, step: &Step, report: &mut Report) -> io::Result<()> {
                 match result {
                     Ok(()) => {
                         for target in &targets {
-                            report.settle(target, Outcome::Done(Change::Unlinked))?;
+                            report.settle(target, Outcome::Done(Change::Unlinked));
                         }
                     }
-                    Err(e) => refused(client, "unlink", &targets, e, report)?,
+                    Err(e) => refused(client, "unlink", &targets, e, report),
                 }
             }
-            Ok(())
         }
         Action::Delete { terminate_first } => delete(client, step, terminate_first, report),
         Action::Invite(invitations) => invite(client, invitations, report),
@@ -200,7 +204,7 @@ fn create(
     line: Option<usize>,
     skip_existing: bool,
     report: &mut Report,
-) -> io::Result<()> {
+) {
     let email = user.email.to_string();
     let target = Target::by_email(&email);
     match client.create_user(user) {
@@ -229,7 +233,7 @@ fn create(
     }
 }
 
-fn set_status(client: &Client, step: &Step, report: &mut Report, status: Status) -> io::Result<()> {
+fn set_status(client: &Client, step: &Step, report: &mut Report, status: Status) {
     let (verb, change) = match status {
         Status::Terminated => ("terminate", Change::Terminated),
         _ => ("activate", Change::Activated),
@@ -242,13 +246,12 @@ fn set_status(client: &Client, step: &Step, report: &mut Report, status: Status)
         match result {
             Ok(users) => {
                 for user in &users {
-                    report.changed(change, user)?;
+                    report.changed(change, user);
                 }
             }
-            Err(e) => refused(client, verb, &targets, e, report)?,
+            Err(e) => refused(client, verb, &targets, e, report),
         }
     }
-    Ok(())
 }
 
 /// Reports a refused batch request. The portal answers "Access denied" for an unknown
@@ -259,7 +262,7 @@ fn refused(
     targets: &[Target],
     error: docspace_people::Error,
     report: &mut Report,
-) -> io::Result<()> {
+) {
     let failure = match targets {
         [target] if refuses_whole_batch(&error) => match target.id.map(|id| client.get_user(id)) {
             Some(Err(lookup)) if lookup.is_not_found() => {
@@ -336,12 +339,7 @@ pub fn judge(user: User, terminate: bool) -> Deletable {
 /// returns) DocSpace admins unless the caller is the owner: each is looked at and
 /// reported. If a user was reactivated since the plan was made, the portal refuses the
 /// whole chunk; then each user is judged again and the rest sent once more.
-fn delete(
-    client: &Client,
-    step: &Step,
-    terminate_first: &[UserId],
-    report: &mut Report,
-) -> io::Result<()> {
+fn delete(client: &Client, step: &Step, terminate_first: &[UserId], report: &mut Report) {
     let mut chunk: Vec<Target> = step.targets.clone();
     if !terminate_first.is_empty() {
         let to_terminate: Vec<Target> = chunk
@@ -364,9 +362,9 @@ fn delete(
                                 client.get_user(id).is_err_and(|e| e.is_not_found())
                             }) =>
                     {
-                        report.settle(target, Outcome::Already(Already::Gone))?
+                        report.settle(target, Outcome::Already(Already::Gone))
                     }
-                    _ => report.fail(&targets, e.into())?,
+                    _ => report.fail(&targets, e.into()),
                 }
             }
         }
@@ -382,7 +380,7 @@ fn delete(
                     match deleted.iter().find(|u| u.id == id) {
                         None => match client.get_user(id) {
                             Err(e) if e.is_not_found() => {
-                                report.settle(target, Outcome::Already(Already::Gone))?
+                                report.settle(target, Outcome::Already(Already::Gone))
                             }
                             Ok(user) => report.fail(
                                 std::slice::from_ref(target),
@@ -390,8 +388,8 @@ fn delete(
                                     action: format!("delete {}", short(&user)),
                                     reason: "the portal left this account in place without saying why (LDAP accounts are never deleted this way)".to_owned(),
                                 },
-                            )?,
-                            Err(e) => report.fail(std::slice::from_ref(target), e.into())?,
+                            ),
+                            Err(e) => report.fail(std::slice::from_ref(target), e.into()),
                         },
                         Some(user)
                             if user.is_admin
@@ -405,12 +403,12 @@ fn delete(
                                     action: format!("delete {id}"),
                                     reason: "the portal skipped this DocSpace admin: only the owner can delete one".to_owned(),
                                 },
-                            )?
+                            )
                         }
-                        Some(user) => report.changed(Change::Deleted, user)?,
+                        Some(user) => report.changed(Change::Deleted, user),
                     }
                 }
-                return Ok(());
+                return;
             }
             Err(e) if !judged_again && e.refusal() == Some(Refusal::NotSuspended) => {
                 judged_again = true;
@@ -420,7 +418,7 @@ fn delete(
                     match deletable(client, id, false) {
                         (_, Deletable::Yes) => keep.push(target),
                         (target, Deletable::AfterTerminating(_)) => keep.push(target),
-                        (target, Deletable::No(outcome)) => report.settle(&target, outcome)?,
+                        (target, Deletable::No(outcome)) => report.settle(&target, outcome),
                     }
                 }
                 chunk = keep;
@@ -428,13 +426,12 @@ fn delete(
             Err(e) => return report.fail(&chunk, e.into()),
         }
     }
-    Ok(())
 }
 
 /// Invites in order. The portal stops at the first invitation it refuses, having sent the
 /// ones before it; when its message names the refused address, the rest are sent again so
 /// that every address gets a truthful outcome.
-fn invite(client: &Client, invitations: &[Invitation], report: &mut Report) -> io::Result<()> {
+fn invite(client: &Client, invitations: &[Invitation], report: &mut Report) {
     let invited = |i: &Invitation| Target::by_email(i.email.as_str());
     let line = |i: &Invitation| format!("{} ({})", i.email, i.user_type);
     let mut rest = invitations;
@@ -442,9 +439,9 @@ fn invite(client: &Client, invitations: &[Invitation], report: &mut Report) -> i
         match client.invite_users(rest, None) {
             Ok(_) => {
                 for i in rest {
-                    report.record(invited(i), &line(i), Outcome::Done(Change::Invited))?;
+                    report.record(invited(i), &line(i), Outcome::Done(Change::Invited));
                 }
-                return Ok(());
+                return;
             }
             Err(e) => {
                 // The portal stops at the first address it refuses; its message names
@@ -455,20 +452,19 @@ fn invite(client: &Client, invitations: &[Invitation], report: &mut Report) -> i
                 });
                 let Some(at) = refused_at else {
                     let targets: Vec<Target> = rest.iter().map(invited).collect();
-                    report.fail(&targets, e.into())?;
+                    report.fail(&targets, e.into());
                     if rest.len() > 1 {
-                        report.out.error(&"the portal stops at the first invitation it refuses, so some of these may have been sent: check with 'user get EMAIL' before inviting again")?;
+                        report.note(&"the portal stops at the first invitation it refuses, so some of these may have been sent: check with 'user get EMAIL' before inviting again");
                     }
-                    return Ok(());
+                    return;
                 };
                 for i in &rest[..at] {
-                    report.record(invited(i), &line(i), Outcome::Done(Change::Invited))?;
+                    report.record(invited(i), &line(i), Outcome::Done(Change::Invited));
                 }
                 let failure = Failure::from(e.during(format!("invite {}", rest[at].email)));
-                report.fail(&[invited(&rest[at])], failure)?;
+                report.fail(&[invited(&rest[at])], failure);
                 rest = &rest[at + 1..];
             }
         }
     }
-    Ok(())
 }

@@ -66,6 +66,8 @@ pub enum Outcome {
     Would(Change),
     Already(Already),
     Failed(Failure),
+    /// The run stopped before this user's request was sent.
+    NotSent,
 }
 
 impl Outcome {
@@ -77,6 +79,7 @@ impl Outcome {
             Outcome::Already(Already::Exists) => "exists, skipped",
             Outcome::Already(Already::ExistsNotInvited) => "exists, no invitation sent",
             Outcome::Failed(_) => "failed",
+            Outcome::NotSent => "not sent",
         }
     }
 }
@@ -157,6 +160,9 @@ pub struct Report<'o, 'a> {
     total: usize,
     started: Instant,
     drawn: Option<Instant>,
+    /// The report could not be written: a changing command stops before its next
+    /// request, since what it printed must be what it did.
+    broken: Option<io::Error>,
 }
 
 impl<'o, 'a> Report<'o, 'a> {
@@ -169,6 +175,7 @@ impl<'o, 'a> Report<'o, 'a> {
             total,
             started: Instant::now(),
             drawn: None,
+            broken: None,
         }
     }
 
@@ -176,23 +183,71 @@ impl<'o, 'a> Report<'o, 'a> {
         self.out.dry_run
     }
 
-    /// Records and prints what became of `target`; `who` describes it in the line.
-    pub fn record(&mut self, target: Target, who: &str, outcome: Outcome) -> io::Result<()> {
-        match &outcome {
-            Outcome::Failed(failure) => self.out.error(failure)?,
-            other => self.out.line(&format!("{} {who}", other.label()))?,
+    /// Keeps the first failure to write; the outcomes are recorded all the same.
+    fn written(&mut self, result: io::Result<()>) {
+        if let Err(e) = result {
+            self.broken.get_or_insert(e);
         }
+    }
+
+    /// The report could not be written: nothing more is to be sent.
+    pub fn stopped(&self) -> bool {
+        self.broken.is_some()
+    }
+
+    /// Writes out what was printed so far, so that it is on record even if the run is
+    /// killed before the next request.
+    pub fn flush(&mut self) {
+        let flushed = self.out.flush();
+        self.written(flushed);
+    }
+
+    /// Prints a line that is not a user's outcome (a note, a sequence's step).
+    pub fn line(&mut self, text: &str) {
+        let written = self.out.line(text);
+        self.written(written);
+    }
+
+    /// Prints an error line that is not a user's outcome.
+    pub fn note(&mut self, text: &dyn std::fmt::Display) {
+        let written = self.out.error(text);
+        self.written(written);
+    }
+
+    /// Prints a request a dry run holds back.
+    pub fn would_send(&mut self, request: &docspace_people::Request) {
+        let written = self.out.would_send(request);
+        self.written(written);
+    }
+
+    /// Records and prints what became of `target`; `who` describes it in the line.
+    pub fn record(&mut self, target: Target, who: &str, outcome: Outcome) {
+        let written = match &outcome {
+            Outcome::Failed(failure) => self.out.error(failure),
+            other => self.out.line(&format!("{} {who}", other.label())),
+        };
+        self.written(written);
         self.entries.push(Entry { target, outcome });
-        self.progress()
+        self.progress();
+    }
+
+    /// Records that `targets` were not sent because the run stopped.
+    pub fn not_sent(&mut self, targets: &[Target]) {
+        for target in targets {
+            self.entries.push(Entry {
+                target: target.clone(),
+                outcome: Outcome::NotSent,
+            });
+        }
     }
 
     /// Records `outcome` for a target described by itself.
-    pub fn settle(&mut self, target: &Target, outcome: Outcome) -> io::Result<()> {
+    pub fn settle(&mut self, target: &Target, outcome: Outcome) {
         self.record(target.clone(), &target.who(), outcome)
     }
 
     /// The portal answered with `user` for a change.
-    pub fn changed(&mut self, change: Change, user: &User) -> io::Result<()> {
+    pub fn changed(&mut self, change: Change, user: &User) {
         if self.style == Style::Single {
             self.user = Some(user_json(user));
         }
@@ -207,8 +262,9 @@ impl<'o, 'a> Report<'o, 'a> {
     }
 
     /// `failure` happened to all of `targets`: reported once, recorded for each.
-    pub fn fail(&mut self, targets: &[Target], failure: Failure) -> io::Result<()> {
-        self.out.error(&failure)?;
+    pub fn fail(&mut self, targets: &[Target], failure: Failure) {
+        let written = self.out.error(&failure);
+        self.written(written);
         let nobody = [Target::by_email("")];
         let targets = if targets.is_empty() {
             &nobody[..]
@@ -221,23 +277,24 @@ impl<'o, 'a> Report<'o, 'a> {
                 outcome: Outcome::Failed(failure.clone()),
             });
         }
-        self.progress()
+        self.progress();
     }
 
     /// Redraws the progress line of a run that has taken more than two seconds, at most
     /// four times a second.
-    fn progress(&mut self) -> io::Result<()> {
+    fn progress(&mut self) {
         let now = Instant::now();
         let due = now.duration_since(self.started) > Duration::from_secs(2)
             && self
                 .drawn
                 .is_none_or(|d| now.duration_since(d) > Duration::from_millis(250));
         if !due {
-            return Ok(());
+            return;
         }
         self.drawn = Some(now);
         let done = self.entries.len();
-        self.out.progress(done, self.total.max(done))
+        // Progress is for a person watching; a terminal that went away stops nothing.
+        let _ = self.out.progress(done, self.total.max(done));
     }
 
     fn failures(&self) -> impl Iterator<Item = &Failure> {
@@ -247,36 +304,49 @@ impl<'o, 'a> Report<'o, 'a> {
         })
     }
 
-    /// Prints the summary and the JSON results, and returns the exit code.
-    pub fn finish(self) -> io::Result<u8> {
-        let succeeded = self.entries.len() - self.failures().count();
-        let code = exit::of_outcomes(succeeded, self.failures());
-        match self.style {
-            Style::Single | Style::Sequence => {
-                if let Some(user) = &self.user {
-                    self.out.json(user)?;
-                }
-            }
+    /// Prints the summary and the JSON results, and returns the exit code: the code the
+    /// outcomes call for, or 74 when the report could not be written, after saying on
+    /// stderr (if it can) what was done and what was not sent.
+    pub fn finish(mut self) -> u8 {
+        let written = match self.style {
+            Style::Single | Style::Sequence => match &self.user {
+                Some(user) => self.out.json(user),
+                None => Ok(()),
+            },
             Style::Bulk => {
-                if self.entries.len() > 1 {
-                    let summary = self.summary();
-                    self.out.line(&summary)?;
-                }
+                let summary = (self.entries.len() > 1).then(|| self.summary());
                 let results: Vec<Value> = self.entries.iter().map(entry_json).collect();
-                self.out.json(&Value::Array(results))?;
+                summary
+                    .map_or(Ok(()), |s| self.out.line(&s))
+                    .and_then(|()| self.out.json(&Value::Array(results)))
             }
+        };
+        self.written(written);
+        self.flush();
+        if let Some(broken) = &self.broken {
+            // stderr may be gone too; the exit code still says what happened.
+            let _ = self.out.error(&format!(
+                "the results could not be written ({broken}), so the run stopped: {}",
+                self.summary()
+            ));
+            return exit::OUTPUT;
         }
-        Ok(code)
+        let succeeded = self.entries.len() - self.failures().count();
+        exit::of_outcomes(succeeded, self.failures())
     }
 
     /// `deleted 3, already gone 1, failed 2`: what the command is for first, then what
     /// needed nothing doing, then failures.
     fn summary(&self) -> String {
         let mut counts: Vec<(&'static str, bool, usize)> = Vec::new();
-        let mut failed = 0;
+        let (mut failed, mut not_sent) = (0, 0);
         for entry in &self.entries {
-            if let Outcome::Failed(_) = entry.outcome {
-                failed += 1;
+            match entry.outcome {
+                Outcome::Failed(_) => failed += 1,
+                Outcome::NotSent => not_sent += 1,
+                _ => {}
+            }
+            if matches!(entry.outcome, Outcome::Failed(_) | Outcome::NotSent) {
                 continue;
             }
             let label = entry.outcome.label();
@@ -292,6 +362,12 @@ impl<'o, 'a> Report<'o, 'a> {
             .collect();
         if failed > 0 {
             parts.push(format!("failed {failed}"));
+        }
+        if not_sent > 0 {
+            parts.push(format!("not sent {not_sent}"));
+        }
+        if parts.is_empty() {
+            parts.push("nothing done".to_owned());
         }
         parts.join(", ")
     }

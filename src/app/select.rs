@@ -81,7 +81,7 @@ pub fn resolve(
     gone_is_done: bool,
     verb: &str,
     report: &mut Report,
-) -> io::Result<Vec<(Target, Option<User>)>> {
+) -> Vec<(Target, Option<User>)> {
     let mut targets = Vec::with_capacity(users.len());
     let mut seen: HashSet<UserId> = HashSet::with_capacity(users.len());
     for user in users {
@@ -100,12 +100,12 @@ pub fn resolve(
                     report.settle(
                         &Target::by_email(email.as_str()),
                         Outcome::Already(Already::Gone),
-                    )?;
+                    );
                     continue;
                 }
                 Err(e) => {
                     let failure = Failure::from(e.during(format!("{verb} {email}")));
-                    report.fail(&[Target::by_email(email.as_str())], failure)?;
+                    report.fail(&[Target::by_email(email.as_str())], failure);
                     continue;
                 }
             },
@@ -114,5 +114,5 @@ pub fn resolve(
             targets.push((target, found));
         }
     }
-    Ok(targets)
+    targets
 }

@@ -7,7 +7,6 @@ use super::report::{Change, Outcome, Report, Target};
 use super::show::{describe, short, user_json};
 use docspace_people::{Client, Email, NewUser, Status, User, UserId};
 use serde_json::{Value, json};
-use std::io;
 
 /// A sequence of steps about one user, the first of which makes or finds that user.
 pub enum Sequence {
@@ -31,8 +30,9 @@ impl Sequence {
         }
     }
 
-    /// Runs the steps until one fails, and records the user's outcome.
-    pub fn run(&self, client: &Client, report: &mut Report) -> io::Result<()> {
+    /// Runs the steps until one fails, or until the report cannot be written, and
+    /// records the user's outcome.
+    pub fn run(&self, client: &Client, report: &mut Report) {
         match self {
             Sequence::Lifecycle(new) => lifecycle(client, new, report),
             Sequence::GuestCycle { confirm, email } => {
@@ -75,14 +75,25 @@ impl<'r, 'o, 'a> Progress<'r, 'o, 'a> {
         }
     }
 
-    fn done(&mut self, index: usize, user: User, line: String) -> io::Result<()> {
+    /// Step `index` was done; false when the report could not be written, so that no
+    /// further step is sent.
+    fn done(&mut self, index: usize, user: User, line: String) -> bool {
         self.steps[index].outcome = "done";
         self.user = Some(user);
-        self.report.out.line(&line)
+        self.report.line(&line);
+        self.report.flush();
+        !self.report.stopped()
+    }
+
+    /// The report could not be written after a step: the later steps are not sent, and
+    /// `state` is what the user is left as.
+    fn halted(self, state: &str) {
+        let target = self.target();
+        self.finish(state, target, Outcome::NotSent)
     }
 
     /// Reports the failure of step `index`; `state` is what the user is left as.
-    fn failed(mut self, index: usize, failure: Failure, state: &str) -> io::Result<()> {
+    fn failed(mut self, index: usize, failure: Failure, state: &str) {
         self.steps[index].outcome = "failed";
         self.steps[index].error = Some(failure.to_string());
         let who = match &self.user {
@@ -93,7 +104,7 @@ impl<'r, 'o, 'a> Progress<'r, 'o, 'a> {
             "{} stopped at step '{}'{who}: {failure}; {state}",
             self.name, self.steps[index].name
         );
-        self.report.out.error(&message)?;
+        self.report.note(&message);
         let target = self.target();
         self.finish(state, target, Outcome::Failed(failure))
     }
@@ -105,7 +116,7 @@ impl<'r, 'o, 'a> Progress<'r, 'o, 'a> {
         }
     }
 
-    fn finish(self, state: &str, target: Target, outcome: Outcome) -> io::Result<()> {
+    fn finish(self, state: &str, target: Target, outcome: Outcome) {
         let user = self.user.as_ref().map(user_json).unwrap_or(Value::Null);
         let steps: Vec<Value> = self
             .steps
@@ -123,11 +134,12 @@ impl<'r, 'o, 'a> Progress<'r, 'o, 'a> {
             outcome,
             json!({ "user": user, "steps": steps, "state": state }),
         );
-        Ok(())
     }
 }
 
-fn lifecycle(client: &Client, new: &NewUser, report: &mut Report) -> io::Result<()> {
+fn lifecycle(client: &Client, new: &NewUser, report: &mut Report) {
+    const ACTIVE: &str = "the user is left created and still active";
+    const TERMINATED: &str = "the user is left terminated, not deleted";
     let mut seq = Progress::new(
         "lifecycle",
         report,
@@ -145,22 +157,28 @@ fn lifecycle(client: &Client, new: &NewUser, report: &mut Report) -> io::Result<
         Err(e) => return seq.failed(0, e.into(), "nothing was created"),
     };
     let id = user.id;
-    seq.done(0, user.clone(), format!("created {}", short(&user)))?;
+    if !seq.done(0, user.clone(), format!("created {}", short(&user))) {
+        return seq.halted(ACTIVE);
+    }
     match client.get_user(id) {
-        Ok(u) => seq.done(1, u.clone(), format!("got {}", describe(&u)))?,
-        Err(e) => return seq.failed(1, e.into(), "the user is left created and still active"),
+        Ok(u) if seq.done(1, u.clone(), format!("got {}", describe(&u))) => {}
+        Ok(_) => return seq.halted(ACTIVE),
+        Err(e) => return seq.failed(1, e.into(), ACTIVE),
     }
     let terminated = client
         .terminate_users(&[id])
         .map_err(Failure::from)
         .and_then(|users| terminated_one(users, id));
     match terminated {
-        Ok(u) => seq.done(2, u.clone(), format!("terminated {}", short(&u)))?,
-        Err(e) => return seq.failed(2, e, "the user is left created and still active"),
+        Ok(u) if seq.done(2, u.clone(), format!("terminated {}", short(&u))) => {}
+        Ok(_) => return seq.halted(TERMINATED),
+        Err(e) => return seq.failed(2, e, ACTIVE),
     }
     match client.delete_user(id) {
-        Ok(u) => seq.done(3, u.clone(), format!("deleted {}", short(&u)))?,
-        Err(e) => return seq.failed(3, e.into(), "the user is left terminated, not deleted"),
+        Ok(u) => {
+            seq.done(3, u.clone(), format!("deleted {}", short(&u)));
+        }
+        Err(e) => return seq.failed(3, e.into(), TERMINATED),
     }
     let target = seq.target();
     seq.finish("deleted", target, Outcome::Done(Change::Deleted))
@@ -181,12 +199,8 @@ fn terminated_one(users: Vec<User>, id: UserId) -> Result<User, Failure> {
     }
 }
 
-fn guest_cycle(
-    client: &Client,
-    confirm: &str,
-    email: Option<&Email>,
-    report: &mut Report,
-) -> io::Result<()> {
+fn guest_cycle(client: &Client, confirm: &str, email: Option<&Email>, report: &mut Report) {
+    const APPROVED: &str = "the guest is left approved and not unlinked (approving links a guest to a room admin, not to a DocSpace admin)";
     let mut seq = Progress::new("guest-cycle", report, &["approve", "delete"]);
     let guest = match client.approve_guest(confirm.to_owned(), email) {
         Ok(g) => g,
@@ -200,15 +214,13 @@ fn guest_cycle(
             return seq.failed(0, e.into(), state);
         }
     };
-    seq.done(0, guest.clone(), format!("approved {}", short(&guest)))?;
-    if let Err(e) = client.unlink_guests(&[guest.id]) {
-        return seq.failed(
-            1,
-            e.into(),
-            "the guest is left approved and not unlinked (approving links a guest to a room admin, not to a DocSpace admin)",
-        );
+    if !seq.done(0, guest.clone(), format!("approved {}", short(&guest))) {
+        return seq.halted(APPROVED);
     }
-    seq.done(1, guest.clone(), format!("unlinked {}", short(&guest)))?;
+    if let Err(e) = client.unlink_guests(&[guest.id]) {
+        return seq.failed(1, e.into(), APPROVED);
+    }
+    seq.done(1, guest.clone(), format!("unlinked {}", short(&guest)));
     let target = seq.target();
     seq.finish(
         "approved and unlinked",

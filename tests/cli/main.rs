@@ -12,6 +12,7 @@ mod guests;
 mod output;
 mod people;
 mod sequences;
+mod truthful;
 
 use portal::{Logged, Portal};
 use std::io::Write;

@@ -25,8 +25,8 @@ pub fn one(
     };
     let plan = Plan::of(vec![Step::batch(action, Vec::new())]);
     let mut report = Report::new(out, Style::Single, 1);
-    plan::carry_out(client, &plan, &mut report, cx)?;
-    Ok(report.finish()?)
+    plan::carry_out(client, &plan, &mut report, cx);
+    Ok(report.finish())
 }
 
 /// Creates the people of a file; addresses the portal already has are skipped.
@@ -60,6 +60,6 @@ pub fn from_file(
         .collect();
     let plan = Plan::of(steps);
     let mut report = Report::new(out, Style::Bulk, plan.steps.len());
-    plan::carry_out(client, &plan, &mut report, cx)?;
-    Ok(report.finish()?)
+    plan::carry_out(client, &plan, &mut report, cx);
+    Ok(report.finish())
 }

@@ -83,7 +83,8 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
                 shared.sleep_unless_stopping(duration);
                 false
             }
-            Reply::Close | Reply::LoseAnswer => false,
+            // take_fault never hands out Pass: it is answered as usual.
+            Reply::Close | Reply::LoseAnswer | Reply::Pass => false,
         };
         if !keep_going {
             break;

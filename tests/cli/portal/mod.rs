@@ -102,6 +102,9 @@ pub enum Reply {
     /// lost in the network after the server acted, which a client must not
     /// blindly retry.
     LoseAnswer,
+    /// Handle the request as usual: lets a later fault of the list apply to a later
+    /// request of the same path (not from the server: test machinery).
+    Pass,
 }
 
 impl Reply {
@@ -185,7 +188,10 @@ impl Shared {
         if faults[index].times == 0 {
             faults.remove(index);
         }
-        Some(reply)
+        match reply {
+            Reply::Pass => None,
+            reply => Some(reply),
+        }
     }
 
     fn sleep_unless_stopping(&self, duration: Duration) {
