@@ -47,6 +47,10 @@ fn bulk() -> (usize, usize, f64) {
         ])
         .env_clear()
         .env("DOCSPACE_URL", portal.url())
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join(format!("docspace-people-bench-{}", std::process::id())),
+        )
         .env("DOCSPACE_TOKEN", portal.owner().key)
         .stdin(Stdio::piped())
         .spawn()

@@ -67,6 +67,13 @@ fn show(binary: &PathBuf, portal: &Portal, key: &str, who: &str, args: &[&str]) 
         .env("DOCSPACE_URL", portal.url())
         .env("DOCSPACE_TOKEN", key)
         .env_remove("DOCSPACE_TOKEN_FILE")
+        // The stand-in's changes belong in a journal of their own, not in yours.
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join(format!("docspace-people-sandbox-{}", std::process::id())),
+        )
+        .env_remove("STATE_DIRECTORY")
+        .env_remove("DOCSPACE_JOURNAL")
         .stdin(std::process::Stdio::null())
         .output()
         .expect("the docspace-people binary runs");

@@ -29,13 +29,35 @@ fn main() -> ExitCode {
         env: &ProcessEnvironment,
         stdin: &mut stdin,
         stdin_is_terminal,
+        journal: None,
+        deleted: Default::default(),
+        lock: None,
     };
+    let command_line: Vec<String> = std::env::args().skip(1).collect();
     let result = match cli::parse(std::env::args_os().skip(1)) {
         Err(e) => Err(e),
         Ok(Parsed::Help(text)) => print(&mut stdout, &text),
         Ok(Parsed::Version) => print(&mut stdout, VERSION),
+        // The journal is read from this machine; it needs no portal.
+        Ok(Parsed::Run(invocation)) if matches!(invocation.command, Command::Journal { .. }) => {
+            let mut out = Output::new(&mut stdout, &mut stderr, &invocation.globals);
+            commands::journal::run(&invocation.globals, &invocation.command, &mut out, &mut cx)
+                .and_then(|code| out.flush().map(|()| code).map_err(Failure::from))
+        }
         Ok(Parsed::Run(invocation)) => {
-            match config::connect(&invocation.globals, &invocation.command, &mut cx) {
+            let connected = config::connect(&invocation.globals, &invocation.command, &mut cx)
+                .and_then(|client| {
+                    let line = command_line.join(" ");
+                    config::start(
+                        &client,
+                        &invocation.globals,
+                        &invocation.command,
+                        &line,
+                        &mut cx,
+                    )
+                    .map(|()| client)
+                });
+            match connected {
                 Err(e) => Err(e),
                 Ok(client) => {
                     let globals = &invocation.globals;
@@ -90,6 +112,9 @@ fn main() -> ExitCode {
                             commands::guest_cycle::run(&client, link, email.as_ref(), out, cx)
                         }
                         Command::Login { email } => commands::login::run(&client, email, out, cx),
+                        Command::Journal { .. } => {
+                            commands::journal::run(globals, &invocation.command, out, cx)
+                        }
                     };
                     // A failure before any user's outcome is the run's one error line,
                     // and its exit code stands even when stderr is gone.

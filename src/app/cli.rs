@@ -9,6 +9,7 @@ use super::help;
 use docspace_people::{Date, Email, Filter, NewUser, Status, UserId, UserType};
 use std::ffi::OsString;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub enum Parsed {
     Help(String),
     /// Print the version and exit 0.
     Version,
-    Run(Invocation),
+    Run(Box<Invocation>),
 }
 
 /// A command with the options that apply to every command.
@@ -44,6 +45,12 @@ pub struct Globals {
     pub yes: bool,
     /// Refuse to act on more users than this.
     pub max: Option<usize>,
+    /// Where the journal of changes goes, instead of the default place.
+    pub journal: Option<PathBuf>,
+    /// Keep no journal.
+    pub no_journal: bool,
+    /// Wait this long for another run against the same portal to finish.
+    pub wait_lock: Option<Duration>,
 }
 
 impl Default for Globals {
@@ -60,6 +67,9 @@ impl Default for Globals {
             dry_run: false,
             yes: false,
             max: None,
+            journal: None,
+            no_journal: false,
+            wait_lock: None,
         }
     }
 }
@@ -126,6 +136,27 @@ pub enum Command {
     Login {
         email: Email,
     },
+    /// Show the journal of past changes.
+    Journal {
+        since: Option<Date>,
+        user: Option<UserRef>,
+    },
+}
+
+impl Command {
+    /// Whether the command can change the portal, and so is journalled and takes the
+    /// portal's lock.
+    pub fn changes(&self) -> bool {
+        !matches!(
+            self,
+            Command::Whoami
+                | Command::Get(_)
+                | Command::List { .. }
+                | Command::GuestLink(_)
+                | Command::Login { .. }
+                | Command::Journal { .. }
+        )
+    }
 }
 
 /// Options that belong to particular commands.
@@ -156,7 +187,9 @@ impl CommandOptions {
     }
 }
 
-const VALUE_OPTIONS: [&str; 8] = [
+const VALUE_OPTIONS: [&str; 10] = [
+    "since",
+    "user",
     "email",
     "first-name",
     "last-name",
@@ -190,6 +223,14 @@ where
             Short('y') | Long("yes") => globals.yes = true,
             Long("json") => globals.json = true,
             Long("dry-run") => globals.dry_run = true,
+            Long("no-journal") => globals.no_journal = true,
+            Long("journal") => {
+                globals.journal = Some(once(&globals.journal, "--journal", &mut parser)?.into())
+            }
+            Long("wait-lock") => {
+                let value = once(&globals.wait_lock, "--wait-lock", &mut parser)?;
+                globals.wait_lock = Some(duration("--wait-lock", &value)?)
+            }
             Long("insecure-http") => globals.insecure_http = true,
             Long("portal") => {
                 globals.portal = Some(once(&globals.portal, "--portal", &mut parser)?)
@@ -255,7 +296,7 @@ where
                 .to_owned(),
         ));
     }
-    Ok(Parsed::Run(Invocation { globals, command }))
+    Ok(Parsed::Run(Box::new(Invocation { globals, command })))
 }
 
 fn command_name(words: &[&str]) -> String {
@@ -295,6 +336,19 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
         "whoami" => {
             no_args(&name, args)?;
             Command::Whoami
+        }
+        "journal" => {
+            no_args(&name, args)?;
+            let since = options
+                .take("since")
+                .map(|d| {
+                    d.parse::<Date>().map_err(|_| {
+                        Failure::Usage(format!("--since '{d}' is not a date like 2026-01-31"))
+                    })
+                })
+                .transpose()?;
+            let user = options.take("user").as_deref().map(user_ref).transpose()?;
+            Command::Journal { since, user }
         }
         "user create" => {
             no_args(&name, args)?;
@@ -533,6 +587,34 @@ fn number(
         })
 }
 
+/// A duration such as `30s`, `10m`, `1h` or `2d` (a bare number is seconds).
+pub fn duration(flag: &str, value: &str) -> Result<Duration, Failure> {
+    let (number, unit) = value.split_at(
+        value
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(value.len()),
+    );
+    let scale = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => 0,
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .filter(|_| scale > 0)
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|s| *s <= 366 * 86_400)
+        .map(Duration::from_secs)
+        .ok_or_else(|| {
+            Failure::Usage(format!(
+                "{flag} takes a duration like 30s, 10m, 1h or 2d, not '{value}'"
+            ))
+        })
+}
+
 fn utf8(value: OsString) -> Result<String, Failure> {
     value
         .into_string()
@@ -549,7 +631,7 @@ mod tests {
 
     fn run(args: &[&str]) -> Result<Invocation, Failure> {
         match parse(args.iter().copied())? {
-            Parsed::Run(inv) => Ok(inv),
+            Parsed::Run(inv) => Ok(*inv),
             other => panic!("expected a command, got {other:?}"),
         }
     }
@@ -769,6 +851,40 @@ mod tests {
             parse(["guest-cycle", "-h", "--email", "bad"]).unwrap(),
             Parsed::Help(help::for_command(&["guest-cycle"]))
         );
+    }
+
+    #[test]
+    fn journal_options_and_durations() {
+        let inv = run(&["journal", "--since", "2026-11-01", "--user", "a@b.co"]).unwrap();
+        assert_eq!(
+            inv.command,
+            Command::Journal {
+                since: Some("2026-11-01".parse().unwrap()),
+                user: Some(UserRef::Email(email("a@b.co")))
+            }
+        );
+        assert!(!inv.command.changes());
+        let inv = run(&[
+            "user",
+            "delete",
+            ID,
+            "--journal",
+            "/tmp/j",
+            "--wait-lock",
+            "10m",
+        ])
+        .unwrap();
+        assert_eq!(inv.globals.journal, Some("/tmp/j".into()));
+        assert_eq!(inv.globals.wait_lock, Some(Duration::from_secs(600)));
+        assert!(inv.command.changes());
+        for (text, secs) in [("30", 30), ("30s", 30), ("2h", 7200), ("1d", 86_400)] {
+            assert_eq!(duration("--wait", text).unwrap(), Duration::from_secs(secs));
+        }
+        for bad in ["", "s", "10x", "-1s", "1.5h", "400d"] {
+            assert!(duration("--wait", bad).is_err(), "{bad}");
+        }
+        usage_error(&["journal", "--since", "yesterday"]);
+        usage_error(&["whoami", "--wait-lock", "soon"]);
     }
 
     #[test]

@@ -3,7 +3,10 @@
 
 use super::cli::{Command, Globals};
 use super::exit::Failure;
+use super::journal::{self, Journal};
+use super::lock::{self, Lock};
 use docspace_people::{Client, ErrorKind, Options, Secret};
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::io::{self, BufRead};
 use std::os::unix::fs::PermissionsExt;
@@ -24,12 +27,58 @@ impl Environment for ProcessEnvironment {
     }
 }
 
-/// What a run may read besides the portal: the environment and standard input.
+/// What a run has besides the portal: the environment, standard input, and for a
+/// changing command its journal and the portal's lock.
 pub struct Context<'a> {
     pub env: &'a dyn Environment,
     pub stdin: &'a mut dyn BufRead,
     /// A person is at the keyboard: confirmations can be asked.
     pub stdin_is_terminal: bool,
+    /// Where every change is recorded before and after it is sent.
+    pub journal: Option<Journal>,
+    /// The ids and addresses the journal shows this tool deleted on this portal.
+    pub deleted: HashSet<String>,
+    /// Held for the whole of a changing run.
+    pub lock: Option<Lock>,
+}
+
+/// For a changing command: takes the portal's lock, reads what the journal remembers,
+/// and opens it for this run (after asking the portal who the caller is). A dry run
+/// reads the journal but takes no lock and writes nothing.
+pub fn start(
+    client: &Client,
+    globals: &Globals,
+    command: &Command,
+    command_line: &str,
+    cx: &mut Context,
+) -> Result<(), Failure> {
+    if !command.changes() {
+        return Ok(());
+    }
+    let path = journal::location(globals, cx.env)?;
+    let portal = client.portal();
+    if !globals.dry_run {
+        let dir = journal::state_dir(cx.env)
+            .or_else(|| path.as_deref().and_then(Path::parent).map(Path::to_owned))
+            .ok_or_else(|| {
+                Failure::Journal(
+                    "there is no place for the lock file: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset".to_owned(),
+                )
+            })?;
+        cx.lock = Some(lock::acquire(&dir, &portal, globals.wait_lock)?);
+    }
+    let Some(path) = path else { return Ok(()) };
+    let entries = journal::entries(&path).map_err(|e| {
+        Failure::Journal(format!(
+            "the journal {} cannot be read ({e}); nothing was sent: fix it, or pass --journal PATH or --no-journal",
+            path.display()
+        ))
+    })?;
+    cx.deleted = journal::deleted(&entries, &portal);
+    if !globals.dry_run {
+        cx.journal = Some(Journal::open(&path, &portal, command_line)?);
+    }
+    Ok(())
 }
 
 /// Reads the portal address and the credential, and builds the client.

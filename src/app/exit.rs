@@ -20,6 +20,7 @@ pub const NO_INPUT: u8 = 66;
 pub const NOT_FOUND: u8 = 67;
 pub const NO_HOST: u8 = 68;
 pub const UNAVAILABLE: u8 = 69;
+pub const CANT_CREATE: u8 = 73;
 pub const OUTPUT: u8 = 74;
 pub const TEMPORARY: u8 = 75;
 pub const PROTOCOL: u8 = 76;
@@ -27,7 +28,7 @@ pub const NOT_PERMITTED: u8 = 77;
 pub const CONFIG: u8 = 78;
 
 /// Every exit code the program ends with, in order.
-pub const TABLE: [Row; 13] = [
+pub const TABLE: [Row; 14] = [
     Row {
         code: DONE,
         meaning: "done (also: a closed stdout pipe, a declined confirmation)",
@@ -61,12 +62,16 @@ pub const TABLE: [Row; 13] = [
         meaning: "the portal is unavailable: connection refused, TLS failure, 500, 501",
     },
     Row {
+        code: CANT_CREATE,
+        meaning: "the journal or the lock file cannot be written: nothing (more) was sent",
+    },
+    Row {
         code: OUTPUT,
         meaning: "the results could not be written (other than a closed pipe)",
     },
     Row {
         code: TEMPORARY,
-        meaning: "temporary: timeout, connection reset, 408, 429, 502, 503, 504 — try again later",
+        meaning: "temporary: timeout, connection reset, 408, 429, 502, 503, 504, another run against the same portal in progress — try again later",
     },
     Row {
         code: PROTOCOL,
@@ -100,6 +105,10 @@ pub enum Failure {
     Portal(Error),
     /// The results could not be written.
     Output(io::ErrorKind, String),
+    /// The journal or the lock file cannot be written.
+    Journal(String),
+    /// Another run against the same portal holds its lock.
+    Busy(String),
 }
 
 impl From<Error> for Failure {
@@ -127,6 +136,8 @@ impl Failure {
             Failure::Input(_) => NO_INPUT,
             Failure::BadInput(_) | Failure::NotDone { .. } => REFUSED,
             Failure::Output(..) => OUTPUT,
+            Failure::Journal(_) => CANT_CREATE,
+            Failure::Busy(_) => TEMPORARY,
             Failure::Portal(e) => match e.kind() {
                 ErrorKind::InvalidInput => USAGE,
                 ErrorKind::Config => CONFIG,
@@ -187,7 +198,9 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Usage(m) => write!(f, "{m} (see 'docspace-people --help')"),
-            Failure::Config(m) | Failure::Input(m) => f.write_str(m),
+            Failure::Config(m) | Failure::Input(m) | Failure::Journal(m) | Failure::Busy(m) => {
+                f.write_str(m)
+            }
             Failure::BadInput(lines) => f.write_str(&lines.join("\ndocspace-people: ")),
             Failure::NotDone { action, reason } => write!(f, "{action}: {reason}"),
             Failure::Output(_, m) => write!(f, "cannot write the results: {m}"),
@@ -248,6 +261,8 @@ mod tests {
                 reason: String::new(),
             },
             Failure::Output(io::ErrorKind::Other, String::new()),
+            Failure::Journal(String::new()),
+            Failure::Busy(String::new()),
         ];
         let client = docspace_people::Client::new(
             "https://portal.example.com",

@@ -8,6 +8,8 @@ pub mod config;
 pub mod exit;
 pub mod help;
 pub mod input;
+pub mod journal;
+pub mod lock;
 pub mod output;
 pub mod plan;
 pub mod report;

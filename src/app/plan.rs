@@ -9,11 +9,13 @@
 use super::config::Context;
 use super::exit::Failure;
 use super::report::{Already, Change, Outcome, Report, Target};
+use super::select;
 use super::sequence::Sequence;
 use super::show::short;
 use docspace_people::{
     Client, Email, ErrorKind, Invitation, NewUser, Refusal, Request, Status, User, UserId,
 };
+use std::collections::HashSet;
 
 /// The most users one batch request carries (the portal's page size).
 pub const BATCH: usize = 100;
@@ -80,6 +82,19 @@ impl Action {
             Action::Approve { .. } => Change::Approved,
         }
     }
+
+    /// The action's name in the journal.
+    fn name(&self) -> &'static str {
+        match self {
+            Action::Create { .. } => "create",
+            Action::Terminate => "terminate",
+            Action::Activate => "activate",
+            Action::Unlink => "unlink",
+            Action::Delete { .. } => "delete",
+            Action::Invite(_) => "invite",
+            Action::Approve { .. } => "approve",
+        }
+    }
 }
 
 impl Step {
@@ -90,6 +105,19 @@ impl Step {
 
     fn ids(&self) -> Vec<UserId> {
         ids(&self.targets)
+    }
+
+    /// Whom the step is for, as far as it is known before it is sent.
+    fn intended(&self) -> Vec<Target> {
+        match &self.action {
+            Action::Create { user, .. } if self.targets.is_empty() => {
+                vec![Target::by_email(user.email.as_str())]
+            }
+            Action::Approve { email, .. } if self.targets.is_empty() => {
+                vec![Target::by_email(email.as_ref().map_or("", |e| e.as_str()))]
+            }
+            _ => self.targets.clone(),
+        }
     }
 
     /// The requests this step sends, in order.
@@ -135,19 +163,59 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         }
     }
     if let Some(sequence) = &plan.sequence {
-        return sequence.run(client, report);
+        let Some(step) = plan.steps.first() else {
+            return;
+        };
+        if journal_intent(client, cx, report, sequence.name(), step) {
+            sequence.run(client, report);
+            journal_outcome(cx, report, 0);
+        }
+        return;
     }
     for (at, step) in plan.steps.iter().enumerate() {
         report.flush();
-        if report.stopped() {
-            for rest in &plan.steps[at..] {
-                report.not_sent(&rest.targets);
-            }
-            return;
+        if !report.stopped() && journal_intent(client, cx, report, step.action.name(), step) {
+            let before = report.len();
+            run(client, step, report);
+            journal_outcome(cx, report, before);
+            continue;
         }
-        run(client, step, report);
+        for rest in &plan.steps[at..] {
+            report.not_sent(&rest.targets);
+        }
+        return;
     }
     report.flush();
+}
+
+/// Records in the journal, before it is sent, what `step` is about to do; false (the
+/// run aborted) when the journal cannot be written.
+fn journal_intent(
+    client: &Client,
+    cx: &mut Context,
+    report: &mut Report,
+    action: &str,
+    step: &Step,
+) -> bool {
+    let Some(journal) = cx.journal.as_mut() else {
+        return true;
+    };
+    match journal.intent(client, action, &step.intended(), &step.requests()) {
+        Ok(()) => true,
+        Err(failure) => {
+            report.abort(failure);
+            false
+        }
+    }
+}
+
+/// Records in the journal what became of the users of the step just carried out.
+fn journal_outcome(cx: &mut Context, report: &mut Report, from: usize) {
+    if let Some(journal) = cx.journal.as_mut()
+        && let Err(failure) = journal.outcome(report.results_since(from))
+    {
+        report.abort(failure);
+    }
 }
 
 fn print(plan: &Plan, report: &mut Report) {
@@ -305,15 +373,24 @@ pub enum Deletable {
     No(Outcome),
 }
 
-/// Looks at a user before deleting it (a read-only request).
-pub fn deletable(client: &Client, id: UserId, terminate: bool) -> (Target, Deletable) {
+/// Looks at a user before deleting it (a read-only request). One the portal does not
+/// know is `already gone` only if `deleted` (the journal) shows this tool deleted it.
+pub fn deletable(
+    client: &Client,
+    id: UserId,
+    terminate: bool,
+    deleted: &HashSet<String>,
+) -> (Target, Deletable) {
     let unknown = Target::by_id(id);
     match client.get_user(id) {
         Ok(user) => {
             let target = Target::of(&user);
             (target, judge(user, terminate))
         }
-        Err(e) if e.is_not_found() => (unknown, Deletable::No(Outcome::Already(Already::Gone))),
+        Err(e) if e.is_not_found() => {
+            let outcome = select::gone(deleted, &unknown, e.during(format!("delete {id}")));
+            (unknown, Deletable::No(outcome))
+        }
         Err(e) => (unknown, Deletable::No(Outcome::Failed(e.into()))),
     }
 }
@@ -415,7 +492,7 @@ fn delete(client: &Client, step: &Step, terminate_first: &[UserId], report: &mut
                 let mut keep = Vec::new();
                 for target in chunk {
                     let Some(id) = target.id else { continue };
-                    match deletable(client, id, false) {
+                    match deletable(client, id, false, &HashSet::new()) {
                         (_, Deletable::Yes) => keep.push(target),
                         (target, Deletable::AfterTerminating(_)) => keep.push(target),
                         (target, Deletable::No(outcome)) => report.settle(&target, outcome),

@@ -65,6 +65,8 @@ pub enum Outcome {
     /// `--dry-run`: what a real run would do.
     Would(Change),
     Already(Already),
+    /// The portal has no such user, and this tool did not delete one by that name.
+    NotFound(Failure),
     Failed(Failure),
     /// The run stopped before this user's request was sent.
     NotSent,
@@ -78,6 +80,7 @@ impl Outcome {
             Outcome::Already(Already::Gone) => "already gone",
             Outcome::Already(Already::Exists) => "exists, skipped",
             Outcome::Already(Already::ExistsNotInvited) => "exists, no invitation sent",
+            Outcome::NotFound(_) => "not found",
             Outcome::Failed(_) => "failed",
             Outcome::NotSent => "not sent",
         }
@@ -163,6 +166,8 @@ pub struct Report<'o, 'a> {
     /// The report could not be written: a changing command stops before its next
     /// request, since what it printed must be what it did.
     broken: Option<io::Error>,
+    /// The run stopped for this failure (the journal could not be written).
+    aborted: Option<Failure>,
 }
 
 impl<'o, 'a> Report<'o, 'a> {
@@ -176,6 +181,7 @@ impl<'o, 'a> Report<'o, 'a> {
             started: Instant::now(),
             drawn: None,
             broken: None,
+            aborted: None,
         }
     }
 
@@ -190,9 +196,29 @@ impl<'o, 'a> Report<'o, 'a> {
         }
     }
 
-    /// The report could not be written: nothing more is to be sent.
+    /// The report could not be written, or the run was aborted: nothing more is to be
+    /// sent.
     pub fn stopped(&self) -> bool {
-        self.broken.is_some()
+        self.broken.is_some() || self.aborted.is_some()
+    }
+
+    /// Stops the run for `failure`: nothing more is sent, and the run ends with its code.
+    pub fn abort(&mut self, failure: Failure) {
+        self.note(&failure);
+        self.aborted.get_or_insert(failure);
+    }
+
+    /// How many outcomes are recorded so far.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The outcomes recorded since the first `from`, as the journal keeps them.
+    pub fn results_since(&self, from: usize) -> Vec<Value> {
+        self.entries[from.min(self.entries.len())..]
+            .iter()
+            .map(entry_json)
+            .collect()
     }
 
     /// Writes out what was printed so far, so that it is on record even if the run is
@@ -223,7 +249,7 @@ impl<'o, 'a> Report<'o, 'a> {
     /// Records and prints what became of `target`; `who` describes it in the line.
     pub fn record(&mut self, target: Target, who: &str, outcome: Outcome) {
         let written = match &outcome {
-            Outcome::Failed(failure) => self.out.error(failure),
+            Outcome::Failed(failure) | Outcome::NotFound(failure) => self.out.error(failure),
             other => self.out.line(&format!("{} {who}", other.label())),
         };
         self.written(written);
@@ -299,7 +325,7 @@ impl<'o, 'a> Report<'o, 'a> {
 
     fn failures(&self) -> impl Iterator<Item = &Failure> {
         self.entries.iter().filter_map(|e| match &e.outcome {
-            Outcome::Failed(f) => Some(f),
+            Outcome::Failed(f) | Outcome::NotFound(f) => Some(f),
             _ => None,
         })
     }
@@ -331,6 +357,12 @@ impl<'o, 'a> Report<'o, 'a> {
             ));
             return exit::OUTPUT;
         }
+        if let Some(failure) = &self.aborted {
+            let _ = self
+                .out
+                .error(&format!("the run stopped: {}", self.summary()));
+            return failure.code();
+        }
         let succeeded = self.entries.len() - self.failures().count();
         exit::of_outcomes(succeeded, self.failures())
     }
@@ -349,10 +381,11 @@ impl<'o, 'a> Report<'o, 'a> {
             if matches!(entry.outcome, Outcome::Failed(_) | Outcome::NotSent) {
                 continue;
             }
+            let counts_last = matches!(entry.outcome, Outcome::Already(_) | Outcome::NotFound(_));
             let label = entry.outcome.label();
             match counts.iter_mut().find(|(l, _, _)| *l == label) {
                 Some((_, _, n)) => *n += 1,
-                None => counts.push((label, matches!(entry.outcome, Outcome::Already(_)), 1)),
+                None => counts.push((label, counts_last, 1)),
             }
         }
         counts.sort_by_key(|(_, already, _)| *already);
@@ -377,7 +410,7 @@ fn entry_json(entry: &Entry) -> Value {
     let id = entry.target.id.map(|id| id.to_string()).unwrap_or_default();
     let mut value =
         json!({ "id": id, "email": entry.target.email, "outcome": entry.outcome.label() });
-    if let Outcome::Failed(failure) = &entry.outcome {
+    if let Outcome::Failed(failure) | Outcome::NotFound(failure) = &entry.outcome {
         value["error"] = Value::String(failure.to_string());
     }
     value

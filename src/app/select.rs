@@ -68,17 +68,32 @@ pub fn cap(
 
 /// A person is at the terminal, and not feeding the selection through stdin: they can be
 /// asked, and unattended limits do not apply.
+/// What became of a user the portal does not know: `already gone` if the journal shows
+/// this tool deleted it, else `not found`.
+pub fn gone(
+    deleted: &HashSet<String>,
+    target: &Target,
+    not_found: docspace_people::Error,
+) -> Outcome {
+    let known = |key: &str| !key.is_empty() && deleted.contains(&key.to_ascii_lowercase());
+    if target.id.is_some_and(|id| known(&id.to_string())) || known(&target.email) {
+        Outcome::Already(Already::Gone)
+    } else {
+        Outcome::NotFound(not_found.into())
+    }
+}
+
 pub fn attended(from: Option<&Path>, cx: &Context) -> bool {
     cx.stdin_is_terminal && from != Some(Path::new("-"))
 }
 
 /// Looks up the users named by e-mail, with the user the portal described when it was
-/// looked up. One that is not found is `already gone` when `gone_is_done` (an idempotent
-/// delete), else a failure. Each user comes once.
+/// looked up. One that is not found is `not found`, unless `deleted` (what the journal
+/// says this tool deleted) has it: then it is `already gone`. Each user comes once.
 pub fn resolve(
     client: &Client,
     users: &[UserRef],
-    gone_is_done: bool,
+    deleted: &HashSet<String>,
     verb: &str,
     report: &mut Report,
 ) -> Vec<(Target, Option<User>)> {
@@ -96,10 +111,11 @@ pub fn resolve(
                     };
                     (target, Some(found))
                 }
-                Err(e) if gone_is_done && e.is_not_found() => {
+                Err(e) if e.is_not_found() => {
+                    let target = Target::by_email(email.as_str());
                     report.settle(
-                        &Target::by_email(email.as_str()),
-                        Outcome::Already(Already::Gone),
+                        &target,
+                        gone(deleted, &target, e.during(format!("{verb} {email}"))),
                     );
                     continue;
                 }

@@ -18,6 +18,14 @@ pub enum Sequence {
 }
 
 impl Sequence {
+    /// The sequence's name in the journal.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Sequence::Lifecycle(_) => "lifecycle",
+            Sequence::GuestCycle { .. } => "guest-cycle",
+        }
+    }
+
     /// For `--dry-run`: what follows the first request, which needs the user's id.
     pub fn then(&self) -> &'static str {
         match self {

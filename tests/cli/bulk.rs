@@ -7,9 +7,17 @@ use std::collections::BTreeSet;
 
 fn with_stdin(portal: &Portal, key: &str, args: &[&str], stdin: &str) -> crate::Outcome {
     let url = portal.url();
+    let state = crate::state_home(portal);
     run(
         args,
-        &[("DOCSPACE_URL", url.as_str()), ("DOCSPACE_TOKEN", key)],
+        &[
+            ("DOCSPACE_URL", url.as_str()),
+            ("DOCSPACE_TOKEN", key),
+            (
+                "XDG_STATE_HOME",
+                state.to_str().expect("a UTF-8 temporary directory"),
+            ),
+        ],
         Some(stdin),
     )
 }
@@ -118,7 +126,7 @@ fn list_stops_at_the_registration_cut_off() {
 }
 
 /// A nightly clean-up fed from stdin: some users still active, some terminated, some
-/// unknown or already deleted.
+/// unknown or deleted by somebody else (which this tool cannot tell from unknown).
 struct Leavers {
     portal: Portal,
     active: String,
@@ -170,9 +178,12 @@ fn delete_from_stdin_reports_each_user_and_skips_the_active_one() {
             "deleted {} Bob Ray <bob@example.com>",
             scene.terminated
         ))
-        .stdout_has(&format!("already gone {}", scene.deleted_before))
-        .stdout_has("already gone nobody@example.com")
-        .stdout_has("deleted 1, already gone 3, failed 1")
+        .stdout_has("deleted 1, not found 3, failed 1")
+        .stderr_has(&format!(
+            "delete {}: The user could not be found (HTTP 404)",
+            scene.deleted_before
+        ))
+        .stderr_has("delete nobody@example.com: The user could not be found (HTTP 404)")
         .stderr_has(&format!(
             "delete {} Ann Lee <ann@example.com>: not terminated (active), skipped",
             scene.active
@@ -193,7 +204,7 @@ fn delete_with_terminate_offboards_active_users_in_one_run() {
         &scene.stdin,
     );
 
-    run.code(0);
+    run.code(1);
     let outcomes: BTreeSet<String> = run
         .json()
         .as_array()
@@ -210,7 +221,7 @@ fn delete_with_terminate_offboards_active_users_in_one_run() {
     assert!(outcomes.contains("ann@example.com deleted"), "{outcomes:?}");
     assert!(outcomes.contains("bob@example.com deleted"), "{outcomes:?}");
     assert!(
-        outcomes.contains("nobody@example.com already gone"),
+        outcomes.contains("nobody@example.com not found"),
         "{outcomes:?}"
     );
     assert!(portal.user(&scene.active).unwrap().removed);
@@ -232,22 +243,61 @@ fn a_second_run_of_the_same_delete_is_all_done() {
     let scene = leavers();
     let portal = &scene.portal;
     let key = portal.owner().key;
+    let stdin = format!("{}\nbob@example.com\n", scene.active);
     with_stdin(
         portal,
         &key,
         &["user", "delete", "--from", "-", "--terminate"],
-        &scene.stdin,
+        &stdin,
     )
-    .code(0);
+    .code(0)
+    .stdout_has("deleted 2");
 
     with_stdin(
         portal,
         &key,
+        &["user", "delete", "--from", "-", "--terminate"],
+        &stdin,
+    )
+    .code(0)
+    .stdout_has(&format!("already gone {}", scene.active))
+    .stdout_has("already gone bob@example.com")
+    .stdout_has("already gone 2");
+    with_stdin(
+        portal,
+        &key,
         &["user", "delete", "--from", "-", "--terminate", "-q"],
-        &scene.stdin,
+        &stdin,
     )
     .code(0)
     .stderr_empty();
+}
+
+/// A typo in a leavers file leaves the leaver with access: it is never "done".
+#[test]
+fn a_user_nobody_deleted_is_not_found_even_under_quiet() {
+    let scene = leavers();
+    let portal = &scene.portal;
+    let key = portal.owner().key;
+
+    docspace(
+        portal,
+        &key,
+        &["-q", "user", "delete", "--terminate", "jon.doe.typo@example.com"],
+    )
+    .code(67)
+    .stdout_is("")
+    .stderr_is("docspace-people: delete jon.doe.typo@example.com: The user could not be found (HTTP 404)\n");
+
+    // Deleted by somebody else: this tool cannot tell it from a typo, so it says so.
+    let run = with_stdin(
+        portal,
+        &key,
+        &["user", "delete", "--from", "-"],
+        &format!("bob@example.com\n{}\n", scene.deleted_before),
+    );
+    run.code(1).stdout_has("deleted 1, not found 1");
+    assert!(changes(portal).iter().all(|r| r.method != "DELETE"));
 }
 
 #[test]
@@ -288,8 +338,8 @@ fn unattended_deletes_are_capped_at_100_by_default() {
         &["user", "delete", "--from", "-", "--max", "101"],
         &ids,
     )
-    .code(0)
-    .stdout_has("already gone 101");
+    .code(67)
+    .stdout_has("not found 101");
 }
 
 #[test]
@@ -305,7 +355,9 @@ fn dry_run_sends_nothing_that_changes_the_portal_and_prints_what_it_would() {
         &scene.stdin,
     );
 
-    run.code(0)
+    // The three users the portal does not know would not be found: exit 1.
+    run.code(1)
+        .stdout_has("would delete 2, not found 3")
         .stdout_has(&format!("would send PUT /api/2.0/people/status/Terminated {{\"resendAll\":false,\"userIds\":[\"{}\"]}}", scene.active))
         .stdout_has("would send PUT /api/2.0/people/delete")
         .stdout_has(&format!("would delete {} Ann Lee", scene.active))

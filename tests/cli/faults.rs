@@ -3,6 +3,9 @@
 use crate::portal::{Fault, Kind, Portal, Reply, Status};
 use crate::{docspace, lines, run};
 
+/// What the journal asks before a run's first change: whose key it is.
+const CALLER: &str = "GET /api/2.0/people/@self";
+
 fn fault(method: &'static str, path: &str, times: usize, reply: Reply) -> Fault {
     Fault {
         method,
@@ -135,7 +138,11 @@ fn a_create_is_never_repeated_after_an_error() {
     docspace(&portal, &owner.key, &CREATE_ANN)
         .code(75)
         .stderr_has("create ann@example.com: HTTP 503");
-    assert_eq!(lines(&portal.api_requests()), ["POST /api/2.0/people"]);
+    assert_eq!(
+        lines(&portal.api_requests()),
+        [CALLER, "POST /api/2.0/people"],
+        "the journal learns whose key it is before the first change, then the create goes once"
+    );
     assert!(portal.user_by_email("ann@example.com").is_none());
 }
 
@@ -155,6 +162,7 @@ fn a_create_whose_answer_was_lost_is_found_by_email_and_reported_created() {
     assert_eq!(
         lines(&portal.api_requests()),
         [
+            CALLER,
             "POST /api/2.0/people",
             "GET /api/2.0/people/email?email=ann%40example.com"
         ]
@@ -173,6 +181,7 @@ fn a_create_that_broke_off_before_the_portal_acted_is_reported_not_created() {
     assert_eq!(
         lines(&portal.api_requests()),
         [
+            CALLER,
             "POST /api/2.0/people",
             "GET /api/2.0/people/email?email=ann%40example.com"
         ]

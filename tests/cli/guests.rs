@@ -72,8 +72,15 @@ fn approve_resolves_the_short_link_without_the_credential_and_sends_the_confirm_
     ));
 
     let all = portal.requests();
-    assert_eq!(all.len(), 2, "{:?}", lines(&all));
-    let (resolve, approve) = (&all[0], &all[1]);
+    assert_eq!(
+        lines(&all)[1..],
+        [
+            "GET /api/2.0/people/@self",
+            "POST /api/2.0/people/guests/share/approve"
+        ],
+        "the link is resolved, the journal learns whose key it is, then the approval"
+    );
+    let (resolve, approve) = (&all[0], &all[2]);
     assert!(resolve.path.starts_with("/s/"), "{}", resolve.path);
     assert_eq!(
         resolve.header("authorization"),
@@ -104,15 +111,26 @@ fn approve_takes_the_full_confirmation_link_too() {
         &["guest", "approve", &scene.link],
     )
     .code(0);
-    let confirm = portal.requests()[1].header("confirm").unwrap().to_owned();
+    let confirm = portal
+        .requests()
+        .iter()
+        .find_map(|r| r.header("confirm").map(str::to_owned))
+        .expect("the approval carried the confirm header");
     let full = format!("{}/confirm/GuestShareLink?{confirm}", portal.url());
     portal.clear_log();
 
     docspace(portal, &scene.room_admin.key, &["guest", "approve", &full]).code(0);
 
     let sent = portal.requests();
-    assert_eq!(lines(&sent), ["POST /api/2.0/people/guests/share/approve"]);
-    assert_eq!(sent[0].header("confirm"), Some(confirm.as_str()));
+    assert_eq!(
+        lines(&sent),
+        [
+            "GET /api/2.0/people/@self",
+            "POST /api/2.0/people/guests/share/approve"
+        ],
+        "no short link to resolve; the journal learns whose key it is"
+    );
+    assert_eq!(sent[1].header("confirm"), Some(confirm.as_str()));
 }
 
 #[test]

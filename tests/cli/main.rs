@@ -9,6 +9,7 @@ mod bulk;
 mod errors;
 mod faults;
 mod guests;
+mod journal;
 mod output;
 mod people;
 mod sequences;
@@ -93,18 +94,46 @@ impl Outcome {
 /// Runs `docspace-people ARGS` against `portal` with `key` as the credential.
 pub fn docspace(portal: &Portal, key: &str, args: &[&str]) -> Outcome {
     let url = portal.url();
+    let state = state_home(portal);
     run(
         args,
-        &[("DOCSPACE_URL", url.as_str()), ("DOCSPACE_TOKEN", key)],
+        &[
+            ("DOCSPACE_URL", url.as_str()),
+            ("DOCSPACE_TOKEN", key),
+            (
+                "XDG_STATE_HOME",
+                state.to_str().expect("a UTF-8 temporary directory"),
+            ),
+        ],
         None,
     )
 }
 
+/// The state directory (journal and locks) of the runs against `portal`: its own, so
+/// that re-runs against one portal share a journal and tests never share one.
+pub fn state_home(portal: &Portal) -> std::path::PathBuf {
+    portal.state_dir()
+}
+
+/// A state directory no other run uses.
+fn fresh_state_home() -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    std::env::temp_dir()
+        .join(format!("docspace-people-tests-{}", std::process::id()))
+        .join(format!("run-{}", NEXT.fetch_add(1, Ordering::SeqCst)))
+}
+
 /// Runs the binary with only the given environment and standard input.
 pub fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Outcome {
+    let state = fresh_state_home();
+    let has_state = env
+        .iter()
+        .any(|(name, _)| ["XDG_STATE_HOME", "HOME", "STATE_DIRECTORY"].contains(name));
     let mut child = Command::new(env!("CARGO_BIN_EXE_docspace-people"))
         .args(args)
         .env_clear()
+        .envs((!has_state).then_some(("XDG_STATE_HOME", state.as_os_str())))
         .envs(env.iter().copied())
         .stdin(if stdin.is_some() {
             Stdio::piped()

@@ -65,6 +65,7 @@ fn binary(portal: &Portal, key: &str, args: &[&str]) -> Command {
         .env_clear()
         .env("DOCSPACE_URL", portal.url())
         .env("DOCSPACE_TOKEN", key)
+        .env("XDG_STATE_HOME", crate::state_home(portal))
         .stdin(Stdio::null());
     command
 }

@@ -25,10 +25,10 @@ pub fn run(
     select::cap(users.len(), "delete", true, attended, globals)?;
     let mut report = Report::new(out, Style::Bulk, users.len());
     let mut deletable: Vec<(Target, Option<UserId>)> = Vec::new();
-    for (target, found) in select::resolve(client, &users, true, "delete", &mut report) {
+    for (target, found) in select::resolve(client, &users, &cx.deleted, "delete", &mut report) {
         let (target, judged) = match (found, target.id) {
             (Some(user), _) => (Target::of(&user), plan::judge(user, terminate)),
-            (None, Some(id)) => plan::deletable(client, id, terminate),
+            (None, Some(id)) => plan::deletable(client, id, terminate, &cx.deleted),
             (None, None) => continue,
         };
         match judged {

@@ -8,6 +8,7 @@ pub mod guest_cycle;
 pub mod guest_delete;
 pub mod guest_link;
 pub mod invite;
+pub mod journal;
 pub mod lifecycle;
 pub mod list;
 pub mod login;

@@ -42,7 +42,7 @@ pub fn batches(
     let attended = select::attended(selection.from.as_deref(), cx);
     select::cap(users.len(), verb, false, attended, globals)?;
     let mut report = Report::new(out, Style::Bulk, users.len());
-    let targets: Vec<Target> = select::resolve(client, &users, false, verb, &mut report)
+    let targets: Vec<Target> = select::resolve(client, &users, &cx.deleted, verb, &mut report)
         .into_iter()
         .map(|(target, _)| target)
         .collect();

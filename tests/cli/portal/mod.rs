@@ -143,6 +143,9 @@ pub struct Portal {
     shared: Arc<Shared>,
     address: SocketAddr,
     accept_thread: Option<JoinHandle<()>>,
+    /// A directory of this portal's own, for the state (journal, locks) of the runs
+    /// against it (not from the server: test machinery).
+    state_dir: PathBuf,
 }
 
 /// What the accept thread, the connection threads and the test thread share.
@@ -238,10 +241,17 @@ impl Portal {
             let shared = Arc::clone(&shared);
             move || accept_connections(&listener, &shared)
         });
+        static LAUNCHED: AtomicUsize = AtomicUsize::new(0);
+        let state_dir = std::env::temp_dir().join(format!(
+            "docspace-people-portal-{}-{}",
+            std::process::id(),
+            LAUNCHED.fetch_add(1, Ordering::SeqCst)
+        ));
         Portal {
             shared,
             address,
             accept_thread: Some(accept_thread),
+            state_dir,
         }
     }
 
@@ -250,6 +260,11 @@ impl Portal {
     }
 
     /// `http://127.0.0.1:PORT` (`https://` after `start_tls`), without a trailing slash.
+    /// A directory no other portal of this process uses (it need not exist yet).
+    pub fn state_dir(&self) -> PathBuf {
+        self.state_dir.clone()
+    }
+
     pub fn url(&self) -> String {
         self.shared.base_url.clone()
     }
@@ -458,6 +473,7 @@ impl Portal {
 
 impl Drop for Portal {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.state_dir);
         self.shared.stopping.store(true, Ordering::SeqCst);
         // accept() only returns when someone connects; if even that fails,
         // leave the thread behind rather than hang the test in join().

@@ -1,0 +1,350 @@
+//! The journal: an append-only JSON Lines record of every change this tool makes. The
+//! intent of each step is written and synced to disk before its request goes out, and
+//! each user's outcome after, so that a run killed by SIGKILL, an OOM or a power cut
+//! leaves a truthful record of what may have happened.
+//!
+//! It is also the tool's memory: a user this tool deleted, looked for again, is `already
+//! gone` rather than `not found`.
+
+use super::cli::{Globals, UserRef};
+use super::config::Environment;
+use super::exit::Failure;
+use super::report::Target;
+use docspace_people::{Client, Date, Request, Secret};
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// The state directory: `$STATE_DIRECTORY` under systemd, else `$XDG_STATE_HOME` or
+/// `~/.local/state`, with `docspace-people` below the latter two.
+pub fn state_dir(env: &dyn Environment) -> Option<PathBuf> {
+    if let Some(dir) = env.var("STATE_DIRECTORY") {
+        // systemd may list several, separated by colons; the first is this unit's own.
+        let first = dir
+            .to_string_lossy()
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        return Some(PathBuf::from(first));
+    }
+    let base = match env.var("XDG_STATE_HOME") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env.var("HOME")?).join(".local/state"),
+    };
+    Some(base.join("docspace-people"))
+}
+
+/// Where the journal is: `--journal`, `DOCSPACE_JOURNAL`, or `journal.jsonl` in the state
+/// directory; `None` with `--no-journal`.
+pub fn location(globals: &Globals, env: &dyn Environment) -> Result<Option<PathBuf>, Failure> {
+    if globals.no_journal {
+        return Ok(None);
+    }
+    if let Some(path) = globals
+        .journal
+        .clone()
+        .or_else(|| env.var("DOCSPACE_JOURNAL").map(PathBuf::from))
+    {
+        return Ok(Some(path));
+    }
+    match state_dir(env) {
+        Some(dir) => Ok(Some(dir.join("journal.jsonl"))),
+        None => Err(Failure::Journal(
+            "there is no place for the journal: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset; pass --journal PATH, or --no-journal to keep none".to_owned(),
+        )),
+    }
+}
+
+/// Creates `dir` and its parents, readable only by this user.
+pub fn private_dir(dir: &Path) -> io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+/// The journal of one run.
+pub struct Journal {
+    file: File,
+    path: PathBuf,
+    head: Value,
+    step: usize,
+}
+
+impl Journal {
+    /// Opens the journal for appending (created mode 600), for a run of `command` against
+    /// `portal`.
+    pub fn open(path: &Path, portal: &str, command: &str) -> Result<Journal, Failure> {
+        let unwritable = |e: io::Error| {
+            Failure::Journal(format!(
+                "the journal {} cannot be written ({e}); nothing was sent: fix it, or pass --journal PATH or --no-journal",
+                path.display()
+            ))
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            private_dir(dir).map_err(unwritable)?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)
+            .map_err(unwritable)?;
+        let run = format!("{}-{}", now_seconds(), std::process::id());
+        Ok(Journal {
+            file,
+            path: path.to_owned(),
+            head: json!({
+                "run": run,
+                "portal": portal,
+                "command": Secret::new("").scrub(command),
+            }),
+            step: 0,
+        })
+    }
+
+    fn write(&mut self, event: &str, mut entry: Value) -> io::Result<()> {
+        entry["time"] = Value::String(timestamp(SystemTime::now()));
+        entry["event"] = Value::String(event.to_owned());
+        if let (Some(entry), Some(head)) = (entry.as_object_mut(), self.head.as_object()) {
+            for (key, value) in head {
+                entry.insert(key.clone(), value.clone());
+            }
+        }
+        let mut line = entry.to_string();
+        line.push('\n');
+        self.file.write_all(line.as_bytes())?;
+        self.file.sync_data()
+    }
+
+    /// Records what step is about to be sent, and to whom, before it is sent. The first
+    /// one first asks the portal who the caller is (`GET /people/@self`), so that the
+    /// journal says whose key made the changes; nothing is asked of a run that changes
+    /// nothing.
+    pub fn intent(
+        &mut self,
+        client: &Client,
+        action: &str,
+        targets: &[Target],
+        requests: &[Request],
+    ) -> Result<(), Failure> {
+        if self.head.get("caller").is_none() {
+            let caller = client
+                .whoami()
+                .map_err(|e| Failure::from(e.during("find the caller for the journal")))?;
+            self.head["caller"] = Value::String(caller.id.to_string());
+        }
+        self.step += 1;
+        let entry = json!({
+            "step": self.step,
+            "action": action,
+            "targets": targets.iter().map(target_json).collect::<Vec<_>>(),
+            "requests": requests.iter().map(|r| format!("{} {}", r.method, r.path)).collect::<Vec<_>>(),
+        });
+        self.write("intent", entry).map_err(|e| self.failure(&e))
+    }
+
+    /// Records what became of each user of the step last announced.
+    pub fn outcome(&mut self, results: Vec<Value>) -> Result<(), Failure> {
+        let entry = json!({ "step": self.step, "results": results });
+        self.write("outcome", entry).map_err(|e| self.failure(&e))
+    }
+
+    fn failure(&self, error: &io::Error) -> Failure {
+        Failure::Journal(format!(
+            "the journal {} cannot be written ({error}); nothing more was sent",
+            self.path.display()
+        ))
+    }
+}
+
+fn target_json(target: &Target) -> Value {
+    json!({
+        "id": target.id.map(|id| id.to_string()).unwrap_or_default(),
+        "email": target.email,
+    })
+}
+
+/// The entries of a journal file, oldest first; lines that are not JSON objects (a line
+/// cut short by a crash) are skipped.
+pub fn entries(path: &Path) -> io::Result<Vec<Value>> {
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut entries = Vec::new();
+    for line in BufReader::new(file).lines() {
+        if let Ok(entry @ Value::Object(_)) = serde_json::from_str::<Value>(&line?) {
+            entries.push(entry);
+        }
+    }
+    Ok(entries)
+}
+
+/// The ids and (lower-case) addresses of the users this tool deleted on `portal`.
+pub fn deleted(entries: &[Value], portal: &str) -> HashSet<String> {
+    let mut gone = HashSet::new();
+    for entry in entries {
+        if entry["event"] != "outcome" || entry["portal"] != portal {
+            continue;
+        }
+        for result in entry["results"].as_array().into_iter().flatten() {
+            if result["outcome"] == "deleted" {
+                for key in ["id", "email"] {
+                    if let Some(value) = result[key].as_str().filter(|v| !v.is_empty()) {
+                        gone.insert(value.to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    gone
+}
+
+/// What `journal` shows: each user's outcome, and the steps whose outcome was never
+/// written (the run was killed while they were under way).
+pub struct History {
+    pub results: Vec<Value>,
+    pub interrupted: Vec<Value>,
+}
+
+pub fn history(entries: &[Value], since: Option<Date>, user: Option<&UserRef>) -> History {
+    let day = |entry: &Value| {
+        entry["time"]
+            .as_str()
+            .and_then(|t| t.get(..10)?.parse::<Date>().ok())
+    };
+    let matches_user = |record: &Value| match user {
+        None => true,
+        Some(UserRef::Id(id)) => record["id"].as_str() == Some(&id.to_string()),
+        Some(UserRef::Email(email)) => record["email"]
+            .as_str()
+            .is_some_and(|e| e.eq_ignore_ascii_case(email.as_str())),
+    };
+    let mut results = Vec::new();
+    let mut open: Vec<&Value> = Vec::new();
+    for entry in entries {
+        if since.is_some_and(|since| day(entry).is_none_or(|d| d < since)) {
+            continue;
+        }
+        let step_of = |e: &Value| (e["run"].clone(), e["step"].clone());
+        match entry["event"].as_str() {
+            Some("intent") => open.push(entry),
+            Some("outcome") => {
+                open.retain(|intent| step_of(intent) != step_of(entry));
+                let action = entry_action(entries, entry);
+                for result in entry["results"].as_array().into_iter().flatten() {
+                    if matches_user(result) {
+                        let mut record = result.clone();
+                        record["time"] = entry["time"].clone();
+                        record["portal"] = entry["portal"].clone();
+                        record["action"] = Value::String(action.clone());
+                        results.push(record);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let interrupted = open
+        .into_iter()
+        .filter(|intent| {
+            user.is_none()
+                || intent["targets"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(matches_user)
+        })
+        .cloned()
+        .collect();
+    History {
+        results,
+        interrupted,
+    }
+}
+
+/// The action of the intent an outcome answers.
+fn entry_action(entries: &[Value], outcome: &Value) -> String {
+    entries
+        .iter()
+        .find(|e| {
+            e["event"] == "intent" && e["run"] == outcome["run"] && e["step"] == outcome["step"]
+        })
+        .and_then(|e| e["action"].as_str())
+        .unwrap_or("change")
+        .to_owned()
+}
+
+fn now_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// `2026-12-02T06:30:00Z`.
+pub fn timestamp(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Howard Hinnant's civil_from_days, for days since 1970-01-01.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn timestamps_are_utc() {
+        let at = |secs| timestamp(SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(1_741_260_643), "2025-03-06T11:30:43Z");
+        assert_eq!(at(951_825_600), "2000-02-29T12:00:00Z");
+    }
+
+    #[test]
+    fn the_history_shows_outcomes_and_steps_left_without_one() {
+        let lines = [
+            r#"{"event":"intent","run":"r1","step":1,"portal":"p","action":"delete","targets":[{"id":"a","email":"ann@x.co"}],"time":"2026-12-01T01:00:00Z"}"#,
+            r#"{"event":"outcome","run":"r1","step":1,"portal":"p","results":[{"id":"a","email":"ann@x.co","outcome":"deleted"}],"time":"2026-12-01T01:00:01Z"}"#,
+            r#"{"event":"intent","run":"r2","step":1,"portal":"p","action":"terminate","targets":[{"id":"b","email":"bob@x.co"}],"time":"2026-12-02T01:00:00Z"}"#,
+            "{\"cut short",
+        ];
+        let entries: Vec<Value> = lines
+            .iter()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        let all = history(&entries, None, None);
+        assert_eq!(all.results.len(), 1);
+        assert_eq!(all.results[0]["action"], "delete");
+        assert_eq!(all.interrupted.len(), 1);
+        assert_eq!(all.interrupted[0]["run"], "r2");
+        let later = history(&entries, Some("2026-12-02".parse().unwrap()), None);
+        assert_eq!((later.results.len(), later.interrupted.len()), (0, 1));
+        assert!(deleted(&entries, "p").contains("ann@x.co"));
+        assert!(deleted(&entries, "other").is_empty());
+    }
+}

@@ -1,0 +1,244 @@
+//! The journal records every change before it is sent and after, survives a SIGKILL
+//! truthfully, never holds a credential; one changing run at a time per portal.
+
+use crate::portal::{Fault, Portal, Reply, Status};
+use crate::{changes, docspace, lines, state_home};
+use serde_json::Value;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+fn journal_of(portal: &Portal) -> PathBuf {
+    state_home(portal).join("docspace-people/journal.jsonl")
+}
+
+fn entries(portal: &Portal) -> Vec<Value> {
+    std::fs::read_to_string(journal_of(portal))
+        .expect("the journal exists")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+fn terminated(portal: &Portal, n: usize) -> Vec<String> {
+    let ids = portal.seed_users(n);
+    for id in &ids {
+        portal.set_status(id, Status::Terminated);
+    }
+    ids
+}
+
+fn spawn(portal: &Portal, args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_docspace-people"))
+        .args(args)
+        .env_clear()
+        .env("DOCSPACE_URL", portal.url())
+        .env("DOCSPACE_TOKEN", portal.owner().key)
+        .env("XDG_STATE_HOME", state_home(portal))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
+}
+
+fn hang_deletes(portal: &Portal, seconds: u64) {
+    portal.inject(Fault {
+        method: "PUT",
+        path_prefix: "/api/2.0/people/delete".to_owned(),
+        times: 1,
+        reply: Reply::Hang(Duration::from_secs(seconds)),
+    });
+}
+
+fn wait_for_a_delete(portal: &Portal) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !lines(&changes(portal))
+        .iter()
+        .any(|l| l == "PUT /api/2.0/people/delete")
+    {
+        assert!(Instant::now() < deadline, "the delete was never sent");
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn every_change_is_journalled_before_and_after_it_is_sent() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ids = terminated(&portal, 2);
+
+    docspace(&portal, &owner.key, &["user", "delete", &ids[0], &ids[1]]).code(0);
+
+    let journal = entries(&portal);
+    assert_eq!(journal.len(), 2, "{journal:?}");
+    let (intent, outcome) = (&journal[0], &journal[1]);
+    assert_eq!(intent["event"], "intent");
+    assert_eq!(intent["action"], "delete");
+    assert_eq!(intent["portal"], portal.url());
+    assert_eq!(intent["caller"], owner.id);
+    assert_eq!(
+        intent["command"],
+        format!("user delete {} {}", ids[0], ids[1])
+    );
+    assert_eq!(
+        intent["requests"],
+        serde_json::json!(["PUT /api/2.0/people/delete"])
+    );
+    let targets: Vec<&str> = intent["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, [ids[0].as_str(), ids[1].as_str()]);
+    assert_eq!(outcome["event"], "outcome");
+    assert_eq!(
+        (&outcome["run"], &outcome["step"]),
+        (&intent["run"], &intent["step"])
+    );
+    let outcomes: Vec<&str> = outcome["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["deleted", "deleted"]);
+    let mode = std::fs::metadata(journal_of(&portal))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    docspace(&portal, &owner.key, &["journal"])
+        .code(0)
+        .stdout_has(&format!("delete      deleted           {}", ids[0]));
+    docspace(&portal, &owner.key, &["user", "list"]).code(0);
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", &ids[0], "--dry-run"],
+    )
+    .code(0);
+    assert_eq!(
+        entries(&portal).len(),
+        2,
+        "reading and dry runs journal nothing"
+    );
+}
+
+#[test]
+fn a_run_killed_mid_chunk_leaves_an_intent_that_journal_shows_as_interrupted() {
+    let portal = Portal::start();
+    let ids = terminated(&portal, 3);
+    hang_deletes(&portal, 30);
+
+    let mut child = spawn(&portal, &["user", "delete", &ids[0], &ids[1], &ids[2]]);
+    wait_for_a_delete(&portal);
+    child.kill().expect("SIGKILL");
+    child.wait().expect("ended");
+
+    let journal = entries(&portal);
+    assert_eq!(journal.len(), 1, "the intent, and no outcome: {journal:?}");
+    assert_eq!(journal[0]["event"], "intent");
+    let shown = docspace(&portal, &portal.owner().key, &["journal"]);
+    shown.code(0).stdout_has(&format!(
+        "delete of 3 user(s) (run {}, step 1): the outcome is unknown; check with 'docspace-people user get {} {} {}'",
+        journal[0]["run"].as_str().unwrap(),
+        ids[0],
+        ids[1],
+        ids[2]
+    ));
+    let json = docspace(&portal, &portal.owner().key, &["journal", "--json"]).json();
+    assert_eq!(json["interrupted"].as_array().unwrap().len(), 1);
+    assert_eq!(json["changes"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn the_journal_never_holds_the_credential_the_portal_echoes() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ids = terminated(&portal, 1);
+    let echo = format!(
+        r#"{{"error":{{"message":"bad key {}"}},"status":1,"statusCode":400}}"#,
+        owner.key
+    );
+    portal.inject(Fault {
+        method: "PUT",
+        path_prefix: "/api/2.0/people/delete".to_owned(),
+        times: 1,
+        reply: Reply::json(400, &echo),
+    });
+
+    docspace(&portal, &owner.key, &["user", "delete", &ids[0]]).code(65);
+
+    let text = std::fs::read_to_string(journal_of(&portal)).unwrap();
+    assert!(
+        text.contains("bad key"),
+        "the portal's message is kept: {text}"
+    );
+    assert!(!text.contains(&owner.key[3..30]), "{text}");
+}
+
+#[test]
+fn a_journal_that_cannot_be_written_stops_the_run_before_its_first_change() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ids = terminated(&portal, 1);
+    let directory = std::env::temp_dir();
+
+    docspace(
+        &portal,
+        &owner.key,
+        &[
+            "user",
+            "delete",
+            &ids[0],
+            "--journal",
+            directory.to_str().unwrap(),
+        ],
+    )
+    .code(73)
+    .stderr_has(&format!("the journal {}", directory.display()))
+    .stderr_has("nothing was sent");
+    assert!(changes(&portal).is_empty());
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", &ids[0], "--no-journal"],
+    )
+    .code(0);
+    assert!(!journal_of(&portal).exists(), "--no-journal writes none");
+}
+
+#[test]
+fn a_second_changing_run_against_the_same_portal_is_refused_or_waits() {
+    let portal = Portal::start();
+    let ids = terminated(&portal, 3);
+    hang_deletes(&portal, 2);
+
+    let mut first = spawn(&portal, &["user", "delete", &ids[0], "--retries", "0"]);
+    wait_for_a_delete(&portal);
+    let second = docspace(&portal, &portal.owner().key, &["user", "delete", &ids[1]]);
+    second.code(75).stderr_has(&format!(
+        "another run against {} is in progress (pid {}, since ",
+        portal.url(),
+        first.id()
+    ));
+    docspace(&portal, &portal.owner().key, &["user", "list"]).code(0);
+
+    let waited = docspace(
+        &portal,
+        &portal.owner().key,
+        &["user", "delete", &ids[2], "--wait-lock", "30s"],
+    );
+    waited.code(0).stdout_has(&format!("deleted {}", ids[2]));
+    first.wait().expect("the first run ends");
+    assert!(
+        !portal.user(&ids[1]).unwrap().removed,
+        "the refused run sent nothing"
+    );
+}
