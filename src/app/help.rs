@@ -15,6 +15,7 @@ pub fn for_command(words: &[&str]) -> String {
         ["guest-cycle", ..] => GUEST_CYCLE.to_owned(),
         ["whoami", ..] => WHOAMI.to_owned(),
         ["login", ..] => LOGIN.to_owned(),
+        ["journal", ..] => JOURNAL.to_owned(),
         _ => overview(),
     }
 }
@@ -54,6 +55,12 @@ Options (before or after the command):
   --retries N         repeat a request that is safe to repeat after a temporary
                       failure, up to N times (default 3; 0 disables)
   --insecure-http     allow plain http:// to a host other than this machine
+  --journal PATH      record every change here (env DOCSPACE_JOURNAL; default
+                      $XDG_STATE_HOME/docspace-people/journal.jsonl, ~/.local/state/…,
+                      or $STATE_DIRECTORY/journal.jsonl under systemd)
+  --no-journal        keep no record of changes
+  --wait-lock DUR     wait up to DUR (30s, 10m, 1h) for another changing run against the
+                      same portal to finish, instead of exiting 75
   --dry-run           send nothing that changes the portal; print each such request
   --max N             refuse to act on more than N users (default 100 for 'user delete'
                       when stdin is not a terminal)
@@ -83,6 +90,9 @@ Commands:
   guest-cycle LINK [--email E]             approve → delete (unlink)
   login EMAIL                              print a session token; the password comes from
                                            stdin or DOCSPACE_PASSWORD
+  journal [--since YYYY-MM-DD] [--user USER]
+                                           show the changes this tool made, and runs that
+                                           were killed before their outcome was known
 
   T is user (the default), room-admin or docspace-admin (and guest for 'user list').
   S is active, terminated or pending. FILE holds one id or e-mail a line ('-' is stdin;
@@ -169,6 +179,16 @@ const WHOAMI: &str = "\
 Usage: docspace-people whoami
 
 Prints the account behind the credential: ID NAME <EMAIL> TYPE STATUS.
+";
+
+const JOURNAL: &str = "\
+Usage: docspace-people journal [--since YYYY-MM-DD] [--user USER] [--json]
+
+Shows the changes this tool recorded: one line per user and step, with its outcome.
+Every change is written to the journal before its request is sent, so a run that was
+killed (SIGKILL, out of memory, power loss) leaves an intent without an outcome; such
+steps are listed as 'interrupted' with a command to check the users they were for.
+USER is an id or an e-mail address. Reads only the journal file: no portal is needed.
 ";
 
 const LOGIN: &str = "\
