@@ -251,6 +251,10 @@ impl Client {
         })
     }
 
+    pub(crate) fn options(&self) -> &Options {
+        &self.options
+    }
+
     /// The portal's root address, e.g. `https://portal.example.com`.
     pub fn portal(&self) -> String {
         self.origin.base()

@@ -8,7 +8,7 @@ use crate::model::{Invitation, NewUser, Status, User, UserType};
 use crate::secret::Secret;
 use crate::{Email, UserId};
 use serde::{Deserialize, Serialize};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use std::vec;
 
 /// The body of the portal's batch endpoints. `resendAll` is ignored by the portal but
@@ -116,38 +116,71 @@ impl Client {
     /// Creates an account (`POST /api/2.0/people`). The portal e-mails the new user an
     /// activation link. Guests cannot be created this way; they join through room sharing.
     ///
-    /// A create is never sent twice. When its answer is lost (a timeout or a broken
-    /// connection after sending, a gateway error), the user is looked up by e-mail: found
-    /// means created; not found is reported as "not created".
+    /// A create is never sent twice. When its answer is lost (a timeout, a connection
+    /// that broke after sending, a gateway's 502 or 504 while the portal may still be
+    /// working), the user is looked up by e-mail, again and again with a doubling pause,
+    /// for as long as one request may take ([`Options::timeout`]): found means created.
+    /// Still absent then is an error of kind [`ErrorKind::Temporary`] saying so, never a
+    /// flat "not created".
     pub fn create_user(&self, new: &NewUser) -> Result<User, Error> {
         let action = format!("create {}", new.email);
         if new.user_type == UserType::Guest {
             return Err(Error::invalid_input(GUESTS_JOIN_BY_LINK).during(action));
         }
         match self.fetch(&Request::create_user(new), &action) {
-            Err(lost) if outcome_unknown(&lost) => match self.get_user_by_email(&new.email) {
-                Ok(user) if made_by(new, &user, SystemTime::now()) => Ok(user),
-                Ok(user) => Err(Error::new(
-                    ErrorKind::Temporary,
-                    action,
-                    format!(
-                        "{lost}; an account with this address exists, but it does not look like the one this request would have made (registered {}, {}), so it is left alone: check it with 'user get {}'",
-                        user.registration_date, user.status, new.email
-                    ),
-                )),
-                Err(lookup) if lookup.is_not_found() => {
-                    Err(lost.during(format!("create {} (not created)", new.email)))
-                }
-                Err(lookup) => Err(Error::new(
-                    ErrorKind::Temporary,
-                    action,
-                    format!(
-                        "{lost}; whether the user was created is unknown, because looking it up failed too ({lookup}): check with 'user get {}'",
-                        new.email
-                    ),
-                )),
-            },
+            Err(lost) if outcome_unknown(&lost) => self.recheck_create(new, &lost, &action),
             result => result,
+        }
+    }
+
+    /// After a create whose answer was lost: the account it made, if the portal shows
+    /// one within the window.
+    fn recheck_create(&self, new: &NewUser, lost: &Error, action: &str) -> Result<User, Error> {
+        let lost_text = lost.to_string();
+        let lost_text = lost_text
+            .strip_prefix(&format!("{action}: "))
+            .unwrap_or(&lost_text);
+        let window = self.options().timeout;
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(250);
+        loop {
+            match self.get_user_by_email(&new.email) {
+                Ok(user) if made_by(new, &user, SystemTime::now()) => return Ok(user),
+                Ok(user) => {
+                    return Err(Error::new(
+                        ErrorKind::Temporary,
+                        action,
+                        format!(
+                            "{lost_text}; an account with this address exists, but it does not look like the one this request would have made (registered {}, {}), so it is left alone: look it up by its address",
+                            user.registration_date, user.status
+                        ),
+                    ));
+                }
+                Err(lookup) if lookup.is_not_found() => {
+                    let waited = started.elapsed();
+                    if waited >= window {
+                        return Err(Error::new(
+                            ErrorKind::Temporary,
+                            action,
+                            format!(
+                                "{lost_text}; not created as far as the portal shows after {} s: the portal may still be creating it, so look the address up again later before creating it again",
+                                waited.as_secs_f64().round()
+                            ),
+                        ));
+                    }
+                    std::thread::sleep(pause.min(window - waited));
+                    pause = pause.saturating_mul(2);
+                }
+                Err(lookup) => {
+                    return Err(Error::new(
+                        ErrorKind::Temporary,
+                        action,
+                        format!(
+                            "{lost_text}; whether the user was created is unknown, because looking it up failed too ({lookup}): look the address up later"
+                        ),
+                    ));
+                }
+            }
         }
     }
 

@@ -58,6 +58,13 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
     while let Ok(Some(request)) = read_request(&mut reader) {
         shared.record(&request, connection);
         let reply = match shared.take_fault(&request.method, &request.target) {
+            Some(Reply::ActLater { code, after }) => {
+                let _ = write_response(reader.get_mut(), code, &[], &[], true);
+                reader.get_mut().finish();
+                shared.sleep_unless_stopping(after);
+                let _ = api::respond(shared, &request);
+                return;
+            }
             Some(Reply::LoseAnswer) => {
                 let _ = api::respond(shared, &request);
                 Reply::LoseAnswer
@@ -84,7 +91,7 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
                 false
             }
             // take_fault never hands out Pass: it is answered as usual.
-            Reply::Close | Reply::LoseAnswer | Reply::Pass => false,
+            Reply::Close | Reply::LoseAnswer | Reply::Pass | Reply::ActLater { .. } => false,
         };
         if !keep_going {
             break;

@@ -105,6 +105,10 @@ pub enum Reply {
     /// Handle the request as usual: lets a later fault of the list apply to a later
     /// request of the same path (not from the server: test machinery).
     Pass,
+    /// Answer this bodiless status at once and close the connection, then carry the
+    /// request out that much later: a proxy's 504 while the portal is still working
+    /// (not from the server: test machinery for what nginx's proxy_read_timeout does).
+    ActLater { code: u16, after: Duration },
 }
 
 impl Reply {
