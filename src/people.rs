@@ -8,6 +8,7 @@ use crate::model::{Invitation, NewUser, Status, User, UserType};
 use crate::secret::Secret;
 use crate::{Email, UserId};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::time::{Duration, Instant, SystemTime};
 use std::vec;
 
@@ -196,6 +197,15 @@ impl Client {
 
     /// Every account that matches `filter`, read page by page from
     /// `GET /api/2.0/people/filter` as the iterator advances: one page in memory at a time.
+    ///
+    /// The listing never skips or repeats a user silently. The portal sorts without a
+    /// tie-breaker and pages by offset, so the pages are sorted by e-mail address, which
+    /// is unique; a user met twice is yielded once. When the portal changes while it is
+    /// read (its `total` changes, a page overlaps the one before, or a page comes short of
+    /// the total) the listing starts again, skipping the users already yielded, up to
+    /// three times; then it fails with an error of kind [`ErrorKind::Temporary`]. The
+    /// registration cut-off is applied here: a user without a readable registration date
+    /// is never "registered before" it.
     pub fn list_users(&self, filter: &Filter) -> Users<'_> {
         let mut query = String::new();
         if let Some(status) = filter.status {
@@ -207,14 +217,16 @@ impl Client {
         if let Some(search) = &filter.search {
             query.push_str(&format!("&filterValue={}", encode_query(search)));
         }
-        // Oldest first, so that a registration cut-off ends the listing early.
-        query.push_str("&sortBy=registrationDate&sortOrder=0");
+        query.push_str("&sortBy=email&sortOrder=0");
         Users {
             client: self,
             query,
             before: filter.registered_before,
             next: 0,
             total: None,
+            last_page: Vec::new(),
+            seen: HashSet::new(),
+            restarts: 0,
             page: Vec::new().into_iter(),
             finished: false,
         }
@@ -311,10 +323,21 @@ pub struct Users<'a> {
     query: String,
     before: Option<Date>,
     next: usize,
+    /// The `total` of this pass's first page.
     total: Option<usize>,
+    /// The users of the page before, to see a page that overlaps it (decided by id, not
+    /// by comparing addresses, since the portal's database collation orders them).
+    last_page: Vec<UserId>,
+    /// Every user yielded, so that none is yielded twice.
+    seen: HashSet<UserId>,
+    /// How often the listing started again because the portal changed.
+    restarts: u32,
     page: vec::IntoIter<User>,
     finished: bool,
 }
+
+/// How often a listing starts again before it gives up on a portal that keeps changing.
+const RESTARTS: u32 = 3;
 
 impl Users<'_> {
     /// The number of matching accounts the portal reported, once the first page is read
@@ -332,12 +355,39 @@ impl Users<'_> {
         let (users, total): (Vec<User>, Option<u64>) = self
             .client
             .fetch_with_total(&Request::new("GET", path), &action)?;
+        let total = total.and_then(|t| usize::try_from(t).ok());
+        let overlaps = users.iter().any(|u| self.last_page.contains(&u.id));
+        let changed = match (self.total, total) {
+            (Some(before), Some(now)) if before != now => true,
+            _ if overlaps => true,
+            (_, Some(now)) => users.len() < PAGE && self.next + users.len() != now,
+            (_, None) => false,
+        };
+        if changed {
+            if self.restarts == RESTARTS {
+                return Err(Error::new(
+                    ErrorKind::Temporary,
+                    action,
+                    format!(
+                        "the portal changed while it was being read, {} times in a row (users were added or removed meanwhile)",
+                        RESTARTS + 1
+                    ),
+                ));
+            }
+            self.restarts += 1;
+            self.next = 0;
+            self.total = None;
+            self.last_page.clear();
+            self.page = Vec::new().into_iter();
+            return Ok(());
+        }
         self.next += users.len();
-        let total = total.map(|t| t as usize).unwrap_or(self.next);
-        self.total = Some(total);
-        // A short or empty page ends the listing even if `total` promised more, so a
-        // portal that miscounts cannot keep the loop going.
-        self.finished = users.len() < PAGE || self.next >= total;
+        self.total = self.total.or(total);
+        self.last_page = users.iter().map(|u| u.id).collect();
+        // Without a total, the listing ends at a short page; with one, when it is
+        // reached, or at a short page all the same, so a portal that miscounts cannot
+        // keep the loop going.
+        self.finished = users.len() < PAGE || total.is_some_and(|t| self.next >= t);
         self.page = users.into_iter();
         Ok(())
     }
@@ -349,16 +399,13 @@ impl Iterator for Users<'_> {
     fn next(&mut self) -> Option<Result<User, Error>> {
         loop {
             if let Some(user) = self.page.next() {
-                let past_cut_off = self.before.is_some_and(|before| {
-                    Date::of_timestamp(&user.registration_date).is_some_and(|day| day >= before)
+                let registered_before = self.before.is_none_or(|before| {
+                    Date::of_timestamp(&user.registration_date).is_some_and(|day| day < before)
                 });
-                if past_cut_off {
-                    // Sorted by registration: everything after is later still.
-                    self.finished = true;
-                    self.page = Vec::new().into_iter();
-                    return None;
+                if registered_before && self.seen.insert(user.id) {
+                    return Some(Ok(user));
                 }
-                return Some(Ok(user));
+                continue;
             }
             if self.finished {
                 return None;

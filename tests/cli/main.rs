@@ -10,6 +10,7 @@ mod errors;
 mod faults;
 mod guests;
 mod journal;
+mod listing;
 mod output;
 mod people;
 mod sequences;

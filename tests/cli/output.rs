@@ -214,11 +214,11 @@ fn list_prints_exactly_a_header_and_one_row_per_user() {
         .code(0)
         .stdout_is(&format!(
             "ID                                    TYPE            STATUS      EMAIL                             NAME\n\
-             {owner}  docspace-admin  active      owner@example.com                 Admin Owner\n\
              {ann}  user            active      ann@example.com                   Ann Lee\n\
              {bob}  room-admin      active      bob@example.com                   Bob Ray\n\
-             {gina}  guest           active      gina@example.com                  Gina Guest\n\
              {cat}  user            terminated  cat@example.com                   Cat Cole\n\
+             {gina}  guest           active      gina@example.com                  Gina Guest\n\
+             {owner}  docspace-admin  active      owner@example.com                 Admin Owner\n\
              {pending}  user            pending     pending@example.com               pending@example.com\n"
         ))
         .stderr_is("");
@@ -239,7 +239,7 @@ fn list_ids_prints_exactly_one_id_per_user() {
     docspace(&portal, &portal.owner().key, &["user", "list", "--ids"])
         .code(0)
         .stdout_is(&format!(
-            "{owner}\n{ann}\n{bob}\n{gina}\n{cat}\n{pending}\n"
+            "{ann}\n{bob}\n{cat}\n{gina}\n{owner}\n{pending}\n"
         ))
         .stderr_is("");
 }
@@ -292,8 +292,11 @@ fn list_as_json_is_exactly_one_portal_object_per_user() {
         run.stdout
     );
     assert!(run.stdout.ends_with("}]\n"), "{}", run.stdout);
-    let mut keys = vec![member_keys(false)];
-    keys.extend(std::iter::repeat_n(member_keys(true), 5));
+    // Sorted by e-mail address: the owner, who was created by nobody, comes fifth.
+    let keys: Vec<Vec<&str>> = [true, true, true, true, false, true]
+        .into_iter()
+        .map(member_keys)
+        .collect();
     assert_eq!(keys_in_order(&run.stdout), keys);
 
     let printed = run.json();
@@ -307,13 +310,6 @@ fn list_as_json_is_exactly_one_portal_object_per_user() {
     pending["activationStatus"] = json!(2);
     pending["displayName"] = json!("pending@example.com");
     let expected = [
-        u(
-            &everyone.owner,
-            "owner@example.com",
-            "Admin",
-            "Owner",
-            Kind::Owner,
-        ),
         u(&everyone.ann, "ann@example.com", "Ann", "Lee", Kind::User),
         u(
             &everyone.bob,
@@ -322,6 +318,7 @@ fn list_as_json_is_exactly_one_portal_object_per_user() {
             "Ray",
             Kind::RoomAdmin,
         ),
+        cat,
         u(
             &everyone.gina,
             "gina@example.com",
@@ -329,7 +326,13 @@ fn list_as_json_is_exactly_one_portal_object_per_user() {
             "Guest",
             Kind::Guest,
         ),
-        cat,
+        u(
+            &everyone.owner,
+            "owner@example.com",
+            "Admin",
+            "Owner",
+            Kind::Owner,
+        ),
         pending,
     ];
     for (printed, expected) in array.iter().zip(&expected) {

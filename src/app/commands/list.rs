@@ -13,8 +13,9 @@ pub fn run(client: &Client, filter: &Filter, ids: bool, out: &mut Output) -> Res
     for (listed, user) in client.list_users(filter).enumerate() {
         let user = match user {
             Ok(user) => user,
+            // The JSON array is left open: a consumer must not take a listing that
+            // failed half-way for a complete one.
             Err(e) => {
-                out.json_text("]\n")?;
                 return Err(e
                     .during(format!("list users (after {listed} listed)"))
                     .into());

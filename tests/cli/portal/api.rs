@@ -1248,6 +1248,17 @@ enum StatusSource<'a> {
 }
 
 /// GET /people/filter, /people/status/{status}, /people (§2.9).
+/// Listing requests served so far, in this process: the seed of each one's tie order.
+static LISTINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A well-mixed 64-bit hash (SplitMix64's finaliser).
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
 fn list_people(
     state: &State,
     context: &Context<'_>,
@@ -1420,6 +1431,11 @@ fn list_people(
             _ => (member.first_name.to_lowercase(), 0),
         }
     };
+    // The database sorts on the column alone, with no tie-breaker: users with the same
+    // key (registered in the same second, by an import) come in an order of its own on
+    // each request (reference 2.18). Each listing request here draws a new, seeded order.
+    let draw = LISTINGS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let tie = |index: usize| splitmix(draw.wrapping_mul(0x9e37_79b9) ^ index as u64);
     matches.sort_by(|(left_index, left), (right_index, right)| {
         let (left_key, right_key) = (sort_key(left), sort_key(right));
         let order = if descending {
@@ -1427,7 +1443,7 @@ fn list_people(
         } else {
             left_key.cmp(&right_key)
         };
-        order.then(left_index.cmp(right_index))
+        order.then(tie(*left_index).cmp(&tie(*right_index)))
     });
 
     let total = matches.len() as i64;

@@ -91,7 +91,11 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
                 false
             }
             // take_fault never hands out Pass: it is answered as usual.
-            Reply::Close | Reply::LoseAnswer | Reply::Pass | Reply::ActLater { .. } => false,
+            Reply::Close
+            | Reply::LoseAnswer
+            | Reply::Pass
+            | Reply::RemoveFirst(_)
+            | Reply::ActLater { .. } => false,
         };
         if !keep_going {
             break;

@@ -105,6 +105,9 @@ pub enum Reply {
     /// Handle the request as usual: lets a later fault of the list apply to a later
     /// request of the same path (not from the server: test machinery).
     Pass,
+    /// Remove these users (as another admin would), then answer as usual: the portal
+    /// changing between two requests of a listing (not from the server: test machinery).
+    RemoveFirst(Vec<String>),
     /// Answer this bodiless status at once and close the connection, then carry the
     /// request out that much later: a proxy's 504 while the portal is still working
     /// (not from the server: test machinery for what nginx's proxy_read_timeout does).
@@ -197,6 +200,13 @@ impl Shared {
         }
         match reply {
             Reply::Pass => None,
+            Reply::RemoveFirst(ids) => {
+                let mut state = lock(&self.state);
+                for id in &ids {
+                    state.remove(id);
+                }
+                None
+            }
             reply => Some(reply),
         }
     }

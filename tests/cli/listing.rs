@@ -1,0 +1,145 @@
+//! A listing never skips or repeats a user silently: not when the portal's sort has ties,
+//! not when users are added or removed while it is read, and a listing that fails is never
+//! taken for a complete one.
+
+use crate::docspace;
+use crate::portal::{Fault, Kind, Portal, Reply};
+use std::collections::HashSet;
+
+fn ids_of(stdout: &str) -> Vec<String> {
+    stdout.lines().map(str::to_owned).collect()
+}
+
+fn second_page(reply: Reply) -> Fault {
+    Fault {
+        method: "GET",
+        path_prefix: "/api/2.0/people/filter?count=100&startIndex=100".to_owned(),
+        times: 1,
+        reply,
+    }
+}
+
+/// An import registers hundreds of users in the same second; the portal orders ties
+/// differently on each request, so paging by registration date skips some and repeats
+/// others.
+#[test]
+fn users_registered_in_the_same_second_are_each_listed_once() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let mut expected: HashSet<String> = (0..250)
+        .map(|i| {
+            let email = format!("import{i:03}@example.com");
+            portal.add_member(Kind::User, &email, "Imported", "User").id
+        })
+        .collect();
+    expected.insert(owner.id.clone());
+
+    let run = docspace(&portal, &owner.key, &["user", "list", "--ids"]);
+
+    let listed = ids_of(&run.code(0).stdout);
+    let distinct: HashSet<String> = listed.iter().cloned().collect();
+    assert_eq!(listed.len(), distinct.len(), "no user twice");
+    assert_eq!(distinct, expected, "every user once");
+}
+
+#[test]
+fn users_removed_while_the_listing_is_read_make_it_start_again() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ids = portal.seed_users(250);
+    // Another admin deletes three users of the first page before the second is read.
+    portal.inject(second_page(Reply::RemoveFirst(ids[..3].to_vec())));
+
+    let run = docspace(&portal, &owner.key, &["user", "list", "--ids"]);
+
+    let listed = ids_of(&run.code(0).stdout);
+    let distinct: HashSet<&String> = listed.iter().collect();
+    assert_eq!(listed.len(), distinct.len(), "no user twice");
+    for id in &ids[3..] {
+        assert!(distinct.contains(id), "{id} was skipped");
+    }
+    let requests = portal.api_requests().len();
+    assert_eq!(
+        requests,
+        2 + 3,
+        "one pass cut short, then a whole one: {requests}"
+    );
+}
+
+#[test]
+fn a_portal_that_keeps_changing_fails_the_listing_and_its_json_is_left_unfinished() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ids = portal.seed_users(250);
+    // Each pass of the listing meets one more removal.
+    for id in &ids[..4] {
+        portal.inject(second_page(Reply::RemoveFirst(vec![id.clone()])));
+    }
+
+    let run = docspace(&portal, &owner.key, &["user", "list", "--json"]);
+
+    run.code(75)
+        .stderr_has("the portal changed while it was being read, 4 times in a row");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&run.stdout).is_err(),
+        "a listing that failed is not valid JSON: {}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_listing_that_fails_half_way_is_not_valid_json() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.seed_users(150);
+    portal.inject(second_page(Reply::empty(500)));
+
+    let run = docspace(
+        &portal,
+        &owner.key,
+        &["user", "list", "--json", "--retries", "0"],
+    );
+
+    run.code(69).stderr_has("list users (after 100 listed)");
+    assert!(run.stdout.starts_with("[{"), "{}", run.stdout);
+    assert!(serde_json::from_str::<serde_json::Value>(&run.stdout).is_err());
+}
+
+/// A user whose registration date is missing or unreadable was never "registered before"
+/// any day: the README's clean-up recipe must not delete it.
+#[test]
+fn a_user_without_a_readable_registration_date_is_never_registered_before() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let user = |id: &str, date: &str| {
+        format!(
+            r#"{{"id":"{id}","email":"{id}@example.com","firstName":"A","lastName":"B","status":1{date}}}"#
+        )
+    };
+    let page = format!(
+        r#"{{"response":[{},{},{}],"count":3,"total":3,"status":0,"statusCode":200}}"#,
+        user(
+            "00000000-0000-4000-8000-000000000001",
+            r#","registrationDate":"2020-05-01T10:00:00.0000000+02:00""#
+        ),
+        user("00000000-0000-4000-8000-000000000002", ""),
+        user(
+            "00000000-0000-4000-8000-000000000003",
+            r#","registrationDate":"not a date""#
+        ),
+    );
+    portal.inject(Fault {
+        method: "GET",
+        path_prefix: "/api/2.0/people/filter".to_owned(),
+        times: 1,
+        reply: Reply::json(200, &page),
+    });
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "list", "--registered-before", "2026-01-01", "--ids"],
+    )
+    .code(0)
+    .stdout_is("00000000-0000-4000-8000-000000000001\n");
+}
