@@ -139,17 +139,188 @@ impl<S: Read + Write> Client<S> {
         headers: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Response {
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let mut headers = headers.to_vec();
+        if !body.is_empty() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        self.send(method, path, &headers, &body)
+    }
+
+    /// Exactly these headers (and Host, Content-Length): no Content-Type is added.
+    fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Response {
         let mut request = format!("{method} {path} HTTP/1.1\r\nHost: portal\r\n");
         for (name, value) in headers {
             request.push_str(&format!("{name}: {value}\r\n"));
         }
-        let body = body.map(Value::to_string).unwrap_or_default();
-        if !body.is_empty() {
-            request.push_str("Content-Type: application/json\r\n");
-        }
         request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
         self.send_raw(request.as_bytes())
     }
+
+    /// Sends each row with `Authorization: Bearer <key>` and, when it has a
+    /// body, `Content-Type: application/json`, and checks the answer.
+    #[track_caller]
+    fn check_rows(&mut self, rows: &[Row<'_>]) {
+        for row in rows {
+            let authorization = format!("Bearer {}", row.key);
+            let mut headers = vec![("Authorization", authorization.as_str())];
+            if !row.body.is_empty() {
+                headers.push(("Content-Type", "application/json"));
+            }
+            let response = self.send(row.method, &row.path, &headers, &row.body);
+            assert_answer(
+                &response,
+                row.answer,
+                &format!("{} {} {}", row.method, row.path, row.body),
+            );
+        }
+    }
+}
+
+/// What the server answers, as the reference gives it (QUIRKS.md Q10-Q12).
+#[derive(Clone, Copy, Debug)]
+enum Answer {
+    /// A status line and an empty body: a challenge, a forbid, a route miss.
+    Bare(u16),
+    /// The error envelope: status, message and exception type (`None`: written as null).
+    Error(u16, &'static str, Option<&'static str>),
+    /// A model-state failure wrapped in the envelope, naming this key in `errors`.
+    Invalid(&'static str),
+    /// 415 problem details, before the action runs.
+    Unsupported,
+    /// 200 and the success envelope.
+    Ok,
+}
+
+/// `SecurityException`: a check inside the action.
+const DENIED: Answer = Answer::Error(
+    403,
+    "Access denied",
+    Some("System.Security.SecurityException"),
+);
+/// `AuthorizingException`: a failed `AddRemoveUser`/`EditUser` demand.
+const DEMAND: Answer = Answer::Error(
+    403,
+    "Access denied",
+    Some("ASC.Common.Security.Authorizing.AuthorizingException"),
+);
+const ARGUMENT: &str = "System.ArgumentException";
+const ARGUMENT_NULL: &str = "System.ArgumentNullException";
+const NOT_FOUND: &str = "ASC.Common.Web.ItemNotFoundException";
+
+/// One request of a table-driven self-test, see `Client::check_rows`.
+struct Row<'a> {
+    key: &'a str,
+    method: &'a str,
+    path: String,
+    body: String,
+    answer: Answer,
+}
+
+fn row<'a>(
+    key: &'a str,
+    method: &'a str,
+    path: impl Into<String>,
+    body: impl Into<String>,
+    answer: Answer,
+) -> Row<'a> {
+    Row {
+        key,
+        method,
+        path: path.into(),
+        body: body.into(),
+        answer,
+    }
+}
+
+#[track_caller]
+fn assert_answer(response: &Response, expected: Answer, what: &str) {
+    let seen = format!("{what}\n-> {} {}", response.status, response.body);
+    match expected {
+        Answer::Bare(code) => {
+            assert_eq!(
+                (response.status, response.body.as_str()),
+                (code, ""),
+                "{seen}"
+            );
+        }
+        Answer::Error(code, message, exception) => {
+            assert_eq!(response.status, code, "{seen}");
+            assert_eq!(
+                response.header("content-type"),
+                Some("application/json; charset=utf-8"),
+                "{seen}"
+            );
+            let body = response.json();
+            let error = &body["error"];
+            assert_eq!(error["message"], message, "{seen}");
+            assert_eq!(
+                error["type"],
+                exception.map_or(Value::Null, Value::from),
+                "{seen}"
+            );
+            if exception.is_none() {
+                assert_eq!(
+                    (&error["stack"], &error["hresult"]),
+                    (&Value::Null, &json!(0))
+                );
+            }
+            assert_eq!(
+                (&body["status"], &body["statusCode"]),
+                (&json!(1), &json!(code)),
+                "{seen}"
+            );
+        }
+        Answer::Invalid(key) => {
+            assert_eq!(response.status, 400, "{seen}");
+            assert_eq!(
+                response.header("content-type"),
+                Some("application/problem+json; charset=utf-8"),
+                "{seen}"
+            );
+            let body = response.json();
+            assert_eq!(
+                (&body["status"], &body["statusCode"]),
+                (&json!(1), &json!(400)),
+                "{seen}"
+            );
+            let problem = &body["response"];
+            assert_eq!(
+                problem["title"], "One or more validation errors occurred.",
+                "{seen}"
+            );
+            assert_eq!(problem["status"], 400, "{seen}");
+            assert!(problem["errors"].get(key).is_some(), "no {key:?} in {seen}");
+        }
+        Answer::Unsupported => {
+            assert_eq!(response.status, 415, "{seen}");
+            let body = response.json();
+            assert_eq!(
+                (&body["status"], &body["title"]),
+                (&json!(415), &json!("Unsupported Media Type")),
+                "{seen}"
+            );
+        }
+        Answer::Ok => {
+            assert_eq!(response.status, 200, "{seen}");
+            let body = response.json();
+            assert_eq!(
+                (&body["status"], &body["statusCode"]),
+                (&json!(0), &json!(200)),
+                "{seen}"
+            );
+        }
+    }
+}
+
+/// The `confirm` header a short share link stands for: the query of the full link.
+fn confirm_of<S: Read + Write>(client: &mut Client<S>, portal: &Portal, short: &str) -> String {
+    let path = short
+        .strip_prefix(&portal.url())
+        .expect("a link to this portal");
+    let redirect = client.call_with("GET", path, &[], None);
+    let location = redirect.header("location").expect("a short link redirects");
+    location.split_once('?').expect("a query").1.to_owned()
 }
 
 #[test]
@@ -739,4 +910,111 @@ fn the_tls_port_drops_plain_http_and_untrusting_clients_and_keeps_serving() {
     assert_eq!(portal.connections(), 3, "failed handshakes count too");
     let logged: Vec<usize> = portal.requests().iter().map(|l| l.connection).collect();
     assert_eq!(logged, [3], "nothing readable came over the first two");
+}
+
+#[test]
+fn refused_credentials_get_the_answers_docspace_gives() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let tess = portal.add_member(Kind::User, "tess@example.com", "Tess", "Gray");
+    portal.set_status(&tess.id, Status::Terminated);
+    let ulla = portal.add_member(Kind::User, "ulla@example.com", "Ulla", "Berg");
+    portal.login("ulla@example.com", "secret123");
+    let mut client = Client::connect(&portal);
+
+    let unknown_key = format!("Bearer sk-{}", "0".repeat(64));
+    let terminated_key = format!("Bearer {}", tess.key);
+    for authorization in [
+        None,
+        Some("Basic b3duZXJAZXhhbXBsZS5jb206c2VjcmV0"),
+        Some("Bearer header.payload.signature"),
+        Some("Bearer"),
+        Some(unknown_key.as_str()),
+        Some(terminated_key.as_str()),
+    ] {
+        let headers: Vec<_> = authorization
+            .map(|value| ("Authorization", value))
+            .into_iter()
+            .collect();
+        let me = client.send("GET", "/api/2.0/people/@self", &headers, "");
+        assert_answer(&me, Answer::Bare(401), &format!("{authorization:?}"));
+        let approve = client.call_with(
+            "POST",
+            "/api/2.0/people/guests/share/approve",
+            &headers,
+            Some(&json!({"email": "any@example.com"})),
+        );
+        assert_answer(
+            &approve,
+            Answer::Bare(401),
+            &format!("approve {authorization:?}"),
+        );
+    }
+
+    let json_type = Some("application/json");
+    let failed = Answer::Error(401, "User authentication failed", None);
+    for (content_type, body, answer) in [
+        (json_type, r#"{"userName":"ulla@example.com"}"#, failed),
+        (
+            json_type,
+            r#"{"userName":"tess@example.com","password":"x"}"#,
+            failed,
+        ),
+        (
+            json_type,
+            r#"{"userName":5,"password":"x"}"#,
+            Answer::Invalid("$.userName"),
+        ),
+        (
+            None,
+            r#"{"userName":"ulla@example.com","password":"secret123"}"#,
+            Answer::Unsupported,
+        ),
+    ] {
+        let headers: Vec<_> = content_type
+            .map(|t| ("Content-Type", t))
+            .into_iter()
+            .collect();
+        let login = client.send("POST", "/api/2.0/authentication", &headers, body);
+        assert_answer(&login, answer, body);
+    }
+
+    // Terminating a user resets their sessions, and they can no longer log in.
+    let credentials = json!({"userName": "ulla@example.com", "password": "secret123"});
+    let login = client.call_with("POST", "/api/2.0/authentication", &[], Some(&credentials));
+    let token = format!(
+        "Bearer {}",
+        login.json()["response"]["token"].as_str().unwrap()
+    );
+    let me = client.send(
+        "GET",
+        "/api/2.0/people/@self",
+        &[("Authorization", &token)],
+        "",
+    );
+    assert_answer(&me, Answer::Ok, "a fresh session");
+    let terminate = client.call(
+        "PUT",
+        "/api/2.0/people/status/Terminated",
+        &owner.key,
+        Some(&json!({"userIds": [ulla.id]})),
+    );
+    assert_answer(&terminate, Answer::Ok, "terminate");
+    let me = client.send(
+        "GET",
+        "/api/2.0/people/@self",
+        &[("Authorization", &token)],
+        "",
+    );
+    assert_answer(&me, Answer::Bare(401), "a session of a terminated user");
+    let login = client.call_with("POST", "/api/2.0/authentication", &[], Some(&credentials));
+    assert_answer(
+        &login,
+        Answer::Error(
+            403,
+            "User disabled",
+            Some("System.InvalidOperationException"),
+        ),
+        "log in as a terminated user",
+    );
 }
