@@ -1018,3 +1018,271 @@ fn refused_credentials_get_the_answers_docspace_gives() {
         "log in as a terminated user",
     );
 }
+
+#[test]
+fn request_bodies_and_queries_are_bound_and_validated_like_aspnet() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let mut client = Client::connect(&portal);
+    let authorization = format!("Bearer {}", owner.key);
+
+    // Only a JSON media type binds a [FromBody] DTO, even without a body.
+    for (content_type, method, path, body, answer) in [
+        (
+            Some("text/plain"),
+            "POST",
+            "/api/2.0/people",
+            "{}",
+            Answer::Unsupported,
+        ),
+        (
+            None,
+            "PUT",
+            "/api/2.0/people/delete",
+            "",
+            Answer::Unsupported,
+        ),
+        (
+            Some("text/json; charset=utf-8"),
+            "POST",
+            "/api/2.0/people",
+            r#"{"email":"ann@example.com","firstName":"Ann","type":"User"}"#,
+            Answer::Ok,
+        ),
+        (
+            Some("application/merge-patch+json"),
+            "POST",
+            "/api/2.0/people",
+            r#"{"email":"bob@example.com","firstName":"Bob","type":"User"}"#,
+            Answer::Ok,
+        ),
+    ] {
+        let mut headers = vec![("Authorization", authorization.as_str())];
+        headers.extend(content_type.map(|t| ("Content-Type", t)));
+        let response = client.send(method, path, &headers, body);
+        assert_answer(&response, answer, &format!("{content_type:?} {body}"));
+    }
+
+    let key = owner.key.as_str();
+    let people = "/api/2.0/people";
+    let terminate = "/api/2.0/people/status/Terminated";
+    let invite = "/api/2.0/people/invite";
+    let null = |parameter: &'static str| {
+        Answer::Error(
+            400,
+            match parameter {
+                "address" => "Value cannot be null. (Parameter 'address')",
+                "input" => "Value cannot be null. (Parameter 'input')",
+                "source" => "Value cannot be null. (Parameter 'source')",
+                _ => "Value cannot be null. (Parameter 'inDto?.UserIds')",
+            },
+            Some(ARGUMENT_NULL),
+        )
+    };
+    let argument = |message: &'static str| Answer::Error(400, message, Some(ARGUMENT));
+    let long_name = "A".repeat(256);
+    client.check_rows(&[
+        // Binding: an empty body, malformed JSON, wrong JSON types.
+        row(key, "POST", people, "{", Answer::Invalid("$")),
+        row(key, "POST", people, "[]", Answer::Invalid("$")),
+        row(key, "POST", people, r#"{"email":5}"#, Answer::Invalid("$.email")),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@example.com","firstName":"Cy","spam":"yes"}"#,
+            Answer::Invalid("$.spam"),
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@example.com","firstName":"Cy","type":"Admin"}"#,
+            Answer::Invalid("$.type"),
+        ),
+        // Data annotations.
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@exa\nmple.com","firstName":"Cy"}"#,
+            Answer::Invalid("Email"),
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@@example.com","firstName":"Cy"}"#,
+            Answer::Invalid("Email"),
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            format!(r#"{{"email":"cy@example.com","firstName":"{long_name}"}}"#),
+            Answer::Invalid("FirstName"),
+        ),
+        // The action's own checks on POST /people.
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@example.com","firstName":"Cy","password":"short"}"#,
+            argument(
+                "Password must contain from 8 to 30 characters, only latin letters, no spaces",
+            ),
+        ),
+        row(key, "POST", people, r#"{"firstName":"Cy"}"#, null("address")),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"c y@example.com","firstName":"Cy"}"#,
+            Answer::Error(
+                500,
+                "The specified string is not in the form required for an e-mail address.",
+                Some("System.FormatException"),
+            ),
+        ),
+        row(key, "POST", people, r#"{"email":"cy@example.com"}"#, null("input")),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@example.com","firstName":"Cy","lastName":"Li2"}"#,
+            argument("Incorrect firstname or lastname"),
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"ANN@example.com","firstName":"Ann"}"#,
+            argument("User with this email is already registered"),
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"zoe@example.com","firstName":"Zoe\u0301","lastName":"O'Neil-Smith","type":4}"#,
+            Answer::Ok,
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"ann@example.org","firstName":"Ann","type":"User"}"#,
+            Answer::Ok,
+        ),
+        // Id lists.
+        row(key, "PUT", terminate, r#"{"userIds":"x"}"#, Answer::Invalid("$.userIds")),
+        row(
+            key,
+            "PUT",
+            terminate,
+            format!(r#"{{"userIds":["{{{}}}"]}}"#, owner.id),
+            Answer::Invalid("$.userIds[0]"),
+        ),
+        row(
+            key,
+            "PUT",
+            terminate,
+            r#"{"userIds":[],"resendAll":"no"}"#,
+            Answer::Invalid("$.resendAll"),
+        ),
+        row(
+            key,
+            "PUT",
+            "/api/2.0/people/status/Foo",
+            r#"{"userIds":[]}"#,
+            Answer::Invalid("status"),
+        ),
+        row(key, "PUT", terminate, "{}", null("source")),
+        row(key, "PUT", "/api/2.0/people/delete", "{}", null("source")),
+        row(key, "DELETE", "/api/2.0/people/guests", "{}", null("userIds")),
+        // Invitations.
+        row(key, "POST", invite, "{}", Answer::Invalid("Invitations")),
+        row(key, "POST", invite, r#"{"invitations":{}}"#, Answer::Invalid("$.invitations")),
+        row(key, "POST", invite, r#"{"invitations":[5]}"#, Answer::Invalid("$.invitations[0]")),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[{"email":5}]}"#,
+            Answer::Invalid("$.invitations[0].email"),
+        ),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[{"email":"x@example.com","type":"Boss"}]}"#,
+            Answer::Invalid("$.invitations[0].type"),
+        ),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[{"email":"nope"}]}"#,
+            Answer::Invalid("Invitations[0].Email"),
+        ),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[],"culture":5}"#,
+            Answer::Invalid("$.culture"),
+        ),
+        // Queries and route values.
+        row(key, "GET", "/api/2.0/people/email?email=nope", "", Answer::Invalid("Email")),
+        row(
+            key,
+            "GET",
+            "/api/2.0/people/email",
+            "",
+            argument("Value does not fall within the expected range."),
+        ),
+        row(
+            key,
+            "GET",
+            "/api/2.0/people/email?encemail=%21%21",
+            "",
+            argument("Value does not fall within the expected range."),
+        ),
+        row(key, "GET", "/api/2.0/people/filter?count=abc", "", Answer::Invalid("count")),
+        row(key, "GET", "/api/2.0/people/filter?startIndex=x", "", Answer::Invalid("startIndex")),
+        row(key, "GET", "/api/2.0/people/filter?employeeStatus=Foo", "", Answer::Invalid("status")),
+        row(
+            key,
+            "GET",
+            "/api/2.0/people/filter?employeeType=Boss",
+            "",
+            Answer::Invalid("employeeType"),
+        ),
+        row(
+            key,
+            "GET",
+            "/api/2.0/people/filter?activationStatus=x",
+            "",
+            Answer::Invalid("activationStatus"),
+        ),
+        row(key, "GET", "/api/2.0/people/filter?area=x", "", Answer::Invalid("area")),
+        row(key, "GET", "/api/2.0/people/filter?sortOrder=x", "", Answer::Invalid("sortOrder")),
+        row(key, "GET", "/api/2.0/people/status/Foo", "", Answer::Invalid("status")),
+    ]);
+
+    let zoe = portal.user_by_email("zoe@example.com").unwrap();
+    assert_eq!(
+        (zoe.first_name.as_str(), zoe.kind),
+        ("Zoe\u{301}", Kind::User)
+    );
+    let second_ann = client.call(
+        "GET",
+        "/api/2.0/people/email?email=ann%40example.org",
+        key,
+        None,
+    );
+    assert_eq!(
+        second_ann.json()["response"]["userName"],
+        "ann1",
+        "a taken user name gets a number"
+    );
+}
