@@ -1286,3 +1286,359 @@ fn request_bodies_and_queries_are_bound_and_validated_like_aspnet() {
         "a taken user name gets a number"
     );
 }
+
+#[test]
+fn permission_checks_refuse_the_callers_docspace_refuses() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let dora = portal.add_member(Kind::DocSpaceAdmin, "dora@example.com", "Dora", "Admin");
+    let dave = portal.add_member(Kind::DocSpaceAdmin, "dave@example.com", "Dave", "Admin");
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let ulla = portal.add_member(Kind::User, "ulla@example.com", "Ulla", "Berg");
+    let gus = portal.add_member(Kind::Guest, "gus@example.com", "Gus", "Guest");
+    let gina = portal.add_guest_of(&rita.id, "gina@example.com", "Gina", "Guest");
+    let gwen = portal.add_guest_of(&owner.id, "gwen@example.com", "Gwen", "Ash");
+    let tina = portal.add_guest_of(&rita.id, "tina@example.com", "Tina", "Guest");
+    portal.set_status(&tina, Status::Terminated);
+    let terminated = |email: &str, kind: Kind| {
+        let account = portal.add_member(kind, email, "Gone", "Away");
+        portal.set_status(&account.id, Status::Terminated);
+        account.id
+    };
+    let tom = terminated("tom@example.com", Kind::User);
+    let tess = terminated("tess@example.com", Kind::User);
+    terminated("tara@example.com", Kind::User);
+    let dana = terminated("dana@example.com", Kind::DocSpaceAdmin);
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let mut client = Client::connect(&portal);
+
+    let (o, d, r, u, g) = (
+        owner.key.as_str(),
+        dora.key.as_str(),
+        rita.key.as_str(),
+        ulla.key.as_str(),
+        gus.key.as_str(),
+    );
+    let people = "/api/2.0/people";
+    let create =
+        |email: &str, extra: &str| format!(r#"{{"email":"{email}","firstName":"New"{extra}}}"#);
+    let ids = |ids: &[&str]| json!({ "userIds": ids }).to_string();
+    let invite =
+        |email: &str, kind: &str| format!(r#"{{"invitations":[{{"email":"{email}"{kind}}}]}}"#);
+    let share = |id: &str| format!("/api/2.0/people/guests/{id}/share");
+    let not_found = |message: &'static str| Answer::Error(404, message, Some(NOT_FOUND));
+    let argument = |message: &'static str| Answer::Error(400, message, Some(ARGUMENT));
+    client.check_rows(&[
+        // POST /people: the AddRemoveUser demand, then the type rules.
+        row(
+            u,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"User""#),
+            DEMAND,
+        ),
+        row(r, "POST", people, create("n1@example.com", ""), DEMAND),
+        row(
+            r,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"RoomAdmin""#),
+            DEMAND,
+        ),
+        row(
+            r,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"Guest""#),
+            DENIED,
+        ),
+        row(
+            o,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"Guest""#),
+            DENIED,
+        ),
+        row(
+            d,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"DocSpaceAdmin""#),
+            DENIED,
+        ),
+        row(
+            o,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"User","fromInviteLink":true"#),
+            DENIED,
+        ),
+        row(
+            r,
+            "POST",
+            people,
+            create("rob@example.com", r#","type":"User""#),
+            Answer::Ok,
+        ),
+        // Who may see whom.
+        row(u, "GET", format!("{people}/{}", owner.id), "", DENIED),
+        row(g, "GET", format!("{people}/{}", ulla.id), "", DENIED),
+        row(
+            u,
+            "GET",
+            format!("{people}/email?email=owner%40example.com"),
+            "",
+            DENIED,
+        ),
+        row(u, "GET", format!("{people}/filter"), "", DENIED),
+        row(g, "GET", people, "", DENIED),
+        row(u, "GET", format!("{people}/@self"), "", Answer::Ok),
+        row(
+            o,
+            "GET",
+            format!("{people}/{}", owner.id.replace('-', "")),
+            "",
+            Answer::Ok,
+        ),
+        // The guest share link, and GUID route constraints.
+        row(o, "GET", share(unknown), "", not_found("User not found")),
+        row(g, "GET", share(&gina), "", DENIED),
+        row(r, "GET", share(&gwen), "", DENIED),
+        row(o, "GET", share(&format!("{{{gina}}}")), "", Answer::Ok),
+        row(o, "GET", share(&"0".repeat(36)), "", Answer::Bare(404)),
+        row(o, "GET", share(&"z".repeat(32)), "", Answer::Bare(404)),
+        row(o, "GET", "/nothing", "", Answer::Bare(404)),
+        // PUT /people/status: the EditUser demand, then the batch check.
+        row(
+            r,
+            "PUT",
+            format!("{people}/status/Terminated"),
+            ids(&[&ulla.id]),
+            DEMAND,
+        ),
+        row(
+            d,
+            "PUT",
+            format!("{people}/status/Terminated"),
+            ids(&[&dora.id]),
+            DENIED,
+        ),
+        row(
+            d,
+            "PUT",
+            format!("{people}/status/Terminated"),
+            ids(&[&dave.id]),
+            DENIED,
+        ),
+        row(
+            o,
+            "PUT",
+            format!("{people}/status/Pending"),
+            ids(&[&ulla.id]),
+            argument("Incorrect status"),
+        ),
+        row(
+            o,
+            "PUT",
+            format!("{people}/status/All"),
+            ids(&[&ulla.id]),
+            argument("Incorrect status"),
+        ),
+        // DELETE /people/{userid}.
+        row(r, "DELETE", format!("{people}/{tom}"), "", DEMAND),
+        row(
+            o,
+            "DELETE",
+            format!("{people}/{unknown}"),
+            "",
+            not_found("The user could not be found"),
+        ),
+        row(d, "DELETE", format!("{people}/{dana}"), "", DENIED),
+        row(o, "DELETE", format!("{people}/tom"), "", Answer::Ok),
+        // PUT /people/delete.
+        row(r, "PUT", format!("{people}/delete"), ids(&[&tess]), DEMAND),
+        row(
+            o,
+            "PUT",
+            format!("{people}/delete"),
+            ids(&[&tess, &ulla.id]),
+            Answer::Error(
+                403,
+                "Users are not suspended",
+                Some("System.InvalidOperationException"),
+            ),
+        ),
+        // DELETE /people/guests: admins only, and only linked active guests.
+        row(
+            u,
+            "DELETE",
+            format!("{people}/guests"),
+            ids(&[&gina]),
+            DENIED,
+        ),
+        row(
+            r,
+            "DELETE",
+            format!("{people}/guests"),
+            ids(&[&tina]),
+            DENIED,
+        ),
+        // POST /people/invite.
+        row(
+            u,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", r#","type":"User""#),
+            DENIED,
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", r#","type":"Guest""#),
+            DENIED,
+        ),
+        row(
+            r,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", r#","type":"RoomAdmin""#),
+            DENIED,
+        ),
+        row(
+            d,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", r#","type":"DocSpaceAdmin""#),
+            DENIED,
+        ),
+        row(
+            r,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", ""),
+            DEMAND,
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("tara@example.com", r#","type":"User""#),
+            argument("User disabled: tara@example.com"),
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("a..b@example.com", r#","type":"User""#),
+            argument("Incorrect email"),
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("ann@exa_mple.com", r#","type":"User""#),
+            argument("Incorrect email"),
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("ann@xn--bcher-kva.example", r#","type":"User""#),
+            argument("Incorrect email"),
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("ann@example.c0m", r#","type":"User""#),
+            argument("Incorrect email"),
+        ),
+        row(
+            r,
+            "POST",
+            format!("{people}/invite"),
+            invite("gwen@example.com", r#","type":"User""#),
+            Answer::Ok,
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("gina@example.com", r#","type":4"#),
+            Answer::Ok,
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("owner@example.com", r#","type":"User""#),
+            Answer::Ok,
+        ),
+    ]);
+    assert!(portal.user_by_email("n1@example.com").is_none());
+    assert!(portal.user_by_email("n2@example.com").is_none());
+    assert!(portal.user(&tom).unwrap().removed, "deleted by user name");
+    assert!(!portal.user(&dana).unwrap().removed);
+    assert!(!portal.user(&tess).unwrap().removed, "all or nothing");
+
+    // An existing address gets no new account: a permitted upgrade and a relation.
+    assert_eq!(
+        portal.user(&gwen).unwrap().kind,
+        Kind::Guest,
+        "not rita's to upgrade"
+    );
+    assert!(portal.relations_of(&rita.id).contains(&gwen));
+    assert_eq!(portal.user(&gina).unwrap().kind, Kind::User);
+    assert!(!portal.relations_of(&owner.id).contains(&owner.id));
+
+    // Unknown ids and repeats are dropped; an admin the caller may not delete
+    // is skipped but still listed.
+    let deleted = client.call(
+        "PUT",
+        "/api/2.0/people/delete",
+        d,
+        Some(&json!({"userIds": [unknown, tess, tess, dana]})),
+    );
+    let deleted = deleted.json();
+    let listed: Vec<&str> = deleted["response"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|user| user["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (listed, &deleted["count"]),
+        (vec![tess.as_str(), dana.as_str()], &json!(1))
+    );
+    assert!(portal.user(&tess).unwrap().removed);
+    assert!(!portal.user(&dana).unwrap().removed);
+
+    // Unlinking someone who is not a guest is refused even with a relation.
+    let rob = portal.user_by_email("rob@example.com").unwrap().id;
+    assert!(portal.relations_of(&rita.id).contains(&rob));
+    let unlink = client.call(
+        "DELETE",
+        "/api/2.0/people/guests",
+        r,
+        Some(&json!({"userIds": [rob]})),
+    );
+    assert_answer(&unlink, DENIED, "unlink a user");
+
+    // Reactivation restores Pending for an invitee who never registered and
+    // leaves active users as they are.
+    let pete = portal.add_pending("pete@example.com");
+    let status = |client: &mut Client, status: &str, ids: &[&str]| {
+        let path = format!("/api/2.0/people/status/{status}");
+        let answer = client.call("PUT", &path, o, Some(&json!({ "userIds": ids })));
+        assert_answer(&answer, Answer::Ok, &path);
+        answer.json()["response"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|user| user["status"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(status(&mut client, "Terminated", &[&pete]), [2]);
+    assert_eq!(status(&mut client, "Active", &[&pete, &ulla.id]), [4, 1]);
+}
