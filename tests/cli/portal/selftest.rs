@@ -1642,3 +1642,92 @@ fn permission_checks_refuse_the_callers_docspace_refuses() {
     assert_eq!(status(&mut client, "Terminated", &[&pete]), [2]);
     assert_eq!(status(&mut client, "Active", &[&pete, &ulla.id]), [4, 1]);
 }
+
+#[test]
+fn approval_refuses_stale_links_and_bad_bodies_like_docspace() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let rhea = portal.add_member(Kind::RoomAdmin, "rhea@example.com", "Rhea", "Ray");
+    let ulla = portal.add_member(Kind::User, "ulla@example.com", "Ulla", "Berg");
+    let guest = |email: &str| portal.add_guest_of(&owner.id, email, "Gina", "Guest");
+    let (gina, gert, gale, gail) = (
+        guest("gina@example.com"),
+        guest("gert@example.com"),
+        guest("gale@example.com"),
+        guest("gail@example.com"),
+    );
+    let mut client = Client::connect(&portal);
+    let mut confirm = |guest: &str, creator: &str| {
+        let short = portal.share_link(guest, creator);
+        confirm_of(&mut client, &portal, &short)
+    };
+    let valid = confirm(&gina, &rita.id);
+    let by_user = confirm(&gina, &ulla.id);
+    let by_terminated = confirm(&gina, &rhea.id);
+    let of_terminated = confirm(&gert, &rita.id);
+    let of_upgraded = confirm(&gale, &rita.id);
+    let of_removed = confirm(&gail, &rita.id);
+    portal.set_status(&rhea.id, Status::Terminated);
+    portal.set_status(&gert, Status::Terminated);
+    portal.remove(&gail);
+    let upgrade = client.call(
+        "POST",
+        "/api/2.0/people/invite",
+        &owner.key,
+        Some(&json!({"invitations": [{"email": "gale@example.com", "type": "User"}]})),
+    );
+    assert_answer(&upgrade, Answer::Ok, "upgrade gale");
+
+    let email = r#"{"email":"any@example.com"}"#;
+    let json_type = Some("application/json");
+    let (o, r, u) = (owner.key.as_str(), rita.key.as_str(), ulla.key.as_str());
+    for (key, confirm, content_type, body, answer) in [
+        // The confirm key is checked before the action runs.
+        (Some(o), &by_user, json_type, email, Answer::Bare(401)),
+        (Some(o), &by_terminated, json_type, email, Answer::Bare(401)),
+        (Some(o), &of_terminated, json_type, email, Answer::Bare(401)),
+        (Some(o), &of_upgraded, json_type, email, Answer::Bare(401)),
+        // Then the body, then the action.
+        (Some(r), &valid, None, email, Answer::Unsupported),
+        (Some(r), &valid, json_type, "", Answer::Invalid("")),
+        (
+            Some(r),
+            &valid,
+            json_type,
+            r#"{"email":"nope"}"#,
+            Answer::Invalid("Email"),
+        ),
+        (Some(u), &valid, json_type, email, DENIED),
+        (
+            Some(o),
+            &of_removed,
+            json_type,
+            email,
+            Answer::Error(404, "User not found", Some(NOT_FOUND)),
+        ),
+        // Without Authorization the key authenticates as the link creator.
+        (None, &valid, json_type, email, Answer::Ok),
+    ] {
+        let authorization = key.map(|key| format!("Bearer {key}"));
+        let mut headers = vec![("confirm", confirm.as_str())];
+        headers.extend(
+            authorization
+                .as_deref()
+                .map(|value| ("Authorization", value)),
+        );
+        headers.extend(content_type.map(|t| ("Content-Type", t)));
+        let approved = client.send(
+            "POST",
+            "/api/2.0/people/guests/share/approve",
+            &headers,
+            body,
+        );
+        assert_answer(&approved, answer, &format!("{key:?} {confirm} {body}"));
+    }
+    assert_eq!(
+        portal.relations_of(&rita.id),
+        vec![gina],
+        "as rita, who could not see gina"
+    );
+}
