@@ -1731,3 +1731,97 @@ fn approval_refuses_stale_links_and_bad_bodies_like_docspace() {
         "as rita, who could not see gina"
     );
 }
+
+#[test]
+fn listings_filter_and_sort_like_docspace() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    portal.add_member(Kind::User, "ulla@example.com", "Ulla", "Berg");
+    portal.add_member(Kind::DocSpaceAdmin, "dora@example.com", "Dora", "Admin");
+    portal.add_guest_of(&rita.id, "gina@example.com", "Gina", "Guest");
+    portal.add_guest_of(&owner.id, "gwen@example.com", "Gwen", "Ash");
+    let tom = portal.add_member(Kind::User, "tom@example.com", "Tom", "Cole");
+    portal.set_status(&tom.id, Status::Terminated);
+    portal.add_pending("pete@example.com");
+    let mut client = Client::connect(&portal);
+
+    let everyone = "pete owner dora gina gwen rita tom ulla";
+    for (key, query, expected) in [
+        (&owner.key, "people", "owner dora gina gwen rita ulla"),
+        (&owner.key, "people/status/Terminated", "tom"),
+        (&owner.key, "people/status/4", "pete"),
+        (
+            &owner.key,
+            "people/filter?employeeStatus=5",
+            "owner dora gina gwen rita ulla",
+        ),
+        (&owner.key, "people/filter?employeeStatus=7", everyone),
+        (&owner.key, "people/filter", everyone),
+        (
+            &owner.key,
+            "people/filter?employeeType=DocSpaceAdmin",
+            "owner dora",
+        ),
+        (
+            &owner.key,
+            "people/filter?employeeType=Guest&employeeTypes=RoomAdmin",
+            "gina gwen rita",
+        ),
+        (&owner.key, "people/filter?employeeType=All", everyone),
+        (&owner.key, "people/filter?employeeType=4", "pete tom ulla"),
+        (&owner.key, "people/filter?activationStatus=Pending", "pete"),
+        (
+            &owner.key,
+            "people/filter?activationStatus=1",
+            "owner dora gina gwen rita tom ulla",
+        ),
+        (&owner.key, "people/filter?area=Guests", "gina gwen"),
+        (
+            &owner.key,
+            "people/filter?area=1",
+            "pete owner dora rita tom ulla",
+        ),
+        (
+            &owner.key,
+            "people/filter?sortBy=lastname",
+            "pete dora gwen ulla tom gina owner rita",
+        ),
+        (
+            &owner.key,
+            "people/filter?sortBy=email&sortOrder=descending",
+            "ulla tom rita pete owner gwen gina dora",
+        ),
+        (
+            &owner.key,
+            "people/filter?sortBy=displayname",
+            "owner dora gina gwen pete rita tom ulla",
+        ),
+        (
+            &owner.key,
+            "people/filter?sortBy=type&sortOrder=1",
+            "owner dora rita ulla tom pete gina gwen",
+        ),
+        (&owner.key, "people/filter?sortBy=nonsense", everyone),
+        // A room admin sees no terminated users and only its own guests.
+        (&rita.key, "people/filter", "pete owner dora gina rita ulla"),
+        (&rita.key, "people/filter?employeeStatus=2", ""),
+    ] {
+        let path = format!("/api/2.0/{query}");
+        let listed = client.call("GET", &path, key, None);
+        assert_answer(&listed, Answer::Ok, &path);
+        let listed = listed.json();
+        let names: Vec<&str> = listed["response"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|user| user["email"].as_str().unwrap().split('@').next().unwrap())
+            .collect();
+        assert_eq!(names.join(" "), expected, "{path}");
+        assert_eq!(
+            (&listed["count"], &listed["total"]),
+            (&json!(names.len()), &json!(names.len())),
+            "{path}"
+        );
+    }
+}
