@@ -407,31 +407,34 @@ fn dispatch(
     endpoint: Endpoint,
     parameters: &[String],
 ) -> Outcome {
-    match endpoint {
+    type Action = fn(&mut State, &Context<'_>, &Member, &str) -> Outcome;
+    let action: Action = match endpoint {
+        // These two authenticate on their own: anonymously, and by the confirm scheme.
         Endpoint::Authenticate => return log_in(state, context),
         Endpoint::ApproveGuest => return approve_guest(state, context),
-        _ => {}
-    }
+        Endpoint::SelfProfile => |state, context, caller, _| self_profile(state, context, caller),
+        Endpoint::AddMember => |state, context, caller, _| add_member(state, context, caller),
+        Endpoint::ByEmail => |state, context, caller, _| by_email(state, context, caller),
+        Endpoint::Profile => |state, context, caller, user| profile(state, context, caller, user),
+        Endpoint::ListActive => {
+            |state, context, caller, _| list_people(state, context, caller, StatusSource::Active)
+        }
+        Endpoint::Filter => {
+            |state, context, caller, _| list_people(state, context, caller, StatusSource::Query)
+        }
+        Endpoint::ListByStatus => |state, context, caller, status| {
+            list_people(state, context, caller, StatusSource::Route(status))
+        },
+        Endpoint::ChangeStatus => change_status,
+        Endpoint::DeleteMember => delete_member,
+        Endpoint::BulkDelete => |state, context, caller, _| bulk_delete(state, context, caller),
+        Endpoint::GuestShareLink => guest_share_link,
+        Endpoint::UnlinkGuests => |state, context, caller, _| unlink_guests(state, context, caller),
+        Endpoint::Invite => |state, context, caller, _| invite(state, context, caller),
+    };
     let caller = authenticated_caller(state, context.request).ok_or(Failure::Empty(401))?;
     let parameter = parameters.first().map(String::as_str).unwrap_or_default();
-    match endpoint {
-        Endpoint::SelfProfile => self_profile(state, context, &caller),
-        Endpoint::AddMember => add_member(state, context, &caller),
-        Endpoint::ByEmail => by_email(state, context, &caller),
-        Endpoint::Profile => profile(state, context, &caller, parameter),
-        Endpoint::ListActive => list_people(state, context, &caller, StatusSource::Active),
-        Endpoint::Filter => list_people(state, context, &caller, StatusSource::Query),
-        Endpoint::ListByStatus => {
-            list_people(state, context, &caller, StatusSource::Route(parameter))
-        }
-        Endpoint::ChangeStatus => change_status(state, context, &caller, parameter),
-        Endpoint::DeleteMember => delete_member(state, context, &caller, parameter),
-        Endpoint::BulkDelete => bulk_delete(state, context, &caller),
-        Endpoint::GuestShareLink => guest_share_link(state, context, &caller, parameter),
-        Endpoint::UnlinkGuests => unlink_guests(state, context, &caller),
-        Endpoint::Invite => invite(state, context, &caller),
-        Endpoint::Authenticate | Endpoint::ApproveGuest => Err(Failure::Empty(500)),
-    }
+    action(state, context, &caller, parameter)
 }
 
 fn render(context: &Context<'_>, outcome: Outcome) -> Reply {
@@ -1179,11 +1182,9 @@ fn add_member(state: &mut State, context: &Context<'_>, caller: &Member) -> Outc
         created_by: Some(caller.id.clone()),
         registered_at: codec::now().0,
     });
-    if let Some(member) = state.member_mut(&id) {
-        member.password = password;
-    }
+    state.member_mut(&id).expect("just created").password = password;
     state.relate(&caller.id, &id);
-    let created = state.member(&id).ok_or(Failure::Empty(500))?;
+    let created = state.member(&id).expect("just created");
     Ok(Success::single(employee_full_dto(
         state,
         context.base_url,
@@ -1481,9 +1482,7 @@ fn change_status(
         }
     }
     for id in &user_ids {
-        let Some(target) = state.member_mut(id) else {
-            continue;
-        };
+        let target = state.member_mut(id).expect("checked above");
         match new_status {
             Status::Terminated => {
                 target.status = Status::Terminated;
@@ -1525,7 +1524,9 @@ fn delete_member(state: &mut State, context: &Context<'_>, caller: &Member, user
         return Err(access_denied());
     }
     state.remove(&target.id);
-    let removed = state.member_any(&target.id).ok_or(Failure::Empty(500))?;
+    let removed = state
+        .member_any(&target.id)
+        .expect("a removed account stays in the database");
     Ok(Success::single(employee_full_dto(
         state,
         context.base_url,
@@ -1559,11 +1560,10 @@ fn bulk_delete(state: &mut State, context: &Context<'_>, caller: &Member) -> Out
         return Err(invalid_operation("Users are not suspended"));
     }
     for id in &targets {
-        let Some(target) = state.member(id) else {
-            continue;
-        };
-        let skipped = (target.kind == Kind::RoomAdmin && !caller.is_docspace_admin())
-            || (target.is_docspace_admin() && !caller.is_owner());
+        let skipped = state.member(id).is_some_and(|target| {
+            (target.kind == Kind::RoomAdmin && !caller.is_docspace_admin())
+                || (target.is_docspace_admin() && !caller.is_owner())
+        });
         if !skipped {
             state.remove(id);
         }

@@ -413,9 +413,7 @@ impl Portal {
             .by_email(email)
             .map(|member| member.id.clone())
             .expect("login for an unknown email");
-        if let Some(member) = state.member_mut(&id) {
-            member.password = Some(password.to_owned());
-        }
+        state.member_mut(&id).expect("found above").password = Some(password.to_owned());
     }
 
     pub fn requests(&self) -> Vec<Logged> {
