@@ -1234,7 +1234,26 @@ fn request_bodies_and_queries_are_bound_and_validated_like_aspnet() {
             r#"{"email":"ann@example.org","firstName":"Ann","type":"User"}"#,
             Answer::Ok,
         ),
+        row(
+            key,
+            "POST",
+            people,
+            format!(r#"{{"email":"{long_name}","firstName":"Cy"}}"#),
+            Answer::Invalid("Email"),
+        ),
+        row(key, "POST", people, r#"{"email":"cy@example.com","type":true}"#, Answer::Invalid("$.type")),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"pat@example.com","firstName":"Pat","password":"Passw0rdX","type":"User"}"#,
+            Answer::Ok,
+        ),
         // Id lists.
+        row(key, "PUT", terminate, "", Answer::Unsupported),
+        row(key, "PUT", "/api/2.0/people/delete", r#"{"userIds":5}"#, Answer::Invalid("$.userIds")),
+        row(key, "DELETE", "/api/2.0/people/guests", "", Answer::Unsupported),
+        row(key, "DELETE", "/api/2.0/people/guests", r#"{"userIds":5}"#, Answer::Invalid("$.userIds")),
         row(key, "PUT", terminate, r#"{"userIds":"x"}"#, Answer::Invalid("$.userIds")),
         row(
             key,
@@ -1261,6 +1280,21 @@ fn request_bodies_and_queries_are_bound_and_validated_like_aspnet() {
         row(key, "PUT", "/api/2.0/people/delete", "{}", null("source")),
         row(key, "DELETE", "/api/2.0/people/guests", "{}", null("userIds")),
         // Invitations.
+        row(key, "POST", invite, "", Answer::Unsupported),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[{"type":9}]}"#,
+            Answer::Invalid("$.invitations[0].type"),
+        ),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[{"type":"User"}]}"#,
+            argument("Incorrect email"),
+        ),
         row(key, "POST", invite, "{}", Answer::Invalid("Invitations")),
         row(key, "POST", invite, r#"{"invitations":{}}"#, Answer::Invalid("$.invitations")),
         row(key, "POST", invite, r#"{"invitations":[5]}"#, Answer::Invalid("$.invitations[0]")),
@@ -1293,6 +1327,7 @@ fn request_bodies_and_queries_are_bound_and_validated_like_aspnet() {
             Answer::Invalid("$.culture"),
         ),
         // Queries and route values.
+        row(key, "GET", "/api/2.0/people//", "", Answer::Bare(404)),
         row(key, "GET", "/api/2.0/people/email?email=nope", "", Answer::Invalid("Email")),
         row(
             key,
@@ -1441,6 +1476,13 @@ fn permission_checks_refuse_the_callers_docspace_refuses() {
             create("rob@example.com", r#","type":"User""#),
             Answer::Ok,
         ),
+        row(
+            o,
+            "POST",
+            people,
+            create("dan@example.com", r#","type":"DocSpaceAdmin""#),
+            Answer::Ok,
+        ),
         // Who may see whom.
         row(u, "GET", format!("{people}/{}", owner.id), "", DENIED),
         row(g, "GET", format!("{people}/{}", ulla.id), "", DENIED),
@@ -1461,6 +1503,7 @@ fn permission_checks_refuse_the_callers_docspace_refuses() {
             "",
             Answer::Ok,
         ),
+        row(o, "GET", format!("{people}/({})", owner.id), "", Answer::Ok),
         // The guest share link, and GUID route constraints.
         row(o, "GET", share(unknown), "", not_found("User not found")),
         row(g, "GET", share(&gina), "", DENIED),
@@ -1584,6 +1627,13 @@ fn permission_checks_refuse_the_callers_docspace_refuses() {
             o,
             "POST",
             format!("{people}/invite"),
+            invite("n2@example.com", r#","type":2"#),
+            DENIED,
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
             invite("tara@example.com", r#","type":"User""#),
             argument("User disabled: tara@example.com"),
         ),
@@ -1702,6 +1752,43 @@ fn permission_checks_refuse_the_callers_docspace_refuses() {
     };
     assert_eq!(status(&mut client, "Terminated", &[&pete]), [2]);
     assert_eq!(status(&mut client, "Active", &[&pete, &ulla.id]), [4, 1]);
+
+    // Invited again with a higher type, an existing user is upgraded.
+    let invite = "/api/2.0/people/invite";
+    client.check_rows(&[
+        row(
+            o,
+            "POST",
+            invite,
+            invite_as("ulla@example.com", "RoomAdmin"),
+            Answer::Ok,
+        ),
+        row(
+            o,
+            "POST",
+            invite,
+            invite_as("rob@example.com", "DocSpaceAdmin"),
+            Answer::Ok,
+        ),
+        row(
+            d,
+            "POST",
+            invite,
+            r#"{"invitations":[{"email":"gwen@example.com"}]}"#,
+            Answer::Ok,
+        ),
+    ]);
+    assert_eq!(portal.user(&ulla.id).unwrap().kind, Kind::RoomAdmin);
+    assert_eq!(portal.user(&rob).unwrap().kind, Kind::DocSpaceAdmin);
+    assert_eq!(portal.user(&gwen).unwrap().kind, Kind::Guest);
+    assert_eq!(
+        portal.user_by_email("dan@example.com").unwrap().kind,
+        Kind::DocSpaceAdmin
+    );
+}
+
+fn invite_as(email: &str, kind: &str) -> String {
+    json!({"invitations": [{"email": email, "type": kind}]}).to_string()
 }
 
 #[test]
@@ -1834,9 +1921,26 @@ fn listings_filter_and_sort_like_docspace() {
         (&owner.key, "people/filter?activationStatus=Pending", "pete"),
         (
             &owner.key,
-            "people/filter?activationStatus=1",
+            "people/filter?activationStatus=Activated",
             "owner dora gina gwen rita tom ulla",
         ),
+        (
+            &owner.key,
+            "people/filter?activationStatus=NotActivated",
+            "",
+        ),
+        (
+            &owner.key,
+            "people/filter?activationStatus=AutoGenerated",
+            "",
+        ),
+        (&owner.key, "people/filter?employeeType=3", "owner dora"),
+        (
+            &owner.key,
+            "people/filter?employeeTypes=1&employeeTypes=2",
+            "gina gwen rita",
+        ),
+        (&owner.key, "people/filter?area=All", everyone),
         (&owner.key, "people/filter?area=Guests", "gina gwen"),
         (
             &owner.key,
