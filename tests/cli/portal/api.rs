@@ -238,7 +238,7 @@ impl Success {
     }
 
     /// An `IAsyncEnumerable` result without SetCount: the envelope says 1
-    /// whatever the length (§1.4).
+    /// whatever the length (QUIRKS.md Q12).
     fn stream(items: Vec<Json>) -> Success {
         Success {
             response: Some(Json::Arr(items)),
@@ -545,7 +545,7 @@ fn trace_id() -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Authentication (§1.6)
+// Authentication (QUIRKS.md Q3)
 
 /// The default policy scheme looks only at the Authorization header; cookies
 /// are ignored because the crate must not rely on them.
@@ -589,7 +589,7 @@ fn looks_like_jwt(credential: &str) -> bool {
 }
 
 // ---------------------------------------------------------------------------
-// Request bodies (§1.3)
+// Request bodies (QUIRKS.md Q7, Q8)
 
 fn is_json_media_type(content_type: Option<&str>) -> bool {
     let Some(content_type) = content_type else {
@@ -868,7 +868,7 @@ fn parse_guid(text: &str) -> Option<String> {
 }
 
 // ---------------------------------------------------------------------------
-// Enums as DocSpace binds them (§1.2)
+// Enums as DocSpace binds them (QUIRKS.md Q7, Q9)
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum EmployeeType {
@@ -981,7 +981,7 @@ fn status_number(status: Status) -> i64 {
 }
 
 // ---------------------------------------------------------------------------
-// DTOs (§3)
+// DTOs (QUIRKS.md Q16, Q17)
 
 /// `Profile removed` for deleted accounts; the email when there are no names.
 fn display_name(member: &Member) -> String {
@@ -1067,7 +1067,7 @@ fn employee_full_dto(state: &State, base_url: &str, member: &Member, caller: &Me
 // ---------------------------------------------------------------------------
 // Endpoints
 
-/// POST /api/2.0/authentication (§2.1).
+/// POST /api/2.0/authentication (QUIRKS.md Q18).
 fn log_in(state: &mut State, context: &Context<'_>) -> Outcome {
     let body = json_object(context.request)?;
     let mut fields = Fields::new(&body);
@@ -1103,14 +1103,14 @@ fn log_in(state: &mut State, context: &Context<'_>) -> Outcome {
     ])))
 }
 
-/// GET /people/@self (§2.11).
+/// GET /people/@self (QUIRKS.md Q19).
 fn self_profile(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
     let mut dto = employee_full_dto(state, context.base_url, caller, caller);
     dto.insert_after("isSSO", "theme", text("System"));
     Ok(Success::single(dto))
 }
 
-/// POST /people (§2.2), without the invite-link registration flow.
+/// POST /people (QUIRKS.md Q20), without the invite-link registration flow.
 fn add_member(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
     let body = json_object(context.request)?;
     let mut fields = Fields::new(&body);
@@ -1194,7 +1194,7 @@ fn add_member(state: &mut State, context: &Context<'_>, caller: &Member) -> Outc
     )))
 }
 
-/// GET /people/email?email=… (§2.10).
+/// GET /people/email?email=… (QUIRKS.md Q21).
 fn by_email(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
     let email = context.query_first("email").map(str::to_owned);
     if let Some(email) = &email
@@ -1226,7 +1226,7 @@ fn by_email(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
     )))
 }
 
-/// GET /people/{userid} (§2.3): user name first, then GUID.
+/// GET /people/{userid} (QUIRKS.md Q22): user name first, then GUID.
 fn profile(state: &State, context: &Context<'_>, caller: &Member, user: &str) -> Outcome {
     let target = state
         .by_user_name(user)
@@ -1249,7 +1249,7 @@ enum StatusSource<'a> {
     Active,
 }
 
-/// GET /people/filter, /people/status/{status}, /people (§2.9).
+/// GET /people/filter, /people/status/{status}, /people (QUIRKS.md Q23).
 fn list_people(
     state: &State,
     context: &Context<'_>,
@@ -1447,7 +1447,7 @@ fn list_people(
     })
 }
 
-/// PUT /people/status/{status} (§2.4): all-or-nothing.
+/// PUT /people/status/{status} (QUIRKS.md Q24): all-or-nothing.
 fn change_status(
     state: &mut State,
     context: &Context<'_>,
@@ -1508,7 +1508,7 @@ fn change_status(
     Ok(Success::stream(items))
 }
 
-/// DELETE /people/{userid} (§2.5).
+/// DELETE /people/{userid} (QUIRKS.md Q25).
 fn delete_member(state: &mut State, context: &Context<'_>, caller: &Member, user: &str) -> Outcome {
     if !caller.is_docspace_admin() {
         return Err(demand_failed());
@@ -1536,7 +1536,7 @@ fn delete_member(state: &mut State, context: &Context<'_>, caller: &Member, user
     )))
 }
 
-/// PUT /people/delete (§2.12).
+/// PUT /people/delete (QUIRKS.md Q26).
 fn bulk_delete(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
     let body = json_object(context.request)?;
     let mut fields = Fields::new(&body);
@@ -1579,7 +1579,7 @@ fn bulk_delete(state: &mut State, context: &Context<'_>, caller: &Member) -> Out
     Ok(Success::stream(items))
 }
 
-/// GET /people/guests/{userid:guid}/share (§2.6).
+/// GET /people/guests/{userid:guid}/share (QUIRKS.md Q27).
 fn guest_share_link(
     state: &mut State,
     context: &Context<'_>,
@@ -1600,7 +1600,7 @@ fn guest_share_link(
     Ok(Success::single(text(link)))
 }
 
-/// POST /people/guests/share/approve (§2.6): the `confirm` scheme.
+/// POST /people/guests/share/approve (QUIRKS.md Q29): the `confirm` scheme.
 fn approve_guest(state: &mut State, context: &Context<'_>) -> Outcome {
     let request = context.request;
     let authenticated = authenticated_caller(state, request);
@@ -1689,7 +1689,7 @@ fn approve_guest(state: &mut State, context: &Context<'_>) -> Outcome {
     )))
 }
 
-/// DELETE /people/guests (§2.7): unlinks, never deletes; all-or-nothing.
+/// DELETE /people/guests (QUIRKS.md Q30): unlinks, never deletes; all-or-nothing.
 fn unlink_guests(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
     let body = json_object(context.request)?;
     let mut fields = Fields::new(&body);
@@ -1719,7 +1719,7 @@ fn unlink_guests(state: &mut State, context: &Context<'_>, caller: &Member) -> O
     Ok(Success::nothing())
 }
 
-/// POST /people/invite (§2.8): items are applied one by one, so a failure
+/// POST /people/invite (QUIRKS.md Q31): items are applied one by one, so a failure
 /// leaves the earlier ones invited.
 fn invite(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
     let body = json_object(context.request)?;

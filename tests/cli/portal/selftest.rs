@@ -177,7 +177,7 @@ impl<S: Read + Write> Client<S> {
     }
 }
 
-/// What the server answers, as the reference gives it (QUIRKS.md Q10-Q12).
+/// What the server answers (QUIRKS.md Q2, Q3, Q11, Q13, Q14).
 #[derive(Clone, Copy, Debug)]
 enum Answer {
     /// A status line and an empty body: a challenge, a forbid, a route miss.
