@@ -327,7 +327,7 @@ impl Reply {
         }
     }
 
-    /// DocSpace's error envelope (§1.5 of the reference).
+    /// DocSpace's error envelope (tests/cli/portal/QUIRKS.md Q13).
     fn error(code: u16, message: &str) -> Reply {
         let body = json!({
             "error": {"message": message, "type": null, "stack": null, "hresult": 0},

@@ -238,7 +238,7 @@ impl Success {
     }
 
     /// An `IAsyncEnumerable` result without SetCount: the envelope says 1
-    /// whatever the length (§1.4).
+    /// whatever the length (QUIRKS.md Q12).
     fn stream(items: Vec<Json>) -> Success {
         Success {
             response: Some(Json::Arr(items)),
@@ -407,31 +407,34 @@ fn dispatch(
     endpoint: Endpoint,
     parameters: &[String],
 ) -> Outcome {
-    match endpoint {
+    type Action = fn(&mut State, &Context<'_>, &Member, &str) -> Outcome;
+    let action: Action = match endpoint {
+        // These two authenticate on their own: anonymously, and by the confirm scheme.
         Endpoint::Authenticate => return log_in(state, context),
         Endpoint::ApproveGuest => return approve_guest(state, context),
-        _ => {}
-    }
+        Endpoint::SelfProfile => |state, context, caller, _| self_profile(state, context, caller),
+        Endpoint::AddMember => |state, context, caller, _| add_member(state, context, caller),
+        Endpoint::ByEmail => |state, context, caller, _| by_email(state, context, caller),
+        Endpoint::Profile => |state, context, caller, user| profile(state, context, caller, user),
+        Endpoint::ListActive => {
+            |state, context, caller, _| list_people(state, context, caller, StatusSource::Active)
+        }
+        Endpoint::Filter => {
+            |state, context, caller, _| list_people(state, context, caller, StatusSource::Query)
+        }
+        Endpoint::ListByStatus => |state, context, caller, status| {
+            list_people(state, context, caller, StatusSource::Route(status))
+        },
+        Endpoint::ChangeStatus => change_status,
+        Endpoint::DeleteMember => delete_member,
+        Endpoint::BulkDelete => |state, context, caller, _| bulk_delete(state, context, caller),
+        Endpoint::GuestShareLink => guest_share_link,
+        Endpoint::UnlinkGuests => |state, context, caller, _| unlink_guests(state, context, caller),
+        Endpoint::Invite => |state, context, caller, _| invite(state, context, caller),
+    };
     let caller = authenticated_caller(state, context.request).ok_or(Failure::Empty(401))?;
     let parameter = parameters.first().map(String::as_str).unwrap_or_default();
-    match endpoint {
-        Endpoint::SelfProfile => self_profile(state, context, &caller),
-        Endpoint::AddMember => add_member(state, context, &caller),
-        Endpoint::ByEmail => by_email(state, context, &caller),
-        Endpoint::Profile => profile(state, context, &caller, parameter),
-        Endpoint::ListActive => list_people(state, context, &caller, StatusSource::Active),
-        Endpoint::Filter => list_people(state, context, &caller, StatusSource::Query),
-        Endpoint::ListByStatus => {
-            list_people(state, context, &caller, StatusSource::Route(parameter))
-        }
-        Endpoint::ChangeStatus => change_status(state, context, &caller, parameter),
-        Endpoint::DeleteMember => delete_member(state, context, &caller, parameter),
-        Endpoint::BulkDelete => bulk_delete(state, context, &caller),
-        Endpoint::GuestShareLink => guest_share_link(state, context, &caller, parameter),
-        Endpoint::UnlinkGuests => unlink_guests(state, context, &caller),
-        Endpoint::Invite => invite(state, context, &caller),
-        Endpoint::Authenticate | Endpoint::ApproveGuest => Err(Failure::Empty(500)),
-    }
+    action(state, context, &caller, parameter)
 }
 
 fn render(context: &Context<'_>, outcome: Outcome) -> Reply {
@@ -542,7 +545,7 @@ fn trace_id() -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Authentication (§1.6)
+// Authentication (QUIRKS.md Q3)
 
 /// The default policy scheme looks only at the Authorization header; cookies
 /// are ignored because the crate must not rely on them.
@@ -586,7 +589,7 @@ fn looks_like_jwt(credential: &str) -> bool {
 }
 
 // ---------------------------------------------------------------------------
-// Request bodies (§1.3)
+// Request bodies (QUIRKS.md Q7, Q8)
 
 fn is_json_media_type(content_type: Option<&str>) -> bool {
     let Some(content_type) = content_type else {
@@ -865,7 +868,7 @@ fn parse_guid(text: &str) -> Option<String> {
 }
 
 // ---------------------------------------------------------------------------
-// Enums as DocSpace binds them (§1.2)
+// Enums as DocSpace binds them (QUIRKS.md Q7, Q9)
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum EmployeeType {
@@ -978,7 +981,7 @@ fn status_number(status: Status) -> i64 {
 }
 
 // ---------------------------------------------------------------------------
-// DTOs (§3)
+// DTOs (QUIRKS.md Q16, Q17)
 
 /// `Profile removed` for deleted accounts; the email when there are no names.
 fn display_name(member: &Member) -> String {
@@ -1064,7 +1067,7 @@ fn employee_full_dto(state: &State, base_url: &str, member: &Member, caller: &Me
 // ---------------------------------------------------------------------------
 // Endpoints
 
-/// POST /api/2.0/authentication (§2.1).
+/// POST /api/2.0/authentication (QUIRKS.md Q18).
 fn log_in(state: &mut State, context: &Context<'_>) -> Outcome {
     let body = json_object(context.request)?;
     let mut fields = Fields::new(&body);
@@ -1100,14 +1103,14 @@ fn log_in(state: &mut State, context: &Context<'_>) -> Outcome {
     ])))
 }
 
-/// GET /people/@self (§2.11).
+/// GET /people/@self (QUIRKS.md Q19).
 fn self_profile(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
     let mut dto = employee_full_dto(state, context.base_url, caller, caller);
     dto.insert_after("isSSO", "theme", text("System"));
     Ok(Success::single(dto))
 }
 
-/// POST /people (§2.2), without the invite-link registration flow.
+/// POST /people (QUIRKS.md Q20), without the invite-link registration flow.
 fn add_member(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
     let body = json_object(context.request)?;
     let mut fields = Fields::new(&body);
@@ -1137,9 +1140,10 @@ fn add_member(state: &mut State, context: &Context<'_>, caller: &Member) -> Outc
     if !may_add {
         return Err(demand_failed());
     }
+    // The server also refuses RoomAdmin to callers who are not DocSpace
+    // admins here, but the demand above has already refused them.
     match requested {
         EmployeeType::Guest => return Err(access_denied()),
-        EmployeeType::RoomAdmin if !caller.is_docspace_admin() => return Err(access_denied()),
         EmployeeType::DocSpaceAdmin if !caller.is_owner() => return Err(access_denied()),
         _ => {}
     }
@@ -1179,11 +1183,9 @@ fn add_member(state: &mut State, context: &Context<'_>, caller: &Member) -> Outc
         created_by: Some(caller.id.clone()),
         registered_at: codec::now().0,
     });
-    if let Some(member) = state.member_mut(&id) {
-        member.password = password;
-    }
+    state.member_mut(&id).expect("just created").password = password;
     state.relate(&caller.id, &id);
-    let created = state.member(&id).ok_or(Failure::Empty(500))?;
+    let created = state.member(&id).expect("just created");
     Ok(Success::single(employee_full_dto(
         state,
         context.base_url,
@@ -1192,7 +1194,7 @@ fn add_member(state: &mut State, context: &Context<'_>, caller: &Member) -> Outc
     )))
 }
 
-/// GET /people/email?email=… (§2.10).
+/// GET /people/email?email=… (QUIRKS.md Q21).
 fn by_email(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
     let email = context.query_first("email").map(str::to_owned);
     if let Some(email) = &email
@@ -1224,7 +1226,7 @@ fn by_email(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
     )))
 }
 
-/// GET /people/{userid} (§2.3): user name first, then GUID.
+/// GET /people/{userid} (QUIRKS.md Q22): user name first, then GUID.
 fn profile(state: &State, context: &Context<'_>, caller: &Member, user: &str) -> Outcome {
     let target = state
         .by_user_name(user)
@@ -1247,7 +1249,6 @@ enum StatusSource<'a> {
     Active,
 }
 
-/// GET /people/filter, /people/status/{status}, /people (§2.9).
 /// Listing requests served so far, in this process: the seed of each one's tie order.
 static LISTINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -1259,6 +1260,7 @@ fn splitmix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
+/// GET /people/filter, /people/status/{status}, /people (QUIRKS.md Q23).
 fn list_people(
     state: &State,
     context: &Context<'_>,
@@ -1433,7 +1435,7 @@ fn list_people(
     };
     // The database sorts on the column alone, with no tie-breaker: users with the same
     // key (registered in the same second, by an import) come in an order of its own on
-    // each request (reference 2.18). Each listing request here draws a new, seeded order.
+    // each request (QUIRKS.md Q23). Each listing request here draws a new, seeded order.
     let draw = LISTINGS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let tie = |index: usize| splitmix(draw.wrapping_mul(0x9e37_79b9) ^ index as u64);
     matches.sort_by(|(left_index, left), (right_index, right)| {
@@ -1461,7 +1463,7 @@ fn list_people(
     })
 }
 
-/// PUT /people/status/{status} (§2.4): all-or-nothing.
+/// PUT /people/status/{status} (QUIRKS.md Q24): all-or-nothing.
 fn change_status(
     state: &mut State,
     context: &Context<'_>,
@@ -1497,9 +1499,7 @@ fn change_status(
         }
     }
     for id in &user_ids {
-        let Some(target) = state.member_mut(id) else {
-            continue;
-        };
+        let target = state.member_mut(id).expect("checked above");
         match new_status {
             Status::Terminated => {
                 target.status = Status::Terminated;
@@ -1524,7 +1524,7 @@ fn change_status(
     Ok(Success::stream(items))
 }
 
-/// DELETE /people/{userid} (§2.5).
+/// DELETE /people/{userid} (QUIRKS.md Q25).
 fn delete_member(state: &mut State, context: &Context<'_>, caller: &Member, user: &str) -> Outcome {
     if !caller.is_docspace_admin() {
         return Err(demand_failed());
@@ -1541,7 +1541,9 @@ fn delete_member(state: &mut State, context: &Context<'_>, caller: &Member, user
         return Err(access_denied());
     }
     state.remove(&target.id);
-    let removed = state.member_any(&target.id).ok_or(Failure::Empty(500))?;
+    let removed = state
+        .member_any(&target.id)
+        .expect("a removed account stays in the database");
     Ok(Success::single(employee_full_dto(
         state,
         context.base_url,
@@ -1550,7 +1552,7 @@ fn delete_member(state: &mut State, context: &Context<'_>, caller: &Member, user
     )))
 }
 
-/// PUT /people/delete (§2.12).
+/// PUT /people/delete (QUIRKS.md Q26).
 fn bulk_delete(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
     let body = json_object(context.request)?;
     let mut fields = Fields::new(&body);
@@ -1574,12 +1576,13 @@ fn bulk_delete(state: &mut State, context: &Context<'_>, caller: &Member) -> Out
     if !all_suspended {
         return Err(invalid_operation("Users are not suspended"));
     }
+    // The server also skips RoomAdmins for callers who are not DocSpace
+    // admins, but the demand above has already refused such callers.
     for id in &targets {
-        let Some(target) = state.member(id) else {
-            continue;
-        };
-        let skipped = (target.kind == Kind::RoomAdmin && !caller.is_docspace_admin())
-            || (target.is_docspace_admin() && !caller.is_owner());
+        let skipped = !caller.is_owner()
+            && state
+                .member(id)
+                .is_some_and(|target| target.is_docspace_admin());
         if !skipped {
             state.remove(id);
         }
@@ -1592,7 +1595,7 @@ fn bulk_delete(state: &mut State, context: &Context<'_>, caller: &Member) -> Out
     Ok(Success::stream(items))
 }
 
-/// GET /people/guests/{userid:guid}/share (§2.6).
+/// GET /people/guests/{userid:guid}/share (QUIRKS.md Q27).
 fn guest_share_link(
     state: &mut State,
     context: &Context<'_>,
@@ -1613,7 +1616,7 @@ fn guest_share_link(
     Ok(Success::single(text(link)))
 }
 
-/// POST /people/guests/share/approve (§2.6): the `confirm` scheme.
+/// POST /people/guests/share/approve (QUIRKS.md Q29): the `confirm` scheme.
 fn approve_guest(state: &mut State, context: &Context<'_>) -> Outcome {
     let request = context.request;
     let authenticated = authenticated_caller(state, request);
@@ -1685,13 +1688,12 @@ fn approve_guest(state: &mut State, context: &Context<'_>) -> Outcome {
     if matches!(caller.kind, Kind::User | Kind::Guest) {
         return Err(access_denied());
     }
+    // Still a guest: the key check above refuses the link otherwise, before
+    // the action's own 400 "User is not a guest" could.
     let guest = state
         .by_email(&guest_email)
         .cloned()
         .ok_or_else(|| not_found("User not found"))?;
-    if guest.kind != Kind::Guest {
-        return Err(bad_argument("User is not a guest"));
-    }
     if !state.can_view(&caller, &guest) {
         state.relate(&caller.id, &guest.id);
     }
@@ -1703,7 +1705,7 @@ fn approve_guest(state: &mut State, context: &Context<'_>) -> Outcome {
     )))
 }
 
-/// DELETE /people/guests (§2.7): unlinks, never deletes; all-or-nothing.
+/// DELETE /people/guests (QUIRKS.md Q30): unlinks, never deletes; all-or-nothing.
 fn unlink_guests(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
     let body = json_object(context.request)?;
     let mut fields = Fields::new(&body);
@@ -1733,7 +1735,7 @@ fn unlink_guests(state: &mut State, context: &Context<'_>, caller: &Member) -> O
     Ok(Success::nothing())
 }
 
-/// POST /people/invite (§2.8): items are applied one by one, so a failure
+/// POST /people/invite (QUIRKS.md Q31): items are applied one by one, so a failure
 /// leaves the earlier ones invited.
 fn invite(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
     let body = json_object(context.request)?;

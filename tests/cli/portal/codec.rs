@@ -185,7 +185,11 @@ mod tests {
             format_api_date(1_782_900_000, 0),
             "2026-07-01T10:00:00.0000000Z"
         );
-        assert_eq!(html_encode("José <O'Neil>"), "Jos&#233; &lt;O&#39;Neil&gt;");
+        assert_eq!(
+            html_encode("José <O'Neil> & \"Co\""),
+            "Jos&#233; &lt;O&#39;Neil&gt; &amp; &quot;Co&quot;"
+        );
+        assert_eq!(percent_decode("%zz%4", false), "%zz%4");
         assert_eq!(escape_data_string("a.b+c@x.com"), "a.b%2Bc%40x.com");
         let opaque = base64_url_safe(b"guest@example.com");
         assert_eq!(

@@ -106,7 +106,8 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
 
 /// `Ok(None)` is a clean close between requests.
 fn read_request<S: Read + Write>(reader: &mut BufReader<S>) -> Result<Option<Request>, Malformed> {
-    // RFC 9112 §2.2: a server should ignore empty lines before a request line.
+    // RFC 9112 section 2.2: a server should ignore empty lines before a
+    // request line (QUIRKS.md Q32).
     let mut request_line = None;
     for _ in 0..4 {
         match read_line(reader)? {
@@ -222,7 +223,8 @@ fn read_headers(reader: &mut impl BufRead) -> Result<Vec<(String, String)>, Malf
         if headers.len() == MAX_HEADER_COUNT {
             return Err(Malformed);
         }
-        // Obsolete line folding is forbidden in requests (RFC 9112 §5.2).
+        // Obsolete line folding is forbidden in requests (RFC 9112 section
+        // 5.2; QUIRKS.md Q32).
         if line[0] == b' ' || line[0] == b'\t' {
             return Err(Malformed);
         }

@@ -120,10 +120,11 @@ mod tests {
             ("z", Json::Int(1)),
             ("a", text("Jos\u{e9} & \"co\" 😀")),
             ("n", Json::Null),
+            ("c", text("\\\n\r\t\u{8}\u{c}")),
         ]);
         assert_eq!(
             String::from_utf8(value.to_bytes()).unwrap(),
-            r#"{"z":1,"a":"Jos\u00E9 \u0026 \u0022co\u0022 \uD83D\uDE00","n":null}"#
+            r#"{"z":1,"a":"Jos\u00E9 \u0026 \u0022co\u0022 \uD83D\uDE00","n":null,"c":"\\\n\r\t\b\f"}"#
         );
     }
 }

@@ -1,10 +1,11 @@
 #![allow(dead_code)] // shared by the cli test binary and the sandbox example; each uses only part of it
 
 //! A stand-in for an ONLYOFFICE DocSpace 3.7 portal, limited to the People
-//! API the crate administers, reproducing the real server's quirks (see
-//! ../shared/reference/docspace-people-api.md in the project workspace). It speaks HTTP/1.1 over a
-//! hand-written server so tests can inject byte-level faults and count
-//! connections, optionally over TLS (`Portal::start_tls`).
+//! API the crate administers, reproducing the real server's quirks: each
+//! rule it implements, and its source, is in QUIRKS.md next to this file
+//! and cited as `QUIRKS.md Qn`. It speaks HTTP/1.1 over a hand-written
+//! server so tests can inject byte-level faults (Q34) and count connections
+//! (Q35), optionally over TLS (`Portal::start_tls`, Q33).
 
 mod api;
 mod codec;
@@ -423,9 +424,7 @@ impl Portal {
             .by_email(email)
             .map(|member| member.id.clone())
             .expect("login for an unknown email");
-        if let Some(member) = state.member_mut(&id) {
-            member.password = Some(password.to_owned());
-        }
+        state.member_mut(&id).expect("found above").password = Some(password.to_owned());
     }
 
     pub fn requests(&self) -> Vec<Logged> {

@@ -2,7 +2,7 @@
 //! cannot make the crate's tests pass for the wrong reason.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{Shutdown, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -139,17 +139,188 @@ impl<S: Read + Write> Client<S> {
         headers: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Response {
+        let body = body.map(Value::to_string).unwrap_or_default();
+        let mut headers = headers.to_vec();
+        if !body.is_empty() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        self.send(method, path, &headers, &body)
+    }
+
+    /// Exactly these headers (and Host, Content-Length): no Content-Type is added.
+    fn send(&mut self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Response {
         let mut request = format!("{method} {path} HTTP/1.1\r\nHost: portal\r\n");
         for (name, value) in headers {
             request.push_str(&format!("{name}: {value}\r\n"));
         }
-        let body = body.map(Value::to_string).unwrap_or_default();
-        if !body.is_empty() {
-            request.push_str("Content-Type: application/json\r\n");
-        }
         request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
         self.send_raw(request.as_bytes())
     }
+
+    /// Sends each row with `Authorization: Bearer <key>` and, when it has a
+    /// body, `Content-Type: application/json`, and checks the answer.
+    #[track_caller]
+    fn check_rows(&mut self, rows: &[Row<'_>]) {
+        for row in rows {
+            let authorization = format!("Bearer {}", row.key);
+            let mut headers = vec![("Authorization", authorization.as_str())];
+            if !row.body.is_empty() {
+                headers.push(("Content-Type", "application/json"));
+            }
+            let response = self.send(row.method, &row.path, &headers, &row.body);
+            assert_answer(
+                &response,
+                row.answer,
+                &format!("{} {} {}", row.method, row.path, row.body),
+            );
+        }
+    }
+}
+
+/// What the server answers (QUIRKS.md Q2, Q3, Q11, Q13, Q14).
+#[derive(Clone, Copy, Debug)]
+enum Answer {
+    /// A status line and an empty body: a challenge, a forbid, a route miss.
+    Bare(u16),
+    /// The error envelope: status, message and exception type (`None`: written as null).
+    Error(u16, &'static str, Option<&'static str>),
+    /// A model-state failure wrapped in the envelope, naming this key in `errors`.
+    Invalid(&'static str),
+    /// 415 problem details, before the action runs.
+    Unsupported,
+    /// 200 and the success envelope.
+    Ok,
+}
+
+/// `SecurityException`: a check inside the action.
+const DENIED: Answer = Answer::Error(
+    403,
+    "Access denied",
+    Some("System.Security.SecurityException"),
+);
+/// `AuthorizingException`: a failed `AddRemoveUser`/`EditUser` demand.
+const DEMAND: Answer = Answer::Error(
+    403,
+    "Access denied",
+    Some("ASC.Common.Security.Authorizing.AuthorizingException"),
+);
+const ARGUMENT: &str = "System.ArgumentException";
+const ARGUMENT_NULL: &str = "System.ArgumentNullException";
+const NOT_FOUND: &str = "ASC.Common.Web.ItemNotFoundException";
+
+/// One request of a table-driven self-test, see `Client::check_rows`.
+struct Row<'a> {
+    key: &'a str,
+    method: &'a str,
+    path: String,
+    body: String,
+    answer: Answer,
+}
+
+fn row<'a>(
+    key: &'a str,
+    method: &'a str,
+    path: impl Into<String>,
+    body: impl Into<String>,
+    answer: Answer,
+) -> Row<'a> {
+    Row {
+        key,
+        method,
+        path: path.into(),
+        body: body.into(),
+        answer,
+    }
+}
+
+#[track_caller]
+fn assert_answer(response: &Response, expected: Answer, what: &str) {
+    let seen = format!("{what}\n-> {} {}", response.status, response.body);
+    match expected {
+        Answer::Bare(code) => {
+            assert_eq!(
+                (response.status, response.body.as_str()),
+                (code, ""),
+                "{seen}"
+            );
+        }
+        Answer::Error(code, message, exception) => {
+            assert_eq!(response.status, code, "{seen}");
+            assert_eq!(
+                response.header("content-type"),
+                Some("application/json; charset=utf-8"),
+                "{seen}"
+            );
+            let body = response.json();
+            let error = &body["error"];
+            assert_eq!(error["message"], message, "{seen}");
+            assert_eq!(
+                error["type"],
+                exception.map_or(Value::Null, Value::from),
+                "{seen}"
+            );
+            if exception.is_none() {
+                assert_eq!(
+                    (&error["stack"], &error["hresult"]),
+                    (&Value::Null, &json!(0))
+                );
+            }
+            assert_eq!(
+                (&body["status"], &body["statusCode"]),
+                (&json!(1), &json!(code)),
+                "{seen}"
+            );
+        }
+        Answer::Invalid(key) => {
+            assert_eq!(response.status, 400, "{seen}");
+            assert_eq!(
+                response.header("content-type"),
+                Some("application/problem+json; charset=utf-8"),
+                "{seen}"
+            );
+            let body = response.json();
+            assert_eq!(
+                (&body["status"], &body["statusCode"]),
+                (&json!(1), &json!(400)),
+                "{seen}"
+            );
+            let problem = &body["response"];
+            assert_eq!(
+                problem["title"], "One or more validation errors occurred.",
+                "{seen}"
+            );
+            assert_eq!(problem["status"], 400, "{seen}");
+            assert!(problem["errors"].get(key).is_some(), "no {key:?} in {seen}");
+        }
+        Answer::Unsupported => {
+            assert_eq!(response.status, 415, "{seen}");
+            let body = response.json();
+            assert_eq!(
+                (&body["status"], &body["title"]),
+                (&json!(415), &json!("Unsupported Media Type")),
+                "{seen}"
+            );
+        }
+        Answer::Ok => {
+            assert_eq!(response.status, 200, "{seen}");
+            let body = response.json();
+            assert_eq!(
+                (&body["status"], &body["statusCode"]),
+                (&json!(0), &json!(200)),
+                "{seen}"
+            );
+        }
+    }
+}
+
+/// The `confirm` header a short share link stands for: the query of the full link.
+fn confirm_of<S: Read + Write>(client: &mut Client<S>, portal: &Portal, short: &str) -> String {
+    let path = short
+        .strip_prefix(&portal.url())
+        .expect("a link to this portal");
+    let redirect = client.call_with("GET", path, &[], None);
+    let location = redirect.header("location").expect("a short link redirects");
+    location.split_once('?').expect("a query").1.to_owned()
 }
 
 #[test]
@@ -517,14 +688,34 @@ fn injected_faults_are_logged_and_change_nothing() {
     let mut client = Client::connect(&portal);
     let limited = client.call("POST", "/api/2.0/people", &owner.key, Some(&create));
     assert_eq!((limited.status, limited.body.as_str()), (429, ""));
+    // A fault's own framing headers are replaced, so the connection stays in step.
+    portal.inject(Fault {
+        method: "GET",
+        path_prefix: "/api/2.0/people/@self".to_owned(),
+        times: 1,
+        reply: Reply::Status {
+            code: 503,
+            headers: vec![
+                ("Content-Length".to_owned(), "999".to_owned()),
+                ("Transfer-Encoding".to_owned(), "chunked".to_owned()),
+                ("Connection".to_owned(), "keep-alive".to_owned()),
+                ("Retry-After".to_owned(), "1".to_owned()),
+            ],
+            body: b"busy".to_vec(),
+        },
+    });
+    let busy = client.call("GET", "/api/2.0/people/@self", &owner.key, None);
+    assert_eq!((busy.status, busy.body.as_str()), (503, "busy"));
+    let names: Vec<&str> = busy.headers.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["Retry-After", "Content-Length"]);
     let created = client.call("POST", "/api/2.0/people", &owner.key, Some(&create));
     assert_eq!(created.status, 200);
 
     let logged = portal.api_requests();
-    assert_eq!(logged.len(), 3);
+    assert_eq!(logged.len(), 4);
     assert_eq!(
         logged.iter().map(|l| l.connection).collect::<Vec<_>>(),
-        [1, 2, 2]
+        [1, 2, 2, 2]
     );
     assert_eq!(
         serde_json::from_str::<Value>(&logged[0].body).unwrap(),
@@ -538,17 +729,44 @@ fn bad_framing_closes_the_connection_and_good_framing_is_honoured() {
     let portal = Portal::start();
     let owner = portal.owner();
     let closed_without_answer = |bytes: &[u8]| {
-        let mut client = Client::connect(&portal);
-        client.write(bytes);
-        client.read_to_end().is_empty()
+        // The portal may hang up before it has read everything (a line over
+        // the limit), so writing and the end of sending are best effort;
+        // shutting down ends a truncated request.
+        let mut socket = socket_to(&portal);
+        let _ = socket.write_all(bytes);
+        let _ = socket.shutdown(Shutdown::Write);
+        let mut answer = Vec::new();
+        let _ = socket.read_to_end(&mut answer);
+        answer.is_empty()
     };
+    let post = "POST /api/2.0/people HTTP/1.1\r\n";
+    let chunked = format!("{post}Transfer-Encoding: chunked\r\n\r\n");
+    let many_headers = format!("GET / HTTP/1.1\r\n{}\r\n", "X-A: 1\r\n".repeat(129));
+    let long_line = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(17 * 1024));
     for malformed in [
         &b"GARBAGE\r\n\r\n"[..],
+        b"\r\n\r\n\r\n\r\n",
+        b"GET /\xff HTTP/1.1\r\n\r\n",
+        b"G(T / HTTP/1.1\r\n\r\n",
+        b"GET http://portal/ HTTP/1.1\r\n\r\n",
         b"GET /api/2.0/people/@self HTTP/2\r\n\r\n",
-        b"POST /api/2.0/people HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
-        b"POST /api/2.0/people HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
-        b"POST /api/2.0/people HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        long_line.as_bytes(),
+        b"GET / HTTP/1.1\r\nHost: portal\r\n",
+        b"GET / HTTP/1.1\r\nno colon\r\n\r\n",
+        b"GET / HTTP/1.1\r\nbad name: x\r\n\r\n",
+        many_headers.as_bytes(),
         b"GET / HTTP/1.1\r\n folded: header\r\n\r\n",
+        format!("{post}Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n").as_bytes(),
+        format!("{post}Transfer-Encoding: gzip\r\n\r\n").as_bytes(),
+        format!("{post}Content-Length: -1\r\n\r\n").as_bytes(),
+        format!("{post}Content-Length: 1\r\nContent-Length: 2\r\n\r\n").as_bytes(),
+        format!("{post}Content-Length: 99999999999999999999999\r\n\r\n").as_bytes(),
+        format!("{post}Content-Length: 16777217\r\n\r\n").as_bytes(),
+        format!("{post}Content-Length: 10\r\n\r\n{{}}").as_bytes(),
+        format!("{chunked}zz\r\n").as_bytes(),
+        format!("{chunked}1000001\r\n").as_bytes(),
+        format!("{chunked}1\r\nxy\r\n0\r\n\r\n").as_bytes(),
+        format!("{chunked}1\r\nx").as_bytes(),
     ] {
         assert!(
             closed_without_answer(malformed),
@@ -556,6 +774,20 @@ fn bad_framing_closes_the_connection_and_good_framing_is_honoured() {
             String::from_utf8_lossy(malformed)
         );
     }
+
+    // A blank line before the request line is ignored; chunk extensions and
+    // trailers are read and dropped.
+    let body = r#"{"userIds":[]}"#;
+    let mut client = Client::connect(&portal);
+    let unlinked = client.send_raw(
+        format!(
+            "\r\nDELETE /api/2.0/people/guests HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{:x};name=value\r\n{body}\r\n0\r\nX-Trailer: dropped\r\n\r\n",
+            owner.key,
+            body.len()
+        )
+        .as_bytes(),
+    );
+    assert_eq!(unlinked.status, 200, "{}", unlinked.body);
 
     // Two pipelined requests, the second HTTP/1.0 (closes after answering),
     // the first with Expect: 100-continue.
@@ -585,7 +817,7 @@ fn bad_framing_closes_the_connection_and_good_framing_is_honoured() {
     let me = client.send_raw(b"");
     assert_eq!((me.status, me.header("connection")), (200, Some("close")));
     assert!(client.read_to_end().is_empty());
-    assert_eq!(portal.api_requests().len(), 2);
+    assert_eq!(portal.api_requests().len(), 3);
 }
 
 #[test]
@@ -739,4 +971,1052 @@ fn the_tls_port_drops_plain_http_and_untrusting_clients_and_keeps_serving() {
     assert_eq!(portal.connections(), 3, "failed handshakes count too");
     let logged: Vec<usize> = portal.requests().iter().map(|l| l.connection).collect();
     assert_eq!(logged, [3], "nothing readable came over the first two");
+}
+
+#[test]
+fn refused_credentials_get_the_answers_docspace_gives() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let tess = portal.add_member(Kind::User, "tess@example.com", "Tess", "Gray");
+    portal.set_status(&tess.id, Status::Terminated);
+    let ulla = portal.add_member(Kind::User, "ulla@example.com", "Ulla", "Berg");
+    portal.login("ulla@example.com", "secret123");
+    let mut client = Client::connect(&portal);
+
+    let unknown_key = format!("Bearer sk-{}", "0".repeat(64));
+    let terminated_key = format!("Bearer {}", tess.key);
+    for authorization in [
+        None,
+        Some("Basic b3duZXJAZXhhbXBsZS5jb206c2VjcmV0"),
+        Some("Bearer header.payload.signature"),
+        Some("Bearer"),
+        Some(unknown_key.as_str()),
+        Some(terminated_key.as_str()),
+    ] {
+        let headers: Vec<_> = authorization
+            .map(|value| ("Authorization", value))
+            .into_iter()
+            .collect();
+        let me = client.send("GET", "/api/2.0/people/@self", &headers, "");
+        assert_answer(&me, Answer::Bare(401), &format!("{authorization:?}"));
+        let approve = client.call_with(
+            "POST",
+            "/api/2.0/people/guests/share/approve",
+            &headers,
+            Some(&json!({"email": "any@example.com"})),
+        );
+        assert_answer(
+            &approve,
+            Answer::Bare(401),
+            &format!("approve {authorization:?}"),
+        );
+    }
+
+    let json_type = Some("application/json");
+    let failed = Answer::Error(401, "User authentication failed", None);
+    for (content_type, body, answer) in [
+        (json_type, r#"{"userName":"ulla@example.com"}"#, failed),
+        (
+            json_type,
+            r#"{"userName":"tess@example.com","password":"x"}"#,
+            failed,
+        ),
+        (
+            json_type,
+            r#"{"userName":5,"password":"x"}"#,
+            Answer::Invalid("$.userName"),
+        ),
+        (
+            None,
+            r#"{"userName":"ulla@example.com","password":"secret123"}"#,
+            Answer::Unsupported,
+        ),
+    ] {
+        let headers: Vec<_> = content_type
+            .map(|t| ("Content-Type", t))
+            .into_iter()
+            .collect();
+        let login = client.send("POST", "/api/2.0/authentication", &headers, body);
+        assert_answer(&login, answer, body);
+    }
+
+    // Terminating a user resets their sessions, and they can no longer log in.
+    let credentials = json!({"userName": "ulla@example.com", "password": "secret123"});
+    let login = client.call_with("POST", "/api/2.0/authentication", &[], Some(&credentials));
+    let token = format!(
+        "Bearer {}",
+        login.json()["response"]["token"].as_str().unwrap()
+    );
+    let me = client.send(
+        "GET",
+        "/api/2.0/people/@self",
+        &[("Authorization", &token)],
+        "",
+    );
+    assert_answer(&me, Answer::Ok, "a fresh session");
+    let terminate = client.call(
+        "PUT",
+        "/api/2.0/people/status/Terminated",
+        &owner.key,
+        Some(&json!({"userIds": [ulla.id]})),
+    );
+    assert_answer(&terminate, Answer::Ok, "terminate");
+    let me = client.send(
+        "GET",
+        "/api/2.0/people/@self",
+        &[("Authorization", &token)],
+        "",
+    );
+    assert_answer(&me, Answer::Bare(401), "a session of a terminated user");
+    let login = client.call_with("POST", "/api/2.0/authentication", &[], Some(&credentials));
+    assert_answer(
+        &login,
+        Answer::Error(
+            403,
+            "User disabled",
+            Some("System.InvalidOperationException"),
+        ),
+        "log in as a terminated user",
+    );
+}
+
+#[test]
+fn request_bodies_and_queries_are_bound_and_validated_like_aspnet() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let mut client = Client::connect(&portal);
+    let authorization = format!("Bearer {}", owner.key);
+
+    // Only a JSON media type binds a [FromBody] DTO, even without a body.
+    for (content_type, method, path, body, answer) in [
+        (
+            Some("text/plain"),
+            "POST",
+            "/api/2.0/people",
+            "{}",
+            Answer::Unsupported,
+        ),
+        (
+            None,
+            "PUT",
+            "/api/2.0/people/delete",
+            "",
+            Answer::Unsupported,
+        ),
+        (
+            Some("text/json; charset=utf-8"),
+            "POST",
+            "/api/2.0/people",
+            r#"{"email":"ann@example.com","firstName":"Ann","type":"User"}"#,
+            Answer::Ok,
+        ),
+        (
+            Some("application/merge-patch+json"),
+            "POST",
+            "/api/2.0/people",
+            r#"{"email":"bob@example.com","firstName":"Bob","type":"User"}"#,
+            Answer::Ok,
+        ),
+    ] {
+        let mut headers = vec![("Authorization", authorization.as_str())];
+        headers.extend(content_type.map(|t| ("Content-Type", t)));
+        let response = client.send(method, path, &headers, body);
+        assert_answer(&response, answer, &format!("{content_type:?} {body}"));
+    }
+
+    let key = owner.key.as_str();
+    let people = "/api/2.0/people";
+    let terminate = "/api/2.0/people/status/Terminated";
+    let invite = "/api/2.0/people/invite";
+    let null = |parameter: &'static str| {
+        Answer::Error(
+            400,
+            match parameter {
+                "address" => "Value cannot be null. (Parameter 'address')",
+                "input" => "Value cannot be null. (Parameter 'input')",
+                "source" => "Value cannot be null. (Parameter 'source')",
+                _ => "Value cannot be null. (Parameter 'inDto?.UserIds')",
+            },
+            Some(ARGUMENT_NULL),
+        )
+    };
+    let argument = |message: &'static str| Answer::Error(400, message, Some(ARGUMENT));
+    let long_name = "A".repeat(256);
+    client.check_rows(&[
+        // Binding: an empty body, malformed JSON, wrong JSON types.
+        row(key, "POST", people, "{", Answer::Invalid("$")),
+        row(key, "POST", people, "[]", Answer::Invalid("$")),
+        row(key, "POST", people, r#"{"email":5}"#, Answer::Invalid("$.email")),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@example.com","firstName":"Cy","spam":"yes"}"#,
+            Answer::Invalid("$.spam"),
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@example.com","firstName":"Cy","type":"Admin"}"#,
+            Answer::Invalid("$.type"),
+        ),
+        // Data annotations.
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@exa\nmple.com","firstName":"Cy"}"#,
+            Answer::Invalid("Email"),
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@@example.com","firstName":"Cy"}"#,
+            Answer::Invalid("Email"),
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            format!(r#"{{"email":"cy@example.com","firstName":"{long_name}"}}"#),
+            Answer::Invalid("FirstName"),
+        ),
+        // The action's own checks on POST /people.
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@example.com","firstName":"Cy","password":"short"}"#,
+            argument(
+                "Password must contain from 8 to 30 characters, only latin letters, no spaces",
+            ),
+        ),
+        row(key, "POST", people, r#"{"firstName":"Cy"}"#, null("address")),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"c y@example.com","firstName":"Cy"}"#,
+            Answer::Error(
+                500,
+                "The specified string is not in the form required for an e-mail address.",
+                Some("System.FormatException"),
+            ),
+        ),
+        row(key, "POST", people, r#"{"email":"cy@example.com"}"#, null("input")),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"cy@example.com","firstName":"Cy","lastName":"Li2"}"#,
+            argument("Incorrect firstname or lastname"),
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"ANN@example.com","firstName":"Ann"}"#,
+            argument("User with this email is already registered"),
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"zoe@example.com","firstName":"Zoe\u0301","lastName":"O'Neil-Smith","type":4}"#,
+            Answer::Ok,
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"ann@example.org","firstName":"Ann","type":"User"}"#,
+            Answer::Ok,
+        ),
+        row(
+            key,
+            "POST",
+            people,
+            format!(r#"{{"email":"{long_name}","firstName":"Cy"}}"#),
+            Answer::Invalid("Email"),
+        ),
+        row(key, "POST", people, r#"{"email":"cy@example.com","type":true}"#, Answer::Invalid("$.type")),
+        row(
+            key,
+            "POST",
+            people,
+            r#"{"email":"pat@example.com","firstName":"Pat","password":"Passw0rdX","type":"User"}"#,
+            Answer::Ok,
+        ),
+        // Id lists.
+        row(key, "PUT", terminate, "", Answer::Unsupported),
+        row(key, "PUT", "/api/2.0/people/delete", r#"{"userIds":5}"#, Answer::Invalid("$.userIds")),
+        row(key, "DELETE", "/api/2.0/people/guests", "", Answer::Unsupported),
+        row(key, "DELETE", "/api/2.0/people/guests", r#"{"userIds":5}"#, Answer::Invalid("$.userIds")),
+        row(key, "PUT", terminate, r#"{"userIds":"x"}"#, Answer::Invalid("$.userIds")),
+        row(
+            key,
+            "PUT",
+            terminate,
+            format!(r#"{{"userIds":["{{{}}}"]}}"#, owner.id),
+            Answer::Invalid("$.userIds[0]"),
+        ),
+        row(
+            key,
+            "PUT",
+            terminate,
+            r#"{"userIds":[],"resendAll":"no"}"#,
+            Answer::Invalid("$.resendAll"),
+        ),
+        row(
+            key,
+            "PUT",
+            "/api/2.0/people/status/Foo",
+            r#"{"userIds":[]}"#,
+            Answer::Invalid("status"),
+        ),
+        row(key, "PUT", terminate, "{}", null("source")),
+        row(key, "PUT", "/api/2.0/people/delete", "{}", null("source")),
+        row(key, "DELETE", "/api/2.0/people/guests", "{}", null("userIds")),
+        // Invitations.
+        row(key, "POST", invite, "", Answer::Unsupported),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[{"type":9}]}"#,
+            Answer::Invalid("$.invitations[0].type"),
+        ),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[{"type":"User"}]}"#,
+            argument("Incorrect email"),
+        ),
+        row(key, "POST", invite, "{}", Answer::Invalid("Invitations")),
+        row(key, "POST", invite, r#"{"invitations":{}}"#, Answer::Invalid("$.invitations")),
+        row(key, "POST", invite, r#"{"invitations":[5]}"#, Answer::Invalid("$.invitations[0]")),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[{"email":5}]}"#,
+            Answer::Invalid("$.invitations[0].email"),
+        ),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[{"email":"x@example.com","type":"Boss"}]}"#,
+            Answer::Invalid("$.invitations[0].type"),
+        ),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[{"email":"nope"}]}"#,
+            Answer::Invalid("Invitations[0].Email"),
+        ),
+        row(
+            key,
+            "POST",
+            invite,
+            r#"{"invitations":[],"culture":5}"#,
+            Answer::Invalid("$.culture"),
+        ),
+        // Queries and route values.
+        row(key, "GET", "/api/2.0/people//", "", Answer::Bare(404)),
+        row(key, "GET", "/api/2.0/people/email?email=nope", "", Answer::Invalid("Email")),
+        row(
+            key,
+            "GET",
+            "/api/2.0/people/email",
+            "",
+            argument("Value does not fall within the expected range."),
+        ),
+        row(
+            key,
+            "GET",
+            "/api/2.0/people/email?encemail=%21%21",
+            "",
+            argument("Value does not fall within the expected range."),
+        ),
+        row(key, "GET", "/api/2.0/people/filter?count=abc", "", Answer::Invalid("count")),
+        row(key, "GET", "/api/2.0/people/filter?startIndex=x", "", Answer::Invalid("startIndex")),
+        row(key, "GET", "/api/2.0/people/filter?employeeStatus=Foo", "", Answer::Invalid("status")),
+        row(
+            key,
+            "GET",
+            "/api/2.0/people/filter?employeeType=Boss",
+            "",
+            Answer::Invalid("employeeType"),
+        ),
+        row(
+            key,
+            "GET",
+            "/api/2.0/people/filter?activationStatus=x",
+            "",
+            Answer::Invalid("activationStatus"),
+        ),
+        row(key, "GET", "/api/2.0/people/filter?area=x", "", Answer::Invalid("area")),
+        row(key, "GET", "/api/2.0/people/filter?sortOrder=x", "", Answer::Invalid("sortOrder")),
+        row(key, "GET", "/api/2.0/people/status/Foo", "", Answer::Invalid("status")),
+    ]);
+
+    let zoe = portal.user_by_email("zoe@example.com").unwrap();
+    assert_eq!(
+        (zoe.first_name.as_str(), zoe.kind),
+        ("Zoe\u{301}", Kind::User)
+    );
+    let second_ann = client.call(
+        "GET",
+        "/api/2.0/people/email?email=ann%40example.org",
+        key,
+        None,
+    );
+    assert_eq!(
+        second_ann.json()["response"]["userName"],
+        "ann1",
+        "a taken user name gets a number"
+    );
+}
+
+#[test]
+fn permission_checks_refuse_the_callers_docspace_refuses() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let dora = portal.add_member(Kind::DocSpaceAdmin, "dora@example.com", "Dora", "Admin");
+    let dave = portal.add_member(Kind::DocSpaceAdmin, "dave@example.com", "Dave", "Admin");
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let ulla = portal.add_member(Kind::User, "ulla@example.com", "Ulla", "Berg");
+    let gus = portal.add_member(Kind::Guest, "gus@example.com", "Gus", "Guest");
+    let gina = portal.add_guest_of(&rita.id, "gina@example.com", "Gina", "Guest");
+    let gwen = portal.add_guest_of(&owner.id, "gwen@example.com", "Gwen", "Ash");
+    let tina = portal.add_guest_of(&rita.id, "tina@example.com", "Tina", "Guest");
+    portal.set_status(&tina, Status::Terminated);
+    let terminated = |email: &str, kind: Kind| {
+        let account = portal.add_member(kind, email, "Gone", "Away");
+        portal.set_status(&account.id, Status::Terminated);
+        account.id
+    };
+    let tom = terminated("tom@example.com", Kind::User);
+    let tess = terminated("tess@example.com", Kind::User);
+    terminated("tara@example.com", Kind::User);
+    let dana = terminated("dana@example.com", Kind::DocSpaceAdmin);
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let mut client = Client::connect(&portal);
+
+    let (o, d, r, u, g) = (
+        owner.key.as_str(),
+        dora.key.as_str(),
+        rita.key.as_str(),
+        ulla.key.as_str(),
+        gus.key.as_str(),
+    );
+    let people = "/api/2.0/people";
+    let create =
+        |email: &str, extra: &str| format!(r#"{{"email":"{email}","firstName":"New"{extra}}}"#);
+    let ids = |ids: &[&str]| json!({ "userIds": ids }).to_string();
+    let invite =
+        |email: &str, kind: &str| format!(r#"{{"invitations":[{{"email":"{email}"{kind}}}]}}"#);
+    let share = |id: &str| format!("/api/2.0/people/guests/{id}/share");
+    let not_found = |message: &'static str| Answer::Error(404, message, Some(NOT_FOUND));
+    let argument = |message: &'static str| Answer::Error(400, message, Some(ARGUMENT));
+    client.check_rows(&[
+        // POST /people: the AddRemoveUser demand, then the type rules.
+        row(
+            u,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"User""#),
+            DEMAND,
+        ),
+        row(r, "POST", people, create("n1@example.com", ""), DEMAND),
+        row(
+            r,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"RoomAdmin""#),
+            DEMAND,
+        ),
+        row(
+            r,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"Guest""#),
+            DENIED,
+        ),
+        row(
+            o,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"Guest""#),
+            DENIED,
+        ),
+        row(
+            d,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"DocSpaceAdmin""#),
+            DENIED,
+        ),
+        row(
+            o,
+            "POST",
+            people,
+            create("n1@example.com", r#","type":"User","fromInviteLink":true"#),
+            DENIED,
+        ),
+        row(
+            r,
+            "POST",
+            people,
+            create("rob@example.com", r#","type":"User""#),
+            Answer::Ok,
+        ),
+        row(
+            o,
+            "POST",
+            people,
+            create("dan@example.com", r#","type":"DocSpaceAdmin""#),
+            Answer::Ok,
+        ),
+        // Who may see whom.
+        row(u, "GET", format!("{people}/{}", owner.id), "", DENIED),
+        row(g, "GET", format!("{people}/{}", ulla.id), "", DENIED),
+        row(
+            u,
+            "GET",
+            format!("{people}/email?email=owner%40example.com"),
+            "",
+            DENIED,
+        ),
+        row(u, "GET", format!("{people}/filter"), "", DENIED),
+        row(g, "GET", people, "", DENIED),
+        row(u, "GET", format!("{people}/@self"), "", Answer::Ok),
+        row(
+            o,
+            "GET",
+            format!("{people}/{}", owner.id.replace('-', "")),
+            "",
+            Answer::Ok,
+        ),
+        row(o, "GET", format!("{people}/({})", owner.id), "", Answer::Ok),
+        // The guest share link, and GUID route constraints.
+        row(o, "GET", share(unknown), "", not_found("User not found")),
+        row(g, "GET", share(&gina), "", DENIED),
+        row(r, "GET", share(&gwen), "", DENIED),
+        row(o, "GET", share(&format!("{{{gina}}}")), "", Answer::Ok),
+        row(o, "GET", share(&"0".repeat(36)), "", Answer::Bare(404)),
+        row(o, "GET", share(&"z".repeat(32)), "", Answer::Bare(404)),
+        row(o, "GET", "/nothing", "", Answer::Bare(404)),
+        // PUT /people/status: the EditUser demand, then the batch check.
+        row(
+            r,
+            "PUT",
+            format!("{people}/status/Terminated"),
+            ids(&[&ulla.id]),
+            DEMAND,
+        ),
+        row(
+            d,
+            "PUT",
+            format!("{people}/status/Terminated"),
+            ids(&[&dora.id]),
+            DENIED,
+        ),
+        row(
+            d,
+            "PUT",
+            format!("{people}/status/Terminated"),
+            ids(&[&dave.id]),
+            DENIED,
+        ),
+        row(
+            o,
+            "PUT",
+            format!("{people}/status/Pending"),
+            ids(&[&ulla.id]),
+            argument("Incorrect status"),
+        ),
+        row(
+            o,
+            "PUT",
+            format!("{people}/status/All"),
+            ids(&[&ulla.id]),
+            argument("Incorrect status"),
+        ),
+        // DELETE /people/{userid}.
+        row(r, "DELETE", format!("{people}/{tom}"), "", DEMAND),
+        row(
+            o,
+            "DELETE",
+            format!("{people}/{unknown}"),
+            "",
+            not_found("The user could not be found"),
+        ),
+        row(d, "DELETE", format!("{people}/{dana}"), "", DENIED),
+        row(o, "DELETE", format!("{people}/tom"), "", Answer::Ok),
+        // PUT /people/delete.
+        row(r, "PUT", format!("{people}/delete"), ids(&[&tess]), DEMAND),
+        row(
+            o,
+            "PUT",
+            format!("{people}/delete"),
+            ids(&[&tess, &ulla.id]),
+            Answer::Error(
+                403,
+                "Users are not suspended",
+                Some("System.InvalidOperationException"),
+            ),
+        ),
+        // DELETE /people/guests: admins only, and only linked active guests.
+        row(
+            u,
+            "DELETE",
+            format!("{people}/guests"),
+            ids(&[&gina]),
+            DENIED,
+        ),
+        row(
+            r,
+            "DELETE",
+            format!("{people}/guests"),
+            ids(&[&tina]),
+            DENIED,
+        ),
+        // POST /people/invite.
+        row(
+            u,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", r#","type":"User""#),
+            DENIED,
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", r#","type":"Guest""#),
+            DENIED,
+        ),
+        row(
+            r,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", r#","type":"RoomAdmin""#),
+            DENIED,
+        ),
+        row(
+            d,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", r#","type":"DocSpaceAdmin""#),
+            DENIED,
+        ),
+        row(
+            r,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", ""),
+            DEMAND,
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("n2@example.com", r#","type":2"#),
+            DENIED,
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("tara@example.com", r#","type":"User""#),
+            argument("User disabled: tara@example.com"),
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("a..b@example.com", r#","type":"User""#),
+            argument("Incorrect email"),
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("ann@exa_mple.com", r#","type":"User""#),
+            argument("Incorrect email"),
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("ann@xn--bcher-kva.example", r#","type":"User""#),
+            argument("Incorrect email"),
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("ann@example.c0m", r#","type":"User""#),
+            argument("Incorrect email"),
+        ),
+        row(
+            r,
+            "POST",
+            format!("{people}/invite"),
+            invite("gwen@example.com", r#","type":"User""#),
+            Answer::Ok,
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("gina@example.com", r#","type":4"#),
+            Answer::Ok,
+        ),
+        row(
+            o,
+            "POST",
+            format!("{people}/invite"),
+            invite("owner@example.com", r#","type":"User""#),
+            Answer::Ok,
+        ),
+    ]);
+    assert!(portal.user_by_email("n1@example.com").is_none());
+    assert!(portal.user_by_email("n2@example.com").is_none());
+    assert!(portal.user(&tom).unwrap().removed, "deleted by user name");
+    assert!(!portal.user(&dana).unwrap().removed);
+    assert!(!portal.user(&tess).unwrap().removed, "all or nothing");
+
+    // An existing address gets no new account: a permitted upgrade and a relation.
+    assert_eq!(
+        portal.user(&gwen).unwrap().kind,
+        Kind::Guest,
+        "not rita's to upgrade"
+    );
+    assert!(portal.relations_of(&rita.id).contains(&gwen));
+    assert_eq!(portal.user(&gina).unwrap().kind, Kind::User);
+    assert!(!portal.relations_of(&owner.id).contains(&owner.id));
+
+    // Unknown ids and repeats are dropped; an admin the caller may not delete
+    // is skipped but still listed.
+    let deleted = client.call(
+        "PUT",
+        "/api/2.0/people/delete",
+        d,
+        Some(&json!({"userIds": [unknown, tess, tess, dana]})),
+    );
+    let deleted = deleted.json();
+    let listed: Vec<&str> = deleted["response"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|user| user["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        (listed, &deleted["count"]),
+        (vec![tess.as_str(), dana.as_str()], &json!(1))
+    );
+    assert!(portal.user(&tess).unwrap().removed);
+    assert!(!portal.user(&dana).unwrap().removed);
+
+    // Unlinking someone who is not a guest is refused even with a relation.
+    let rob = portal.user_by_email("rob@example.com").unwrap().id;
+    assert!(portal.relations_of(&rita.id).contains(&rob));
+    let unlink = client.call(
+        "DELETE",
+        "/api/2.0/people/guests",
+        r,
+        Some(&json!({"userIds": [rob]})),
+    );
+    assert_answer(&unlink, DENIED, "unlink a user");
+
+    // Reactivation restores Pending for an invitee who never registered and
+    // leaves active users as they are.
+    let pete = portal.add_pending("pete@example.com");
+    let status = |client: &mut Client, status: &str, ids: &[&str]| {
+        let path = format!("/api/2.0/people/status/{status}");
+        let answer = client.call("PUT", &path, o, Some(&json!({ "userIds": ids })));
+        assert_answer(&answer, Answer::Ok, &path);
+        answer.json()["response"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|user| user["status"].as_i64().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(status(&mut client, "Terminated", &[&pete]), [2]);
+    assert_eq!(status(&mut client, "Active", &[&pete, &ulla.id]), [4, 1]);
+
+    // Invited again with a higher type, an existing user is upgraded.
+    let invite = "/api/2.0/people/invite";
+    client.check_rows(&[
+        row(
+            o,
+            "POST",
+            invite,
+            invite_as("ulla@example.com", "RoomAdmin"),
+            Answer::Ok,
+        ),
+        row(
+            o,
+            "POST",
+            invite,
+            invite_as("rob@example.com", "DocSpaceAdmin"),
+            Answer::Ok,
+        ),
+        row(
+            d,
+            "POST",
+            invite,
+            r#"{"invitations":[{"email":"gwen@example.com"}]}"#,
+            Answer::Ok,
+        ),
+    ]);
+    assert_eq!(portal.user(&ulla.id).unwrap().kind, Kind::RoomAdmin);
+    assert_eq!(portal.user(&rob).unwrap().kind, Kind::DocSpaceAdmin);
+    assert_eq!(portal.user(&gwen).unwrap().kind, Kind::Guest);
+    assert_eq!(
+        portal.user_by_email("dan@example.com").unwrap().kind,
+        Kind::DocSpaceAdmin
+    );
+}
+
+fn invite_as(email: &str, kind: &str) -> String {
+    json!({"invitations": [{"email": email, "type": kind}]}).to_string()
+}
+
+#[test]
+fn approval_refuses_stale_links_and_bad_bodies_like_docspace() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let rhea = portal.add_member(Kind::RoomAdmin, "rhea@example.com", "Rhea", "Ray");
+    let ulla = portal.add_member(Kind::User, "ulla@example.com", "Ulla", "Berg");
+    let guest = |email: &str| portal.add_guest_of(&owner.id, email, "Gina", "Guest");
+    let (gina, gert, gale, gail) = (
+        guest("gina@example.com"),
+        guest("gert@example.com"),
+        guest("gale@example.com"),
+        guest("gail@example.com"),
+    );
+    let mut client = Client::connect(&portal);
+    let mut confirm = |guest: &str, creator: &str| {
+        let short = portal.share_link(guest, creator);
+        confirm_of(&mut client, &portal, &short)
+    };
+    let valid = confirm(&gina, &rita.id);
+    let by_user = confirm(&gina, &ulla.id);
+    let by_terminated = confirm(&gina, &rhea.id);
+    let of_terminated = confirm(&gert, &rita.id);
+    let of_upgraded = confirm(&gale, &rita.id);
+    let of_removed = confirm(&gail, &rita.id);
+    portal.set_status(&rhea.id, Status::Terminated);
+    portal.set_status(&gert, Status::Terminated);
+    portal.remove(&gail);
+    let upgrade = client.call(
+        "POST",
+        "/api/2.0/people/invite",
+        &owner.key,
+        Some(&json!({"invitations": [{"email": "gale@example.com", "type": "User"}]})),
+    );
+    assert_answer(&upgrade, Answer::Ok, "upgrade gale");
+
+    let email = r#"{"email":"any@example.com"}"#;
+    let json_type = Some("application/json");
+    let (o, r, u) = (owner.key.as_str(), rita.key.as_str(), ulla.key.as_str());
+    for (key, confirm, content_type, body, answer) in [
+        // The confirm key is checked before the action runs.
+        (Some(o), &by_user, json_type, email, Answer::Bare(401)),
+        (Some(o), &by_terminated, json_type, email, Answer::Bare(401)),
+        (Some(o), &of_terminated, json_type, email, Answer::Bare(401)),
+        (Some(o), &of_upgraded, json_type, email, Answer::Bare(401)),
+        // Then the body, then the action.
+        (Some(r), &valid, None, email, Answer::Unsupported),
+        (Some(r), &valid, json_type, "", Answer::Invalid("")),
+        (
+            Some(r),
+            &valid,
+            json_type,
+            r#"{"email":"nope"}"#,
+            Answer::Invalid("Email"),
+        ),
+        (Some(u), &valid, json_type, email, DENIED),
+        (
+            Some(o),
+            &of_removed,
+            json_type,
+            email,
+            Answer::Error(404, "User not found", Some(NOT_FOUND)),
+        ),
+        // Without Authorization the key authenticates as the link creator.
+        (None, &valid, json_type, email, Answer::Ok),
+    ] {
+        let authorization = key.map(|key| format!("Bearer {key}"));
+        let mut headers = vec![("confirm", confirm.as_str())];
+        headers.extend(
+            authorization
+                .as_deref()
+                .map(|value| ("Authorization", value)),
+        );
+        headers.extend(content_type.map(|t| ("Content-Type", t)));
+        let approved = client.send(
+            "POST",
+            "/api/2.0/people/guests/share/approve",
+            &headers,
+            body,
+        );
+        assert_answer(&approved, answer, &format!("{key:?} {confirm} {body}"));
+    }
+    assert_eq!(
+        portal.relations_of(&rita.id),
+        vec![gina],
+        "as rita, who could not see gina"
+    );
+}
+
+#[test]
+fn listings_filter_and_sort_like_docspace() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    portal.add_member(Kind::User, "ulla@example.com", "Ulla", "Berg");
+    portal.add_member(Kind::DocSpaceAdmin, "dora@example.com", "Dora", "Admin");
+    portal.add_guest_of(&rita.id, "gina@example.com", "Gina", "Guest");
+    portal.add_guest_of(&owner.id, "gwen@example.com", "Gwen", "Ash");
+    let tom = portal.add_member(Kind::User, "tom@example.com", "Tom", "Cole");
+    portal.set_status(&tom.id, Status::Terminated);
+    portal.add_pending("pete@example.com");
+    let mut client = Client::connect(&portal);
+
+    let everyone = "pete owner dora gina gwen rita tom ulla";
+    for (key, query, expected) in [
+        (&owner.key, "people", "owner dora gina gwen rita ulla"),
+        (&owner.key, "people/status/Terminated", "tom"),
+        (&owner.key, "people/status/4", "pete"),
+        (
+            &owner.key,
+            "people/filter?employeeStatus=5",
+            "owner dora gina gwen rita ulla",
+        ),
+        (&owner.key, "people/filter?employeeStatus=7", everyone),
+        (&owner.key, "people/filter", everyone),
+        (
+            &owner.key,
+            "people/filter?employeeType=DocSpaceAdmin",
+            "owner dora",
+        ),
+        (
+            &owner.key,
+            "people/filter?employeeType=Guest&employeeTypes=RoomAdmin",
+            "gina gwen rita",
+        ),
+        (&owner.key, "people/filter?employeeType=All", everyone),
+        (&owner.key, "people/filter?employeeType=4", "pete tom ulla"),
+        (&owner.key, "people/filter?activationStatus=Pending", "pete"),
+        (
+            &owner.key,
+            "people/filter?activationStatus=Activated",
+            "owner dora gina gwen rita tom ulla",
+        ),
+        (
+            &owner.key,
+            "people/filter?activationStatus=NotActivated",
+            "",
+        ),
+        (
+            &owner.key,
+            "people/filter?activationStatus=AutoGenerated",
+            "",
+        ),
+        (&owner.key, "people/filter?employeeType=3", "owner dora"),
+        (
+            &owner.key,
+            "people/filter?employeeTypes=1&employeeTypes=2",
+            "gina gwen rita",
+        ),
+        (&owner.key, "people/filter?area=All", everyone),
+        (&owner.key, "people/filter?area=Guests", "gina gwen"),
+        (
+            &owner.key,
+            "people/filter?area=1",
+            "pete owner dora rita tom ulla",
+        ),
+        (
+            &owner.key,
+            "people/filter?sortBy=lastname",
+            "pete dora gwen ulla tom gina owner rita",
+        ),
+        (
+            &owner.key,
+            "people/filter?sortBy=email&sortOrder=descending",
+            "ulla tom rita pete owner gwen gina dora",
+        ),
+        (
+            &owner.key,
+            "people/filter?sortBy=displayname",
+            "owner dora gina gwen pete rita tom ulla",
+        ),
+        (
+            &owner.key,
+            "people/filter?sortBy=type&sortOrder=1",
+            // Users of one type tie: the server orders ties as it likes (QUIRKS.md Q23).
+            "owner dora rita [pete tom ulla] [gina gwen]",
+        ),
+        (&owner.key, "people/filter?sortBy=nonsense", everyone),
+        // A room admin sees no terminated users and only its own guests.
+        (&rita.key, "people/filter", "pete owner dora gina rita ulla"),
+        (&rita.key, "people/filter?employeeStatus=2", ""),
+    ] {
+        let path = format!("/api/2.0/{query}");
+        let listed = client.call("GET", &path, key, None);
+        assert_answer(&listed, Answer::Ok, &path);
+        let listed = listed.json();
+        let names: Vec<&str> = listed["response"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|user| user["email"].as_str().unwrap().split('@').next().unwrap())
+            .collect();
+        assert_eq!(in_tie_groups(&names, expected), expected, "{path}");
+        assert_eq!(
+            (&listed["count"], &listed["total"]),
+            (&json!(names.len()), &json!(names.len())),
+            "{path}"
+        );
+    }
+}
+
+/// `names` written the way `expected` is: where `expected` has a bracketed group of names
+/// that tie, the listed names at that place are sorted and bracketed too, so that any
+/// order among ties compares equal.
+fn in_tie_groups(names: &[&str], expected: &str) -> String {
+    let mut out = Vec::new();
+    let mut at = 0;
+    let mut words = expected.split(' ').peekable();
+    while let Some(word) = words.next() {
+        if let Some(first) = word.strip_prefix('[') {
+            let mut size = 1;
+            let mut last = first;
+            while !last.ends_with(']') {
+                last = words.next().unwrap_or("]");
+                size += 1;
+            }
+            let mut group: Vec<&str> =
+                names[at.min(names.len())..(at + size).min(names.len())].to_vec();
+            group.sort_unstable();
+            out.push(format!("[{}]", group.join(" ")));
+            at += size;
+        } else {
+            out.push(names.get(at).copied().unwrap_or_default().to_owned());
+            at += 1;
+        }
+    }
+    out.extend(names.iter().skip(at).map(|n| (*n).to_owned()));
+    out.join(" ")
 }

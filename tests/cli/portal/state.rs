@@ -284,7 +284,7 @@ impl State {
         self.end_sessions(&id);
     }
 
-    /// CanUserViewAnotherUser (§1.8).
+    /// CanUserViewAnotherUser (QUIRKS.md Q4).
     pub(super) fn can_view(&self, viewer: &Member, target: &Member) -> bool {
         if viewer.id == target.id || viewer.is_docspace_admin() {
             return true;
