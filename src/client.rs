@@ -474,10 +474,16 @@ impl Client {
                 });
             }
             if let Some(wait) = answer.retry_after {
-                details.push(format!(
-                    "the portal asks to wait {} s (Retry-After) before trying again",
-                    wait.as_secs()
-                ));
+                details.push(match wait {
+                    Duration::MAX => format!(
+                        "the portal asks to wait more than {} s (Retry-After) before trying again",
+                        u64::MAX
+                    ),
+                    wait => format!(
+                        "the portal asks to wait {} s (Retry-After) before trying again",
+                        wait.as_secs()
+                    ),
+                });
             }
             return Err(Error::portal(
                 action,
@@ -714,11 +720,16 @@ impl Answer {
     }
 }
 
-/// A `Retry-After` value, in seconds or as an HTTP date, as a wait from `now`.
+/// A `Retry-After` value, in seconds or as an HTTP date, as a wait from `now`. A number
+/// of seconds too large for a `u64` is [`Duration::MAX`]: longer than any wait.
 fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(
+            value
+                .parse::<u64>()
+                .map_or(Duration::MAX, Duration::from_secs),
+        );
     }
     let then = http_date(value)?;
     Some(then.duration_since(now).unwrap_or(Duration::ZERO))
@@ -985,7 +996,12 @@ mod tests {
             retry_after("Sun, 06 Nov 300000000000 08:49:37 GMT", now),
             None
         );
-        assert_eq!(retry_after("99999999999999999999999", now), None);
+        assert_eq!(
+            retry_after("99999999999999999999999", now),
+            Some(Duration::MAX),
+            "longer than any wait, not no wait at all"
+        );
+        assert_eq!(retry_after("-5", now), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod bulk;
 mod errors;
 mod faults;
 mod guests;
+mod net;
 mod output;
 mod people;
 mod sequences;
