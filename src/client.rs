@@ -447,6 +447,7 @@ impl Client {
             status,
             location: header("location"),
             retry_after: header("retry-after").and_then(|v| retry_after(&v, SystemTime::now())),
+            encoding: header("content-encoding").and_then(|v| content_encoding(&v)),
             body: body.to_vec(),
         };
         self.decode::<T>("decode", &answer).map(|e| e.response)
@@ -465,9 +466,17 @@ impl Client {
         if status >= 400 {
             // Only DocSpace's own error bodies count as its message: a 404 problem document
             // means "no such portal", not "no such user".
-            let message = self.portal_message(body);
+            let message = match &answer.encoding {
+                None => self.portal_message(body),
+                Some(_) => None,
+            };
             let mut details = Vec::new();
-            if message.is_none() && !body.is_empty() {
+            if let Some(encoding) = &answer.encoding {
+                details.push(format!(
+                    "the body is {}, which was not asked for",
+                    self.encoded(encoding)
+                ));
+            } else if message.is_none() && !body.is_empty() {
                 details.push(match self.problem_title(body) {
                     Some(title) => format!("'{title}', from the web server rather than DocSpace"),
                     None => self.excerpt(body),
@@ -490,6 +499,15 @@ impl Client {
                 status,
                 message,
                 (!details.is_empty()).then(|| details.join("; ")),
+            ));
+        }
+        if let Some(encoding) = &answer.encoding {
+            return Err(Error::protocol(
+                action,
+                format!(
+                    "the portal answered with {} content it was not asked for",
+                    self.encoded(encoding)
+                ),
             ));
         }
         if let Ok(envelope) = serde_json::from_slice::<Envelope<T>>(body)
@@ -617,6 +635,16 @@ impl Client {
         format!("'{excerpt}'")
     }
 
+    /// `gzip-compressed`, or `'x-custom'-encoded`, for a `Content-Encoding`.
+    fn encoded(&self, encoding: &str) -> String {
+        match encoding {
+            "gzip" | "x-gzip" | "deflate" | "br" | "zstd" | "compress" => {
+                format!("{encoding}-compressed")
+            }
+            other => format!("'{}'-encoded", self.clean(other)),
+        }
+    }
+
     fn redirect_error(&self, action: &str, status: u16, target: Option<String>) -> Error {
         let target = target.unwrap_or_default();
         let to_https = !self.origin.https
@@ -692,6 +720,9 @@ struct Answer {
     status: u16,
     location: Option<String>,
     retry_after: Option<Duration>,
+    /// The `Content-Encoding` other than `identity`: the client asks for none, so an
+    /// encoded body (a proxy's gzip) cannot be read.
+    encoding: Option<String>,
     body: Vec<u8>,
 }
 
@@ -706,6 +737,7 @@ impl Answer {
         };
         let location = header("location");
         let retry_after = header("retry-after").and_then(|v| retry_after(&v, SystemTime::now()));
+        let encoding = header("content-encoding").and_then(|v| content_encoding(&v));
         let body = response
             .body_mut()
             .with_config()
@@ -715,9 +747,16 @@ impl Answer {
             status: response.status().as_u16(),
             location,
             retry_after,
+            encoding,
             body,
         })
     }
+}
+
+/// A `Content-Encoding` that means the body is not as sent: `None` for `identity`.
+fn content_encoding(value: &str) -> Option<String> {
+    let value = value.trim().to_ascii_lowercase();
+    (!value.is_empty() && value != "identity").then_some(value)
 }
 
 /// A `Retry-After` value, in seconds or as an HTTP date, as a wait from `now`. A number

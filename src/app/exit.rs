@@ -70,7 +70,7 @@ pub const TABLE: [Row; 13] = [
     },
     Row {
         code: PROTOCOL,
-        meaning: "protocol: a redirect, a 404 without a DocSpace error (not the API's address), an answer that is not the expected JSON",
+        meaning: "protocol: a redirect, a 404 without a DocSpace error (not the API's address), an answer that is not the expected JSON, a compressed answer that was not asked for",
     },
     Row {
         code: NOT_PERMITTED,

@@ -7,6 +7,49 @@ use crate::portal::{Fault, Portal, Reply};
 // ---------------------------------------------------------------------------------------
 // TLS, and answers a middlebox mangles.
 
+/// The first bytes of a gzip stream (RFC 1952), then what no decoder would accept.
+const GZIP: &[u8] =
+    b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\x56\x2a\x4a\x2d\x2e\xc8\xcf\x2b\x4e";
+
+#[test]
+fn an_unasked_gzip_answer_is_named_not_quoted() {
+    let gzip = |code| Reply::Status {
+        code,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("Content-Encoding".into(), "gzip".into()),
+        ],
+        body: GZIP.to_vec(),
+    };
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(Fault {
+        method: "",
+        path_prefix: "/api/".into(),
+        times: 1,
+        reply: gzip(200),
+    });
+    let run = docspace(&portal, &owner.key, &["whoami", "--retries", "0"]);
+    run.code(76).stderr_is(
+        "docspace-people: whoami: the portal answered with gzip-compressed content it was not asked for\n",
+    );
+    assert_eq!(
+        portal.requests()[0].header("accept-encoding"),
+        None,
+        "none was asked for"
+    );
+
+    portal.inject(Fault {
+        method: "",
+        path_prefix: "/api/".into(),
+        times: 1,
+        reply: gzip(502),
+    });
+    docspace(&portal, &owner.key, &["whoami", "--retries", "0"])
+        .code(75)
+        .stderr_has("whoami: HTTP 502: the body is gzip-compressed, which was not asked for");
+}
+
 #[test]
 fn a_retry_after_too_large_for_any_clock_fails_at_once() {
     let portal = Portal::start();
