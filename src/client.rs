@@ -665,10 +665,12 @@ impl Client {
 
     fn network_error(&self, action: &str, error: ureq::Error) -> Error {
         let timed_out = || format!("timed out after {} s", self.options.timeout.as_secs());
+        let host = &self.origin.host;
+        let mut untrusted = false;
         let (kind, detail) = match &error {
             ureq::Error::HostNotFound => (
                 ErrorKind::Dns,
-                format!("the host name '{}' does not resolve", self.origin.host),
+                format!("the host name '{host}' does not resolve"),
             ),
             ureq::Error::Timeout(_) => (ErrorKind::Temporary, timed_out()),
             ureq::Error::BodyExceedsLimit(_) => (
@@ -691,19 +693,45 @@ impl Client {
                     (ErrorKind::Temporary, timed_out())
                 }
                 // rustls reports handshake and certificate failures as invalid data.
-                io::ErrorKind::InvalidData => (ErrorKind::Unavailable, format!("TLS failed: {e}")),
+                io::ErrorKind::InvalidData => {
+                    untrusted = unknown_issuer(&error);
+                    (ErrorKind::Unavailable, self.tls_failure(e, untrusted))
+                }
                 _ => (
                     ErrorKind::Temporary,
                     format!("the connection broke off: {e}"),
                 ),
             },
             e @ (ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_)) => {
-                (ErrorKind::Unavailable, format!("TLS failed: {e}"))
+                untrusted = unknown_issuer(&error);
+                (ErrorKind::Unavailable, self.tls_failure(e, untrusted))
             }
             e => (ErrorKind::Unavailable, e.to_string()),
         };
-        Error::new(kind, action, self.clean(&detail)).with_source(error)
+        let mut failure = Error::new(kind, action, self.clean(&detail));
+        if untrusted {
+            failure = failure.with_untrusted_certificate();
+        }
+        failure.with_source(error)
     }
+    fn tls_failure(&self, error: &dyn std::fmt::Display, untrusted: bool) -> String {
+        if !untrusted {
+            return format!("TLS failed: {error}");
+        }
+        let trusted = match &self.options.ca_file {
+            Some(path) => format!("an authority in the CA file {}", path.display()),
+            None => "a publicly trusted authority".to_owned(),
+        };
+        format!("TLS failed: the portal's certificate is not signed by {trusted} ({error})")
+    }
+}
+
+/// rustls's words for a certificate that no trusted authority signed (a private CA or
+/// a self-signed certificate).
+fn unknown_issuer(error: &ureq::Error) -> bool {
+    error
+        .to_string()
+        .contains("invalid peer certificate: UnknownIssuer")
 }
 
 #[derive(serde::Deserialize)]

@@ -35,6 +35,8 @@ pub struct Error {
     /// What else is known: an excerpt of a body that is not DocSpace's, how long the
     /// portal asked to wait, or the description of a failure without an HTTP status.
     detail: Option<String>,
+    /// TLS failed because no trusted authority signed the portal's certificate.
+    untrusted_certificate: bool,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -106,6 +108,7 @@ impl Error {
             status: None,
             message: None,
             detail: Some(detail.into()),
+            untrusted_certificate: false,
             source: None,
         }
     }
@@ -135,6 +138,7 @@ impl Error {
             status: Some(status),
             message,
             detail,
+            untrusted_certificate: false,
             source: None,
         }
     }
@@ -144,6 +148,11 @@ impl Error {
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Error {
         self.source = Some(Arc::new(source));
+        self
+    }
+
+    pub(crate) fn with_untrusted_certificate(mut self) -> Error {
+        self.untrusted_certificate = true;
         self
     }
 
@@ -169,6 +178,14 @@ impl Error {
     /// safe to print).
     pub fn portal_message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+
+    /// TLS failed because the portal's certificate is not signed by an authority the
+    /// client trusts: the public roots, or those of [`Options::ca_file`](crate::Options::ca_file)
+    /// when it is set. A self-hosted portal with a private certificate authority needs
+    /// that authority's certificate there.
+    pub fn is_untrusted_certificate(&self) -> bool {
+        self.untrusted_certificate
     }
 
     /// What was being done, e.g. `delete 0b1c7f2e-…`.

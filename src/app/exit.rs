@@ -58,7 +58,7 @@ pub const TABLE: [Row; 13] = [
     },
     Row {
         code: UNAVAILABLE,
-        meaning: "the portal is unavailable: connection refused, TLS failure, 500, 501",
+        meaning: "the portal is unavailable: connection refused, TLS failure (an untrusted certificate: see `--ca-file`), 500, 501",
     },
     Row {
         code: OUTPUT,
@@ -175,6 +175,9 @@ fn hint(error: &Error) -> Option<&'static str> {
             "the portal failed internally: try again later or ask its administrator"
         }
         (ErrorKind::Dns, None) => "check the portal address (--portal or DOCSPACE_URL)",
+        (ErrorKind::Unavailable, None) if error.is_untrusted_certificate() => {
+            "if the portal has a certificate from a private authority, pass that authority's certificate with --ca-file PATH"
+        }
         (ErrorKind::Unavailable, None) => {
             "check that the portal is up and the address and port are right"
         }

@@ -7,6 +7,22 @@ use crate::portal::{Fault, Portal, Reply};
 // ---------------------------------------------------------------------------------------
 // TLS, and answers a middlebox mangles.
 
+#[test]
+fn an_unknown_certificate_authority_hints_at_the_ca_file() {
+    let portal = Portal::start_tls();
+    let run = docspace(&portal, &portal.owner().key, &["whoami", "--retries", "0"]);
+    run.code(69)
+        .stderr_has(
+            "TLS failed: the portal's certificate is not signed by a publicly trusted authority",
+        )
+        .stderr_has("pass that authority's certificate with --ca-file PATH");
+    assert!(
+        !run.stderr.contains("check that the portal is up"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// The first bytes of a gzip stream (RFC 1952), then what no decoder would accept.
 const GZIP: &[u8] =
     b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xab\x56\x2a\x4a\x2d\x2e\xc8\xcf\x2b\x4e";
