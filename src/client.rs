@@ -670,8 +670,28 @@ impl Client {
         let (kind, detail) = match &error {
             ureq::Error::HostNotFound => (
                 ErrorKind::Dns,
-                format!("the host name '{host}' does not resolve"),
+                format!("the portal's host name '{host}' has no address"),
             ),
+            ureq::Error::Io(e) if lookup(e).is_some() => {
+                let why = e.to_string();
+                let why = why.strip_prefix(LOOKUP_FAILED).unwrap_or(&why);
+                match lookup(e) {
+                    Some(Lookup::NoSuchName) => (
+                        ErrorKind::Dns,
+                        format!("the portal's host name '{host}' does not exist in DNS ({why})"),
+                    ),
+                    Some(Lookup::NoAddress) => (
+                        ErrorKind::Dns,
+                        format!("the portal's host name '{host}' has no address in DNS ({why})"),
+                    ),
+                    _ => (
+                        ErrorKind::Temporary,
+                        format!(
+                            "the DNS lookup of the portal's host name '{host}' failed for now ({why})"
+                        ),
+                    ),
+                }
+            }
             ureq::Error::Timeout(_) => (ErrorKind::Temporary, timed_out()),
             ureq::Error::BodyExceedsLimit(_) => (
                 ErrorKind::Protocol,
@@ -724,6 +744,38 @@ impl Client {
         };
         format!("TLS failed: the portal's certificate is not signed by {trusted} ({error})")
     }
+}
+
+/// How std's `to_socket_addrs` words a failed look-up, before the resolver's own words.
+const LOOKUP_FAILED: &str = "failed to lookup address information: ";
+
+/// What a failed DNS look-up says about the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    /// The name does not exist (NXDOMAIN): the address is wrong.
+    NoSuchName,
+    /// The name exists but has no address: the address is wrong, or DNS is.
+    NoAddress,
+    /// The resolver failed (SERVFAIL, no answer in time, …): it may work later.
+    Failed,
+}
+
+/// Whether `error` is a failed look-up of a host name, and of which sort.
+///
+/// std keeps only the text of `getaddrinfo`'s error (`gai_strerror`), so the text
+/// decides. A Rust program never calls `setlocale`, so that text is the C locale's
+/// English. The words of glibc and musl for "no such name" and "no address" are listed;
+/// every other failed look-up (EAI_AGAIN, EAI_FAIL, …) counts as one that may pass.
+fn lookup(error: &io::Error) -> Option<Lookup> {
+    let text = error.to_string();
+    let why = text.strip_prefix(LOOKUP_FAILED)?;
+    Some(match why {
+        // EAI_NONAME: glibc's words, musl's.
+        "Name or service not known" | "Name does not resolve" => Lookup::NoSuchName,
+        // EAI_NODATA: glibc's words, musl's.
+        "No address associated with hostname" | "Name has no usable address" => Lookup::NoAddress,
+        _ => Lookup::Failed,
+    })
 }
 
 /// rustls's words for a certificate that no trusted authority signed (a private CA or
@@ -840,7 +892,9 @@ fn backoff(attempt: u32) -> Duration {
 /// The request never left this machine: repeating it cannot do anything twice.
 fn unsent(error: &ureq::Error) -> bool {
     match error {
-        ureq::Error::Io(e) => e.kind() == io::ErrorKind::ConnectionRefused,
+        ureq::Error::Io(e) => {
+            e.kind() == io::ErrorKind::ConnectionRefused || lookup(e) == Some(Lookup::Failed)
+        }
         ureq::Error::Timeout(t) => matches!(t, ureq::Timeout::Connect | ureq::Timeout::Resolve),
         _ => false,
     }

@@ -58,12 +58,13 @@ pub enum ErrorKind {
     /// The portal answered success, but its answer shows the request did not do what
     /// was asked (the approved guest is another one, the user is still active).
     NotDone,
-    /// The portal's host name does not resolve.
+    /// The portal's host name does not exist in DNS, or has no address: a wrong address
+    /// rather than a passing failure.
     Dns,
     /// Nothing answers, TLS failed, or the portal failed internally (500).
     Unavailable,
-    /// A time-out, a broken connection, or a busy portal (408, 429, 502, 503, 504):
-    /// the same request may succeed later.
+    /// A time-out, a broken connection, a DNS lookup that failed for now, or a busy
+    /// portal (408, 429, 502, 503, 504): the same request may succeed later.
     Temporary,
     /// The answer is not what the API promises: a redirect, a route that does not
     /// exist, a body that is not the expected JSON.

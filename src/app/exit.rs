@@ -54,7 +54,7 @@ pub const TABLE: [Row; 13] = [
     },
     Row {
         code: NO_HOST,
-        meaning: "the portal's host name does not resolve",
+        meaning: "the portal's host name does not exist in DNS, or has no address",
     },
     Row {
         code: UNAVAILABLE,
@@ -66,7 +66,7 @@ pub const TABLE: [Row; 13] = [
     },
     Row {
         code: TEMPORARY,
-        meaning: "temporary: timeout, connection reset, 408, 429, 502, 503, 504 — try again later",
+        meaning: "temporary: timeout, connection reset, a DNS lookup that failed for now, 408, 429, 502, 503, 504 — try again later",
     },
     Row {
         code: PROTOCOL,
