@@ -1,6 +1,7 @@
 //! The connection to one portal: requests, the response envelope, and errors.
 
 use crate::error::{Error, ErrorKind};
+use crate::proxy::Proxies;
 use crate::secret::Secret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,6 +33,9 @@ pub struct Options {
     pub insecure_http: bool,
     /// Told about each retry, with a one-line note.
     pub on_retry: Option<fn(&str)>,
+    /// The proxy to go through, if any. None by default: the environment's proxy
+    /// variables are read only through [`Proxies::from_env`].
+    pub proxies: Proxies,
 }
 
 impl Default for Options {
@@ -42,6 +46,7 @@ impl Default for Options {
             ca_file: None,
             insecure_http: false,
             on_retry: None,
+            proxies: Proxies::default(),
         }
     }
 }
@@ -58,6 +63,19 @@ pub struct Client {
     credential: Option<Secret>,
     agent: Agent,
     options: Options,
+    /// The proxy the requests go through, if any.
+    proxy: Option<Via>,
+}
+
+/// A proxy in use: what failures name it by, never with its credentials.
+#[derive(Debug)]
+struct Via {
+    /// `http://proxy.example.com:3128`.
+    shown: String,
+    /// Its host name, which is looked up instead of the portal's.
+    host: String,
+    /// Its address carries a user name or password.
+    credentials: bool,
 }
 
 /// The scheme, host and port of a URL: what decides where a request goes.
@@ -229,6 +247,13 @@ impl Client {
                 origin.host
             )));
         }
+        let (proxy, via) = match options.proxies.select(origin.https, &origin.host) {
+            Some(url) => {
+                let (proxy, via) = parse_proxy(url)?;
+                (Some(proxy), Some(via))
+            }
+            None => (None, None),
+        };
         let mut tls = TlsConfig::builder();
         if let Some(path) = &options.ca_file {
             tls = tls.root_certs(RootCerts::Specific(Arc::new(certificates(path)?)));
@@ -241,6 +266,8 @@ impl Client {
             .user_agent(concat!("docspace-people/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .tls_config(tls.build())
+            // Always set: ureq's default reads the proxy variables its own way.
+            .proxy(proxy)
             .build()
             .new_agent();
         Ok(Client {
@@ -248,6 +275,7 @@ impl Client {
             credential,
             agent,
             options,
+            proxy: via,
         })
     }
 
@@ -665,30 +693,70 @@ impl Client {
 
     fn network_error(&self, action: &str, error: ureq::Error) -> Error {
         let timed_out = || format!("timed out after {} s", self.options.timeout.as_secs());
-        let host = &self.origin.host;
+        let portal = self.origin.base();
+        // Through a proxy only the proxy's name is looked up here: the proxy looks up
+        // the portal's.
+        let (whose, looked_up) = match &self.proxy {
+            Some(via) => ("the proxy's", via.host.as_str()),
+            None => ("the portal's", self.origin.host.as_str()),
+        };
+        let proxy = self.proxy.as_ref().map(|via| via.shown.as_str());
+        let mut from_proxy = false;
         let mut untrusted = false;
         let (kind, detail) = match &error {
-            ureq::Error::HostNotFound => (
-                ErrorKind::Dns,
-                format!("the portal's host name '{host}' has no address"),
-            ),
+            ureq::Error::HostNotFound => {
+                from_proxy = true;
+                (
+                    ErrorKind::Dns,
+                    format!("{whose} host name '{looked_up}' has no address"),
+                )
+            }
             ureq::Error::Io(e) if lookup(e).is_some() => {
+                from_proxy = true;
                 let why = e.to_string();
                 let why = why.strip_prefix(LOOKUP_FAILED).unwrap_or(&why);
                 match lookup(e) {
                     Some(Lookup::NoSuchName) => (
                         ErrorKind::Dns,
-                        format!("the portal's host name '{host}' does not exist in DNS ({why})"),
+                        format!("{whose} host name '{looked_up}' does not exist in DNS ({why})"),
                     ),
                     Some(Lookup::NoAddress) => (
                         ErrorKind::Dns,
-                        format!("the portal's host name '{host}' has no address in DNS ({why})"),
+                        format!("{whose} host name '{looked_up}' has no address in DNS ({why})"),
                     ),
                     _ => (
                         ErrorKind::Temporary,
                         format!(
-                            "the DNS lookup of the portal's host name '{host}' failed for now ({why})"
+                            "the DNS lookup of {whose} host name '{looked_up}' failed for now ({why})"
                         ),
+                    ),
+                }
+            }
+            ureq::Error::ConnectProxyFailed(reason) => {
+                from_proxy = true;
+                let proxy = proxy.unwrap_or("in use");
+                match proxy_status(reason) {
+                    Some(407) => {
+                        let what = match self.proxy.as_ref().is_some_and(|v| v.credentials) {
+                            true => "did not accept the credentials in its address",
+                            false => "wants credentials",
+                        };
+                        (
+                            ErrorKind::Unauthenticated,
+                            format!("the proxy {proxy} {what} (HTTP 407)"),
+                        )
+                    }
+                    Some(status @ 502..=504) => (
+                        ErrorKind::Temporary,
+                        format!("the proxy {proxy} could not reach {portal} (HTTP {status})"),
+                    ),
+                    Some(status) => (
+                        ErrorKind::Unavailable,
+                        format!("the proxy {proxy} refused the tunnel to {portal} (HTTP {status})"),
+                    ),
+                    None => (
+                        ErrorKind::Unavailable,
+                        format!("the proxy {proxy} did not open a tunnel to {portal}: {reason}"),
                     ),
                 }
             }
@@ -705,10 +773,21 @@ impl Client {
                 format!("the answer is not valid HTTP: {e}"),
             ),
             ureq::Error::Io(e) => match e.kind() {
-                io::ErrorKind::ConnectionRefused => (
-                    ErrorKind::Unavailable,
-                    format!("connection to {} refused", self.origin.base()),
-                ),
+                io::ErrorKind::ConnectionRefused => match proxy {
+                    Some(proxy) => {
+                        from_proxy = true;
+                        (
+                            ErrorKind::Unavailable,
+                            format!(
+                                "connection to the proxy {proxy} refused (on the way to {portal})"
+                            ),
+                        )
+                    }
+                    None => (
+                        ErrorKind::Unavailable,
+                        format!("connection to {portal} refused"),
+                    ),
+                },
                 io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
                     (ErrorKind::Temporary, timed_out())
                 }
@@ -729,11 +808,15 @@ impl Client {
             e => (ErrorKind::Unavailable, e.to_string()),
         };
         let mut failure = Error::new(kind, action, self.clean(&detail));
+        if let Some(proxy) = proxy.filter(|_| from_proxy) {
+            failure = failure.by_proxy(proxy);
+        }
         if untrusted {
             failure = failure.with_untrusted_certificate();
         }
         failure.with_source(error)
     }
+
     fn tls_failure(&self, error: &dyn std::fmt::Display, untrusted: bool) -> String {
         if !untrusted {
             return format!("TLS failed: {error}");
@@ -776,6 +859,13 @@ fn lookup(error: &io::Error) -> Option<Lookup> {
         "No address associated with hostname" | "Name has no usable address" => Lookup::NoAddress,
         _ => Lookup::Failed,
     })
+}
+
+/// The status of a proxy's refusal to open a tunnel: ureq words it
+/// `proxy server responded 407/407`.
+fn proxy_status(reason: &str) -> Option<u16> {
+    let rest = reason.strip_prefix("proxy server responded ")?;
+    rest.get(..3)?.parse().ok()
 }
 
 /// rustls's words for a certificate that no trusted authority signed (a private CA or
@@ -895,6 +985,10 @@ fn unsent(error: &ureq::Error) -> bool {
         ureq::Error::Io(e) => {
             e.kind() == io::ErrorKind::ConnectionRefused || lookup(e) == Some(Lookup::Failed)
         }
+        // The proxy could not reach the portal: no tunnel, so nothing was sent.
+        ureq::Error::ConnectProxyFailed(reason) => {
+            matches!(proxy_status(reason), Some(502..=504))
+        }
         ureq::Error::Timeout(t) => matches!(t, ureq::Timeout::Connect | ureq::Timeout::Resolve),
         _ => false,
     }
@@ -914,6 +1008,37 @@ fn transient(error: &ureq::Error) -> bool {
         ),
         _ => false,
     }
+}
+
+/// A proxy address as ureq takes it, and how failures name it.
+fn parse_proxy(url: &str) -> Result<(ureq::Proxy, Via), Error> {
+    // Shown without any `user:password@`.
+    let bare = match url.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.rsplit('@').next().unwrap_or("")),
+        None => url.rsplit('@').next().unwrap_or("").to_owned(),
+    };
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    // ureq would panic on a SOCKS proxy: its SOCKS support is not built in.
+    let proxy = match scheme.as_deref() {
+        None | Some("http" | "https") => ureq::Proxy::new(url).ok(),
+        Some(_) => None,
+    };
+    let Some(proxy) = proxy else {
+        return Err(Error::config(format!(
+            "the proxy address '{bare}' is not an http:// or https:// proxy like http://proxy.example.com:3128"
+        )));
+    };
+    let scheme = if proxy.protocol() == ureq::ProxyProtocol::Https {
+        "https"
+    } else {
+        "http"
+    };
+    let via = Via {
+        shown: format!("{scheme}://{}:{}", proxy.host(), proxy.port()),
+        host: proxy.host().to_owned(),
+        credentials: proxy.username().is_some() || proxy.password().is_some(),
+    };
+    Ok((proxy, via))
 }
 
 /// The certificates of a PEM file, for `--ca-file`.

@@ -35,6 +35,8 @@ pub struct Error {
     /// What else is known: an excerpt of a body that is not DocSpace's, how long the
     /// portal asked to wait, or the description of a failure without an HTTP status.
     detail: Option<String>,
+    /// The proxy, when the failure is the proxy's.
+    proxy: Option<String>,
     /// TLS failed because no trusted authority signed the portal's certificate.
     untrusted_certificate: bool,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
@@ -51,15 +53,16 @@ pub enum ErrorKind {
     Config,
     /// The portal says the user or item does not exist (404 with a DocSpace message).
     NotFound,
-    /// The portal did not accept the credential (401), or refused a log-in.
+    /// The portal did not accept the credential (401), or refused a log-in; or a proxy
+    /// wants credentials (407, with [`Error::proxy`] set).
     Unauthenticated,
     /// The portal understood the request and refused it.
     Refused(Refusal),
     /// The portal answered success, but its answer shows the request did not do what
     /// was asked (the approved guest is another one, the user is still active).
     NotDone,
-    /// The portal's host name does not exist in DNS, or has no address: a wrong address
-    /// rather than a passing failure.
+    /// The portal's host name (or the proxy's) does not exist in DNS, or has no
+    /// address: a wrong address rather than a passing failure.
     Dns,
     /// Nothing answers, TLS failed, or the portal failed internally (500).
     Unavailable,
@@ -109,6 +112,7 @@ impl Error {
             status: None,
             message: None,
             detail: Some(detail.into()),
+            proxy: None,
             untrusted_certificate: false,
             source: None,
         }
@@ -139,6 +143,7 @@ impl Error {
             status: Some(status),
             message,
             detail,
+            proxy: None,
             untrusted_certificate: false,
             source: None,
         }
@@ -149,6 +154,11 @@ impl Error {
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Error {
         self.source = Some(Arc::new(source));
+        self
+    }
+
+    pub(crate) fn by_proxy(mut self, proxy: &str) -> Error {
+        self.proxy = Some(proxy.to_owned());
         self
     }
 
@@ -179,6 +189,14 @@ impl Error {
     /// safe to print).
     pub fn portal_message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+
+    /// The proxy, as `http://host:port` without its credentials, when the failure is the
+    /// proxy's rather than the portal's: its host name does not resolve, it refuses the
+    /// connection, it wants credentials (407, [`ErrorKind::Unauthenticated`]), or it
+    /// refuses or cannot open the tunnel to the portal.
+    pub fn proxy(&self) -> Option<&str> {
+        self.proxy.as_deref()
     }
 
     /// TLS failed because the portal's certificate is not signed by an authority the
