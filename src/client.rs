@@ -1,6 +1,7 @@
 //! The connection to one portal: requests, the response envelope, and errors.
 
 use crate::error::{Error, ErrorKind};
+use crate::proxy::Proxies;
 use crate::secret::Secret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,6 +33,9 @@ pub struct Options {
     pub insecure_http: bool,
     /// Told about each retry, with a one-line note.
     pub on_retry: Option<fn(&str)>,
+    /// The proxy to go through, if any. None by default: the environment's proxy
+    /// variables are read only through [`Proxies::from_env`].
+    pub proxies: Proxies,
 }
 
 impl Default for Options {
@@ -42,6 +46,7 @@ impl Default for Options {
             ca_file: None,
             insecure_http: false,
             on_retry: None,
+            proxies: Proxies::default(),
         }
     }
 }
@@ -58,6 +63,19 @@ pub struct Client {
     credential: Option<Secret>,
     agent: Agent,
     options: Options,
+    /// The proxy the requests go through, if any.
+    proxy: Option<Via>,
+}
+
+/// A proxy in use: what failures name it by, never with its credentials.
+#[derive(Debug)]
+struct Via {
+    /// `http://proxy.example.com:3128`.
+    shown: String,
+    /// Its host name, which is looked up instead of the portal's.
+    host: String,
+    /// Its address carries a user name or password.
+    credentials: bool,
 }
 
 /// The scheme, host and port of a URL: what decides where a request goes.
@@ -229,6 +247,13 @@ impl Client {
                 origin.host
             )));
         }
+        let (proxy, via) = match options.proxies.select(origin.https, &origin.host) {
+            Some(url) => {
+                let (proxy, via) = parse_proxy(url)?;
+                (Some(proxy), Some(via))
+            }
+            None => (None, None),
+        };
         let mut tls = TlsConfig::builder();
         if let Some(path) = &options.ca_file {
             tls = tls.root_certs(RootCerts::Specific(Arc::new(certificates(path)?)));
@@ -241,6 +266,8 @@ impl Client {
             .user_agent(concat!("docspace-people/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .tls_config(tls.build())
+            // Always set: ureq's default reads the proxy variables its own way.
+            .proxy(proxy)
             .build()
             .new_agent();
         Ok(Client {
@@ -248,6 +275,7 @@ impl Client {
             credential,
             agent,
             options,
+            proxy: via,
         })
     }
 
@@ -451,6 +479,7 @@ impl Client {
             status,
             location: header("location"),
             retry_after: header("retry-after").and_then(|v| retry_after(&v, SystemTime::now())),
+            encoding: header("content-encoding").and_then(|v| content_encoding(&v)),
             body: body.to_vec(),
         };
         self.decode::<T>("decode", &answer).map(|e| e.response)
@@ -469,25 +498,48 @@ impl Client {
         if status >= 400 {
             // Only DocSpace's own error bodies count as its message: a 404 problem document
             // means "no such portal", not "no such user".
-            let message = self.portal_message(body);
+            let message = match &answer.encoding {
+                None => self.portal_message(body),
+                Some(_) => None,
+            };
             let mut details = Vec::new();
-            if message.is_none() && !body.is_empty() {
+            if let Some(encoding) = &answer.encoding {
+                details.push(format!(
+                    "the body is {}, which was not asked for",
+                    self.encoded(encoding)
+                ));
+            } else if message.is_none() && !body.is_empty() {
                 details.push(match self.problem_title(body) {
                     Some(title) => format!("'{title}', from the web server rather than DocSpace"),
                     None => self.excerpt(body),
                 });
             }
             if let Some(wait) = answer.retry_after {
-                details.push(format!(
-                    "the portal asks to wait {} s (Retry-After) before trying again",
-                    wait.as_secs()
-                ));
+                details.push(match wait {
+                    Duration::MAX => format!(
+                        "the portal asks to wait more than {} s (Retry-After) before trying again",
+                        u64::MAX
+                    ),
+                    wait => format!(
+                        "the portal asks to wait {} s (Retry-After) before trying again",
+                        wait.as_secs()
+                    ),
+                });
             }
             return Err(Error::portal(
                 action,
                 status,
                 message,
                 (!details.is_empty()).then(|| details.join("; ")),
+            ));
+        }
+        if let Some(encoding) = &answer.encoding {
+            return Err(Error::protocol(
+                action,
+                format!(
+                    "the portal answered with {} content it was not asked for",
+                    self.encoded(encoding)
+                ),
             ));
         }
         if let Ok(envelope) = serde_json::from_slice::<Envelope<T>>(body)
@@ -615,6 +667,16 @@ impl Client {
         format!("'{excerpt}'")
     }
 
+    /// `gzip-compressed`, or `'x-custom'-encoded`, for a `Content-Encoding`.
+    fn encoded(&self, encoding: &str) -> String {
+        match encoding {
+            "gzip" | "x-gzip" | "deflate" | "br" | "zstd" | "compress" => {
+                format!("{encoding}-compressed")
+            }
+            other => format!("'{}'-encoded", self.clean(other)),
+        }
+    }
+
     fn redirect_error(&self, action: &str, status: u16, target: Option<String>) -> Error {
         let target = target.unwrap_or_default();
         let to_https = !self.origin.https
@@ -635,11 +697,73 @@ impl Client {
 
     fn network_error(&self, action: &str, error: ureq::Error) -> Error {
         let timed_out = || format!("timed out after {} s", self.options.timeout.as_secs());
+        let portal = self.origin.base();
+        // Through a proxy only the proxy's name is looked up here: the proxy looks up
+        // the portal's.
+        let (whose, looked_up) = match &self.proxy {
+            Some(via) => ("the proxy's", via.host.as_str()),
+            None => ("the portal's", self.origin.host.as_str()),
+        };
+        let proxy = self.proxy.as_ref().map(|via| via.shown.as_str());
+        let mut from_proxy = false;
+        let mut untrusted = false;
         let (kind, detail) = match &error {
-            ureq::Error::HostNotFound => (
-                ErrorKind::Dns,
-                format!("the host name '{}' does not resolve", self.origin.host),
-            ),
+            ureq::Error::HostNotFound => {
+                from_proxy = true;
+                (
+                    ErrorKind::Dns,
+                    format!("{whose} host name '{looked_up}' has no address"),
+                )
+            }
+            ureq::Error::Io(e) if lookup(e).is_some() => {
+                from_proxy = true;
+                let why = e.to_string();
+                let why = why.strip_prefix(LOOKUP_FAILED).unwrap_or(&why);
+                match lookup(e) {
+                    Some(Lookup::NoSuchName) => (
+                        ErrorKind::Dns,
+                        format!("{whose} host name '{looked_up}' does not exist in DNS ({why})"),
+                    ),
+                    Some(Lookup::NoAddress) => (
+                        ErrorKind::Dns,
+                        format!("{whose} host name '{looked_up}' has no address in DNS ({why})"),
+                    ),
+                    _ => (
+                        ErrorKind::Temporary,
+                        format!(
+                            "the DNS lookup of {whose} host name '{looked_up}' failed for now ({why})"
+                        ),
+                    ),
+                }
+            }
+            ureq::Error::ConnectProxyFailed(reason) => {
+                from_proxy = true;
+                let proxy = proxy.unwrap_or("in use");
+                match proxy_status(reason) {
+                    Some(407) => {
+                        let what = match self.proxy.as_ref().is_some_and(|v| v.credentials) {
+                            true => "did not accept the credentials in its address",
+                            false => "wants credentials",
+                        };
+                        (
+                            ErrorKind::Unauthenticated,
+                            format!("the proxy {proxy} {what} (HTTP 407)"),
+                        )
+                    }
+                    Some(status @ 502..=504) => (
+                        ErrorKind::Temporary,
+                        format!("the proxy {proxy} could not reach {portal} (HTTP {status})"),
+                    ),
+                    Some(status) => (
+                        ErrorKind::Unavailable,
+                        format!("the proxy {proxy} refused the tunnel to {portal} (HTTP {status})"),
+                    ),
+                    None => (
+                        ErrorKind::Unavailable,
+                        format!("the proxy {proxy} did not open a tunnel to {portal}: {reason}"),
+                    ),
+                }
+            }
             ureq::Error::Timeout(_) => (ErrorKind::Temporary, timed_out()),
             ureq::Error::BodyExceedsLimit(_) => (
                 ErrorKind::Protocol,
@@ -653,27 +777,107 @@ impl Client {
                 format!("the answer is not valid HTTP: {e}"),
             ),
             ureq::Error::Io(e) => match e.kind() {
-                io::ErrorKind::ConnectionRefused => (
-                    ErrorKind::Unavailable,
-                    format!("connection to {} refused", self.origin.base()),
-                ),
+                io::ErrorKind::ConnectionRefused => match proxy {
+                    Some(proxy) => {
+                        from_proxy = true;
+                        (
+                            ErrorKind::Unavailable,
+                            format!(
+                                "connection to the proxy {proxy} refused (on the way to {portal})"
+                            ),
+                        )
+                    }
+                    None => (
+                        ErrorKind::Unavailable,
+                        format!("connection to {portal} refused"),
+                    ),
+                },
                 io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => {
                     (ErrorKind::Temporary, timed_out())
                 }
                 // rustls reports handshake and certificate failures as invalid data.
-                io::ErrorKind::InvalidData => (ErrorKind::Unavailable, format!("TLS failed: {e}")),
+                io::ErrorKind::InvalidData => {
+                    untrusted = unknown_issuer(&error);
+                    (ErrorKind::Unavailable, self.tls_failure(e, untrusted))
+                }
                 _ => (
                     ErrorKind::Temporary,
                     format!("the connection broke off: {e}"),
                 ),
             },
             e @ (ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_)) => {
-                (ErrorKind::Unavailable, format!("TLS failed: {e}"))
+                untrusted = unknown_issuer(&error);
+                (ErrorKind::Unavailable, self.tls_failure(e, untrusted))
             }
             e => (ErrorKind::Unavailable, e.to_string()),
         };
-        Error::new(kind, action, self.clean(&detail)).with_source(error)
+        let mut failure = Error::new(kind, action, self.clean(&detail));
+        if let Some(proxy) = proxy.filter(|_| from_proxy) {
+            failure = failure.by_proxy(proxy);
+        }
+        if untrusted {
+            failure = failure.with_untrusted_certificate();
+        }
+        failure.with_source(error)
     }
+
+    fn tls_failure(&self, error: &dyn std::fmt::Display, untrusted: bool) -> String {
+        if !untrusted {
+            return format!("TLS failed: {error}");
+        }
+        let trusted = match &self.options.ca_file {
+            Some(path) => format!("an authority in the CA file {}", path.display()),
+            None => "a publicly trusted authority".to_owned(),
+        };
+        format!("TLS failed: the portal's certificate is not signed by {trusted} ({error})")
+    }
+}
+
+/// How std's `to_socket_addrs` words a failed look-up, before the resolver's own words.
+const LOOKUP_FAILED: &str = "failed to lookup address information: ";
+
+/// What a failed DNS look-up says about the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    /// The name does not exist (NXDOMAIN): the address is wrong.
+    NoSuchName,
+    /// The name exists but has no address: the address is wrong, or DNS is.
+    NoAddress,
+    /// The resolver failed (SERVFAIL, no answer in time, …): it may work later.
+    Failed,
+}
+
+/// Whether `error` is a failed look-up of a host name, and of which sort.
+///
+/// std keeps only the text of `getaddrinfo`'s error (`gai_strerror`), so the text
+/// decides. A Rust program never calls `setlocale`, so that text is the C locale's
+/// English. The words of glibc and musl for "no such name" and "no address" are listed;
+/// every other failed look-up (EAI_AGAIN, EAI_FAIL, …) counts as one that may pass.
+fn lookup(error: &io::Error) -> Option<Lookup> {
+    let text = error.to_string();
+    let why = text.strip_prefix(LOOKUP_FAILED)?;
+    Some(match why {
+        // EAI_NONAME: glibc's words, musl's.
+        "Name or service not known" | "Name does not resolve" => Lookup::NoSuchName,
+        // EAI_NODATA: glibc's words, musl's.
+        "No address associated with hostname" | "Name has no usable address" => Lookup::NoAddress,
+        _ => Lookup::Failed,
+    })
+}
+
+/// The status of a proxy's refusal to open a tunnel: ureq words it
+/// `proxy server responded 407/407`.
+fn proxy_status(reason: &str) -> Option<u16> {
+    let rest = reason.strip_prefix("proxy server responded ")?;
+    rest.get(..3)?.parse().ok()
+}
+
+/// rustls's words for a certificate that no trusted authority signed (a private CA or
+/// a self-signed certificate).
+fn unknown_issuer(error: &ureq::Error) -> bool {
+    error
+        .to_string()
+        .contains("invalid peer certificate: UnknownIssuer")
 }
 
 #[derive(serde::Deserialize)]
@@ -690,6 +894,9 @@ struct Answer {
     status: u16,
     location: Option<String>,
     retry_after: Option<Duration>,
+    /// The `Content-Encoding` other than `identity`: the client asks for none, so an
+    /// encoded body (a proxy's gzip) cannot be read.
+    encoding: Option<String>,
     body: Vec<u8>,
 }
 
@@ -704,6 +911,7 @@ impl Answer {
         };
         let location = header("location");
         let retry_after = header("retry-after").and_then(|v| retry_after(&v, SystemTime::now()));
+        let encoding = header("content-encoding").and_then(|v| content_encoding(&v));
         let body = response
             .body_mut()
             .with_config()
@@ -713,16 +921,28 @@ impl Answer {
             status: response.status().as_u16(),
             location,
             retry_after,
+            encoding,
             body,
         })
     }
 }
 
-/// A `Retry-After` value, in seconds or as an HTTP date, as a wait from `now`.
+/// A `Content-Encoding` that means the body is not as sent: `None` for `identity`.
+fn content_encoding(value: &str) -> Option<String> {
+    let value = value.trim().to_ascii_lowercase();
+    (!value.is_empty() && value != "identity").then_some(value)
+}
+
+/// A `Retry-After` value, in seconds or as an HTTP date, as a wait from `now`. A number
+/// of seconds too large for a `u64` is [`Duration::MAX`]: longer than any wait.
 fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(
+            value
+                .parse::<u64>()
+                .map_or(Duration::MAX, Duration::from_secs),
+        );
     }
     let then = http_date(value)?;
     Some(then.duration_since(now).unwrap_or(Duration::ZERO))
@@ -766,7 +986,13 @@ fn backoff(attempt: u32) -> Duration {
 /// The request never left this machine: repeating it cannot do anything twice.
 fn unsent(error: &ureq::Error) -> bool {
     match error {
-        ureq::Error::Io(e) => e.kind() == io::ErrorKind::ConnectionRefused,
+        ureq::Error::Io(e) => {
+            e.kind() == io::ErrorKind::ConnectionRefused || lookup(e) == Some(Lookup::Failed)
+        }
+        // The proxy could not reach the portal: no tunnel, so nothing was sent.
+        ureq::Error::ConnectProxyFailed(reason) => {
+            matches!(proxy_status(reason), Some(502..=504))
+        }
         ureq::Error::Timeout(t) => matches!(t, ureq::Timeout::Connect | ureq::Timeout::Resolve),
         _ => false,
     }
@@ -786,6 +1012,37 @@ fn transient(error: &ureq::Error) -> bool {
         ),
         _ => false,
     }
+}
+
+/// A proxy address as ureq takes it, and how failures name it.
+fn parse_proxy(url: &str) -> Result<(ureq::Proxy, Via), Error> {
+    // Shown without any `user:password@`.
+    let bare = match url.split_once("://") {
+        Some((scheme, rest)) => format!("{scheme}://{}", rest.rsplit('@').next().unwrap_or("")),
+        None => url.rsplit('@').next().unwrap_or("").to_owned(),
+    };
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    // ureq would panic on a SOCKS proxy: its SOCKS support is not built in.
+    let proxy = match scheme.as_deref() {
+        None | Some("http" | "https") => ureq::Proxy::new(url).ok(),
+        Some(_) => None,
+    };
+    let Some(proxy) = proxy else {
+        return Err(Error::config(format!(
+            "the proxy address '{bare}' is not an http:// or https:// proxy like http://proxy.example.com:3128"
+        )));
+    };
+    let scheme = if proxy.protocol() == ureq::ProxyProtocol::Https {
+        "https"
+    } else {
+        "http"
+    };
+    let via = Via {
+        shown: format!("{scheme}://{}:{}", proxy.host(), proxy.port()),
+        host: proxy.host().to_owned(),
+        credentials: proxy.username().is_some() || proxy.password().is_some(),
+    };
+    Ok((proxy, via))
 }
 
 /// The certificates of a PEM file, for `--ca-file`.
@@ -989,7 +1246,12 @@ mod tests {
             retry_after("Sun, 06 Nov 300000000000 08:49:37 GMT", now),
             None
         );
-        assert_eq!(retry_after("99999999999999999999999", now), None);
+        assert_eq!(
+            retry_after("99999999999999999999999", now),
+            Some(Duration::MAX),
+            "longer than any wait, not no wait at all"
+        );
+        assert_eq!(retry_after("-5", now), None);
     }
 
     #[test]

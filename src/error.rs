@@ -35,6 +35,10 @@ pub struct Error {
     /// What else is known: an excerpt of a body that is not DocSpace's, how long the
     /// portal asked to wait, or the description of a failure without an HTTP status.
     detail: Option<String>,
+    /// The proxy, when the failure is the proxy's.
+    proxy: Option<String>,
+    /// TLS failed because no trusted authority signed the portal's certificate.
+    untrusted_certificate: bool,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -49,19 +53,21 @@ pub enum ErrorKind {
     Config,
     /// The portal says the user or item does not exist (404 with a DocSpace message).
     NotFound,
-    /// The portal did not accept the credential (401), or refused a log-in.
+    /// The portal did not accept the credential (401), or refused a log-in; or a proxy
+    /// wants credentials (407, with [`Error::proxy`] set).
     Unauthenticated,
     /// The portal understood the request and refused it.
     Refused(Refusal),
     /// The portal answered success, but its answer shows the request did not do what
     /// was asked (the approved guest is another one, the user is still active).
     NotDone,
-    /// The portal's host name does not resolve.
+    /// The portal's host name (or the proxy's) does not exist in DNS, or has no
+    /// address: a wrong address rather than a passing failure.
     Dns,
     /// Nothing answers, TLS failed, or the portal failed internally (500).
     Unavailable,
-    /// A time-out, a broken connection, or a busy portal (408, 429, 502, 503, 504):
-    /// the same request may succeed later.
+    /// A time-out, a broken connection, a DNS lookup that failed for now, or a busy
+    /// portal (408, 429, 502, 503, 504): the same request may succeed later.
     Temporary,
     /// The answer is not what the API promises: a redirect, a route that does not
     /// exist, a body that is not the expected JSON.
@@ -106,6 +112,8 @@ impl Error {
             status: None,
             message: None,
             detail: Some(detail.into()),
+            proxy: None,
+            untrusted_certificate: false,
             source: None,
         }
     }
@@ -135,6 +143,8 @@ impl Error {
             status: Some(status),
             message,
             detail,
+            proxy: None,
+            untrusted_certificate: false,
             source: None,
         }
     }
@@ -144,6 +154,16 @@ impl Error {
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Error {
         self.source = Some(Arc::new(source));
+        self
+    }
+
+    pub(crate) fn by_proxy(mut self, proxy: &str) -> Error {
+        self.proxy = Some(proxy.to_owned());
+        self
+    }
+
+    pub(crate) fn with_untrusted_certificate(mut self) -> Error {
+        self.untrusted_certificate = true;
         self
     }
 
@@ -169,6 +189,22 @@ impl Error {
     /// safe to print).
     pub fn portal_message(&self) -> Option<&str> {
         self.message.as_deref()
+    }
+
+    /// The proxy, as `http://host:port` without its credentials, when the failure is the
+    /// proxy's rather than the portal's: its host name does not resolve, it refuses the
+    /// connection, it wants credentials (407, [`ErrorKind::Unauthenticated`]), or it
+    /// refuses or cannot open the tunnel to the portal.
+    pub fn proxy(&self) -> Option<&str> {
+        self.proxy.as_deref()
+    }
+
+    /// TLS failed because the portal's certificate is not signed by an authority the
+    /// client trusts: the public roots, or those of [`Options::ca_file`](crate::Options::ca_file)
+    /// when it is set. A self-hosted portal with a private certificate authority needs
+    /// that authority's certificate there.
+    pub fn is_untrusted_certificate(&self) -> bool {
+        self.untrusted_certificate
     }
 
     /// What was being done, e.g. `delete 0b1c7f2e-…`.

@@ -26,7 +26,8 @@
 //!
 //! A client repeats requests that are safe to repeat after a temporary failure, never
 //! sends a create twice, verifies TLS certificates, and scrubs the credential from
-//! everything it echoes; see [`Options`].
+//! everything it echoes; see [`Options`]. It goes through a proxy only when told to
+//! ([`Proxies`], which can read the environment the way curl does).
 //!
 //! The rules are those of a real DocSpace 3.7 server rather than of its simplest
 //! examples: the credential always goes as `Authorization: Bearer …` (a raw API key is
@@ -95,6 +96,7 @@ mod error;
 mod guests;
 mod model;
 mod people;
+mod proxy;
 mod secret;
 mod user_id;
 
@@ -104,5 +106,6 @@ pub use email::Email;
 pub use error::{Error, ErrorKind, Refusal};
 pub use model::{Invitation, NewUser, Status, User, UserType};
 pub use people::{Filter, Users};
+pub use proxy::Proxies;
 pub use secret::Secret;
 pub use user_id::UserId;

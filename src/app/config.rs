@@ -5,7 +5,7 @@ use super::cli::{Command, Globals};
 use super::exit::Failure;
 use super::journal::{self, Journal};
 use super::lock::{self, Lock};
-use docspace_people::{Client, ErrorKind, Options, Secret};
+use docspace_people::{Client, ErrorKind, Options, Proxies, Secret};
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::io::{self, BufRead};
@@ -86,7 +86,8 @@ pub fn start(
 /// The address comes from `--portal` or `DOCSPACE_URL`; the credential from
 /// `--token-file` (`-` for stdin), `DOCSPACE_TOKEN_FILE`, `DOCSPACE_TOKEN` or, for a
 /// systemd service, `$CREDENTIALS_DIRECTORY/docspace-token`, in that order. `login`
-/// needs no credential: it is how one is obtained.
+/// needs no credential: it is how one is obtained. The proxy variables are read as curl
+/// reads them ([`Proxies::from_env`]).
 pub fn connect(globals: &Globals, command: &Command, cx: &mut Context) -> Result<Client, Failure> {
     let portal = match (&globals.portal, cx.env.var("DOCSPACE_URL")) {
         (Some(p), _) => p.clone(),
@@ -103,6 +104,9 @@ pub fn connect(globals: &Globals, command: &Command, cx: &mut Context) -> Result
         ca_file: globals.ca_file.clone(),
         insecure_http: globals.insecure_http,
         on_retry: (!globals.quiet).then_some(note as fn(&str)),
+        proxies: Proxies::from_env(|name| {
+            cx.env.var(name).map(|v| v.to_string_lossy().into_owned())
+        }),
     };
     // The library refuses plain http to another host without naming this program's flag.
     let plain_http = portal

@@ -55,11 +55,11 @@ pub const TABLE: [Row; 14] = [
     },
     Row {
         code: NO_HOST,
-        meaning: "the portal's host name does not resolve",
+        meaning: "the host name of the portal (or of the proxy) does not exist in DNS, or has no address",
     },
     Row {
         code: UNAVAILABLE,
-        meaning: "the portal is unavailable: connection refused, TLS failure, 500, 501",
+        meaning: "the portal is unavailable: connection refused (by the portal or the proxy), TLS failure (an untrusted certificate: see `--ca-file`), a proxy that refuses the tunnel, 500, 501",
     },
     Row {
         code: CANT_CREATE,
@@ -71,19 +71,19 @@ pub const TABLE: [Row; 14] = [
     },
     Row {
         code: TEMPORARY,
-        meaning: "temporary: timeout, connection reset, 408, 429, 502, 503, 504, another run against the same portal in progress — try again later",
+        meaning: "temporary: timeout, connection reset, a DNS lookup that failed for now, 408, 429, 502, 503, 504, a proxy that cannot reach the portal, another run against the same portal in progress — try again later",
     },
     Row {
         code: PROTOCOL,
-        meaning: "protocol: a redirect, a 404 without a DocSpace error (not the API's address), an answer that is not the expected JSON",
+        meaning: "protocol: a redirect, a 404 without a DocSpace error (not the API's address), an answer that is not the expected JSON, a compressed answer that was not asked for",
     },
     Row {
         code: NOT_PERMITTED,
-        meaning: "not permitted: 401, 403 \"Access denied\" or an empty 403, a refused login",
+        meaning: "not permitted: 401, 403 \"Access denied\" or an empty 403, a refused login, a proxy's 407",
     },
     Row {
         code: CONFIG,
-        meaning: "configuration: no portal address or credential, a malformed URL, an unreadable or world-readable token file, a bad CA file, plain http to another host",
+        meaning: "configuration: no portal address or credential, a malformed URL, an unreadable or world-readable token file, a bad CA file, plain http to another host, a proxy address that is not an http(s) proxy",
     },
 ];
 
@@ -185,7 +185,16 @@ fn hint(error: &Error) -> Option<&'static str> {
         (_, Some(500..=599)) => {
             "the portal failed internally: try again later or ask its administrator"
         }
+        (ErrorKind::Unauthenticated, None) if error.proxy().is_some() => {
+            "give the proxy's user name and password in its address, e.g. https_proxy=http://USER:PASSWORD@proxy.example.com:3128 (percent-encoded)"
+        }
+        (ErrorKind::Dns | ErrorKind::Unavailable, None) if error.proxy().is_some() => {
+            "check the proxy in https_proxy, http_proxy or ALL_PROXY, or name the portal's host in NO_PROXY to bypass it"
+        }
         (ErrorKind::Dns, None) => "check the portal address (--portal or DOCSPACE_URL)",
+        (ErrorKind::Unavailable, None) if error.is_untrusted_certificate() => {
+            "if the portal has a certificate from a private authority, pass that authority's certificate with --ca-file PATH"
+        }
         (ErrorKind::Unavailable, None) => {
             "check that the portal is up and the address and port are right"
         }

@@ -354,31 +354,6 @@ fn plain_http_to_another_host_is_refused_unless_allowed() {
 }
 
 #[test]
-fn proxies_from_the_environment_are_used_and_no_proxy_is_honoured() {
-    let portal = Portal::start();
-    let key = portal.owner().key;
-    let nothing_listens = {
-        let unused = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://{}", unused.local_addr().unwrap())
-    };
-    let url = portal.url();
-    let env = [
-        ("DOCSPACE_URL", url.as_str()),
-        ("DOCSPACE_TOKEN", key.as_str()),
-        ("HTTP_PROXY", nothing_listens.as_str()),
-    ];
-
-    run(&["whoami", "--retries", "0"], &env, None).code(69);
-    assert!(
-        portal.requests().is_empty(),
-        "the request went to the proxy"
-    );
-
-    let with_no_proxy = [env[0], env[1], env[2], ("NO_PROXY", "127.0.0.1")];
-    run(&["whoami"], &with_no_proxy, None).code(0);
-}
-
-#[test]
 fn a_token_from_the_systemd_credentials_directory_is_used_last() {
     let portal = Portal::start();
     let owner = portal.owner();

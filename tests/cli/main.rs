@@ -11,6 +11,7 @@ mod faults;
 mod guests;
 mod journal;
 mod listing;
+mod net;
 mod output;
 mod people;
 mod sequences;
