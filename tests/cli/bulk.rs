@@ -496,6 +496,50 @@ fn create_from_csv_with_quoting_creates_new_people_and_skips_existing_ones() {
     );
 }
 
+/// A POST on a keep-alive connection the portal had already dropped breaks off, and so
+/// does one whose answer is lost after the portal acted: each row is looked up before it
+/// is reported, and none is sent twice.
+#[test]
+fn create_from_a_file_checks_each_row_whose_answer_was_lost() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let create = |reply| crate::portal::Fault {
+        method: "POST",
+        path_prefix: "/api/2.0/people".to_owned(),
+        times: 1,
+        reply,
+    };
+    portal.inject(create(crate::portal::Reply::Pass));
+    portal.inject(create(crate::portal::Reply::LoseAnswer));
+    portal.inject(create(crate::portal::Reply::Close));
+    let csv = "email,firstName,lastName\n\
+               ann@example.com,Ann,Lee\n\
+               bob@example.com,Bob,Ray\n\
+               cat@example.com,Cat,Cole\n";
+
+    let run = with_stdin(
+        &portal,
+        &owner.key,
+        &["user", "create", "--from", "-", "--timeout", "1"],
+        csv,
+    );
+
+    let bob = portal
+        .user_by_email("bob@example.com")
+        .expect("created, answer lost");
+    run.code(1)
+        .stdout_has(&format!("created {} Bob Ray <bob@example.com>", bob.id))
+        .stdout_has("created 2, failed 1")
+        .stderr_has("create cat@example.com (line 4): the connection broke off")
+        .stderr_has("not created as far as the portal shows after 1 s");
+    assert!(portal.user_by_email("cat@example.com").is_none());
+    let posts = lines(&changes(&portal))
+        .iter()
+        .filter(|l| *l == "POST /api/2.0/people")
+        .count();
+    assert_eq!(posts, 3, "one create a row, none repeated");
+}
+
 #[test]
 fn create_from_json_lines() {
     let portal = Portal::start();
