@@ -120,7 +120,7 @@ impl Client {
     /// A create is never sent twice. When its answer is lost (a timeout, a connection
     /// that broke after sending, a gateway's 502 or 504 while the portal may still be
     /// working), the user is looked up by e-mail, again and again with a doubling pause,
-    /// for as long as one request may take ([`Options::timeout`]): found means created.
+    /// for as long as one request may take ([`Options::timeout`](crate::Options::timeout)): found means created.
     /// Still absent then is an error of kind [`ErrorKind::Temporary`] saying so, never a
     /// flat "not created".
     pub fn create_user(&self, new: &NewUser) -> Result<User, Error> {
