@@ -16,6 +16,9 @@
 //! | [`Client::unlink_guests`] | `DELETE /api/2.0/people/guests` |
 //! | [`Client::invite_users`] | `POST /api/2.0/people/invite` |
 //! | [`Client::login`] | `POST /api/2.0/authentication` |
+//! | [`Client::reassign_necessary`] | `GET /api/2.0/people/reassign/necessary` |
+//! | [`Client::start_reassign`], [`Client::reassign_progress`], [`Client::cancel_reassign`] | `POST /api/2.0/people/reassign/start`, `GET …/progress/{id}`, `PUT …/terminate` |
+//! | [`Client::disable_user`] | `PUT /api/2.0/people/{id}` `{"disable": true}` |
 //!
 //! Each of them also has a [`Request`] constructor of the same name
 //! ([`Request::delete_users`], …) that builds the request without sending it, to show
@@ -97,6 +100,7 @@ mod guests;
 mod model;
 mod people;
 mod proxy;
+mod reassign;
 mod secret;
 mod user_id;
 
@@ -107,5 +111,6 @@ pub use error::{Error, ErrorKind, Refusal};
 pub use model::{Invitation, NewUser, Status, User, UserType};
 pub use people::{Filter, Users};
 pub use proxy::Proxies;
+pub use reassign::{JobStatus, ReassignJob};
 pub use secret::Secret;
 pub use user_id::UserId;

@@ -42,6 +42,11 @@ pub struct User {
     pub is_visitor: bool,
     /// `yyyy-MM-ddTHH:mm:ss.fffffff` with the portal's time zone; empty when not sent.
     pub registration_date: String,
+    /// When the account was terminated, in the same form; empty when the portal did not
+    /// record it (`PUT /people/status/Terminated` does not, `Client::disable_user` does).
+    pub terminated: String,
+    /// An account of an LDAP directory, which the portal's delete refuses.
+    pub is_ldap: bool,
     raw: Box<RawValue>,
 }
 
@@ -76,6 +81,10 @@ struct UserFields {
     is_visitor: bool,
     #[serde(default)]
     registration_date: String,
+    #[serde(default)]
+    terminated: Option<String>,
+    #[serde(default, rename = "isLDAP")]
+    is_ldap: bool,
 }
 
 impl<'de> Deserialize<'de> for User {
@@ -97,6 +106,8 @@ impl<'de> Deserialize<'de> for User {
             is_collaborator: f.is_collaborator,
             is_visitor: f.is_visitor,
             registration_date: f.registration_date,
+            terminated: f.terminated.unwrap_or_default(),
+            is_ldap: f.is_ldap,
             raw,
         })
     }
