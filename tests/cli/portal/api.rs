@@ -34,6 +34,11 @@ enum Endpoint {
     Invite,
     Profile,
     DeleteMember,
+    UpdateMember,
+    ReassignNecessary,
+    ReassignStart,
+    ReassignProgress,
+    ReassignTerminate,
 }
 
 enum Segment {
@@ -108,6 +113,32 @@ const ROUTES: &[(&str, &[Segment], Endpoint)] = &[
     ),
     ("GET", &[Literal("people"), Text], Endpoint::Profile),
     ("DELETE", &[Literal("people"), Text], Endpoint::DeleteMember),
+    ("PUT", &[Literal("people"), Text], Endpoint::UpdateMember),
+    (
+        "GET",
+        &[Literal("people"), Literal("reassign"), Literal("necessary")],
+        Endpoint::ReassignNecessary,
+    ),
+    (
+        "POST",
+        &[Literal("people"), Literal("reassign"), Literal("start")],
+        Endpoint::ReassignStart,
+    ),
+    (
+        "GET",
+        &[
+            Literal("people"),
+            Literal("reassign"),
+            Literal("progress"),
+            Guid,
+        ],
+        Endpoint::ReassignProgress,
+    ),
+    (
+        "PUT",
+        &[Literal("people"), Literal("reassign"), Literal("terminate")],
+        Endpoint::ReassignTerminate,
+    ),
 ];
 
 enum Routed {
@@ -118,11 +149,15 @@ enum Routed {
 
 /// Endpoint routing: collect the templates matching the path, keep those
 /// allowing the method, prefer the one with the most literal segments
-/// (`DELETE /people/guests` beats `DELETE /people/{userid}`).
-fn route(method: &str, segments: &[String]) -> Routed {
+/// (`DELETE /people/guests` beats `DELETE /people/{userid}`). A server before 3.5
+/// has no `reassign/necessary` (QUIRKS.md Q44).
+fn route(method: &str, segments: &[String], before_3_5: bool) -> Routed {
     let mut allowed = Vec::new();
     let mut best: Option<(usize, Endpoint, Vec<String>)> = None;
     for (route_method, template, endpoint) in ROUTES {
+        if before_3_5 && *endpoint == Endpoint::ReassignNecessary {
+            continue;
+        }
         let Some(parameters) = match_template(template, segments) else {
             continue;
         };
@@ -217,6 +252,8 @@ struct Success {
     response: Option<Json>,
     count: i64,
     total: Option<i64>,
+    /// 200 with an empty body: the reassign endpoints' "empty answer" (QUIRKS.md Q40).
+    bare: bool,
 }
 
 impl Success {
@@ -225,6 +262,7 @@ impl Success {
             response: Some(response),
             count: 1,
             total: None,
+            bare: false,
         }
     }
 
@@ -234,6 +272,7 @@ impl Success {
             count: items.len() as i64,
             response: Some(Json::Arr(items)),
             total: None,
+            bare: false,
         }
     }
 
@@ -244,6 +283,7 @@ impl Success {
             response: Some(Json::Arr(items)),
             count: 1,
             total: None,
+            bare: false,
         }
     }
 
@@ -252,6 +292,17 @@ impl Success {
             response: None,
             count: 0,
             total: None,
+            bare: false,
+        }
+    }
+
+    /// An action returning null where the answer is an empty 200 (QUIRKS.md Q40).
+    fn empty_answer() -> Success {
+        Success {
+            response: None,
+            count: 0,
+            total: None,
+            bare: true,
         }
     }
 }
@@ -266,6 +317,8 @@ enum Exception {
     ItemNotFound,
     Authentication,
     Format,
+    /// A plain `System.Exception`: 500 (QUIRKS.md Q41).
+    Plain,
 }
 
 impl Exception {
@@ -286,6 +339,7 @@ impl Exception {
                 Some(("ASC.Common.Web.ItemNotFoundException", -2_146_233_088))
             }
             Exception::Format => Some(("System.FormatException", -2_146_233_033)),
+            Exception::Plain => Some(("System.Exception", -2_146_233_088)),
             Exception::Authentication => None,
         }
     }
@@ -376,7 +430,8 @@ pub(super) fn respond(shared: &Shared, request: &Request) -> Reply {
             }
         }
         [api, version, rest @ ..] if api.eq_ignore_ascii_case("api") && version == "2.0" => {
-            match route(&request.method, rest) {
+            let before_3_5 = lock(&shared.state).before_3_5;
+            match route(&request.method, rest, before_3_5) {
                 Routed::Miss => Reply::empty(404),
                 Routed::WrongMethod(allowed) => Reply::Status {
                     code: 405,
@@ -431,6 +486,17 @@ fn dispatch(
         Endpoint::GuestShareLink => guest_share_link,
         Endpoint::UnlinkGuests => |state, context, caller, _| unlink_guests(state, context, caller),
         Endpoint::Invite => |state, context, caller, _| invite(state, context, caller),
+        Endpoint::UpdateMember => update_member,
+        Endpoint::ReassignNecessary => {
+            |state, context, caller, _| reassign_necessary(state, context, caller)
+        }
+        Endpoint::ReassignStart => {
+            |state, context, caller, _| reassign_start(state, context, caller)
+        }
+        Endpoint::ReassignProgress => reassign_progress,
+        Endpoint::ReassignTerminate => {
+            |state, context, caller, _| reassign_terminate(state, context, caller)
+        }
     };
     let caller = authenticated_caller(state, context.request).ok_or(Failure::Empty(401))?;
     let parameter = parameters.first().map(String::as_str).unwrap_or_default();
@@ -439,6 +505,7 @@ fn dispatch(
 
 fn render(context: &Context<'_>, outcome: Outcome) -> Reply {
     match outcome {
+        Ok(success) if success.bare => Reply::empty(200),
         Ok(success) => {
             let mut envelope = Json::Obj(Vec::new());
             if let Some(response) = success.response {
@@ -712,6 +779,25 @@ impl<'v> Fields<'v> {
             self.conversion_error(name, "ASC.Core.Users.EmployeeType");
         }
         parsed
+    }
+
+    /// A single Guid, "D" format only; absent is `Guid.Empty` (a value type).
+    fn guid(&mut self, name: &str) -> String {
+        const EMPTY: &str = "00000000-0000-0000-0000-000000000000";
+        let Some(value) = self.value(name) else {
+            return EMPTY.to_owned();
+        };
+        match value
+            .as_str()
+            .filter(|id| id.len() == 36)
+            .and_then(parse_guid)
+        {
+            Some(id) => id,
+            None => {
+                self.conversion_error(name, "System.Guid");
+                EMPTY.to_owned()
+            }
+        }
     }
 
     /// System.Text.Json reads a Guid only in the 36-character "D" format.
@@ -1036,12 +1122,16 @@ fn employee_full_dto(state: &State, base_url: &str, member: &Member, caller: &Me
         ("status", Json::Int(status_number(member.status))),
         ("activationStatus", Json::Int(i64::from(member.activation))),
     ]);
+    // Only when TerminatedDate is set (QUIRKS.md Q42).
+    if let Some(terminated_at) = member.terminated_at {
+        dto.push("terminated", text(codec::format_api_date(terminated_at, 0)));
+    }
     if caller.kind != Kind::User || caller.id == member.id {
         dto.push("department", text(""));
     }
     dto.push("isAdmin", Json::Bool(member.kind == Kind::DocSpaceAdmin));
     dto.push("isRoomAdmin", Json::Bool(member.kind == Kind::RoomAdmin));
-    dto.push("isLDAP", Json::Bool(false));
+    dto.push("isLDAP", Json::Bool(member.ldap));
     dto.push("isOwner", Json::Bool(member.is_owner()));
     dto.push("isVisitor", Json::Bool(member.kind == Kind::Guest));
     dto.push("isCollaborator", Json::Bool(member.kind == Kind::User));
@@ -1460,6 +1550,7 @@ fn list_people(
         count: page.len() as i64,
         response: Some(Json::Arr(page)),
         total: Some(total),
+        bare: false,
     })
 }
 
@@ -1492,6 +1583,7 @@ fn change_status(
         // Unknown and removed ids resolve to LostUser, a system user.
         let target = state.member(id).ok_or_else(access_denied)?;
         let protected = target.is_owner()
+            || target.ldap
             || target.id == caller.id
             || (target.is_docspace_admin() && !caller.is_owner());
         if protected {
@@ -1534,12 +1626,19 @@ fn delete_member(state: &mut State, context: &Context<'_>, caller: &Member, user
         .or_else(|| state.by_user_name(user))
         .cloned()
         .ok_or_else(|| not_found(USER_NOT_FOUND))?;
+    // LDAP accounts are refused like system users (QUIRKS.md Q43).
+    if target.ldap {
+        return Err(access_denied());
+    }
     if target.status != Status::Terminated {
         return Err(invalid_operation("The user is not suspended"));
     }
     if target.is_docspace_admin() && !caller.is_owner() {
         return Err(access_denied());
     }
+    check_reassign_process(state, [&target.id])?;
+    // The removal job gives the leaver's rooms and shared files to the caller (QUIRKS.md Q41).
+    state.hand_over(&target.id, &caller.id, usize::MAX, usize::MAX);
     state.remove(&target.id);
     let removed = state
         .member_any(&target.id)
@@ -1563,9 +1662,11 @@ fn bulk_delete(state: &mut State, context: &Context<'_>, caller: &Member) -> Out
         return Err(demand_failed());
     }
     let user_ids = user_ids.ok_or_else(|| null_argument("source"))?;
+    check_reassign_process(state, &user_ids)?;
+    // Unknown, deleted and LDAP accounts are dropped without a word (QUIRKS.md Q26, Q43).
     let mut targets: Vec<String> = Vec::new();
     for id in user_ids {
-        if state.member(&id).is_some() && !targets.contains(&id) {
+        if state.member(&id).is_some_and(|target| !target.ldap) && !targets.contains(&id) {
             targets.push(id);
         }
     }
@@ -1584,6 +1685,8 @@ fn bulk_delete(state: &mut State, context: &Context<'_>, caller: &Member) -> Out
                 .member(id)
                 .is_some_and(|target| target.is_docspace_admin());
         if !skipped {
+            // Data goes to the caller, as for DELETE /people/{userid} (QUIRKS.md Q41).
+            state.hand_over(id, &caller.id, usize::MAX, usize::MAX);
             state.remove(id);
         }
     }
@@ -1845,4 +1948,268 @@ fn invite(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome 
         .map(|member| employee_dto(context.base_url, member))
         .collect();
     Ok(Success::list(pending))
+}
+
+// ---------------------------------------------------------------------------
+// Offboarding: PUT /people/{userid} and the reassign jobs (QUIRKS.md Q38-Q44)
+
+/// Constants.LostUser, what GetUsersAsync answers for an unknown or deleted id.
+const LOST_USER_ID: &str = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3";
+
+/// CheckReassignProcessAsync (QUIRKS.md Q41): a plain Exception, so 500.
+fn check_reassign_process<'i>(
+    state: &State,
+    ids: impl IntoIterator<Item = &'i String>,
+) -> Result<(), Failure> {
+    for id in ids {
+        if state.reassign_unfinished(id)
+            && let Some(member) = state.member(id)
+        {
+            let name = format!("{} {}", member.first_name, member.last_name);
+            let name = match name.trim() {
+                "" => member.email.clone(),
+                name => name.to_owned(),
+            };
+            return Err(Failure::Error {
+                code: 500,
+                message: format!("Data reassign process for {name} is not complete."),
+                exception: Exception::Plain,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// PUT /people/{userid} (QUIRKS.md Q42): only `disable` takes effect on someone else.
+fn update_member(state: &mut State, context: &Context<'_>, caller: &Member, user: &str) -> Outcome {
+    let body = json_object(context.request)?;
+    let mut fields = Fields::new(&body);
+    let disable = fields.boolean("disable");
+    fields.boolean("isUser");
+    let first_name = fields.string("firstName");
+    let last_name = fields.string("lastName");
+    fields.check_length("FirstName", first_name.as_deref());
+    fields.check_length("LastName", last_name.as_deref());
+    fields.finish()?;
+    let target = parse_guid(user)
+        .and_then(|id| state.member(&id))
+        .or_else(|| state.by_user_name(user))
+        .cloned()
+        .ok_or_else(|| not_found(USER_NOT_FOUND))?;
+    let own_profile = target.id == caller.id;
+    // EditUser on a user: the Self role, or a DocSpace admin.
+    if !own_profile && !caller.is_docspace_admin() {
+        return Err(demand_failed());
+    }
+    if !own_profile && target.is_docspace_admin() && !caller.is_owner() {
+        return Err(access_denied());
+    }
+    if own_profile {
+        // A user cannot disable itself; its own names do change.
+        let first = first_name.unwrap_or_else(|| target.first_name.clone());
+        let last = last_name.unwrap_or_else(|| target.last_name.clone());
+        if !name_matches_policy(&first) || !(last.is_empty() || name_matches_policy(&last)) {
+            return Err(bad_argument("Incorrect firstname or lastname"));
+        }
+        let member = state.member_mut(&target.id).expect("found above");
+        member.first_name = first;
+        member.last_name = last;
+    } else {
+        match disable {
+            Some(true) => {
+                let member = state.member_mut(&target.id).expect("found above");
+                member.status = Status::Terminated;
+                member.terminated_at = Some(codec::now().0);
+                state.end_sessions(&target.id);
+            }
+            Some(false) if target.status == Status::Terminated => {
+                let member = state.member_mut(&target.id).expect("found above");
+                member.status = if member.never_registered() {
+                    Status::Pending
+                } else {
+                    Status::Active
+                };
+                member.terminated_at = None;
+            }
+            _ => {}
+        }
+    }
+    let updated = state.member(&target.id).expect("found above");
+    Ok(Success::single(employee_full_dto(
+        state,
+        context.base_url,
+        updated,
+        caller,
+    )))
+}
+
+/// TaskProgressResponseDto: `error` is null, so left out, unless the job failed.
+fn job_dto(job: &state::ReassignJob) -> Json {
+    let mut dto = object([("id", text(job.id.clone()))]);
+    if let Some(error) = &job.error {
+        dto.push("error", text(error.clone()));
+    }
+    dto.push("percentage", Json::Int(job.percentage));
+    dto.push("isCompleted", Json::Bool(job.status.finished()));
+    dto.push("status", Json::Int(job.status.number()));
+    dto
+}
+
+/// GET /people/reassign/necessary?userId=&type= (QUIRKS.md Q39).
+fn reassign_necessary(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
+    let mut errors = Vec::new();
+    let user_id = match context.query_first("userId") {
+        None => "00000000-0000-0000-0000-000000000000".to_owned(),
+        Some(raw) => parse_guid(raw).unwrap_or_else(|| {
+            errors.push((
+                "userId".to_owned(),
+                format!("The value '{raw}' is not valid."),
+            ));
+            String::new()
+        }),
+    };
+    let requested = match context.query_first("type") {
+        None => EmployeeType::All,
+        Some(raw) => EmployeeType::parse(raw).unwrap_or_else(|| {
+            errors.push((
+                "type".to_owned(),
+                format!("The value '{raw}' is not valid."),
+            ));
+            EmployeeType::All
+        }),
+    };
+    if !errors.is_empty() {
+        return Err(Failure::Validation(errors));
+    }
+    // AddRemoveUser for the requested type, as on POST /people (QUIRKS.md Q20).
+    let may = match caller.kind {
+        Kind::Owner | Kind::DocSpaceAdmin => true,
+        Kind::RoomAdmin => matches!(requested, EmployeeType::User | EmployeeType::Guest),
+        Kind::User | Kind::Guest => false,
+    };
+    if !may {
+        return Err(demand_failed());
+    }
+    let target = state.member_any(&user_id);
+    if target.is_some_and(Member::is_docspace_admin) && !caller.is_owner() {
+        return Err(access_denied());
+    }
+    let necessary = target.is_some_and(|target| {
+        target.rooms > 0 || (requested == EmployeeType::Guest && target.shared_files > 0)
+    });
+    Ok(Success::single(Json::Bool(necessary)))
+}
+
+/// POST /people/reassign/start (QUIRKS.md Q39).
+fn reassign_start(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
+    let body = json_object(context.request)?;
+    let mut fields = Fields::new(&body);
+    let from_id = fields.guid("fromUserId");
+    let to_id = fields.guid("toUserId");
+    let delete_profile = fields.boolean("deleteProfile").unwrap_or(false);
+    fields.finish()?;
+    if !caller.is_docspace_admin() {
+        return Err(demand_failed());
+    }
+    let heir = state.member(&to_id).cloned();
+    let heir_ok = heir.as_ref().is_some_and(|heir| {
+        matches!(
+            heir.kind,
+            Kind::Owner | Kind::DocSpaceAdmin | Kind::RoomAdmin
+        ) && heir.status != Status::Terminated
+    });
+    if !heir_ok {
+        let shown = heir.map_or_else(|| LOST_USER_ID.to_owned(), |heir| heir.id);
+        return Err(bad_argument(format!(
+            "Can not reassign data to user with id = {shown}"
+        )));
+    }
+    let source = state.member(&from_id).cloned();
+    let source_ok = source.as_ref().is_some_and(|source| {
+        !source.is_owner()
+            && source.id != caller.id
+            && source.status == Status::Terminated
+            && (!source.is_docspace_admin() || caller.is_owner())
+    });
+    let Some(source) = source.filter(|_| source_ok) else {
+        let shown = state
+            .member(&from_id)
+            .map_or_else(|| LOST_USER_ID.to_owned(), |source| source.id.clone());
+        return Err(bad_argument(format!(
+            "Can not reassign data from user with id = {shown}"
+        )));
+    };
+    // Not from the server: a second start while one runs answers the running job.
+    if let Some(running) = state
+        .reassign_job(&source.id)
+        .filter(|job| !job.status.finished())
+    {
+        return Ok(Success::single(job_dto(running)));
+    }
+    let job = state::ReassignJob {
+        id: state.new_guid(),
+        from: source.id.clone(),
+        to: to_id,
+        delete_profile,
+        status: state::JobStatus::Created,
+        percentage: 0,
+        error: None,
+        polls: 0,
+        rooms_at_start: source.rooms,
+        files_at_start: source.shared_files,
+        rooms_moved: 0,
+        files_moved: 0,
+    };
+    let dto = job_dto(&job);
+    state.reassign_jobs.retain(|known| known.from != source.id);
+    state.reassign_jobs.push(job);
+    Ok(Success::single(dto))
+}
+
+/// The checks progress and terminate share: EditUser, and the owner for a DocSpace admin.
+fn reassign_job_access(state: &State, caller: &Member, user_id: &str) -> Result<(), Failure> {
+    if !caller.is_docspace_admin() {
+        return Err(demand_failed());
+    }
+    if state
+        .member_any(user_id)
+        .is_some_and(Member::is_docspace_admin)
+        && !caller.is_owner()
+    {
+        return Err(access_denied());
+    }
+    Ok(())
+}
+
+/// GET /people/reassign/progress/{userid:guid} (QUIRKS.md Q40): each poll moves the job on.
+fn reassign_progress(
+    state: &mut State,
+    _context: &Context<'_>,
+    caller: &Member,
+    user_id: &str,
+) -> Outcome {
+    reassign_job_access(state, caller, user_id)?;
+    Ok(match state.poll_reassign(user_id) {
+        Some(job) => Success::single(job_dto(&job)),
+        None => Success::empty_answer(),
+    })
+}
+
+/// PUT /people/reassign/terminate (QUIRKS.md Q40): cancels and dequeues the job.
+fn reassign_terminate(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
+    let body = json_object(context.request)?;
+    let mut fields = Fields::new(&body);
+    let user_id = fields.guid("userId");
+    fields.finish()?;
+    reassign_job_access(state, caller, &user_id)?;
+    let Some(index) = state
+        .reassign_jobs
+        .iter()
+        .position(|job| job.from.eq_ignore_ascii_case(&user_id))
+    else {
+        return Ok(Success::empty_answer());
+    };
+    let mut job = state.reassign_jobs.remove(index);
+    job.status = state::JobStatus::Canceled;
+    Ok(Success::single(job_dto(&job)))
 }

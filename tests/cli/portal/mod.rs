@@ -61,6 +61,9 @@ pub struct UserView {
     pub kind: Kind,
     pub status: Status,
     pub removed: bool,
+    /// `TerminatedDate` in unix seconds: stamped by `PUT /people/{userid}` with
+    /// `disable: true` or `set_terminated_at`, never by `PUT /people/status` (QUIRKS.md Q42).
+    pub terminated_at: Option<i64>,
 }
 
 #[derive(Clone, Debug)]
@@ -454,6 +457,88 @@ impl Portal {
         lock(&self.shared.faults).push(fault);
     }
 
+    /// Makes `user_id` the owner of `rooms` more rooms (QUIRKS.md Q38). Guests own no
+    /// rooms on DocSpace, so giving them some is a test bug.
+    pub fn give_rooms(&self, user_id: &str, rooms: usize) {
+        let mut state = self.state();
+        let member = state
+            .member_mut(user_id)
+            .expect("give_rooms to an unknown user");
+        assert!(
+            member.kind != Kind::Guest,
+            "a guest cannot own rooms on DocSpace"
+        );
+        member.rooms += rooms;
+    }
+
+    /// Shares `files` more files or folders from the user's My documents (QUIRKS.md Q38).
+    pub fn share_files(&self, user_id: &str, files: usize) {
+        let mut state = self.state();
+        let member = state
+            .member_mut(user_id)
+            .expect("share_files of an unknown user");
+        member.shared_files += files;
+    }
+
+    /// Rooms the user owns now, those handed over to it included (removed users too).
+    pub fn rooms_of(&self, user_id: &str) -> usize {
+        self.state()
+            .member_any(user_id)
+            .map_or(0, |member| member.rooms)
+    }
+
+    /// Shared files the user has now; files moved to an heir count as the heir's.
+    pub fn shared_files_of(&self, user_id: &str) -> usize {
+        self.state()
+            .member_any(user_id)
+            .map_or(0, |member| member.shared_files)
+    }
+
+    /// Plays a server older than 3.5: `GET /people/reassign/necessary` is a route
+    /// miss, a bare 404 (QUIRKS.md Q44). Nothing else changes.
+    pub fn before_3_5(&self) {
+        self.state().before_3_5 = true;
+    }
+
+    /// Progress polls a reassign job takes to complete (default 2: Running 50 %, then
+    /// Completed); each poll before the last answers Running (QUIRKS.md Q40).
+    pub fn reassign_polls(&self, polls: usize) {
+        assert!(
+            polls >= 1,
+            "a reassign job needs at least one poll to complete"
+        );
+        self.state().reassign_polls = polls;
+    }
+
+    /// The reassign job of `user_id` ends Failed with this `error` on its next progress
+    /// poll, moving nothing more (QUIRKS.md Q40). May be called before the job starts.
+    pub fn fail_reassign(&self, user_id: &str, message: &str) {
+        self.state()
+            .reassign_failures
+            .push((user_id.to_owned(), message.to_owned()));
+    }
+
+    /// Terminates the user and stamps `TerminatedDate` that many days ago, as
+    /// `PUT /people/{userid}` with `disable: true` would have (QUIRKS.md Q42).
+    pub fn set_terminated_at(&self, user_id: &str, days_ago: i64) {
+        let mut state = self.state();
+        let member = state
+            .member_mut(user_id)
+            .expect("set_terminated_at on an unknown user");
+        member.status = Status::Terminated;
+        member.terminated_at = Some(codec::now().0 - days_ago * DAY);
+        let id = member.id.clone();
+        state.end_sessions(&id);
+    }
+
+    /// Marks the account as synced from LDAP: `isLDAP: true` (QUIRKS.md Q43).
+    pub fn set_ldap(&self, user_id: &str) {
+        self.state()
+            .member_mut(user_id)
+            .expect("set_ldap on an unknown user")
+            .ldap = true;
+    }
+
     /// `n` active Users user0001@example.com… with letter-only names and
     /// registration dates one day apart (user0001 the oldest).
     pub fn seed_users(&self, n: usize) -> Vec<String> {
@@ -546,6 +631,7 @@ fn view_of(member: &state::Member) -> UserView {
         kind: member.kind,
         status: member.status,
         removed: member.removed,
+        terminated_at: member.terminated_at,
     }
 }
 

@@ -2020,3 +2020,715 @@ fn in_tie_groups(names: &[&str], expected: &str) -> String {
     out.extend(names.iter().skip(at).map(|n| (*n).to_owned()));
     out.join(" ")
 }
+
+const PLAIN_EXCEPTION: &str = "System.Exception";
+
+/// One progress poll of the reassign job of `user_id` (QUIRKS.md Q40).
+fn poll<S: Read + Write>(client: &mut Client<S>, key: &str, user_id: &str) -> Response {
+    client.call(
+        "GET",
+        &format!("/api/2.0/people/reassign/progress/{user_id}"),
+        key,
+        None,
+    )
+}
+
+#[test]
+fn reassign_necessary_tells_who_owns_rooms_or_shared_files() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
+    let room_admin = portal.add_member(Kind::RoomAdmin, "ra@example.com", "Rita", "Rooms");
+    let user = portal.add_member(Kind::User, "us@example.com", "Uma", "User");
+    let guest = portal.add_guest_of(&room_admin.id, "gu@example.com", "Gus", "Guest");
+    portal.give_rooms(&user.id, 2);
+    portal.share_files(&guest, 3);
+    assert_eq!(
+        (portal.rooms_of(&user.id), portal.shared_files_of(&guest)),
+        (2, 3)
+    );
+    let necessary = |id: &str, kind: &str| {
+        format!("/api/2.0/people/reassign/necessary?userId={id}&type={kind}")
+    };
+    let mut client = Client::connect(&portal);
+    for (path, expected) in [
+        (necessary(&user.id, "User"), true),
+        (necessary(&guest, "Guest"), true),
+        (necessary(&guest, "User"), false),
+        (necessary(&room_admin.id, "RoomAdmin"), false),
+        (
+            necessary("0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a", "User"),
+            false,
+        ),
+    ] {
+        let answer = client.call("GET", &path, &admin.key, None);
+        assert_eq!(
+            (answer.status, &answer.json()["response"]),
+            (200, &json!(expected)),
+            "{path}"
+        );
+    }
+    client.check_rows(&[
+        // AddRemoveUser for the type asked about: a room admin only for User and Guest.
+        row(
+            &room_admin.key,
+            "GET",
+            necessary(&guest, "Guest"),
+            "",
+            Answer::Ok,
+        ),
+        row(&room_admin.key, "GET", necessary(&user.id, ""), "", DEMAND),
+        row(&user.key, "GET", necessary(&user.id, "User"), "", DEMAND),
+        // Only the owner asks about a DocSpace admin.
+        row(&admin.key, "GET", necessary(&owner.id, "User"), "", DENIED),
+        row(
+            &owner.key,
+            "GET",
+            necessary(&admin.id, "User"),
+            "",
+            Answer::Ok,
+        ),
+        row(
+            &admin.key,
+            "GET",
+            necessary("nope", "User"),
+            "",
+            Answer::Invalid("userId"),
+        ),
+        row(
+            &admin.key,
+            "GET",
+            necessary(&user.id, "Boss"),
+            "",
+            Answer::Invalid("type"),
+        ),
+    ]);
+
+    portal.before_3_5();
+    client.check_rows(&[
+        row(
+            &admin.key,
+            "GET",
+            necessary(&user.id, "User"),
+            "",
+            Answer::Bare(404),
+        ),
+        row(
+            &admin.key,
+            "POST",
+            necessary(&user.id, "User"),
+            "",
+            Answer::Bare(404),
+        ),
+        row(
+            &admin.key,
+            "GET",
+            format!("/api/2.0/people/reassign/progress/{}", user.id),
+            "",
+            Answer::Bare(200),
+        ),
+    ]);
+}
+
+#[test]
+fn reassign_start_refuses_heirs_and_leavers_like_docspace() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
+    let other_admin = portal.add_member(Kind::DocSpaceAdmin, "ad2@example.com", "Otto", "Admin");
+    let heir = portal.add_member(Kind::RoomAdmin, "heir@example.com", "Hera", "Heir");
+    let gone_heir = portal.add_member(Kind::RoomAdmin, "gone@example.com", "Gina", "Gone");
+    let user = portal.add_member(Kind::User, "us@example.com", "Uma", "User");
+    let leaver = portal.add_member(Kind::User, "leaver@example.com", "Leo", "Leaver");
+    let guest = portal.add_guest_of(&heir.id, "gu@example.com", "Gus", "Guest");
+    portal.set_status(&gone_heir.id, Status::Terminated);
+    let start = |from: &str, to: &str| json!({"fromUserId": from, "toUserId": to}).to_string();
+    const START: &str = "/api/2.0/people/reassign/start";
+    let to = |id: &str| format!("Can not reassign data to user with id = {id}");
+    let from = |id: &str| format!("Can not reassign data from user with id = {id}");
+    let lost = "4a515a15-d4d6-4b8e-828e-e0586f18f3a3";
+    let unknown = "0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a";
+    let mut client = Client::connect(&portal);
+    let mut expect_400 = |key: &str, body: String, message: String| {
+        let answer = client.send(
+            "POST",
+            START,
+            &[
+                ("Authorization", &format!("Bearer {key}")),
+                ("Content-Type", "application/json"),
+            ],
+            &body,
+        );
+        assert_eq!(answer.status, 400, "{body} -> {}", answer.body);
+        assert_eq!(answer.error_message(), message, "{body}");
+        assert_eq!(answer.json()["error"]["type"], ARGUMENT);
+    };
+    // The leaver is still active.
+    expect_400(&admin.key, start(&leaver.id, &heir.id), from(&leaver.id));
+    portal.set_status(&leaver.id, Status::Terminated);
+    // Heirs: a User, a guest, a terminated room admin, nobody.
+    expect_400(&admin.key, start(&leaver.id, &user.id), to(&user.id));
+    expect_400(&admin.key, start(&leaver.id, &guest), to(&guest));
+    expect_400(
+        &admin.key,
+        start(&leaver.id, &gone_heir.id),
+        to(&gone_heir.id),
+    );
+    expect_400(&admin.key, start(&leaver.id, unknown), to(lost));
+    expect_400(
+        &admin.key,
+        json!({"fromUserId": leaver.id}).to_string(),
+        to(lost),
+    );
+    // Leavers: the owner, nobody, a DocSpace admin unless the owner asks.
+    expect_400(&admin.key, start(&owner.id, &heir.id), from(&owner.id));
+    expect_400(&admin.key, start(unknown, &heir.id), from(lost));
+    portal.set_status(&other_admin.id, Status::Terminated);
+    expect_400(
+        &admin.key,
+        start(&other_admin.id, &heir.id),
+        from(&other_admin.id),
+    );
+    client.check_rows(&[
+        row(
+            &heir.key,
+            "POST",
+            START,
+            start(&leaver.id, &heir.id),
+            DEMAND,
+        ),
+        row(
+            &admin.key,
+            "POST",
+            START,
+            r#"{"fromUserId":"x"}"#,
+            Answer::Invalid("$.fromUserId"),
+        ),
+        row(
+            &owner.key,
+            "POST",
+            START,
+            start(&other_admin.id, &heir.id),
+            Answer::Ok,
+        ),
+    ]);
+    let unsupported = client.send(
+        "POST",
+        START,
+        &[("Authorization", &format!("Bearer {}", admin.key))],
+        "{}",
+    );
+    assert_eq!(unsupported.status, 415);
+
+    let started = client.call(
+        "POST",
+        START,
+        &admin.key,
+        Some(&json!({"fromUserId": leaver.id, "toUserId": admin.id, "deleteProfile": false})),
+    );
+    assert_eq!(started.status, 200, "{}", started.body);
+    let job = &started.json()["response"];
+    assert!(
+        started
+            .body
+            .contains(r#","percentage":0,"isCompleted":false,"status":0},"#),
+        "in the DTO's order, and error is null, so left out: {}",
+        started.body
+    );
+    assert_eq!(
+        (&job["percentage"], &job["isCompleted"], &job["status"]),
+        (&json!(0), &json!(false), &json!(0))
+    );
+    assert_eq!(job["id"].as_str().unwrap().len(), 36);
+}
+
+#[test]
+fn a_reassign_job_advances_per_poll_and_blocks_deletion_until_done() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
+    let heir = portal.add_member(Kind::RoomAdmin, "heir@example.com", "Hera", "Heir");
+    let leaver = portal.add_member(Kind::User, "leaver@example.com", "Leo", "Leaver");
+    portal.give_rooms(&leaver.id, 4);
+    portal.share_files(&leaver.id, 2);
+    portal.set_status(&leaver.id, Status::Terminated);
+    let mut client = Client::connect(&portal);
+
+    let nothing = poll(&mut client, &admin.key, &leaver.id);
+    assert_eq!(
+        (nothing.status, nothing.body.as_str()),
+        (200, ""),
+        "the empty answer"
+    );
+    client.check_rows(&[
+        row(
+            &heir.key,
+            "GET",
+            format!("/api/2.0/people/reassign/progress/{}", leaver.id),
+            "",
+            DEMAND,
+        ),
+        row(
+            &admin.key,
+            "GET",
+            "/api/2.0/people/reassign/progress/leaver",
+            "",
+            Answer::Bare(404),
+        ),
+        row(
+            &admin.key,
+            "GET",
+            format!("/api/2.0/people/reassign/progress/{}", owner.id),
+            "",
+            DENIED,
+        ),
+    ]);
+
+    let body = json!({"fromUserId": leaver.id, "toUserId": heir.id});
+    let started = client.call(
+        "POST",
+        "/api/2.0/people/reassign/start",
+        &admin.key,
+        Some(&body),
+    );
+    let job_id = started.json()["response"]["id"].clone();
+    let blocked = "Data reassign process for Leo Leaver is not complete.";
+    let delete_one = format!("/api/2.0/people/{}", leaver.id);
+    let delete_many = json!({"userIds": [leaver.id]}).to_string();
+    let blocked_rows = [
+        row(
+            &admin.key,
+            "DELETE",
+            delete_one.clone(),
+            "",
+            Answer::Error(500, blocked, Some(PLAIN_EXCEPTION)),
+        ),
+        row(
+            &admin.key,
+            "PUT",
+            "/api/2.0/people/delete",
+            delete_many.clone(),
+            Answer::Error(500, blocked, Some(PLAIN_EXCEPTION)),
+        ),
+    ];
+    client.check_rows(&blocked_rows);
+
+    let running = poll(&mut client, &admin.key, &leaver.id).json()["response"].clone();
+    assert_eq!(
+        running,
+        json!({"id": job_id, "percentage": 50, "isCompleted": false, "status": 1})
+    );
+    assert_eq!(
+        (portal.rooms_of(&heir.id), portal.shared_files_of(&heir.id)),
+        (2, 1)
+    );
+    client.check_rows(&blocked_rows);
+    let done = poll(&mut client, &admin.key, &leaver.id).json()["response"].clone();
+    assert_eq!(
+        done,
+        json!({"id": job_id, "percentage": 100, "isCompleted": true, "status": 2})
+    );
+    assert_eq!(
+        (portal.rooms_of(&heir.id), portal.shared_files_of(&heir.id)),
+        (4, 2)
+    );
+    assert_eq!(
+        (
+            portal.rooms_of(&leaver.id),
+            portal.shared_files_of(&leaver.id)
+        ),
+        (0, 0)
+    );
+    let again = poll(&mut client, &admin.key, &leaver.id).json()["response"].clone();
+    assert_eq!(again, done, "a finished job stays visible");
+    assert!(
+        !portal.user(&leaver.id).unwrap().removed,
+        "deleteProfile was false"
+    );
+    client.check_rows(&[row(&admin.key, "DELETE", delete_one, "", Answer::Ok)]);
+    assert_eq!(
+        portal.rooms_of(&admin.id),
+        0,
+        "nothing was left to hand to the caller"
+    );
+
+    // deleteProfile removes the account once the job completes; three polls this time.
+    let quitter = portal.add_member(Kind::User, "quit@example.com", "Quinn", "Quitter");
+    portal.give_rooms(&quitter.id, 3);
+    portal.set_status(&quitter.id, Status::Terminated);
+    portal.reassign_polls(3);
+    let body = json!({"fromUserId": quitter.id, "toUserId": heir.id, "deleteProfile": true});
+    client.call(
+        "POST",
+        "/api/2.0/people/reassign/start",
+        &admin.key,
+        Some(&body),
+    );
+    let steps: Vec<(Value, Value)> = (0..3)
+        .map(|_| {
+            let job = poll(&mut client, &admin.key, &quitter.id).json()["response"].clone();
+            (job["status"].clone(), job["percentage"].clone())
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            (json!(1), json!(33)),
+            (json!(1), json!(66)),
+            (json!(2), json!(100))
+        ]
+    );
+    assert_eq!(portal.rooms_of(&heir.id), 7);
+    assert!(portal.user(&quitter.id).unwrap().removed);
+    let gone = client.call(
+        "GET",
+        &format!("/api/2.0/people/{}", quitter.id),
+        &admin.key,
+        None,
+    );
+    assert_eq!(gone.status, 404);
+}
+
+#[test]
+fn a_reassign_job_fails_or_is_cancelled_and_keeps_what_moved() {
+    let portal = Portal::start();
+    let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
+    let heir = portal.add_member(Kind::RoomAdmin, "heir@example.com", "Hera", "Heir");
+    let leaver = portal.add_member(Kind::User, "leaver@example.com", "Leo", "Leaver");
+    portal.give_rooms(&leaver.id, 4);
+    portal.set_status(&leaver.id, Status::Terminated);
+    let mut client = Client::connect(&portal);
+    let start = json!({"fromUserId": leaver.id, "toUserId": heir.id});
+    let terminate = json!({"userId": leaver.id});
+
+    portal.fail_reassign(&leaver.id, "Room storage is unavailable");
+    client.call(
+        "POST",
+        "/api/2.0/people/reassign/start",
+        &admin.key,
+        Some(&start),
+    );
+    let failed = poll(&mut client, &admin.key, &leaver.id).json()["response"].clone();
+    assert_eq!(
+        (
+            &failed["status"],
+            &failed["isCompleted"],
+            &failed["error"],
+            &failed["percentage"]
+        ),
+        (
+            &json!(4),
+            &json!(true),
+            &json!("Room storage is unavailable"),
+            &json!(0)
+        )
+    );
+    assert_eq!(portal.rooms_of(&heir.id), 0, "a failed job moves nothing");
+
+    portal.reassign_polls(4);
+    client.call(
+        "POST",
+        "/api/2.0/people/reassign/start",
+        &admin.key,
+        Some(&start),
+    );
+    poll(&mut client, &admin.key, &leaver.id);
+    assert_eq!(portal.rooms_of(&heir.id), 1);
+    let cancelled = client.call(
+        "PUT",
+        "/api/2.0/people/reassign/terminate",
+        &admin.key,
+        Some(&terminate),
+    );
+    let job = &cancelled.json()["response"];
+    assert_eq!(
+        (&job["status"], &job["isCompleted"], &job["percentage"]),
+        (&json!(3), &json!(true), &json!(25))
+    );
+    assert_eq!(portal.rooms_of(&heir.id), 1, "what moved stays moved");
+    let dequeued = poll(&mut client, &admin.key, &leaver.id);
+    assert_eq!(
+        (dequeued.status, dequeued.body.as_str()),
+        (200, ""),
+        "a cancelled job is dequeued"
+    );
+    client.check_rows(&[
+        row(
+            &admin.key,
+            "PUT",
+            "/api/2.0/people/reassign/terminate",
+            terminate.to_string(),
+            Answer::Bare(200),
+        ),
+        row(
+            &heir.key,
+            "PUT",
+            "/api/2.0/people/reassign/terminate",
+            terminate.to_string(),
+            DEMAND,
+        ),
+        row(
+            &admin.key,
+            "PUT",
+            "/api/2.0/people/reassign/terminate",
+            "{}",
+            Answer::Bare(200),
+        ),
+    ]);
+    // The silent hand-over of a plain delete: the rest goes to the caller.
+    client.check_rows(&[row(
+        &admin.key,
+        "DELETE",
+        format!("/api/2.0/people/{}", leaver.id),
+        "",
+        Answer::Ok,
+    )]);
+    assert_eq!(portal.rooms_of(&admin.id), 3);
+}
+
+#[test]
+fn a_delete_hands_the_leavers_data_to_the_caller() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
+    let one = portal.add_member(Kind::RoomAdmin, "one@example.com", "Ona", "One");
+    let two = portal.add_member(Kind::User, "two@example.com", "Tove", "Two");
+    let guest = portal.add_guest_of(&one.id, "gu@example.com", "Gus", "Guest");
+    let other_admin = portal.add_member(Kind::DocSpaceAdmin, "ad2@example.com", "Otto", "Admin");
+    portal.give_rooms(&one.id, 2);
+    portal.give_rooms(&two.id, 1);
+    portal.share_files(&guest, 5);
+    portal.give_rooms(&other_admin.id, 7);
+    for id in [&one.id, &two.id, &guest, &other_admin.id] {
+        portal.set_status(id, Status::Terminated);
+    }
+    let mut client = Client::connect(&portal);
+    let deleted = client.call(
+        "DELETE",
+        &format!("/api/2.0/people/{}", one.id),
+        &admin.key,
+        None,
+    );
+    assert_eq!(deleted.status, 200);
+    assert_eq!(portal.rooms_of(&admin.id), 2);
+    let bulk = client.call(
+        "PUT",
+        "/api/2.0/people/delete",
+        &admin.key,
+        Some(&json!({"userIds": [two.id, guest, other_admin.id]})),
+    );
+    assert_eq!(bulk.status, 200);
+    assert_eq!(
+        (
+            portal.rooms_of(&admin.id),
+            portal.shared_files_of(&admin.id)
+        ),
+        (3, 5)
+    );
+    assert_eq!(
+        portal.rooms_of(&other_admin.id),
+        7,
+        "skipped, so it keeps its rooms"
+    );
+    assert_eq!(portal.rooms_of(&owner.id), 0);
+}
+
+#[test]
+fn disabling_one_user_stamps_the_termination_date() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
+    let other_admin = portal.add_member(Kind::DocSpaceAdmin, "ad2@example.com", "Otto", "Admin");
+    let user = portal.add_member(Kind::User, "us@example.com", "Uma", "User");
+    let other = portal.add_member(Kind::User, "ot@example.com", "Olga", "Other");
+    let mut client = Client::connect(&portal);
+    let disable = json!({"disable": true}).to_string();
+
+    let by_status = client.call(
+        "PUT",
+        "/api/2.0/people/status/Terminated",
+        &admin.key,
+        Some(&json!({"userIds": [other.id]})),
+    );
+    assert!(by_status.json()["response"][0].get("terminated").is_none());
+    assert_eq!(portal.user(&other.id).unwrap().terminated_at, None);
+
+    let disabled = client.call(
+        "PUT",
+        &format!("/api/2.0/people/{}", user.id),
+        &admin.key,
+        Some(&json!({"disable": true})),
+    );
+    assert_eq!(disabled.status, 200, "{}", disabled.body);
+    let dto = &disabled.json()["response"];
+    let stamped = portal
+        .user(&user.id)
+        .unwrap()
+        .terminated_at
+        .expect("stamped");
+    assert!((super::codec::now().0 - stamped).abs() < 60);
+    assert_eq!(dto["status"], 2);
+    assert_eq!(
+        dto["terminated"],
+        super::codec::format_api_date(stamped, 0).as_str()
+    );
+    let order: Vec<usize> = ["\"activationStatus\"", "\"terminated\"", "\"department\""]
+        .iter()
+        .map(|key| disabled.body.find(key).expect(key))
+        .collect();
+    assert!(order.is_sorted(), "{}", disabled.body);
+    let locked_out = client.call("GET", "/api/2.0/people/@self", &user.key, None);
+    assert_eq!(locked_out.status, 401);
+
+    portal.set_terminated_at(&other.id, 10);
+    let view = portal.user(&other.id).unwrap();
+    assert_eq!(view.status, Status::Terminated);
+    let days = (super::codec::now().0 - view.terminated_at.unwrap()) / 86_400;
+    assert_eq!(days, 10);
+    let shown = client.call(
+        "GET",
+        &format!("/api/2.0/people/{}", other.id),
+        &admin.key,
+        None,
+    );
+    assert_eq!(
+        shown.json()["response"]["terminated"],
+        super::codec::format_api_date(view.terminated_at.unwrap(), 0).as_str()
+    );
+
+    let renamed = client.call(
+        "PUT",
+        &format!("/api/2.0/people/{}", admin.id),
+        &admin.key,
+        Some(&json!({"firstName": "Adele", "disable": true})),
+    );
+    assert_eq!(
+        (
+            &renamed.json()["response"]["firstName"],
+            &renamed.json()["response"]["status"]
+        ),
+        (&json!("Adele"), &json!(1)),
+        "a user cannot disable itself"
+    );
+    client.check_rows(&[
+        row(
+            &admin.key,
+            "PUT",
+            format!("/api/2.0/people/{}", owner.id),
+            disable.clone(),
+            DENIED,
+        ),
+        row(
+            &admin.key,
+            "PUT",
+            format!("/api/2.0/people/{}", other_admin.id),
+            disable.clone(),
+            DENIED,
+        ),
+        row(
+            &owner.key,
+            "PUT",
+            format!("/api/2.0/people/{}", other_admin.id),
+            disable.clone(),
+            Answer::Ok,
+        ),
+        row(
+            &other.key,
+            "PUT",
+            format!("/api/2.0/people/{}", admin.id),
+            disable.clone(),
+            Answer::Bare(401),
+        ),
+        row(
+            &admin.key,
+            "PUT",
+            "/api/2.0/people/0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a",
+            disable.clone(),
+            Answer::Error(404, "The user could not be found", Some(NOT_FOUND)),
+        ),
+        row(
+            &admin.key,
+            "PUT",
+            format!("/api/2.0/people/{}", user.id),
+            "",
+            Answer::Unsupported,
+        ),
+        row(
+            &admin.key,
+            "PUT",
+            format!("/api/2.0/people/{}", user.id),
+            r#"{"disable":"yes"}"#,
+            Answer::Invalid("$.disable"),
+        ),
+    ]);
+    let member = portal.add_member(Kind::User, "me@example.com", "Mia", "Member");
+    client.check_rows(&[row(
+        &member.key,
+        "PUT",
+        format!("/api/2.0/people/{}", user.id),
+        disable.clone(),
+        DEMAND,
+    )]);
+    assert_eq!(
+        portal.user(&other_admin.id).unwrap().status,
+        Status::Terminated
+    );
+}
+
+#[test]
+fn ldap_accounts_are_refused_or_dropped_like_on_docspace() {
+    let portal = Portal::start();
+    let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
+    let synced = portal.add_member(Kind::User, "ldap@example.com", "Lars", "Directory");
+    portal.set_ldap(&synced.id);
+    let mut client = Client::connect(&portal);
+    let shown = client.call(
+        "GET",
+        &format!("/api/2.0/people/{}", synced.id),
+        &admin.key,
+        None,
+    );
+    assert_eq!(shown.json()["response"]["isLDAP"], true);
+    let ids = json!({"userIds": [synced.id]}).to_string();
+    client.check_rows(&[row(
+        &admin.key,
+        "PUT",
+        "/api/2.0/people/status/Terminated",
+        ids.clone(),
+        DENIED,
+    )]);
+    assert_eq!(
+        portal.user(&synced.id).unwrap().status,
+        Status::Active,
+        "all or nothing"
+    );
+    portal.set_status(&synced.id, Status::Terminated);
+    client.check_rows(&[row(
+        &admin.key,
+        "DELETE",
+        format!("/api/2.0/people/{}", synced.id),
+        "",
+        DENIED,
+    )]);
+    let bulk = client.call(
+        "PUT",
+        "/api/2.0/people/delete",
+        &admin.key,
+        Some(&json!({"userIds": [synced.id]})),
+    );
+    assert_eq!(
+        (bulk.status, &bulk.json()["response"]),
+        (200, &json!([])),
+        "dropped without a word"
+    );
+    assert!(!portal.user(&synced.id).unwrap().removed);
+    // No LDAP guard on PUT /people/{userid}.
+    portal.set_status(&synced.id, Status::Active);
+    client.check_rows(&[row(
+        &admin.key,
+        "PUT",
+        format!("/api/2.0/people/{}", synced.id),
+        r#"{"disable":true}"#,
+        Answer::Ok,
+    )]);
+}

@@ -26,6 +26,15 @@ pub(super) struct Member {
     pub(super) created_by: Option<String>,
     pub(super) registered_at: i64,
     pub(super) password: Option<String>,
+    /// Synced from an LDAP directory (QUIRKS.md Q43).
+    pub(super) ldap: bool,
+    /// `TerminatedDate`, unix seconds: stamped only by `PUT /people/{userid}`
+    /// with `disable` (QUIRKS.md Q42).
+    pub(super) terminated_at: Option<i64>,
+    /// Rooms this user owns (QUIRKS.md Q38).
+    pub(super) rooms: usize,
+    /// Files and folders shared from this user's My documents (QUIRKS.md Q38).
+    pub(super) shared_files: usize,
 }
 
 impl Member {
@@ -64,8 +73,60 @@ pub(super) struct IssuedConfirm {
     pub(super) guest_id: String,
 }
 
+/// DistributedTaskStatus (QUIRKS.md Q40).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum JobStatus {
+    Created,
+    Running,
+    Completed,
+    Canceled,
+    Failed,
+}
+
+impl JobStatus {
+    pub(super) fn number(self) -> i64 {
+        match self {
+            JobStatus::Created => 0,
+            JobStatus::Running => 1,
+            JobStatus::Completed => 2,
+            JobStatus::Canceled => 3,
+            JobStatus::Failed => 4,
+        }
+    }
+
+    pub(super) fn finished(self) -> bool {
+        !matches!(self, JobStatus::Created | JobStatus::Running)
+    }
+}
+
+/// A reassign job (QUIRKS.md Q39, Q40): one per source user, the latest started.
+#[derive(Clone, Debug)]
+pub(super) struct ReassignJob {
+    pub(super) id: String,
+    pub(super) from: String,
+    pub(super) to: String,
+    pub(super) delete_profile: bool,
+    pub(super) status: JobStatus,
+    pub(super) percentage: i64,
+    pub(super) error: Option<String>,
+    /// Progress polls answered so far.
+    pub(super) polls: usize,
+    /// What the source owned when the job started, for the share moved per poll.
+    pub(super) rooms_at_start: usize,
+    pub(super) files_at_start: usize,
+    pub(super) rooms_moved: usize,
+    pub(super) files_moved: usize,
+}
+
 pub(super) struct State {
     pub(super) members: Vec<Member>,
+    pub(super) reassign_jobs: Vec<ReassignJob>,
+    /// Progress polls a reassign job takes to complete (QUIRKS.md Q40).
+    pub(super) reassign_polls: usize,
+    /// Failures a test asked for, applied at the next poll of that user's job.
+    pub(super) reassign_failures: Vec<(String, String)>,
+    /// Plays a server older than 3.5 (QUIRKS.md Q44).
+    pub(super) before_3_5: bool,
     relations: Vec<(String, String)>,
     api_keys: Vec<(String, String)>,
     sessions: Vec<(String, String)>,
@@ -79,6 +140,10 @@ impl State {
     pub(super) fn new() -> State {
         let mut state = State {
             members: Vec::new(),
+            reassign_jobs: Vec::new(),
+            reassign_polls: 2,
+            reassign_failures: Vec::new(),
+            before_3_5: false,
             relations: Vec::new(),
             api_keys: Vec::new(),
             sessions: Vec::new(),
@@ -188,6 +253,10 @@ impl State {
             created_by: new.created_by,
             registered_at: new.registered_at,
             password: None,
+            ldap: false,
+            terminated_at: None,
+            rooms: 0,
+            shared_files: 0,
         });
         id
     }
@@ -282,6 +351,89 @@ impl State {
         self.relations
             .retain(|(source, target)| *source != id && *target != id);
         self.end_sessions(&id);
+    }
+
+    /// Gives `from`'s rooms and shared files to `to` (QUIRKS.md Q38, Q40, Q41); at most
+    /// `rooms` and `files` of them, the rest stays with `from`.
+    pub(super) fn hand_over(&mut self, from: &str, to: &str, rooms: usize, files: usize) {
+        let Some(source) = self
+            .members
+            .iter_mut()
+            .find(|member| member.id.eq_ignore_ascii_case(from))
+        else {
+            return;
+        };
+        let rooms = rooms.min(source.rooms);
+        let files = files.min(source.shared_files);
+        source.rooms -= rooms;
+        source.shared_files -= files;
+        if let Some(heir) = self
+            .members
+            .iter_mut()
+            .find(|member| member.id.eq_ignore_ascii_case(to))
+        {
+            heir.rooms += rooms;
+            heir.shared_files += files;
+        }
+    }
+
+    pub(super) fn reassign_job(&self, user_id: &str) -> Option<&ReassignJob> {
+        self.reassign_jobs
+            .iter()
+            .find(|job| job.from.eq_ignore_ascii_case(user_id))
+    }
+
+    /// A job for this user that is Created or Running blocks its deletion (QUIRKS.md Q41).
+    pub(super) fn reassign_unfinished(&self, user_id: &str) -> bool {
+        self.reassign_job(user_id)
+            .is_some_and(|job| !job.status.finished())
+    }
+
+    /// One progress poll: the job moves one state on (QUIRKS.md Q40).
+    pub(super) fn poll_reassign(&mut self, user_id: &str) -> Option<ReassignJob> {
+        let index = self
+            .reassign_jobs
+            .iter()
+            .position(|job| job.from.eq_ignore_ascii_case(user_id))?;
+        if self.reassign_jobs[index].status.finished() {
+            return Some(self.reassign_jobs[index].clone());
+        }
+        if let Some(failure) = self
+            .reassign_failures
+            .iter()
+            .position(|(id, _)| id.eq_ignore_ascii_case(user_id))
+        {
+            let (_, message) = self.reassign_failures.remove(failure);
+            let job = &mut self.reassign_jobs[index];
+            job.status = JobStatus::Failed;
+            job.error = Some(message);
+            return Some(job.clone());
+        }
+        let polls = self.reassign_polls.max(1);
+        let job = &mut self.reassign_jobs[index];
+        job.polls += 1;
+        let done = job.polls.min(polls);
+        let (from, to) = (job.from.clone(), job.to.clone());
+        if done == polls {
+            // Completion hands over everything the source still has.
+            job.status = JobStatus::Completed;
+            job.percentage = 100;
+            let delete_profile = job.delete_profile;
+            self.hand_over(&from, &to, usize::MAX, usize::MAX);
+            if delete_profile {
+                self.remove(&from);
+            }
+        } else {
+            // Each Running poll moves its share, which a cancel leaves moved.
+            job.status = JobStatus::Running;
+            job.percentage = (100 * done / polls) as i64;
+            let rooms = (job.rooms_at_start * done / polls).saturating_sub(job.rooms_moved);
+            let files = (job.files_at_start * done / polls).saturating_sub(job.files_moved);
+            job.rooms_moved += rooms;
+            job.files_moved += files;
+            self.hand_over(&from, &to, rooms, files);
+        }
+        self.reassign_jobs.get(index).cloned()
     }
 
     /// CanUserViewAnotherUser (QUIRKS.md Q4).
