@@ -298,11 +298,14 @@ impl Client {
         request: &Request,
         action: &str,
     ) -> Result<T, Error> {
-        self.send(request, action)?.ok_or_else(|| {
-            Error::protocol(
-                action.to_owned(),
-                "the portal's answer has no 'response'".to_owned(),
-            )
+        let envelope: Envelope<T> = self.send_for_envelope(request, action)?;
+        envelope.response.ok_or_else(|| {
+            let detail = if envelope.empty {
+                "the answer is not DocSpace JSON: it is empty"
+            } else {
+                "the portal's answer has no 'response'"
+            };
+            Error::protocol(action, detail)
         })
     }
 
@@ -550,6 +553,7 @@ impl Client {
                 total: None,
                 status: 0,
                 error: None,
+                empty: true,
             });
         }
         if let Ok(envelope) = serde_json::from_slice::<Envelope<T>>(body)
@@ -897,6 +901,9 @@ struct Envelope<T> {
     #[serde(default)]
     status: i64,
     error: Option<serde::de::IgnoredAny>,
+    /// The answer had no body at all.
+    #[serde(skip)]
+    empty: bool,
 }
 
 /// Everything of an answer the client looks at.
