@@ -131,6 +131,11 @@ impl User {
         self.raw.get()
     }
 
+    /// When the portal recorded the account's termination, if it did.
+    pub fn terminated_at(&self) -> Option<std::time::SystemTime> {
+        crate::date::api_time(&self.terminated)
+    }
+
     /// The account type, derived from the portal's flags the way the portal derives it.
     pub fn user_type(&self) -> UserType {
         if self.is_owner || self.is_admin {

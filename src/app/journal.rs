@@ -12,7 +12,7 @@ use super::exit::Failure;
 use super::report::Target;
 use docspace_people::{Client, Date, Request, Secret};
 use serde_json::{Value, json};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
@@ -207,6 +207,50 @@ pub fn deleted(entries: &[Value], portal: &str) -> HashSet<String> {
     gone
 }
 
+/// When this tool terminated each user on `portal` (by id, lower-case), the latest time.
+pub fn terminations(entries: &[Value], portal: &str) -> HashMap<String, SystemTime> {
+    let mut when = HashMap::new();
+    for entry in entries {
+        if entry["event"] != "outcome" || entry["portal"] != portal {
+            continue;
+        }
+        let Some(time) = entry["time"].as_str().and_then(parse_timestamp) else {
+            continue;
+        };
+        for result in entry["results"].as_array().into_iter().flatten() {
+            if result["outcome"] == "terminated"
+                && let Some(id) = result["id"].as_str().filter(|id| !id.is_empty())
+            {
+                when.insert(id.to_ascii_lowercase(), time);
+            }
+        }
+    }
+    when
+}
+
+/// Reads back a [`timestamp`].
+fn parse_timestamp(text: &str) -> Option<SystemTime> {
+    let b = text.as_bytes();
+    if b.len() != 20 || b[19] != b'Z' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| text.get(r)?.parse::<u64>().ok();
+    let (y, mo, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
+    let (h, mi, s) = (n(11..13)?, n(14..16)?, n(17..19)?);
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+    let yy = if mo <= 2 { y - 1 } else { y };
+    let era = yy / 400;
+    let yoe = yy - era * 400;
+    let doy = (153 * ((mo + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(
+        days * 86_400 + h * 3600 + mi * 60 + s,
+    ))
+}
+
 /// What `journal` shows: each user's outcome, and the steps whose outcome was never
 /// written (the run was killed while they were under way).
 pub struct History {
@@ -320,6 +364,11 @@ mod tests {
     #[test]
     fn timestamps_are_utc() {
         let at = |secs| timestamp(SystemTime::UNIX_EPOCH + Duration::from_secs(secs));
+        for secs in [0, 951_825_600, 1_741_260_643, 4_102_444_799] {
+            let time = SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
+            assert_eq!(parse_timestamp(&timestamp(time)), Some(time));
+        }
+        assert_eq!(parse_timestamp("2026-13-01T00:00:00Z"), None);
         assert_eq!(at(0), "1970-01-01T00:00:00Z");
         assert_eq!(at(1_741_260_643), "2025-03-06T11:30:43Z");
         assert_eq!(at(951_825_600), "2000-02-29T12:00:00Z");

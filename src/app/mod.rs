@@ -13,6 +13,7 @@ pub mod lock;
 pub mod output;
 pub mod plan;
 pub mod report;
+pub mod retention;
 pub mod select;
 pub mod sequence;
 pub mod show;

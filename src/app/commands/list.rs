@@ -1,16 +1,35 @@
 //! `user list`: every matching account, streamed a page at a time.
 
+use crate::app::cli::TerminatedAge;
+use crate::app::config::Context;
 use crate::app::exit::{DONE, Failure};
 use crate::app::output::Output;
+use crate::app::retention::AgeFilter;
 use crate::app::show::{table_header, table_row};
-use docspace_people::{Client, Filter};
+use docspace_people::{Client, Filter, Status};
 
-pub fn run(client: &Client, filter: &Filter, ids: bool, out: &mut Output) -> Result<u8, Failure> {
+pub fn run(
+    client: &Client,
+    filter: &Filter,
+    ids: bool,
+    terminated: Option<TerminatedAge>,
+    out: &mut Output,
+    cx: &mut Context,
+) -> Result<u8, Failure> {
+    let mut age = terminated.map(AgeFilter::new);
+    let filter = match age {
+        Some(_) => Filter {
+            status: Some(Status::Terminated),
+            ..filter.clone()
+        },
+        None => filter.clone(),
+    };
     out.json_text("[")?;
     if !ids {
         out.line(&table_header())?;
     }
-    for (listed, user) in client.list_users(filter).enumerate() {
+    let mut listed = 0;
+    for user in client.list_users(&filter) {
         let user = match user {
             Ok(user) => user,
             // The JSON array is left open: a consumer must not take a listing that
@@ -21,9 +40,15 @@ pub fn run(client: &Client, filter: &Filter, ids: bool, out: &mut Output) -> Res
                     .into());
             }
         };
+        if let Some(age) = age.as_mut()
+            && !age.selects(&user, cx)
+        {
+            continue;
+        }
         if listed > 0 {
             out.json_text(",\n")?;
         }
+        listed += 1;
         out.json_text(user.json())?;
         if ids {
             out.line(&user.id.to_string())?;
@@ -32,5 +57,8 @@ pub fn run(client: &Client, filter: &Filter, ids: bool, out: &mut Output) -> Res
         }
     }
     out.json_text("]\n")?;
+    if let Some(warning) = age.as_ref().and_then(AgeFilter::warning) {
+        out.error(&warning)?;
+    }
     Ok(DONE)
 }

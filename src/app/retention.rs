@@ -1,0 +1,71 @@
+//! Selection by termination age, for the second stage of retention: when a user was
+//! terminated comes from the portal's own record (`terminated`, which only a termination
+//! through the profile writes) or else from this tool's journal; a user whose date is
+//! known from neither is never selected.
+
+use super::cli::TerminatedAge;
+use super::config::Context;
+use docspace_people::{Date, User};
+use std::time::{Duration, SystemTime};
+
+/// Whether each user was terminated long enough ago, and how many could not be told.
+pub struct AgeFilter {
+    cut_off: SystemTime,
+    /// Users left out because their termination date is unknown.
+    pub unknown: usize,
+}
+
+impl AgeFilter {
+    pub fn new(age: TerminatedAge) -> AgeFilter {
+        let cut_off = match age {
+            TerminatedAge::For(long) => SystemTime::now()
+                .checked_sub(long)
+                .unwrap_or(SystemTime::UNIX_EPOCH),
+            TerminatedAge::Before(day) => midnight(day),
+        };
+        AgeFilter {
+            cut_off,
+            unknown: 0,
+        }
+    }
+
+    /// When `user` was terminated, as far as the portal or the journal knows.
+    pub fn terminated_at(user: &User, cx: &Context) -> Option<SystemTime> {
+        user.terminated_at()
+            .or_else(|| cx.terminations.get(&user.id.to_string()).copied())
+    }
+
+    /// Whether `user` is selected; counts it as unknown when its date is not known.
+    pub fn selects(&mut self, user: &User, cx: &Context) -> bool {
+        match AgeFilter::terminated_at(user, cx) {
+            Some(at) => at < self.cut_off,
+            None => {
+                self.unknown += 1;
+                false
+            }
+        }
+    }
+
+    /// The warning for the users left out, if any were.
+    pub fn warning(&self) -> Option<String> {
+        (self.unknown > 0).then(|| {
+            format!(
+                "{} terminated user(s) left out: when they were terminated is unknown (neither the portal nor this tool's journal recorded it); terminate with this tool, or select them by name",
+                self.unknown
+            )
+        })
+    }
+}
+
+/// The start of `day`, in UTC.
+fn midnight(day: Date) -> SystemTime {
+    let text = day.to_string();
+    let n = |r: std::ops::Range<usize>| text[r].parse::<u64>().unwrap_or(0);
+    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
+    let yy = if m <= 2 { y.saturating_sub(1) } else { y };
+    let era = yy / 400;
+    let yoe = yy - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d.saturating_sub(1);
+    let days = (era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy).saturating_sub(719_468);
+    SystemTime::UNIX_EPOCH + Duration::from_secs(days * 86_400)
+}
