@@ -31,6 +31,8 @@ fn main() -> ExitCode {
         stdin_is_terminal,
         journal: None,
         deleted: Default::default(),
+        terminations: Default::default(),
+        caller: None,
         lock: None,
     };
     let command_line: Vec<String> = std::env::args().skip(1).collect();
@@ -72,9 +74,11 @@ fn main() -> ExitCode {
                             commands::create::from_file(&client, path, globals, out, cx)
                         }
                         Command::Get(selection) => commands::get::run(&client, selection, out, cx),
-                        Command::List { filter, ids } => {
-                            commands::list::run(&client, filter, *ids, out)
-                        }
+                        Command::List {
+                            filter,
+                            ids,
+                            terminated,
+                        } => commands::list::run(&client, filter, *ids, *terminated, out, cx),
                         Command::Terminate(selection) => {
                             commands::status::run(&client, selection, true, globals, out, cx)
                         }
@@ -84,9 +88,16 @@ fn main() -> ExitCode {
                         Command::Delete {
                             selection,
                             terminate,
-                        } => {
-                            commands::delete::run(&client, selection, *terminate, globals, out, cx)
-                        }
+                            offboarding,
+                        } => commands::delete::run(
+                            &client,
+                            selection,
+                            *terminate,
+                            offboarding,
+                            globals,
+                            out,
+                            cx,
+                        ),
                         Command::GuestDelete(selection) => {
                             commands::guest_delete::run(&client, selection, globals, out, cx)
                         }

@@ -109,6 +109,8 @@ pub enum Command {
         filter: Filter,
         /// Print only ids, one a line.
         ids: bool,
+        /// Only users terminated long enough ago.
+        terminated: Option<TerminatedAge>,
     },
     Terminate(Selection),
     Activate(Selection),
@@ -116,6 +118,7 @@ pub enum Command {
         selection: Selection,
         /// Terminate active users first.
         terminate: bool,
+        offboarding: Offboarding,
     },
     GuestLink(UserRef),
     GuestApprove {
@@ -159,6 +162,35 @@ impl Command {
     }
 }
 
+/// Who receives a leaver's rooms and shared files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Heir {
+    /// The account behind the credential: what the portal does anyway, said out loud.
+    Me,
+    User(UserRef),
+}
+
+/// Users selected by how long ago they were terminated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TerminatedAge {
+    /// Terminated before this day.
+    Before(Date),
+    /// Terminated at least this long ago.
+    For(Duration),
+}
+
+/// What `user delete` does with the leavers' data, and whom it may touch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Offboarding {
+    pub heir: Option<Heir>,
+    /// How long to wait for each reassign job.
+    pub wait: Option<Duration>,
+    /// Accounts (ids or addresses, one a line) a bulk run never touches.
+    pub protect: Option<PathBuf>,
+    /// Only users terminated long enough ago.
+    pub terminated: Option<TerminatedAge>,
+}
+
 /// Options that belong to particular commands.
 #[derive(Default)]
 struct CommandOptions {
@@ -170,6 +202,10 @@ impl CommandOptions {
     fn take(&mut self, name: &str) -> Option<String> {
         let at = self.values.iter().position(|(n, _)| *n == name)?;
         Some(self.values.remove(at).1)
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.values.iter().any(|(n, _)| *n == name)
     }
 
     fn flag(&mut self, name: &str) -> bool {
@@ -187,7 +223,12 @@ impl CommandOptions {
     }
 }
 
-const VALUE_OPTIONS: [&str; 10] = [
+const VALUE_OPTIONS: [&str; 15] = [
+    "heir",
+    "wait",
+    "protect",
+    "terminated-before",
+    "terminated-for",
     "since",
     "user",
     "email",
@@ -402,15 +443,53 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
                     registered_before,
                 },
                 ids: options.flag("ids"),
+                terminated: match terminated_age(options)? {
+                    Some(_) if status.is_some_and(|s| s != Status::Terminated) => {
+                        return Err(Failure::Usage(
+                            "--terminated-before and --terminated-for list terminated users: leave out --status".to_owned(),
+                        ));
+                    }
+                    age => age,
+                },
             }
         }
         "user get" => Command::Get(selection(&name, args, options)?),
         "user terminate" => Command::Terminate(selection(&name, args, options)?),
         "user activate" => Command::Activate(selection(&name, args, options)?),
-        "user delete" => Command::Delete {
-            selection: selection(&name, args, options)?,
-            terminate: options.flag("terminate"),
-        },
+        "user delete" => {
+            let terminated = terminated_age(options)?;
+            let selection = if args.is_empty() && !options.has("from") && terminated.is_some() {
+                // Selected from the portal: every terminated user old enough.
+                Selection::default()
+            } else {
+                selection(&name, args, options)?
+            };
+            let heir = match options.take("heir").as_deref() {
+                None => None,
+                Some(me) if me.eq_ignore_ascii_case("me") => Some(Heir::Me),
+                Some(user) => Some(Heir::User(user_ref(user)?)),
+            };
+            let wait = options
+                .take("wait")
+                .map(|w| duration("--wait", &w))
+                .transpose()?;
+            if wait.is_some() && heir.is_none() {
+                return Err(Failure::Usage(
+                    "--wait is how long to wait for an heir's reassign job: give --heir too"
+                        .to_owned(),
+                ));
+            }
+            Command::Delete {
+                selection,
+                terminate: options.flag("terminate"),
+                offboarding: Offboarding {
+                    heir,
+                    wait,
+                    protect: options.take("protect").map(PathBuf::from),
+                    terminated,
+                },
+            }
+        }
         "guest delete" => Command::GuestDelete(selection(&name, args, options)?),
         "guest link" => match args {
             [guest] => Command::GuestLink(user_ref(guest)?),
@@ -494,6 +573,30 @@ pub fn user_type(name: Option<&str>) -> Result<UserType, Failure> {
         Some(other) => Err(Failure::Usage(format!(
             "type '{other}' is not one of user, room-admin, docspace-admin"
         ))),
+    }
+}
+
+/// `--terminated-before DATE` or `--terminated-for DURATION`.
+fn terminated_age(options: &mut CommandOptions) -> Result<Option<TerminatedAge>, Failure> {
+    let before = options.take("terminated-before");
+    let long = options.take("terminated-for");
+    match (before, long) {
+        (Some(_), Some(_)) => Err(Failure::Usage(
+            "give --terminated-before or --terminated-for, not both".to_owned(),
+        )),
+        (Some(day), None) => day
+            .parse::<Date>()
+            .map(|d| Some(TerminatedAge::Before(d)))
+            .map_err(|_| {
+                Failure::Usage(format!(
+                    "--terminated-before '{day}' is not a date like 2026-01-31"
+                ))
+            }),
+        (None, Some(long)) => Ok(Some(TerminatedAge::For(duration(
+            "--terminated-for",
+            &long,
+        )?))),
+        (None, None) => Ok(None),
     }
 }
 
@@ -703,7 +806,8 @@ mod tests {
             inv.command,
             Command::Delete {
                 selection: selected(vec![UserRef::Id(id()), UserRef::Email(email("x@y.co"))]),
-                terminate: false
+                terminate: false,
+                offboarding: Offboarding::default(),
             }
         );
         let m = usage_error(&["user", "delete", "bob"]);
@@ -732,7 +836,8 @@ mod tests {
                     users: vec![],
                     from: Some("-".into())
                 },
-                terminate: true
+                terminate: true,
+                offboarding: Offboarding::default(),
             }
         );
         assert_eq!((inv.globals.max, inv.globals.dry_run), (Some(500), true));
@@ -770,7 +875,8 @@ mod tests {
                     search: Some("doe".into()),
                     registered_before: Some("2026-01-31".parse().unwrap()),
                 },
-                ids: true
+                ids: true,
+                terminated: None,
             }
         );
         usage_error(&["user", "list", "--status", "gone"]);

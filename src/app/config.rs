@@ -6,12 +6,13 @@ use super::exit::Failure;
 use super::journal::{self, Journal};
 use super::lock::{self, Lock};
 use docspace_people::{Client, ErrorKind, Options, Proxies, Secret};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::io::{self, BufRead};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
+use std::time::SystemTime;
 
 /// Where the process's settings come from; the real one reads the environment.
 pub trait Environment {
@@ -38,6 +39,10 @@ pub struct Context<'a> {
     pub journal: Option<Journal>,
     /// The ids and addresses the journal shows this tool deleted on this portal.
     pub deleted: HashSet<String>,
+    /// When the journal shows this tool terminated each user (by id) on this portal.
+    pub terminations: HashMap<String, SystemTime>,
+    /// The account behind the credential, once asked.
+    pub caller: Option<docspace_people::User>,
     /// Held for the whole of a changing run.
     pub lock: Option<Lock>,
 }
@@ -52,12 +57,22 @@ pub fn start(
     command_line: &str,
     cx: &mut Context,
 ) -> Result<(), Failure> {
-    if !command.changes() {
+    if !command.changes()
+        && !matches!(
+            command,
+            Command::List {
+                terminated: Some(_),
+                ..
+            }
+        )
+    {
         return Ok(());
     }
+    // A listing by termination age reads the journal's dates, and changes nothing.
+    let reads_only = globals.dry_run || !command.changes();
     let path = journal::location(globals, cx.env)?;
     let portal = client.portal();
-    if !globals.dry_run {
+    if !reads_only {
         let dir = journal::state_dir(cx.env)
             .or_else(|| path.as_deref().and_then(Path::parent).map(Path::to_owned))
             .ok_or_else(|| {
@@ -75,10 +90,21 @@ pub fn start(
         ))
     })?;
     cx.deleted = journal::deleted(&entries, &portal);
-    if !globals.dry_run {
+    cx.terminations = journal::terminations(&entries, &portal);
+    if !reads_only {
         cx.journal = Some(Journal::open(&path, &portal, command_line)?);
     }
     Ok(())
+}
+
+/// The account behind the credential, asked of the portal once a run.
+pub fn caller(client: &Client, cx: &mut Context) -> Result<docspace_people::User, Failure> {
+    if let Some(me) = &cx.caller {
+        return Ok(me.clone());
+    }
+    let me = client.whoami()?;
+    cx.caller = Some(me.clone());
+    Ok(me)
 }
 
 /// Reads the portal address and the credential, and builds the client.

@@ -78,8 +78,9 @@ Commands:
   user create --from FILE                  CSV (email,firstName,lastName[,type]) or JSON Lines
   user terminate USER... [--from FILE]     suspend accounts (they can no longer sign in)
   user activate USER... [--from FILE]      reactivate terminated accounts
-  user delete USER... [--from FILE] [--terminate]
-                                           delete terminated accounts for good
+  user delete USER... [--from FILE] [--terminate] [--heir USER|me]
+                                           delete terminated accounts for good, their
+                                           rooms and shared files handed to the heir
   guest link GUEST                         print a guest's share link
   guest approve LINK [--email E]           approve a guest share link (the short /s/… link
                                            or the full confirmation link)
@@ -114,17 +115,25 @@ Prints: created ID NAME <EMAIL>
 
 const LIST: &str = "\
 Usage: docspace-people user list [--status S] [--type T] [--search TEXT]
-                                 [--registered-before YYYY-MM-DD] [--ids]
+                                 [--registered-before YYYY-MM-DD]
+                                 [--terminated-for DUR|--terminated-before YYYY-MM-DD] [--ids]
 
-Lists every matching account, oldest registration first, reading the portal page by
-page. S is active, terminated or pending; T is user, guest, room-admin or
-docspace-admin; TEXT matches first name, last name or e-mail. --ids prints only ids,
-ready for 'user delete --from -'; --json prints a JSON array.
+Lists every matching account, reading the portal page by page, sorted by e-mail
+address. S is active, terminated or pending; T is user, guest, room-admin or
+docspace-admin; TEXT matches first name, last name or e-mail. --terminated-for 30d lists
+the users terminated at least that long ago (as the portal or this tool's journal
+recorded it; a user whose date is unknown is left out, and counted on stderr). --ids
+prints only ids, ready for 'user delete --from -'; --json prints a JSON array.
+
+Example:
+  docspace-people user list --status terminated --ids
 ";
 
 const USERS: &str = "\
 Usage: docspace-people user get|terminate|activate USER... [--from FILE]
-       docspace-people user delete USER... [--from FILE] [--terminate]
+       docspace-people user delete USER... [--from FILE] [--terminate] [--heir USER|me]
+                                   [--wait DUR] [--protect FILE]
+       docspace-people user delete --terminated-for DUR|--terminated-before YYYY-MM-DD ...
 
 USER is a user id (0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a) or an e-mail address; FILE has
 one a line ('-' is stdin).
@@ -135,8 +144,23 @@ one a line ('-' is stdin).
              terminated first, without it they are skipped. Unattended (stdin not a
              terminal) at most 100 users unless --max says otherwise; on a terminal it
              asks first unless --yes.
+
+What a delete does with the leaver's data, said for each user in the plan, the
+question and the report: personal files that were never shared are destroyed. Rooms and
+shared files would go to the account behind the key without a word, so a leaver who owns
+any is deleted only with --heir: the portal's reassign job hands them to the heir (an
+active room admin or DocSpace admin; 'me' is you) and then deletes the profile. --wait
+(default 5m) bounds the wait for each job; a job still running is left to the portal
+(exit 75), and running the same command again follows it. The owner, you, and the
+accounts listed in --protect FILE are never deleted. Without USER or --from,
+--terminated-for 30d (or --terminated-before DATE) selects the terminated users old
+enough; one whose termination date is unknown is never selected.
 Users the portal refuses are named and the others are still done; exit 1 when some
 failed. --dry-run prints the requests instead of sending them.
+
+Examples:
+  docspace-people user delete ann@example.com --heir rita@example.com
+  docspace-people user delete --terminated-for 30d --heir me --max 50
 ";
 
 const GUEST: &str = "\

@@ -13,9 +13,11 @@ use super::select;
 use super::sequence::Sequence;
 use super::show::short;
 use docspace_people::{
-    Client, Email, ErrorKind, Invitation, NewUser, Refusal, Request, Status, User, UserId,
+    Client, Email, ErrorKind, Invitation, JobStatus, NewUser, ReassignJob, Refusal, Request,
+    Status, User, UserId,
 };
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 /// The most users one batch request carries (the portal's page size).
 pub const BATCH: usize = 100;
@@ -63,6 +65,14 @@ pub enum Action {
     Delete {
         terminate_first: Vec<UserId>,
     },
+    /// Hands each user's rooms and shared files to `heir` and deletes the profile, in
+    /// the portal's reassign jobs (terminating `terminate_first` before); waits up to
+    /// `wait` for each job, and follows a job an earlier run started.
+    Reassign {
+        heir: UserId,
+        wait: Duration,
+        terminate_first: Vec<UserId>,
+    },
     Invite(Vec<Invitation>),
     Approve {
         confirm: String,
@@ -77,7 +87,7 @@ impl Action {
             Action::Terminate => Change::Terminated,
             Action::Activate => Change::Activated,
             Action::Unlink => Change::Unlinked,
-            Action::Delete { .. } => Change::Deleted,
+            Action::Delete { .. } | Action::Reassign { .. } => Change::Deleted,
             Action::Invite(_) => Change::Invited,
             Action::Approve { .. } => Change::Approved,
         }
@@ -91,6 +101,7 @@ impl Action {
             Action::Activate => "activate",
             Action::Unlink => "unlink",
             Action::Delete { .. } => "delete",
+            Action::Reassign { .. } => "reassign and delete",
             Action::Invite(_) => "invite",
             Action::Approve { .. } => "approve",
         }
@@ -133,6 +144,20 @@ impl Step {
                     requests.push(Request::terminate_users(terminate_first));
                 }
                 requests.push(Request::delete_users(&self.ids()));
+                requests
+            }
+            Action::Reassign {
+                heir,
+                terminate_first,
+                ..
+            } => {
+                let mut requests = Vec::new();
+                if !terminate_first.is_empty() {
+                    requests.push(Request::terminate_users(terminate_first));
+                }
+                for id in self.ids() {
+                    requests.push(Request::start_reassign(id, *heir, true));
+                }
                 requests
             }
             Action::Invite(invitations) => vec![Request::invite(invitations, None)],
@@ -256,6 +281,11 @@ fn run(client: &Client, step: &Step, report: &mut Report) {
             }
         }
         Action::Delete { terminate_first } => delete(client, step, terminate_first, report),
+        Action::Reassign {
+            heir,
+            wait,
+            terminate_first,
+        } => reassign(client, step, *heir, *wait, terminate_first, report),
         Action::Invite(invitations) => invite(client, invitations, report),
         Action::Approve { confirm, email } => {
             match client.approve_guest(confirm.clone(), email.as_ref()) {
@@ -366,7 +396,7 @@ fn refuses_whole_batch(error: &docspace_people::Error) -> bool {
 /// What a look-up says about deleting a user.
 pub enum Deletable {
     /// Terminated: it can be deleted.
-    Yes,
+    Yes(User),
     /// Active, and to be terminated first.
     AfterTerminating(User),
     /// Its outcome is settled: gone, not terminated, or the look-up failed.
@@ -398,7 +428,7 @@ pub fn deletable(
 /// Whether `user`, as the portal describes it, can be deleted.
 pub fn judge(user: User, terminate: bool) -> Deletable {
     match user.status {
-        Status::Terminated => Deletable::Yes,
+        Status::Terminated => Deletable::Yes(user),
         _ if terminate => Deletable::AfterTerminating(user),
         status => Deletable::No(Outcome::Failed(Failure::NotDone {
             action: format!("delete {}", short(&user)),
@@ -406,6 +436,148 @@ pub fn judge(user: User, terminate: bool) -> Deletable {
                 "not terminated ({status}), skipped: terminate first, or pass --terminate"
             ),
         })),
+    }
+}
+
+/// The most reassign jobs a run keeps going at once: the portal runs them in the
+/// background, one worker each.
+const JOBS_AT_ONCE: usize = 4;
+
+/// Terminates the users of `chunk` listed in `terminate_first`; the ones the portal
+/// refused are reported and left out of what is returned.
+fn terminated_first(
+    client: &Client,
+    chunk: &[Target],
+    terminate_first: &[UserId],
+    report: &mut Report,
+) -> Vec<Target> {
+    let mut chunk = chunk.to_vec();
+    if terminate_first.is_empty() {
+        return chunk;
+    }
+    let to_terminate: Vec<Target> = chunk
+        .iter()
+        .filter(|t| t.id.is_some_and(|id| terminate_first.contains(&id)))
+        .cloned()
+        .collect();
+    let mut refused: Vec<UserId> = Vec::new();
+    for (targets, result) in
+        per_target_after_refusal(&to_terminate, |ids| client.terminate_users(ids))
+    {
+        if let Err(e) = result {
+            refused.extend(ids(&targets));
+            match targets.as_slice() {
+                // The portal refuses to terminate an unknown id: for a delete, that
+                // user is already gone.
+                [target]
+                    if refuses_whole_batch(&e)
+                        && target.id.is_some_and(|id| {
+                            client.get_user(id).is_err_and(|e| e.is_not_found())
+                        }) =>
+                {
+                    report.settle(target, Outcome::Already(Already::Gone))
+                }
+                _ => report.fail(&targets, e.into()),
+            }
+        }
+    }
+    chunk.retain(|t| t.id.is_some_and(|id| !refused.contains(&id)));
+    chunk
+}
+
+/// Hands each user's data to `heir` through the portal's reassign jobs, which also
+/// delete the profile, at most [`JOBS_AT_ONCE`] at a time. A job an earlier run started
+/// (and left running) is followed instead of started again; a delete is never sent
+/// while one runs. A job still running after `wait` is left to the portal and reported
+/// as such (exit 75): running the same command again follows it to its end.
+fn reassign(
+    client: &Client,
+    step: &Step,
+    heir: UserId,
+    wait: Duration,
+    terminate_first: &[UserId],
+    report: &mut Report,
+) {
+    let mut queue: std::collections::VecDeque<Target> =
+        terminated_first(client, &step.targets, terminate_first, report).into();
+    let mut running: Vec<(Target, Instant)> = Vec::new();
+    let mut pause = Duration::from_millis(100);
+    while !queue.is_empty() || !running.is_empty() {
+        while running.len() < JOBS_AT_ONCE {
+            let Some(target) = queue.pop_front() else {
+                break;
+            };
+            let Some(id) = target.id else { continue };
+            let started = match client.reassign_progress(id) {
+                // Started by an earlier run: followed, not started again.
+                Ok(Some(job))
+                    if !job.status.is_finished() || job.status == JobStatus::Completed =>
+                {
+                    Ok(())
+                }
+                Ok(_) => client.start_reassign(id, heir, true).map(|_| ()),
+                Err(e) => Err(e),
+            };
+            match started {
+                Ok(()) => running.push((target, Instant::now())),
+                Err(e) => report.fail(&[target], e.into()),
+            }
+            pause = Duration::from_millis(100);
+        }
+        let mut still = Vec::new();
+        for (target, since) in running {
+            let id = target.id.expect("reassign targets have ids");
+            let one = std::slice::from_ref(&target);
+            match client.reassign_progress(id) {
+                // A finished job (or one the portal no longer shows): the profile must be
+                // gone, or the data was handed over without the delete.
+                Ok(None)
+                | Ok(Some(ReassignJob {
+                    status: JobStatus::Completed,
+                    ..
+                })) => match client.get_user(id) {
+                    Err(e) if e.is_not_found() => {
+                        report.settle(&target, Outcome::Done(Change::Deleted))
+                    }
+                    Ok(_) => report.fail(
+                        one,
+                        Failure::NotDone {
+                            action: format!("delete {}", target.who()),
+                            reason: "the reassign job ended, but the profile is still there: run the same command again".to_owned(),
+                        },
+                    ),
+                    Err(e) => report.fail(one, e.into()),
+                },
+                Ok(Some(job)) if job.status.is_finished() => {
+                    let why = job.error.unwrap_or_else(|| "it was cancelled".to_owned());
+                    report.fail(
+                        one,
+                        Failure::NotDone {
+                            action: format!("hand over the data of {}", target.who()),
+                            reason: format!(
+                                "the portal's reassign job ended without finishing: {why}; the user is left terminated, not deleted"
+                            ),
+                        },
+                    );
+                }
+                Ok(Some(job)) if since.elapsed() >= wait => report.fail(
+                    one,
+                    Failure::Busy(format!(
+                        "delete {}: reassign still running ({:.0} %) after {} s; the portal goes on with it: run the same command again to follow it to its end",
+                        target.who(),
+                        job.percentage,
+                        since.elapsed().as_secs()
+                    )),
+                ),
+                Ok(Some(_)) => still.push((target, since)),
+                Err(e) => report.fail(one, e.into()),
+            }
+        }
+        running = still;
+        if !running.is_empty() {
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_secs(2));
+        }
     }
 }
 
@@ -417,36 +589,7 @@ pub fn judge(user: User, terminate: bool) -> Deletable {
 /// reported. If a user was reactivated since the plan was made, the portal refuses the
 /// whole chunk; then each user is judged again and the rest sent once more.
 fn delete(client: &Client, step: &Step, terminate_first: &[UserId], report: &mut Report) {
-    let mut chunk: Vec<Target> = step.targets.clone();
-    if !terminate_first.is_empty() {
-        let to_terminate: Vec<Target> = chunk
-            .iter()
-            .filter(|t| t.id.is_some_and(|id| terminate_first.contains(&id)))
-            .cloned()
-            .collect();
-        let mut refused: Vec<UserId> = Vec::new();
-        for (targets, result) in
-            per_target_after_refusal(&to_terminate, |ids| client.terminate_users(ids))
-        {
-            if let Err(e) = result {
-                refused.extend(ids(&targets));
-                match targets.as_slice() {
-                    // The portal refuses to terminate an unknown id: for a delete, that
-                    // user is already gone.
-                    [target]
-                        if refuses_whole_batch(&e)
-                            && target.id.is_some_and(|id| {
-                                client.get_user(id).is_err_and(|e| e.is_not_found())
-                            }) =>
-                    {
-                        report.settle(target, Outcome::Already(Already::Gone))
-                    }
-                    _ => report.fail(&targets, e.into()),
-                }
-            }
-        }
-        chunk.retain(|t| t.id.is_some_and(|id| !refused.contains(&id)));
-    }
+    let mut chunk = terminated_first(client, &step.targets, terminate_first, report);
     let mut judged_again = false;
     let mut caller_is_owner: Option<bool> = None;
     while !chunk.is_empty() {
@@ -482,7 +625,11 @@ fn delete(client: &Client, step: &Step, terminate_first: &[UserId], report: &mut
                                 },
                             )
                         }
-                        Some(user) => report.changed(Change::Deleted, user),
+                        Some(user) => {
+                            let mut deleted = Target::of(user);
+                            deleted.fate = target.fate.clone();
+                            report.settle(&deleted, Outcome::Done(Change::Deleted))
+                        }
                     }
                 }
                 return;
@@ -493,7 +640,7 @@ fn delete(client: &Client, step: &Step, terminate_first: &[UserId], report: &mut
                 for target in chunk {
                     let Some(id) = target.id else { continue };
                     match deletable(client, id, false, &HashSet::new()) {
-                        (_, Deletable::Yes) => keep.push(target),
+                        (_, Deletable::Yes(_)) => keep.push(target),
                         (target, Deletable::AfterTerminating(_)) => keep.push(target),
                         (target, Deletable::No(outcome)) => report.settle(&target, outcome),
                     }

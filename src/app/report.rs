@@ -65,6 +65,9 @@ pub enum Outcome {
     /// `--dry-run`: what a real run would do.
     Would(Change),
     Already(Already),
+    /// The owner, the caller, or an account of the protect file: never touched by a bulk
+    /// run.
+    Protected,
     /// The portal has no such user, and this tool did not delete one by that name.
     NotFound(Failure),
     Failed(Failure),
@@ -80,6 +83,7 @@ impl Outcome {
             Outcome::Already(Already::Gone) => "already gone",
             Outcome::Already(Already::Exists) => "exists, skipped",
             Outcome::Already(Already::ExistsNotInvited) => "exists, no invitation sent",
+            Outcome::Protected => "protected",
             Outcome::NotFound(_) => "not found",
             Outcome::Failed(_) => "failed",
             Outcome::NotSent => "not sent",
@@ -94,6 +98,8 @@ pub struct Target {
     pub email: String,
     /// How the target is shown when more is known than the id and the address.
     pub label: Option<String>,
+    /// What becomes of the user's data, said after the user in every line about them.
+    pub fate: Option<String>,
 }
 
 impl Target {
@@ -102,7 +108,14 @@ impl Target {
             id: Some(user.id),
             email: user.email.clone(),
             label: Some(short(user)),
+            fate: None,
         }
+    }
+
+    /// The same target, with what becomes of its data.
+    pub fn with_fate(mut self, fate: impl Into<String>) -> Target {
+        self.fate = Some(fate.into());
+        self
     }
 
     pub fn by_id(id: UserId) -> Target {
@@ -110,6 +123,7 @@ impl Target {
             id: Some(id),
             email: String::new(),
             label: None,
+            fate: None,
         }
     }
 
@@ -118,11 +132,21 @@ impl Target {
             id: None,
             email: email.to_owned(),
             label: None,
+            fate: None,
         }
     }
 
-    /// `ID NAME <EMAIL>`, `ID <EMAIL>`, or whichever of the two is known.
+    /// `ID NAME <EMAIL>`, `ID <EMAIL>`, or whichever of the two is known, then what
+    /// becomes of the user's data.
     pub fn who(&self) -> String {
+        let who = self.name();
+        match &self.fate {
+            Some(fate) => format!("{who} ({fate})"),
+            None => who,
+        }
+    }
+
+    fn name(&self) -> String {
         if let Some(label) = &self.label {
             return label.clone();
         }
@@ -381,7 +405,10 @@ impl<'o, 'a> Report<'o, 'a> {
             if matches!(entry.outcome, Outcome::Failed(_) | Outcome::NotSent) {
                 continue;
             }
-            let counts_last = matches!(entry.outcome, Outcome::Already(_) | Outcome::NotFound(_));
+            let counts_last = matches!(
+                entry.outcome,
+                Outcome::Already(_) | Outcome::Protected | Outcome::NotFound(_)
+            );
             let label = entry.outcome.label();
             match counts.iter_mut().find(|(l, _, _)| *l == label) {
                 Some((_, _, n)) => *n += 1,

@@ -108,6 +108,7 @@ pub fn resolve(
                         id: Some(found.id),
                         email: found.email.clone(),
                         label: None,
+                        fate: None,
                     };
                     (target, Some(found))
                 }

@@ -408,7 +408,15 @@ fn a_docspace_admin_the_portal_skips_in_a_bulk_delete_is_reported_not_deleted() 
     docspace(&portal, &dora.key, &["user", "delete", &other.id, &ann.id])
         .code(1)
         .stdout_has(&format!("deleted {}", ann.id))
-        .stderr_has("the portal skipped this DocSpace admin: only the owner can delete one");
+        .stderr_has("a DocSpace admin: only the owner can delete one or hand over its data");
+    let sent: Vec<String> = crate::changes(&portal)
+        .iter()
+        .map(|r| r.body.clone())
+        .collect();
+    assert!(
+        sent.iter().all(|b| !b.contains(&other.id)),
+        "refused before it is sent, as the portal would skip it: {sent:?}"
+    );
     assert!(!portal.user(&other.id).unwrap().removed);
     assert!(portal.user(&ann.id).unwrap().removed);
 }

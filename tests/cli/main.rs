@@ -12,6 +12,7 @@ mod guests;
 mod journal;
 mod listing;
 mod net;
+mod offboarding;
 mod output;
 mod people;
 mod sequences;

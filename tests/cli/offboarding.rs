@@ -1,0 +1,375 @@
+//! Offboarding without data loss: every delete says where the leaver's rooms and files go;
+//! a leaver who owns any is deleted only with a named heir, through the portal's reassign
+//! job; jobs are followed to their end across runs; retention selects by termination age.
+
+use crate::portal::{Kind, Portal, Status};
+use crate::{body, changes, docspace, lines};
+use serde_json::json;
+use std::time::Duration;
+
+const NOTHING: &str = "owns no rooms or shared files; personal files are destroyed";
+
+fn handed_to(heir: &crate::portal::Account, first: &str, last: &str) -> String {
+    format!(
+        "rooms and shared files go to {} {first} {last} <{}>; personal files never shared are destroyed",
+        heir.id, heir.email
+    )
+}
+
+fn starts(portal: &Portal) -> Vec<serde_json::Value> {
+    changes(portal)
+        .iter()
+        .filter(|r| r.path == "/api/2.0/people/reassign/start")
+        .map(body)
+        .collect()
+}
+
+fn deletes_sent(portal: &Portal) -> usize {
+    lines(&changes(portal))
+        .iter()
+        .filter(|l| l.starts_with("DELETE /api/2.0/people/") || *l == "PUT /api/2.0/people/delete")
+        .count()
+}
+
+#[test]
+fn a_leaver_who_owns_rooms_is_not_deleted_without_an_heir() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    portal.give_rooms(&ann.id, 2);
+
+    docspace(&portal, &owner.key, &["user", "delete", "ann@example.com"])
+        .code(65)
+        .stderr_has(&format!(
+            "delete {} Ann Lee <ann@example.com>: skipped: owns rooms or shared files; give --heir USER or --heir me",
+            ann.id
+        ));
+    assert_eq!(deletes_sent(&portal), 0);
+    assert!(!portal.user(&ann.id).unwrap().removed);
+    assert_eq!(portal.rooms_of(&ann.id), 2);
+}
+
+#[test]
+fn a_leaver_who_owns_nothing_is_deleted_and_the_report_says_so() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let bob = crate::terminated_member(&portal, "bob@example.com", "Bob", "Ray");
+
+    docspace(&portal, &owner.key, &["user", "delete", &bob.id])
+        .code(0)
+        .stdout_is(&format!(
+            "deleted {} Bob Ray <bob@example.com> ({NOTHING})\n",
+            bob.id
+        ));
+    assert!(portal.user(&bob.id).unwrap().removed);
+    assert!(starts(&portal).is_empty());
+}
+
+#[test]
+fn an_heir_receives_the_rooms_and_the_profile_is_deleted_by_the_job() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    portal.give_rooms(&ann.id, 2);
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", &ann.id, "--heir", "rita@example.com"],
+    )
+    .code(0)
+    .stdout_is(&format!(
+        "deleted {} Ann Lee <ann@example.com> ({})\n",
+        ann.id,
+        handed_to(&rita, "Rita", "Ray")
+    ));
+    assert!(portal.user(&ann.id).unwrap().removed);
+    assert_eq!(portal.rooms_of(&rita.id), 2);
+    assert_eq!(
+        starts(&portal),
+        [json!({"fromUserId": ann.id, "toUserId": rita.id, "deleteProfile": true})]
+    );
+    assert_eq!(deletes_sent(&portal), 0, "the job deletes the profile");
+}
+
+#[test]
+fn heir_me_is_the_caller_said_out_loud() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    portal.give_rooms(&ann.id, 3);
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", &ann.id, "--heir", "me"],
+    )
+    .code(0)
+    .stdout_has(&format!(
+        "rooms and shared files go to {} Admin Owner <owner@example.com>",
+        owner.id
+    ));
+    assert_eq!(portal.rooms_of(&owner.id), 3);
+}
+
+#[test]
+fn an_heir_the_portal_would_refuse_is_refused_before_anything_is_sent() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    portal.give_rooms(&ann.id, 1);
+    let gina = portal.add_guest_of(&owner.id, "gina@example.com", "Gina", "Guest");
+    let tess = portal.add_member(Kind::RoomAdmin, "tess@example.com", "Tess", "Gone");
+    portal.set_status(&tess.id, Status::Terminated);
+    portal.add_member(Kind::User, "ulla@example.com", "Ulla", "Berg");
+
+    for (heir, reason) in [
+        ("gina@example.com", "a guest cannot receive rooms"),
+        (
+            "tess@example.com",
+            "the heir is terminated, and must be active",
+        ),
+        (
+            "ulla@example.com",
+            "the heir must be a room admin or DocSpace admin",
+        ),
+    ] {
+        docspace(
+            &portal,
+            &owner.key,
+            &["user", "delete", &ann.id, "--heir", heir],
+        )
+        .code(65)
+        .stderr_has(reason)
+        .stderr_has("nothing was sent");
+    }
+    let _ = gina;
+    assert!(
+        changes(&portal).is_empty(),
+        "{:?}",
+        lines(&changes(&portal))
+    );
+
+    // The heir cannot be the leaver; a DocSpace admin's data needs the owner.
+    let dora = portal.add_member(Kind::DocSpaceAdmin, "dora@example.com", "Dora", "Admin");
+    let otto = crate::terminated_member(&portal, "otto@example.com", "Otto", "Rank");
+    portal.give_rooms(&otto.id, 1);
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", &otto.id, "--heir", &otto.id],
+    )
+    .code(65);
+    let dan = portal.add_member(Kind::DocSpaceAdmin, "dan@example.com", "Dan", "Admin");
+    portal.set_status(&dan.id, Status::Terminated);
+    docspace(
+        &portal,
+        &dora.key,
+        &["user", "delete", &dan.id, "--heir", "me"],
+    )
+    .code(65)
+    .stderr_has("only the owner can delete one or hand over its data");
+    assert!(starts(&portal).is_empty());
+}
+
+#[test]
+fn a_job_that_outlives_wait_is_followed_to_its_end_by_the_next_run() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    portal.give_rooms(&ann.id, 2);
+    portal.reassign_polls(1_000);
+    let delete = [
+        "user",
+        "delete",
+        ann.id.as_str(),
+        "--heir",
+        rita.id.as_str(),
+        "--wait",
+        "1s",
+    ];
+
+    docspace(&portal, &owner.key, &delete)
+        .code(75)
+        .stderr_has("reassign still running (")
+        .stderr_has("run the same command again to follow it to its end");
+    assert!(!portal.user(&ann.id).unwrap().removed);
+
+    // Without the heir, a rerun does not delete her under the running job.
+    docspace(&portal, &owner.key, &["user", "delete", &ann.id]).code(65);
+    assert_eq!(deletes_sent(&portal), 0);
+
+    portal.reassign_polls(1);
+    docspace(&portal, &owner.key, &delete[..5])
+        .code(0)
+        .stdout_has(&format!("deleted {}", ann.id));
+    assert_eq!(
+        starts(&portal).len(),
+        1,
+        "the running job was followed, not started again"
+    );
+    assert!(portal.user(&ann.id).unwrap().removed);
+    assert_eq!(portal.rooms_of(&rita.id), 2);
+}
+
+#[test]
+fn a_failed_job_is_reported_with_the_portals_error_and_the_leaver_stays() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    portal.give_rooms(&ann.id, 2);
+    portal.fail_reassign(&ann.id, "Storage quota exceeded");
+
+    docspace(&portal, &owner.key, &["user", "delete", &ann.id, "--heir", &rita.id])
+        .code(65)
+        .stderr_has("the portal's reassign job ended without finishing: Storage quota exceeded; the user is left terminated, not deleted");
+    let after = portal.user(&ann.id).unwrap();
+    assert_eq!((after.status, after.removed), (Status::Terminated, false));
+}
+
+#[test]
+fn a_dry_run_shows_the_fate_of_the_data_and_sends_nothing() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    portal.give_rooms(&ann.id, 2);
+    let bob = crate::terminated_member(&portal, "bob@example.com", "Bob", "Ray");
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", &ann.id, &bob.id, "--heir", &rita.id, "--dry-run"],
+    )
+    .code(0)
+    .stdout_has(&format!(
+        "would send POST /api/2.0/people/reassign/start {{\"deleteProfile\":true,\"fromUserId\":\"{}\",\"toUserId\":\"{}\"}}",
+        ann.id, rita.id
+    ))
+    .stdout_has(&format!("would delete {} Ann Lee <ann@example.com> ({})", ann.id, handed_to(&rita, "Rita", "Ray")))
+    .stdout_has(&format!("would delete {} Bob Ray <bob@example.com> ({NOTHING})", bob.id));
+    assert!(changes(&portal).is_empty());
+    assert_eq!(portal.rooms_of(&ann.id), 2);
+}
+
+#[test]
+fn a_hundred_and_fifty_leavers_in_one_run() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let ids = portal.seed_users(150);
+    for id in &ids {
+        portal.set_status(id, Status::Terminated);
+    }
+    for id in &ids[..10] {
+        portal.give_rooms(id, 1);
+    }
+    let mut args = vec!["user", "delete", "--heir", rita.id.as_str(), "--max", "200"];
+    args.extend(ids.iter().map(String::as_str));
+
+    docspace(&portal, &owner.key, &args)
+        .code(0)
+        .stdout_has("deleted 150");
+    assert!(ids.iter().all(|id| portal.user(id).unwrap().removed));
+    assert_eq!(portal.rooms_of(&rita.id), 10);
+    assert_eq!(
+        starts(&portal).len(),
+        10,
+        "a job only for those who own rooms"
+    );
+    let bulk = lines(&changes(&portal))
+        .iter()
+        .filter(|l| *l == "PUT /api/2.0/people/delete")
+        .count();
+    assert_eq!(bulk, 2, "the other 140 in chunks of 100");
+}
+
+#[test]
+fn the_owner_the_caller_and_the_protect_file_are_never_deleted() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let dora = portal.add_member(Kind::DocSpaceAdmin, "dora@example.com", "Dora", "Admin");
+    let bob = crate::terminated_member(&portal, "bob@example.com", "Bob", "Ray");
+    let cat = crate::terminated_member(&portal, "cat@example.com", "Cat", "Cole");
+    let protect =
+        std::env::temp_dir().join(format!("docspace-people-protect-{}", std::process::id()));
+    std::fs::write(&protect, "# never\nBOB@example.com\n").unwrap();
+
+    docspace(
+        &portal,
+        &dora.key,
+        &[
+            "user",
+            "delete",
+            &owner.id,
+            &dora.id,
+            &bob.id,
+            &cat.id,
+            "--terminate",
+            "--protect",
+            protect.to_str().unwrap(),
+        ],
+    )
+    .code(0)
+    .stdout_has(&format!(
+        "protected {} Admin Owner <owner@example.com>",
+        owner.id
+    ))
+    .stdout_has(&format!(
+        "protected {} Dora Admin <dora@example.com>",
+        dora.id
+    ))
+    .stdout_has(&format!("protected {} Bob Ray <bob@example.com>", bob.id))
+    .stdout_has("deleted 1, protected 3");
+    let _ = std::fs::remove_file(&protect);
+    assert!(portal.user(&cat.id).unwrap().removed);
+    assert!(!portal.user(&bob.id).unwrap().removed);
+    let sent: Vec<String> = changes(&portal).iter().map(|r| r.body.clone()).collect();
+    assert!(
+        sent.iter()
+            .all(|b| !b.contains(&owner.id) && !b.contains(&bob.id)),
+        "{sent:?}"
+    );
+}
+
+#[test]
+fn retention_selects_by_termination_age_and_never_a_user_whose_date_is_unknown() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    portal.set_terminated_at(&ann.id, 40);
+    let bob = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
+    portal.set_terminated_at(&bob.id, 10);
+    let cat = crate::terminated_member(&portal, "cat@example.com", "Cat", "Cole");
+    let dan = portal.add_member(Kind::User, "dan@example.com", "Dan", "Moe");
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "list", "--terminated-for", "30d", "--ids"],
+    )
+    .code(0)
+    .stdout_is(&format!("{}\n", ann.id))
+    .stderr_has("1 terminated user(s) left out: when they were terminated is unknown");
+
+    // Stage 1 by this tool: the journal remembers when.
+    docspace(&portal, &owner.key, &["user", "terminate", &dan.id]).code(0);
+    std::thread::sleep(Duration::from_millis(1100));
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", "--terminated-for", "1s"],
+    )
+    .code(0)
+    .stdout_has(&format!("deleted {}", ann.id))
+    .stdout_has(&format!("deleted {}", bob.id))
+    .stdout_has(&format!("deleted {}", dan.id))
+    .stderr_has("1 terminated user(s) left out");
+    assert!(
+        !portal.user(&cat.id).unwrap().removed,
+        "an unknown date is never old enough"
+    );
+}
