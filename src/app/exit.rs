@@ -43,7 +43,7 @@ pub const TABLE: [Row; 14] = [
     },
     Row {
         code: REFUSED,
-        meaning: "the portal refused the data: 400, 402, 409, 422, and 403 whose message is not \"Access denied\" (e.g. \"The user is not suspended\"); a bad row in an input file; more users selected than `--max`",
+        meaning: "the portal refused the data: 400, 402, 409, 422, and 403 whose message is not \"Access denied\" (e.g. \"The user is not suspended\"); a bad row in an input file; more users selected than `--max`; a leaver who owns rooms or shared files deleted without `--heir`; an heir the portal would refuse; a reassign job that failed",
     },
     Row {
         code: NO_INPUT,
@@ -71,7 +71,7 @@ pub const TABLE: [Row; 14] = [
     },
     Row {
         code: TEMPORARY,
-        meaning: "temporary: timeout, connection reset, a DNS lookup that failed for now, 408, 429, 502, 503, 504, a proxy that cannot reach the portal, another run against the same portal in progress — try again later",
+        meaning: "temporary: timeout, connection reset, a DNS lookup that failed for now, 408, 429, 502, 503, 504, a proxy that cannot reach the portal, another run against the same portal in progress, a reassign job still running after `--wait` — try again later",
     },
     Row {
         code: PROTOCOL,

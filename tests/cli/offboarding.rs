@@ -373,3 +373,23 @@ fn retention_selects_by_termination_age_and_never_a_user_whose_date_is_unknown()
         "an unknown date is never old enough"
     );
 }
+
+/// A portal before DocSpace 3.5 cannot say whether a leaver owns rooms: every delete
+/// needs an heir, and says why.
+#[test]
+fn a_portal_that_cannot_say_what_a_leaver_owns_needs_an_heir_for_every_delete() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.before_3_5();
+    let bob = crate::terminated_member(&portal, "bob@example.com", "Bob", "Ray");
+
+    docspace(&portal, &owner.key, &["user", "delete", &bob.id])
+        .code(65)
+        .stderr_has("this portal (DocSpace before 3.5) cannot say whether the user owns rooms or shared files");
+    assert_eq!(deletes_sent(&portal), 0);
+
+    docspace(&portal, &owner.key, &["user", "delete", &bob.id, "--heir", "me"])
+        .code(0)
+        .stdout_has(&format!("deleted {}", bob.id));
+    assert!(portal.user(&bob.id).unwrap().removed);
+}
