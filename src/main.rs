@@ -79,11 +79,16 @@ fn main() -> ExitCode {
                             ids,
                             terminated,
                         } => commands::list::run(&client, filter, *ids, *terminated, out, cx),
-                        Command::Terminate(selection) => {
-                            commands::status::run(&client, selection, true, globals, out, cx)
-                        }
+                        Command::Terminate { selection, protect } => commands::status::run(
+                            &client,
+                            selection,
+                            Some(protect.as_deref()),
+                            globals,
+                            out,
+                            cx,
+                        ),
                         Command::Activate(selection) => {
-                            commands::status::run(&client, selection, false, globals, out, cx)
+                            commands::status::run(&client, selection, None, globals, out, cx)
                         }
                         Command::Delete {
                             selection,

@@ -112,7 +112,11 @@ pub enum Command {
         /// Only users terminated long enough ago.
         terminated: Option<TerminatedAge>,
     },
-    Terminate(Selection),
+    Terminate {
+        selection: Selection,
+        /// Accounts (ids or addresses, one a line) never to terminate.
+        protect: Option<PathBuf>,
+    },
     Activate(Selection),
     Delete {
         selection: Selection,
@@ -352,7 +356,7 @@ fn reads_stdin(command: &Command) -> bool {
     let dash = |from: &Option<PathBuf>| from.as_deref() == Some("-".as_ref());
     match command {
         Command::Get(s)
-        | Command::Terminate(s)
+        | Command::Terminate { selection: s, .. }
         | Command::Activate(s)
         | Command::GuestDelete(s)
         | Command::Delete { selection: s, .. } => dash(&s.from),
@@ -454,7 +458,10 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
             }
         }
         "user get" => Command::Get(selection(&name, args, options)?),
-        "user terminate" => Command::Terminate(selection(&name, args, options)?),
+        "user terminate" => Command::Terminate {
+            selection: selection(&name, args, options)?,
+            protect: options.take("protect").map(PathBuf::from),
+        },
         "user activate" => Command::Activate(selection(&name, args, options)?),
         "user delete" => {
             let terminated = terminated_age(options)?;

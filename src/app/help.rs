@@ -138,7 +138,8 @@ Usage: docspace-people user get|terminate|activate USER... [--from FILE]
 USER is a user id (0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a) or an e-mail address; FILE has
 one a line ('-' is stdin).
   get        print each account: ID NAME <EMAIL> TYPE STATUS
-  terminate  suspend the accounts
+  terminate  suspend the accounts; never the owner, you, or the accounts of
+             --protect FILE
   activate   reactivate terminated accounts
   delete     delete terminated accounts for good; with --terminate, active ones are
              terminated first, without it they are skipped. Unattended (stdin not a

@@ -68,6 +68,36 @@ pub fn cap(
 
 /// A person is at the terminal, and not feeding the selection through stdin: they can be
 /// asked, and unattended limits do not apply.
+/// The ids and addresses (lower-case) of a protect file: accounts a bulk run never
+/// terminates or deletes.
+pub fn protect_list(path: Option<&Path>, cx: &mut Context) -> Result<HashSet<String>, Failure> {
+    let Some(path) = path else {
+        return Ok(HashSet::new());
+    };
+    let text = read_file(path, cx)?;
+    let listed = input::user_list(&text).map_err(|problems| bad_rows(path, &problems))?;
+    Ok(listed
+        .iter()
+        .map(|user| user.to_string().to_ascii_lowercase())
+        .collect())
+}
+
+/// The owner, the caller and the accounts of the protect file are never terminated or
+/// deleted by a bulk run.
+pub fn is_protected(
+    target: &Target,
+    is_owner: bool,
+    caller: &User,
+    protected: &HashSet<String>,
+) -> bool {
+    is_owner
+        || target.id == Some(caller.id)
+        || target
+            .id
+            .is_some_and(|id| protected.contains(&id.to_string()))
+        || (!target.email.is_empty() && protected.contains(&target.email.to_ascii_lowercase()))
+}
+
 /// What became of a user the portal does not know: `already gone` if the journal shows
 /// this tool deleted it, else `not found`.
 pub fn gone(

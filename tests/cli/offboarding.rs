@@ -388,8 +388,48 @@ fn a_portal_that_cannot_say_what_a_leaver_owns_needs_an_heir_for_every_delete() 
         .stderr_has("this portal (DocSpace before 3.5) cannot say whether the user owns rooms or shared files");
     assert_eq!(deletes_sent(&portal), 0);
 
-    docspace(&portal, &owner.key, &["user", "delete", &bob.id, "--heir", "me"])
-        .code(0)
-        .stdout_has(&format!("deleted {}", bob.id));
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", &bob.id, "--heir", "me"],
+    )
+    .code(0)
+    .stdout_has(&format!("deleted {}", bob.id));
     assert!(portal.user(&bob.id).unwrap().removed);
+}
+
+#[test]
+fn a_bulk_termination_never_touches_the_owner_the_caller_or_the_protect_file() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let dora = portal.add_member(Kind::DocSpaceAdmin, "dora@example.com", "Dora", "Admin");
+    let bob = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    let protect =
+        std::env::temp_dir().join(format!("docspace-people-protect-t-{}", std::process::id()));
+    std::fs::write(&protect, format!("{}\n", bob.id)).unwrap();
+
+    docspace(
+        &portal,
+        &dora.key,
+        &[
+            "user",
+            "terminate",
+            "owner@example.com",
+            &dora.id,
+            &bob.id,
+            &ann.id,
+            "--protect",
+            protect.to_str().unwrap(),
+        ],
+    )
+    .code(0)
+    .stdout_has("terminated 1, protected 3");
+    let _ = std::fs::remove_file(&protect);
+    assert_eq!(portal.user(&ann.id).unwrap().status, Status::Terminated);
+    for id in [&owner.id, &dora.id, &bob.id] {
+        assert_eq!(portal.user(id).unwrap().status, Status::Active);
+    }
+    let sent: Vec<serde_json::Value> = changes(&portal).iter().map(body).collect();
+    assert_eq!(sent, [json!({"userIds": [ann.id], "resendAll": false})]);
 }

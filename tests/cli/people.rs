@@ -231,21 +231,24 @@ fn terminate_sends_one_batch_and_suspends_every_user() {
 #[test]
 fn a_batch_the_portal_refuses_whole_is_retried_per_user_and_the_refused_one_is_named() {
     let portal = Portal::start();
-    let owner = portal.owner();
+    let dora = portal.add_member(Kind::DocSpaceAdmin, "dora@example.com", "Dora", "Admin");
+    let otto = portal.add_member(Kind::DocSpaceAdmin, "otto@example.com", "Otto", "Admin");
     let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
 
-    // The portal refuses a batch that holds the owner; Ann must still be terminated.
+    // The portal refuses a batch that holds another admin for a caller who is not the
+    // owner (the owner and the caller themselves are protected and never sent); Ann
+    // must still be terminated.
     docspace(
         &portal,
-        &owner.key,
-        &["user", "terminate", &owner.id, &ann.id],
+        &dora.key,
+        &["user", "terminate", &otto.id, &ann.id],
     )
     .code(1)
     .stdout_has(&format!("terminated {}", ann.id))
-    .stderr_has(&format!("terminate {}: Access denied (HTTP 403)", owner.id));
+    .stderr_has(&format!("terminate {}: Access denied (HTTP 403)", otto.id));
 
     assert_eq!(portal.user(&ann.id).unwrap().status, Status::Terminated);
-    assert_eq!(portal.user(&owner.id).unwrap().status, Status::Active);
+    assert_eq!(portal.user(&otto.id).unwrap().status, Status::Active);
     assert_eq!(
         changes(&portal).len(),
         3,

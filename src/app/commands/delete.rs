@@ -6,7 +6,6 @@
 use crate::app::cli::{Globals, Heir, Offboarding, Selection, UserRef};
 use crate::app::config::{self, Context};
 use crate::app::exit::Failure;
-use crate::app::input;
 use crate::app::output::Output;
 use crate::app::plan::{self, Action, BATCH, Deletable, Plan, Step};
 use crate::app::report::{Outcome, Report, Style, Target};
@@ -14,7 +13,6 @@ use crate::app::retention::AgeFilter;
 use crate::app::select;
 use crate::app::show::short;
 use docspace_people::{Client, Filter, Status, User, UserId, UserType};
-use std::collections::HashSet;
 use std::time::Duration;
 
 /// How long to wait for each reassign job unless `--wait` says otherwise.
@@ -50,7 +48,7 @@ pub fn run(
     if !by_age {
         select::cap(users.len(), "delete", true, attended, globals)?;
     }
-    let protected = protect_list(offboarding, cx)?;
+    let protected = select::protect_list(offboarding.protect.as_deref(), cx)?;
     let caller = config::caller(client, cx)?;
     let heir = match &offboarding.heir {
         None => None,
@@ -105,7 +103,7 @@ pub fn run(
             );
             continue;
         }
-        if is_protected(&user, &caller, &protected) {
+        if select::is_protected(&Target::of(&user), user.is_owner, &caller, &protected) {
             report.settle(&target, Outcome::Protected);
             continue;
         }
@@ -226,26 +224,4 @@ fn decide(
             "skipped: this portal (DocSpace before 3.5) cannot say whether the user owns rooms or shared files, which a delete would hand to you; give --heir USER or --heir me".to_owned(),
         )),
     }
-}
-
-/// The ids and addresses (lower-case) of the protect file.
-fn protect_list(offboarding: &Offboarding, cx: &mut Context) -> Result<HashSet<String>, Failure> {
-    let Some(path) = &offboarding.protect else {
-        return Ok(HashSet::new());
-    };
-    let text = select::read_file(path, cx)?;
-    let listed = input::user_list(&text).map_err(|problems| select::bad_rows(path, &problems))?;
-    Ok(listed
-        .iter()
-        .map(|user| user.to_string().to_ascii_lowercase())
-        .collect())
-}
-
-/// The owner, the caller and the accounts of the protect file are never deleted by a
-/// bulk run.
-fn is_protected(user: &User, caller: &User, protected: &HashSet<String>) -> bool {
-    user.is_owner
-        || user.id == caller.id
-        || protected.contains(&user.id.to_string())
-        || protected.contains(&user.email.to_ascii_lowercase())
 }

@@ -5,7 +5,6 @@ use crate::app::commands::status;
 use crate::app::config::Context;
 use crate::app::exit::Failure;
 use crate::app::output::Output;
-use crate::app::plan::Action;
 use docspace_people::Client;
 
 pub fn run(
@@ -15,7 +14,14 @@ pub fn run(
     out: &mut Output,
     cx: &mut Context,
 ) -> Result<u8, Failure> {
-    status::batches(client, selection, "unlink", globals, out, cx, || {
-        Action::Unlink
-    })
+    let unprotected = |_: &crate::app::report::Target, _: Option<&docspace_people::User>| false;
+    status::batches(
+        client,
+        selection,
+        status::Batch::Unlink,
+        unprotected,
+        globals,
+        out,
+        cx,
+    )
 }

@@ -1,54 +1,100 @@
 //! `user terminate` and `user activate`: a batch request per 100 users.
 
 use crate::app::cli::{Globals, Selection};
-use crate::app::config::Context;
+use crate::app::config::{self, Context};
 use crate::app::exit::Failure;
 use crate::app::output::Output;
 use crate::app::plan::{self, Action, BATCH, Plan, Step};
-use crate::app::report::{Report, Style, Target};
+use crate::app::report::{Outcome, Report, Style, Target};
 use crate::app::select;
-use docspace_people::Client;
+use docspace_people::{Client, User};
+use std::path::Path;
 
-/// Terminates (`terminate`) or reactivates the selected users.
+/// The batch commands.
+#[derive(Clone, Copy)]
+pub enum Batch {
+    Terminate,
+    Activate,
+    Unlink,
+}
+
+impl Batch {
+    fn verb(self) -> &'static str {
+        match self {
+            Batch::Terminate => "terminate",
+            Batch::Activate => "activate",
+            Batch::Unlink => "unlink",
+        }
+    }
+
+    fn action(self) -> Action {
+        match self {
+            Batch::Terminate => Action::Terminate,
+            Batch::Activate => Action::Activate,
+            Batch::Unlink => Action::Unlink,
+        }
+    }
+}
+
+/// Terminates (with `Some(protect file)`) or reactivates the selected users. A bulk
+/// termination never touches the owner, the caller, or the protect file's accounts.
 pub fn run(
     client: &Client,
     selection: &Selection,
-    terminate: bool,
+    terminate: Option<Option<&Path>>,
     globals: &Globals,
     out: &mut Output,
     cx: &mut Context,
 ) -> Result<u8, Failure> {
-    let verb = if terminate { "terminate" } else { "activate" };
-    batches(client, selection, verb, globals, out, cx, || {
-        if terminate {
-            Action::Terminate
-        } else {
-            Action::Activate
+    match terminate {
+        Some(protect) => {
+            let protected = select::protect_list(protect, cx)?;
+            let caller = config::caller(client, cx)?;
+            let keep = move |target: &Target, found: Option<&User>| {
+                let owner = found.is_some_and(|u| u.is_owner);
+                select::is_protected(target, owner, &caller, &protected)
+            };
+            batches(client, selection, Batch::Terminate, keep, globals, out, cx)
         }
-    })
+        None => batches(
+            client,
+            selection,
+            Batch::Activate,
+            |_, _| false,
+            globals,
+            out,
+            cx,
+        ),
+    }
 }
 
-/// Selects the users, guards, resolves e-mails, and plans one `action` a chunk.
+/// Selects the users, guards, resolves e-mails, leaves out the `protected` ones, and
+/// plans one request a chunk.
 pub fn batches(
     client: &Client,
     selection: &Selection,
-    verb: &str,
+    batch: Batch,
+    protected: impl Fn(&Target, Option<&User>) -> bool,
     globals: &Globals,
     out: &mut Output,
     cx: &mut Context,
-    action: impl Fn() -> Action,
 ) -> Result<u8, Failure> {
+    let verb = batch.verb();
     let users = select::users(selection, cx)?;
     let attended = select::attended(selection.from.as_deref(), cx);
     select::cap(users.len(), verb, false, attended, globals)?;
     let mut report = Report::new(out, Style::Bulk, users.len());
-    let targets: Vec<Target> = select::resolve(client, &users, &cx.deleted, verb, &mut report)
-        .into_iter()
-        .map(|(target, _)| target)
-        .collect();
+    let mut targets: Vec<Target> = Vec::new();
+    for (target, found) in select::resolve(client, &users, &cx.deleted, verb, &mut report) {
+        if protected(&target, found.as_ref()) {
+            report.settle(&target, Outcome::Protected);
+        } else {
+            targets.push(target);
+        }
+    }
     let steps = targets
         .chunks(BATCH)
-        .map(|chunk| Step::batch(action(), chunk.to_vec()))
+        .map(|chunk| Step::batch(batch.action(), chunk.to_vec()))
         .collect();
     plan::carry_out(client, &Plan::of(steps), &mut report, cx);
     Ok(report.finish())
