@@ -73,12 +73,22 @@ fn main() -> ExitCode {
                         Command::CreateFrom(path) => {
                             commands::create::from_file(&client, path, globals, out, cx)
                         }
-                        Command::Get(selection) => commands::get::run(&client, selection, out, cx),
+                        Command::Get(selection) => {
+                            commands::get::run(&client, selection, globals, out, cx)
+                        }
                         Command::List {
                             filter,
                             ids,
                             terminated,
-                        } => commands::list::run(&client, filter, *ids, *terminated, out, cx),
+                        } => commands::list::run(
+                            &client,
+                            filter,
+                            *ids,
+                            *terminated,
+                            globals,
+                            out,
+                            cx,
+                        ),
                         Command::Terminate { selection, protect } => commands::status::run(
                             &client,
                             selection,

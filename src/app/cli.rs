@@ -5,6 +5,7 @@
 //! happen afterwards, in `config`.
 
 use super::exit::Failure;
+use super::format::{Column, Format};
 use super::help;
 use docspace_people::{Date, Email, Filter, NewUser, Status, UserId, UserType};
 use std::ffi::OsString;
@@ -51,6 +52,11 @@ pub struct Globals {
     pub no_journal: bool,
     /// Wait this long for another run against the same portal to finish.
     pub wait_lock: Option<Duration>,
+    /// How commands that print users print them (`--output`; `--json` and `--ids` are
+    /// short forms).
+    pub output: Option<Format>,
+    pub columns: Option<Vec<Column>>,
+    pub no_header: bool,
 }
 
 impl Default for Globals {
@@ -70,6 +76,9 @@ impl Default for Globals {
             journal: None,
             no_journal: false,
             wait_lock: None,
+            output: None,
+            columns: None,
+            no_header: false,
         }
     }
 }
@@ -267,6 +276,17 @@ where
             Short('q') | Long("quiet") => globals.quiet = true,
             Short('y') | Long("yes") => globals.yes = true,
             Long("json") => globals.json = true,
+            Long("no-header") => globals.no_header = true,
+            Long("output") => {
+                let value = once(&globals.output, "--output", &mut parser)?;
+                let format = Format::parse(&value)?;
+                globals.json |= matches!(format, Format::Json | Format::Jsonl);
+                globals.output = Some(format);
+            }
+            Long("columns") => {
+                let value = once(&globals.columns, "--columns", &mut parser)?;
+                globals.columns = Some(Column::parse_list(&value)?);
+            }
             Long("dry-run") => globals.dry_run = true,
             Long("no-journal") => globals.no_journal = true,
             Long("journal") => {

@@ -65,8 +65,15 @@ Options (before or after the command):
   --max N             refuse to act on more than N users (default 100 for 'user delete'
                       when stdin is not a terminal)
   -y, --yes           do not ask for confirmation on a terminal
-  --json              print results as JSON on stdout
-  -q, --quiet         print only errors
+  --json              print results as JSON on stdout (--output json)
+  --output FORMAT     how users are printed: table (default), json, jsonl, csv (RFC 4180),
+                      tsv or ids; user objects carry typeName, statusName and
+                      activationName next to what the portal sent
+  --columns LIST      the columns of table, csv and tsv, from id, email, first, last,
+                      name, type, status, activation, registered, terminated, created-by
+  --no-header         no header line in table, csv and tsv
+  -q, --quiet         no notes, progress or summaries (a read command still prints its
+                      data; errors are always printed)
   -h, --help          help; 'docspace-people COMMAND --help' for one command
   -V, --version       print the version
 

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod exit;
+pub mod format;
 pub mod help;
 pub mod input;
 pub mod journal;

@@ -64,6 +64,16 @@ impl<'a> Output<'a> {
         writeln!(self.out, "{text}")
     }
 
+    /// The data a read command exists to print, in the form its printer made: printed
+    /// even with `--quiet`, which silences only notes, progress and summaries.
+    pub fn data(&mut self, text: &str) -> io::Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.clear_progress()?;
+        self.out.write_all(text.as_bytes())
+    }
+
     /// A JSON result (only with `--json`, and not with `--quiet`).
     pub fn json(&mut self, value: &Value) -> io::Result<()> {
         self.json_text(&value.to_string())?;

@@ -20,26 +20,6 @@ pub fn describe(user: &User) -> String {
     ))
 }
 
-/// A row of `user list`'s table.
-pub fn table_row(user: &User) -> String {
-    printable(&format!(
-        "{:<36}  {:<14}  {:<10}  {:<32}  {}",
-        user.id,
-        user.user_type().as_str(),
-        user.status.to_string(),
-        user.email,
-        user.name()
-    ))
-}
-
-/// The header of `user list`'s table.
-pub fn table_header() -> String {
-    format!(
-        "{:<36}  {:<14}  {:<10}  {:<32}  NAME",
-        "ID", "TYPE", "STATUS", "EMAIL"
-    )
-}
-
 /// Text from the portal without control characters, which could rewrite the terminal.
 pub fn printable(text: &str) -> String {
     text.chars()
@@ -47,7 +27,8 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
-/// The portal's JSON of the user, as it sent it.
+/// The portal's JSON of the user, as it sent it, with the enums also as words (the one
+/// shape of a user in every JSON output).
 pub fn user_json(user: &User) -> Value {
-    serde_json::to_value(user).unwrap_or(Value::Null)
+    serde_json::from_str(&super::format::with_words(user)).unwrap_or(Value::Null)
 }

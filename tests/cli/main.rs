@@ -8,6 +8,7 @@ mod portal;
 mod bulk;
 mod errors;
 mod faults;
+mod formats;
 mod guests;
 mod journal;
 mod listing;

@@ -35,6 +35,10 @@ fn member_keys(created_by: bool) -> Vec<&'static str> {
         "profileUrl",
         "hasAvatar",
         "isAnonim",
+        // The enums as words, added after what the portal sent.
+        "typeName",
+        "statusName",
+        "activationName",
     ];
     if created_by {
         keys.insert(
@@ -151,16 +155,25 @@ fn get_as_json_is_exactly_the_portal_object_or_an_array_of_them() {
         Kind::RoomAdmin,
     );
 
+    // One rule for any number of users: an array.
     let one = docspace(&portal, &key, &["user", "get", &ann, "--json"]);
     one.code(0).stderr_is("");
-    assert!(one.stdout.ends_with("}\n"), "{}", one.stdout);
+    assert!(one.stdout.ends_with("}]\n"), "{}", one.stdout);
     assert_eq!(one.stdout.lines().count(), 1, "{}", one.stdout);
-    assert_user(&one.json(), &ann_object);
+    let printed = one.json();
+    let array = printed.as_array().expect("an array for one user");
+    assert_eq!(array.len(), 1, "{}", one.stdout);
+    assert_user(&array[0], &ann_object);
 
     let two = docspace(&portal, &key, &["user", "get", &ann, &bob, "--json"]);
     two.code(0).stderr_is("");
     assert!(two.stdout.ends_with("]\n"), "{}", two.stdout);
-    assert_eq!(two.stdout.lines().count(), 1, "{}", two.stdout);
+    assert_eq!(
+        two.stdout.lines().count(),
+        2,
+        "one user a line: {}",
+        two.stdout
+    );
     let printed = two.json();
     let array = printed.as_array().expect("an array for two users");
     assert_eq!(array.len(), 2, "{}", two.stdout);
@@ -210,16 +223,31 @@ fn list_prints_exactly_a_header_and_one_row_per_user() {
         pending,
     } = everyone();
 
+    // The day each user registered, as the portal's own objects say.
+    let listed = docspace(&portal, &portal.owner().key, &["user", "list", "--json"]).json();
+    let day_of = |id: &str| {
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .and_then(|u| u["registrationDate"].as_str())
+            .map(|d| d[..10].to_owned())
+            .unwrap()
+    };
+    let (day, yesterday, owner_day) = (day_of(&ann), day_of(&gina), day_of(&owner));
+    let pending_day = day_of(&pending);
+
     docspace(&portal, &portal.owner().key, &["user", "list"])
         .code(0)
         .stdout_is(&format!(
-            "ID                                    TYPE            STATUS      EMAIL                             NAME\n\
-             {ann}  user            active      ann@example.com                   Ann Lee\n\
-             {bob}  room-admin      active      bob@example.com                   Bob Ray\n\
-             {cat}  user            terminated  cat@example.com                   Cat Cole\n\
-             {gina}  guest           active      gina@example.com                  Gina Guest\n\
-             {owner}  docspace-admin  active      owner@example.com                 Admin Owner\n\
-             {pending}  user            pending     pending@example.com               pending@example.com\n"
+            "ID                                    TYPE            STATUS      ACTIVATION     REGISTERED  EMAIL                             NAME\n\
+             {ann}  user            active      activated      {day}  ann@example.com                   Ann Lee\n\
+             {bob}  room-admin      active      activated      {day}  bob@example.com                   Bob Ray\n\
+             {cat}  user            terminated  activated      {day}  cat@example.com                   Cat Cole\n\
+             {gina}  guest           active      activated      {yesterday}  gina@example.com                  Gina Guest\n\
+             {owner}  docspace-admin  active      activated      {owner_day}  owner@example.com                 Admin Owner\n\
+             {pending}  user            pending     pending        {pending_day}  pending@example.com               pending@example.com\n"
         ))
         .stderr_is("");
 }

@@ -1,22 +1,33 @@
 //! `user get`: each account named, terminated ones included.
+//!
+//! Printed as `ID NAME <EMAIL> TYPE STATUS` lines, or as `--output` says. `--json` is
+//! always an array, one portal object per user found, however many were named.
 
-use crate::app::cli::{Selection, UserRef};
+use crate::app::cli::{Globals, Selection, UserRef};
 use crate::app::config::Context;
 use crate::app::exit::{self, Failure};
+use crate::app::format::Printer;
 use crate::app::output::Output;
 use crate::app::select;
-use crate::app::show::{describe, user_json};
+use crate::app::show::describe;
 use docspace_people::Client;
-use serde_json::Value;
 
 pub fn run(
     client: &Client,
     selection: &Selection,
+    globals: &Globals,
     out: &mut Output,
     cx: &mut Context,
 ) -> Result<u8, Failure> {
     let users = select::users(selection, cx)?;
-    let mut found = Vec::new();
+    let mut printer = (globals.output.is_some() || globals.json).then(|| {
+        let format = crate::app::commands::list::format(globals, false);
+        Printer::new(format, globals.columns.clone(), !globals.no_header)
+    });
+    if let Some(printer) = &printer {
+        out.data(&printer.start())?;
+    }
+    let mut found = 0;
     let mut failures = Vec::new();
     for user in &users {
         let result = match user {
@@ -25,8 +36,11 @@ pub fn run(
         };
         match result {
             Ok(user) => {
-                out.line(&describe(&user))?;
-                found.push(user_json(&user));
+                found += 1;
+                match printer.as_mut() {
+                    Some(printer) => out.data(&printer.user(&user))?,
+                    None => out.data(&format!("{}\n", describe(&user)))?,
+                }
             }
             Err(e) => {
                 let failure = Failure::from(e);
@@ -35,14 +49,8 @@ pub fn run(
             }
         }
     }
-    let succeeded = found.len();
-    match (users.len(), found.pop()) {
-        (1, Some(user)) => out.json(&user)?,
-        (1, None) => {}
-        (_, last) => {
-            found.extend(last);
-            out.json(&Value::Array(found))?
-        }
+    if let Some(printer) = &printer {
+        out.data(printer.finish())?;
     }
-    Ok(exit::of_outcomes(succeeded, &failures))
+    Ok(exit::of_outcomes(found, &failures))
 }

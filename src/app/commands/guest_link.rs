@@ -12,7 +12,9 @@ pub fn run(client: &Client, guest: &UserRef, out: &mut Output) -> Result<u8, Fai
         UserRef::Email(email) => client.get_user_by_email(email)?.id,
     };
     let link = client.guest_share_link(id)?;
-    out.line(&link)?;
+    if !out.json {
+        out.data(&format!("{link}\n"))?;
+    }
     out.json(&json!({ "id": id.to_string(), "link": link }))?;
     Ok(DONE)
 }

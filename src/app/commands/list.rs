@@ -1,18 +1,29 @@
 //! `user list`: every matching account, streamed a page at a time.
 
-use crate::app::cli::TerminatedAge;
+use crate::app::cli::{Globals, TerminatedAge};
 use crate::app::config::Context;
 use crate::app::exit::{DONE, Failure};
+use crate::app::format::{Format, Printer};
 use crate::app::output::Output;
 use crate::app::retention::AgeFilter;
-use crate::app::show::{table_header, table_row};
 use docspace_people::{Client, Filter, Status};
+
+/// The format of a command that prints users: `--output`, or its short forms.
+pub fn format(globals: &Globals, ids: bool) -> Format {
+    match globals.output {
+        Some(format) => format,
+        None if ids => Format::Ids,
+        None if globals.json => Format::Json,
+        None => Format::Table,
+    }
+}
 
 pub fn run(
     client: &Client,
     filter: &Filter,
     ids: bool,
     terminated: Option<TerminatedAge>,
+    globals: &Globals,
     out: &mut Output,
     cx: &mut Context,
 ) -> Result<u8, Failure> {
@@ -24,16 +35,18 @@ pub fn run(
         },
         None => filter.clone(),
     };
-    out.json_text("[")?;
-    if !ids {
-        out.line(&table_header())?;
-    }
+    let mut printer = Printer::new(
+        format(globals, ids),
+        globals.columns.clone(),
+        !globals.no_header,
+    );
+    out.data(&printer.start())?;
     let mut listed = 0;
     for user in client.list_users(&filter) {
         let user = match user {
             Ok(user) => user,
-            // The JSON array is left open: a consumer must not take a listing that
-            // failed half-way for a complete one.
+            // A JSON array is left open: a consumer must not take a listing that failed
+            // half-way for a complete one.
             Err(e) => {
                 return Err(e
                     .during(format!("list users (after {listed} listed)"))
@@ -45,18 +58,10 @@ pub fn run(
         {
             continue;
         }
-        if listed > 0 {
-            out.json_text(",\n")?;
-        }
         listed += 1;
-        out.json_text(user.json())?;
-        if ids {
-            out.line(&user.id.to_string())?;
-        } else {
-            out.line(&table_row(&user))?;
-        }
+        out.data(&printer.user(&user))?;
     }
-    out.json_text("]\n")?;
+    out.data(printer.finish())?;
     if let Some(warning) = age.as_ref().and_then(AgeFilter::warning) {
         out.error(&warning)?;
     }

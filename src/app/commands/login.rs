@@ -23,7 +23,9 @@ pub fn run(
     }
     let token = client.login(email, &password)?;
     // Printing the token is the purpose of `login`; it goes to stdout only.
-    out.line(token.expose())?;
+    if !out.json {
+        out.data(&format!("{}\n", token.expose()))?;
+    }
     out.json(&json!({ "token": token.expose() }))?;
     Ok(DONE)
 }
