@@ -105,6 +105,8 @@ pub struct Selection {
     pub users: Vec<UserRef>,
     /// One id or e-mail a line; `-` is stdin.
     pub from: Option<PathBuf>,
+    /// The users the portal lists with these filters, instead of named ones.
+    pub filter: Option<Filter>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -435,37 +437,10 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
         }
         "user list" => {
             no_args(&name, args)?;
-            let status = match options
-                .take("status")
-                .map(|s| s.to_ascii_lowercase())
-                .as_deref()
-            {
-                None => None,
-                Some("active") => Some(Status::Active),
-                Some("terminated") => Some(Status::Terminated),
-                Some("pending") => Some(Status::Pending),
-                Some(other) => {
-                    return Err(Failure::Usage(format!(
-                        "--status '{other}' is not one of active, terminated, pending"
-                    )));
-                }
-            };
-            let user_type = match options.take("type") {
-                Some(t) if t.eq_ignore_ascii_case("guest") => Some(UserType::Guest),
-                Some(t) => Some(user_type(Some(&t))?),
-                None => None,
-            };
-            let registered_before = options
-                .take("registered-before")
-                .map(checked_date)
-                .transpose()?;
+            let filter = list_filter(options)?;
+            let status = filter.status;
             Command::List {
-                filter: Filter {
-                    status,
-                    user_type,
-                    search: options.take("search"),
-                    registered_before,
-                },
+                filter,
                 ids: options.flag("ids"),
                 terminated: match terminated_age(options)? {
                     Some(_) if status.is_some_and(|s| s != Status::Terminated) => {
@@ -479,17 +454,20 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
         }
         "user get" => Command::Get(selection(&name, args, options)?),
         "user terminate" => Command::Terminate {
-            selection: selection(&name, args, options)?,
+            selection: bulk_selection(&name, args, options)?,
             protect: options.take("protect").map(PathBuf::from),
         },
-        "user activate" => Command::Activate(selection(&name, args, options)?),
+        "user activate" => Command::Activate(bulk_selection(&name, args, options)?),
         "user delete" => {
             let terminated = terminated_age(options)?;
             let selection = if args.is_empty() && !options.has("from") && terminated.is_some() {
                 // Selected from the portal: every terminated user old enough.
-                Selection::default()
+                Selection {
+                    filter: Some(list_filter(options)?),
+                    ..Selection::default()
+                }
             } else {
-                selection(&name, args, options)?
+                bulk_selection(&name, args, options)?
             };
             let heir = match options.take("heir").as_deref() {
                 None => None,
@@ -517,7 +495,7 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
                 },
             }
         }
-        "guest delete" => Command::GuestDelete(selection(&name, args, options)?),
+        "guest delete" => Command::GuestDelete(bulk_selection(&name, args, options)?),
         "guest link" => match args {
             [guest] => Command::GuestLink(user_ref(guest)?),
             _ => return Err(Failure::Usage("'guest link' takes one GUEST".to_owned())),
@@ -603,6 +581,64 @@ pub fn user_type(name: Option<&str>) -> Result<UserType, Failure> {
     }
 }
 
+/// The filters of `user list`: `--status`, `--type`, `--search`, `--registered-before`.
+fn list_filter(options: &mut CommandOptions) -> Result<Filter, Failure> {
+    let status = match options
+        .take("status")
+        .map(|s| s.to_ascii_lowercase())
+        .as_deref()
+    {
+        None => None,
+        Some("active") => Some(Status::Active),
+        Some("terminated") => Some(Status::Terminated),
+        Some("pending") => Some(Status::Pending),
+        Some(other) => {
+            return Err(Failure::Usage(format!(
+                "--status '{other}' is not one of active, terminated, pending"
+            )));
+        }
+    };
+    let user_type = match options.take("type") {
+        Some(t) if t.eq_ignore_ascii_case("guest") => Some(UserType::Guest),
+        Some(t) => Some(user_type(Some(&t))?),
+        None => None,
+    };
+    let registered_before = options
+        .take("registered-before")
+        .map(checked_date)
+        .transpose()?;
+    Ok(Filter {
+        status,
+        user_type,
+        search: options.take("search"),
+        registered_before,
+    })
+}
+
+/// The users of a bulk change: named (arguments, `--from`), or selected by the filters of
+/// `user list`, so that a clean-up needs no pipe; not both.
+fn bulk_selection(
+    name: &str,
+    args: &[&str],
+    options: &mut CommandOptions,
+) -> Result<Selection, Failure> {
+    let filtered = ["status", "type", "search", "registered-before"]
+        .iter()
+        .any(|f| options.has(f));
+    if !filtered {
+        return selection(name, args, options);
+    }
+    if !args.is_empty() || options.has("from") {
+        return Err(Failure::Usage(format!(
+            "'{name}' takes USERs and --from FILE, or the filters --status, --type, --search and --registered-before, not both"
+        )));
+    }
+    Ok(Selection {
+        filter: Some(list_filter(options)?),
+        ..Selection::default()
+    })
+}
+
 /// `--terminated-before DATE` or `--terminated-for DURATION`.
 fn terminated_age(options: &mut CommandOptions) -> Result<Option<TerminatedAge>, Failure> {
     let before = options.take("terminated-before");
@@ -645,7 +681,11 @@ fn selection(
             users.push(r);
         }
     }
-    Ok(Selection { users, from })
+    Ok(Selection {
+        users,
+        from,
+        filter: None,
+    })
 }
 
 /// A user id or e-mail address as written on the command line or in a list file.
@@ -783,7 +823,11 @@ mod tests {
     }
 
     fn selected(users: Vec<UserRef>) -> Selection {
-        Selection { users, from: None }
+        Selection {
+            users,
+            from: None,
+            filter: None,
+        }
     }
 
     #[test]
@@ -861,7 +905,8 @@ mod tests {
             Command::Delete {
                 selection: Selection {
                     users: vec![],
-                    from: Some("-".into())
+                    from: Some("-".into()),
+                    filter: None,
                 },
                 terminate: true,
                 offboarding: Offboarding::default(),

@@ -48,16 +48,19 @@ pub fn users(selection: &Selection, cx: &mut Context) -> Result<Vec<UserRef>, Fa
     Ok(users)
 }
 
-/// Refuses to act on more users than `--max` allows (by default 100 for unattended
-/// deletes), before anything is sent.
+/// Refuses to act on more users than `--max` allows, before anything is sent. A bulk
+/// change of existing accounts (terminate, activate, delete, unlink) run unattended is
+/// capped at 100 unless `--max` says otherwise; creating and inviting are not.
 pub fn cap(
     count: usize,
     what: &str,
-    deletes: bool,
+    changes_accounts: bool,
     attended: bool,
     globals: &Globals,
 ) -> Result<(), Failure> {
-    let max = globals.max.or((deletes && !attended).then_some(100));
+    let max = globals
+        .max
+        .or((changes_accounts && !attended).then_some(100));
     match max {
         Some(max) if count > max => Err(Failure::BadInput(vec![format!(
             "{what}: {count} users selected, more than --max {max}; nothing was sent (check the selection, then pass --max {count} if it is right)"
@@ -115,6 +118,23 @@ pub fn gone(
 
 pub fn attended(from: Option<&Path>, cx: &Context) -> bool {
     cx.stdin_is_terminal && from != Some(Path::new("-"))
+}
+
+/// The users the portal lists with `filter`, for a bulk change. A listing that fails
+/// fails the run before anything is sent.
+pub fn listed(
+    client: &Client,
+    filter: &docspace_people::Filter,
+    verb: &str,
+) -> Result<Vec<(Target, Option<User>)>, Failure> {
+    client
+        .list_users(filter)
+        .map(|user| {
+            let user =
+                user.map_err(|e| Failure::from(e.during(format!("select the users to {verb}"))))?;
+            Ok((Target::of(&user), Some(user)))
+        })
+        .collect()
 }
 
 /// Looks up the users named by e-mail, with the user the portal described when it was

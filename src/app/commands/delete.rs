@@ -38,7 +38,9 @@ pub fn run(
     out: &mut Output,
     cx: &mut Context,
 ) -> Result<u8, Failure> {
-    let by_age = selection.users.is_empty() && selection.from.is_none();
+    // Selected from the portal (by the listing filters, or by termination age alone)
+    // rather than named.
+    let by_age = selection.filter.is_some();
     let users = if by_age {
         Vec::new()
     } else {
@@ -56,20 +58,27 @@ pub fn run(
     };
     let mut report = Report::new(out, Style::Bulk, users.len());
     let mut age = offboarding.terminated.map(AgeFilter::new);
-    let candidates: Vec<(Target, Option<User>)> = if by_age {
-        let terminated = Filter {
-            status: Some(Status::Terminated),
-            ..Filter::default()
+    let candidates: Vec<(Target, Option<User>)> = if let Some(filter) = &selection.filter {
+        // Only terminated users can be deleted; a termination age needs them anyway.
+        let filter = match (&age, filter.status) {
+            (Some(_), _) | (None, None) => Filter {
+                status: Some(Status::Terminated),
+                ..filter.clone()
+            },
+            (None, Some(_)) => filter.clone(),
         };
-        let mut old_enough = Vec::new();
-        for user in client.list_users(&terminated) {
-            let user = user.map_err(|e| Failure::from(e.during("select the terminated users")))?;
-            if age.as_mut().is_some_and(|age| age.selects(&user, cx)) {
-                old_enough.push((Target::of(&user), Some(user)));
+        let mut chosen = Vec::new();
+        for (target, user) in select::listed(client, &filter, "delete")? {
+            let old_enough = match (&mut age, &user) {
+                (Some(age), Some(user)) => age.selects(user, cx),
+                _ => true,
+            };
+            if old_enough {
+                chosen.push((target, user));
             }
         }
-        select::cap(old_enough.len(), "delete", true, attended, globals)?;
-        old_enough
+        select::cap(chosen.len(), "delete", true, attended, globals)?;
+        chosen
     } else {
         select::resolve(client, &users, &cx.deleted, "delete", &mut report)
     };

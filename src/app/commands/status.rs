@@ -80,12 +80,23 @@ pub fn batches(
     cx: &mut Context,
 ) -> Result<u8, Failure> {
     let verb = batch.verb();
-    let users = select::users(selection, cx)?;
     let attended = select::attended(selection.from.as_deref(), cx);
-    select::cap(users.len(), verb, false, attended, globals)?;
-    let mut report = Report::new(out, Style::Bulk, users.len());
+    let (chosen, mut report) = match &selection.filter {
+        Some(filter) => {
+            let listed = select::listed(client, filter, verb)?;
+            select::cap(listed.len(), verb, true, attended, globals)?;
+            (listed, Report::new(out, Style::Bulk, 0))
+        }
+        None => {
+            let users = select::users(selection, cx)?;
+            select::cap(users.len(), verb, true, attended, globals)?;
+            let mut report = Report::new(out, Style::Bulk, users.len());
+            let resolved = select::resolve(client, &users, &cx.deleted, verb, &mut report);
+            (resolved, report)
+        }
+    };
     let mut targets: Vec<Target> = Vec::new();
-    for (target, found) in select::resolve(client, &users, &cx.deleted, verb, &mut report) {
+    for (target, found) in chosen {
         if protected(&target, found.as_ref()) {
             report.settle(&target, Outcome::Protected);
         } else {
