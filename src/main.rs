@@ -9,6 +9,7 @@ use app::commands;
 use app::config::{self, Context, ProcessEnvironment};
 use app::exit::{self, Failure};
 use app::output::Output;
+use app::profile;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -40,129 +41,146 @@ fn main() -> ExitCode {
         Err(e) => Err(e),
         Ok(Parsed::Help(text)) => print(&mut stdout, &text),
         Ok(Parsed::Version) => print(&mut stdout, VERSION),
-        // The journal is read from this machine; it needs no portal.
-        Ok(Parsed::Run(invocation)) if matches!(invocation.command, Command::Journal { .. }) => {
-            let mut out = Output::new(&mut stdout, &mut stderr, &invocation.globals);
-            commands::journal::run(&invocation.globals, &invocation.command, &mut out, &mut cx)
-                .and_then(|code| out.flush().map(|()| code).map_err(Failure::from))
-        }
-        Ok(Parsed::Run(invocation)) => {
-            let connected = config::connect(&invocation.globals, &invocation.command, &mut cx)
-                .and_then(|client| {
-                    let line = command_line.join(" ");
-                    config::start(
-                        &client,
-                        &invocation.globals,
-                        &invocation.command,
-                        &line,
-                        &mut cx,
-                    )
-                    .map(|()| client)
-                });
-            match connected {
-                Err(e) => Err(e),
-                Ok(client) => {
-                    let globals = &invocation.globals;
-                    let mut out = Output::new(&mut stdout, &mut stderr, globals)
-                        .with_progress(io::stderr().is_terminal());
-                    let out = &mut out;
-                    let cx = &mut cx;
-                    let ran = match &invocation.command {
-                        Command::Whoami => commands::whoami::run(&client, out),
-                        Command::Create(new) => commands::create::one(&client, new, out, cx),
-                        Command::CreateFrom(path) => {
-                            commands::create::from_file(&client, path, globals, out, cx)
-                        }
-                        Command::Get(selection) => {
-                            commands::get::run(&client, selection, globals, out, cx)
-                        }
-                        Command::List {
-                            filter,
-                            ids,
-                            terminated,
-                        } => commands::list::run(
+        Ok(Parsed::Run(mut invocation)) => match profile::apply(&mut invocation.globals, cx.env) {
+            Err(e) => Err(e),
+            // The settings and the journal are read from this machine; no portal is needed.
+            Ok(settings) if matches!(invocation.command, Command::ConfigShow) => {
+                let mut out = Output::new(&mut stdout, &mut stderr, &invocation.globals);
+                commands::config_show::run(&settings, &mut out)
+                    .and_then(|code| out.flush().map(|()| code).map_err(Failure::from))
+            }
+            Ok(_) if matches!(invocation.command, Command::Journal { .. }) => {
+                let mut out = Output::new(&mut stdout, &mut stderr, &invocation.globals);
+                commands::journal::run(&invocation.globals, &invocation.command, &mut out, &mut cx)
+                    .and_then(|code| out.flush().map(|()| code).map_err(Failure::from))
+            }
+            Ok(settings) => {
+                let connected = config::connect(&invocation.globals, &invocation.command, &mut cx)
+                    .and_then(|client| {
+                        let line = command_line.join(" ");
+                        config::start(
                             &client,
-                            filter,
-                            *ids,
-                            *terminated,
-                            globals,
-                            out,
-                            cx,
-                        ),
-                        Command::Terminate { selection, protect } => commands::status::run(
-                            &client,
-                            selection,
-                            Some(protect.as_deref()),
-                            globals,
-                            out,
-                            cx,
-                        ),
-                        Command::Activate(selection) => {
-                            commands::status::run(&client, selection, None, globals, out, cx)
-                        }
-                        Command::Delete {
-                            selection,
-                            terminate,
-                            offboarding,
-                        } => commands::delete::run(
-                            &client,
-                            selection,
-                            *terminate,
-                            offboarding,
-                            globals,
-                            out,
-                            cx,
-                        ),
-                        Command::GuestDelete(selection) => {
-                            commands::guest_delete::run(&client, selection, globals, out, cx)
-                        }
-                        Command::Invite {
-                            emails,
-                            from,
-                            user_type,
-                        } => commands::invite::run(
-                            &client,
-                            emails,
-                            from.as_deref(),
-                            *user_type,
-                            globals,
-                            out,
-                            cx,
-                        ),
-                        Command::GuestLink(guest) => commands::guest_link::run(&client, guest, out),
-                        Command::GuestApprove { link, email } => {
-                            commands::guest_approve::run(&client, link, email.as_ref(), out, cx)
-                        }
-                        Command::Lifecycle(new) => commands::lifecycle::run(&client, new, out, cx),
-                        Command::GuestCycle { link, email } => {
-                            commands::guest_cycle::run(&client, link, email.as_ref(), out, cx)
-                        }
-                        Command::Login { email } => commands::login::run(&client, email, out, cx),
-                        Command::Journal { .. } => {
-                            commands::journal::run(globals, &invocation.command, out, cx)
-                        }
-                    };
-                    // A failure before any user's outcome is the run's one error line,
-                    // and its exit code stands even when stderr is gone.
-                    match ran {
-                        Err(failure @ Failure::Output(..)) => Err(failure),
-                        Err(failure) => {
-                            let _ = out.error(&failure);
-                            let _ = out.flush();
-                            Ok(failure.code())
-                        }
-                        // Output that cannot be written undoes a success only; a
-                        // failure keeps its own code (a changing command has already
-                        // reported its output failure as 74).
-                        Ok(exit::DONE) => out.flush().map(|()| exit::DONE).map_err(Failure::from),
-                        Ok(code) => {
-                            let _ = out.flush();
-                            Ok(code)
+                            &invocation.globals,
+                            &invocation.command,
+                            &line,
+                            &mut cx,
+                        )
+                        .map(|()| client)
+                    });
+                match connected {
+                    Err(e) => Err(e),
+                    Ok(client) => {
+                        let globals = &invocation.globals;
+                        let mut out = Output::new(&mut stdout, &mut stderr, globals)
+                            .with_progress(io::stderr().is_terminal());
+                        let out = &mut out;
+                        let cx = &mut cx;
+                        let ran = match &invocation.command {
+                            Command::Whoami => commands::whoami::run(&client, out),
+                            Command::Create(new) => commands::create::one(&client, new, out, cx),
+                            Command::CreateFrom(path) => {
+                                commands::create::from_file(&client, path, globals, out, cx)
+                            }
+                            Command::Get(selection) => {
+                                commands::get::run(&client, selection, globals, out, cx)
+                            }
+                            Command::List {
+                                filter,
+                                ids,
+                                terminated,
+                            } => commands::list::run(
+                                &client,
+                                filter,
+                                *ids,
+                                *terminated,
+                                globals,
+                                out,
+                                cx,
+                            ),
+                            Command::Terminate { selection, protect } => commands::status::run(
+                                &client,
+                                selection,
+                                Some(protect.as_deref().or(globals.protect_file.as_deref())),
+                                globals,
+                                out,
+                                cx,
+                            ),
+                            Command::Activate(selection) => {
+                                commands::status::run(&client, selection, None, globals, out, cx)
+                            }
+                            Command::Delete {
+                                selection,
+                                terminate,
+                                offboarding,
+                            } => commands::delete::run(
+                                &client,
+                                selection,
+                                *terminate,
+                                offboarding,
+                                globals,
+                                out,
+                                cx,
+                            ),
+                            Command::GuestDelete(selection) => {
+                                commands::guest_delete::run(&client, selection, globals, out, cx)
+                            }
+                            Command::Invite {
+                                emails,
+                                from,
+                                user_type,
+                            } => commands::invite::run(
+                                &client,
+                                emails,
+                                from.as_deref(),
+                                *user_type,
+                                globals,
+                                out,
+                                cx,
+                            ),
+                            Command::GuestLink(guest) => {
+                                commands::guest_link::run(&client, guest, out)
+                            }
+                            Command::GuestApprove { link, email } => {
+                                commands::guest_approve::run(&client, link, email.as_ref(), out, cx)
+                            }
+                            Command::Lifecycle(new) => {
+                                commands::lifecycle::run(&client, new, out, cx)
+                            }
+                            Command::GuestCycle { link, email } => {
+                                commands::guest_cycle::run(&client, link, email.as_ref(), out, cx)
+                            }
+                            Command::Login { email } => {
+                                commands::login::run(&client, email, out, cx)
+                            }
+                            Command::Journal { .. } => {
+                                commands::journal::run(globals, &invocation.command, out, cx)
+                            }
+                            Command::ConfigShow => commands::config_show::run(&settings, out),
+                        };
+                        // A failure before any user's outcome is the run's one error line,
+                        // and its exit code stands even when stderr is gone.
+                        match ran {
+                            Err(failure @ Failure::Output(..)) => Err(failure),
+                            Err(failure) => {
+                                let _ = out.error(&failure);
+                                let _ = out.flush();
+                                Ok(failure.code())
+                            }
+                            // Output that cannot be written undoes a success only; a
+                            // failure keeps its own code (a changing command has already
+                            // reported its output failure as 74).
+                            Ok(exit::DONE) => {
+                                out.flush().map(|()| exit::DONE).map_err(Failure::from)
+                            }
+                            Ok(code) => {
+                                let _ = out.flush();
+                                Ok(code)
+                            }
                         }
                     }
                 }
             }
-        }
+        },
     };
     let code = match result {
         Ok(code) => code,

@@ -35,9 +35,14 @@ pub struct Globals {
     pub token_file: Option<PathBuf>,
     pub json: bool,
     pub quiet: bool,
-    /// Seconds each request may take.
-    pub timeout: u64,
-    pub retries: u32,
+    /// Seconds each request may take (30 unless a flag or the profile says).
+    pub timeout: Option<u64>,
+    /// Repeats of a request safe to repeat (3 unless a flag or the profile says).
+    pub retries: Option<u32>,
+    /// The profile of the config file to use.
+    pub profile: Option<String>,
+    /// The profile's protect file, for the bulk commands given none.
+    pub protect_file: Option<PathBuf>,
     pub ca_file: Option<PathBuf>,
     pub insecure_http: bool,
     /// Send no request that changes the portal; print each instead.
@@ -66,8 +71,10 @@ impl Default for Globals {
             token_file: None,
             json: false,
             quiet: false,
-            timeout: 30,
-            retries: 3,
+            timeout: None,
+            retries: None,
+            profile: None,
+            protect_file: None,
             ca_file: None,
             insecure_http: false,
             dry_run: false,
@@ -154,6 +161,8 @@ pub enum Command {
     Login {
         email: Email,
     },
+    /// Show the effective settings and where each came from.
+    ConfigShow,
     /// Show the journal of past changes.
     Journal {
         since: Option<Date>,
@@ -173,6 +182,7 @@ impl Command {
                 | Command::GuestLink(_)
                 | Command::Login { .. }
                 | Command::Journal { .. }
+                | Command::ConfigShow
         )
     }
 }
@@ -279,6 +289,9 @@ where
             Short('y') | Long("yes") => globals.yes = true,
             Long("json") => globals.json = true,
             Long("no-header") => globals.no_header = true,
+            Long("profile") => {
+                globals.profile = Some(once(&globals.profile, "--profile", &mut parser)?)
+            }
             Long("output") => {
                 let value = once(&globals.output, "--output", &mut parser)?;
                 let format = Format::parse(&value)?;
@@ -310,10 +323,10 @@ where
                 globals.ca_file = Some(once(&globals.ca_file, "--ca-file", &mut parser)?.into())
             }
             Long("timeout") => {
-                globals.timeout = number(&mut parser, "--timeout", 1..=3600, &mut seen)?
+                globals.timeout = Some(number(&mut parser, "--timeout", 1..=3600, &mut seen)?)
             }
             Long("retries") => {
-                globals.retries = number(&mut parser, "--retries", 0..=10, &mut seen)? as u32
+                globals.retries = Some(number(&mut parser, "--retries", 0..=10, &mut seen)? as u32)
             }
             Long("max") => {
                 let max = number(&mut parser, "--max", 0..=u32::MAX as u64, &mut seen)?;
@@ -368,7 +381,7 @@ where
 
 fn command_name(words: &[&str]) -> String {
     match words {
-        ["user" | "guest", sub, ..] => format!("{} {sub}", words[0]),
+        ["user" | "guest" | "config", sub, ..] => format!("{} {sub}", words[0]),
         [first, ..] => (*first).to_owned(),
         [] => String::new(),
     }
@@ -392,10 +405,10 @@ fn reads_stdin(command: &Command) -> bool {
 fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Failure> {
     let name = command_name(words);
     let args: &[&str] = match words {
-        ["user" | "guest"] => {
+        ["user" | "guest" | "config"] => {
             return Err(Failure::Usage(format!("'{}' needs a subcommand", words[0])));
         }
-        ["user" | "guest", _, rest @ ..] => rest,
+        ["user" | "guest" | "config", _, rest @ ..] => rest,
         [_, rest @ ..] => rest,
         [] => &[],
     };
@@ -403,6 +416,10 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
         "whoami" => {
             no_args(&name, args)?;
             Command::Whoami
+        }
+        "config show" => {
+            no_args(&name, args)?;
+            Command::ConfigShow
         }
         "journal" => {
             no_args(&name, args)?;
@@ -1003,7 +1020,10 @@ mod tests {
     #[test]
     fn numbers_are_checked() {
         let inv = run(&["whoami", "--timeout", "5", "--retries", "0"]).unwrap();
-        assert_eq!((inv.globals.timeout, inv.globals.retries), (5, 0));
+        assert_eq!(
+            (inv.globals.timeout, inv.globals.retries),
+            (Some(5), Some(0))
+        );
         let m = usage_error(&["whoami", "--timeout", "0"]);
         assert!(
             m.contains("--timeout takes a whole number from 1 to 3600, not '0'"),

@@ -125,8 +125,8 @@ pub fn connect(globals: &Globals, command: &Command, cx: &mut Context) -> Result
         }
     };
     let options = Options {
-        timeout: Duration::from_secs(globals.timeout),
-        retries: globals.retries,
+        timeout: Duration::from_secs(globals.timeout.unwrap_or(30)),
+        retries: globals.retries.unwrap_or(3),
         ca_file: globals.ca_file.clone(),
         insecure_http: globals.insecure_http,
         on_retry: (!globals.quiet).then_some(note as fn(&str)),

@@ -50,7 +50,10 @@ Options (before or after the command):
                       (env DOCSPACE_TOKEN_FILE; or env DOCSPACE_TOKEN holding it directly;
                       or $CREDENTIALS_DIRECTORY/docspace-token under systemd)
   --ca-file PATH      trust the certificates in this PEM file (a private CA)
-                      instead of the public certificate authorities
+                      instead of the public certificate authorities (env DOCSPACE_CA_FILE)
+  --profile NAME      settings of this profile of the config file (env DOCSPACE_PROFILE;
+                      the file is DOCSPACE_CONFIG or ~/.config/docspace-people/config.json;
+                      flags win over the environment, the environment over the profile)
   --timeout SECS      bound on each request (default 30)
   --retries N         repeat a request that is safe to repeat after a temporary
                       failure, up to N times (default 3; 0 disables)
@@ -98,6 +101,7 @@ Commands:
   guest-cycle LINK [--email E]             approve → delete (unlink)
   login EMAIL                              print a session token; the password comes from
                                            stdin or DOCSPACE_PASSWORD
+  config show                              the settings in effect, each with its source
   journal [--since YYYY-MM-DD] [--user USER]
                                            show the changes this tool made, and runs that
                                            were killed before their outcome was known

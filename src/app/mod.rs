@@ -13,6 +13,7 @@ pub mod journal;
 pub mod lock;
 pub mod output;
 pub mod plan;
+pub mod profile;
 pub mod report;
 pub mod retention;
 pub mod select;

@@ -16,6 +16,7 @@ mod net;
 mod offboarding;
 mod output;
 mod people;
+mod profiles;
 mod selection;
 mod sequences;
 mod truthful;

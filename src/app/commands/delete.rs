@@ -50,7 +50,11 @@ pub fn run(
     if !by_age {
         select::cap(users.len(), "delete", true, attended, globals)?;
     }
-    let protected = select::protect_list(offboarding.protect.as_deref(), cx)?;
+    let protect = offboarding
+        .protect
+        .as_deref()
+        .or(globals.protect_file.as_deref());
+    let protected = select::protect_list(protect, cx)?;
     let caller = config::caller(client, cx)?;
     let heir = match &offboarding.heir {
         None => None,

@@ -1,5 +1,6 @@
 //! One file a command; `main` reaches each through one match on the parsed command.
 
+pub mod config_show;
 pub mod create;
 pub mod delete;
 pub mod get;
