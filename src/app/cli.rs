@@ -29,7 +29,7 @@ pub struct Invocation {
     pub command: Command,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Globals {
     pub portal: Option<String>,
     pub token_file: Option<PathBuf>,
@@ -62,32 +62,6 @@ pub struct Globals {
     pub output: Option<Format>,
     pub columns: Option<Vec<Column>>,
     pub no_header: bool,
-}
-
-impl Default for Globals {
-    fn default() -> Globals {
-        Globals {
-            portal: None,
-            token_file: None,
-            json: false,
-            quiet: false,
-            timeout: None,
-            retries: None,
-            profile: None,
-            protect_file: None,
-            ca_file: None,
-            insecure_http: false,
-            dry_run: false,
-            yes: false,
-            max: None,
-            journal: None,
-            no_journal: false,
-            wait_lock: None,
-            output: None,
-            columns: None,
-            no_header: false,
-        }
-    }
 }
 
 /// A user as named on the command line or in a list file.
