@@ -171,7 +171,9 @@ pub fn connect(globals: &Globals, command: &Command, cx: &mut Context) -> Result
             cx.env.var("CREDENTIALS_DIRECTORY"),
         ) {
             (Some(token), _) => Secret::new(&token.to_string_lossy()),
-            (None, Some(dir)) => read_token_file(&Path::new(&dir).join("docspace-token"))?,
+            // systemd alone decides who reads its credentials directory, and with an ACL
+            // a credential's mode may show group bits: its mode is not checked.
+            (None, Some(dir)) => read_credential(&Path::new(&dir).join("docspace-token"))?,
             (None, None) => {
                 return Err(config(
                     "no credential: put the API key in a file only you can read and pass --token-file PATH \
@@ -189,6 +191,18 @@ fn config(text: &str) -> Failure {
 
 fn note(text: &str) {
     eprintln!("docspace-people: {text}");
+}
+
+/// Reads a systemd credential.
+fn read_credential(path: &Path) -> Result<Secret, Failure> {
+    std::fs::read_to_string(path)
+        .map(|text| Secret::new(&text))
+        .map_err(|e| {
+            config(&format!(
+                "cannot read the credential {}: {e}",
+                path.display()
+            ))
+        })
 }
 
 /// Reads a token file, refusing one that others on the machine could read too.

@@ -361,7 +361,9 @@ fn a_token_from_the_systemd_credentials_directory_is_used_last() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("docspace-token");
     std::fs::write(&file, &owner.key).unwrap();
-    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o400)).unwrap();
+    // With an ACL for the service's user, systemd's credential shows the ACL mask as
+    // group bits; systemd, not the mode, decides who may read the directory.
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o440)).unwrap();
     let url = portal.url();
 
     run(
