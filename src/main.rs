@@ -13,7 +13,13 @@ use app::profile;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-const VERSION: &str = concat!("docspace-people ", env!("CARGO_PKG_VERSION"), "\n");
+const VERSION: &str = concat!(
+    "docspace-people ",
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("DOCSPACE_PEOPLE_COMMIT"),
+    ")\n"
+);
 
 fn main() -> ExitCode {
     // Rust's stdout flushes every line; a pipe or file gets whole blocks instead, so a

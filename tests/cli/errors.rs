@@ -19,7 +19,7 @@ fn help_and_version_work_without_any_configuration() {
         .stdout_has("delete terminated accounts for good");
     run(&["-V"], &[], None)
         .code(0)
-        .stdout_has(concat!("docspace-people ", env!("CARGO_PKG_VERSION")));
+        .stdout_has(concat!("docspace-people ", env!("CARGO_PKG_VERSION"), " ("));
 }
 
 /// The key from DOCSPACE_TOKEN, echoed back in every kind of answer the binary quotes
