@@ -15,7 +15,12 @@ fn main() {
     // No optional locks: a status must not rewrite the index, which would make the
     // next build run this script again.
     let dirty = Command::new("git")
-        .args(["--no-optional-locks", "status", "--porcelain", "--untracked-files=no"])
+        .args([
+            "--no-optional-locks",
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+        ])
         .output()
         .ok()
         .filter(|out| out.status.success())

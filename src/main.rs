@@ -6,6 +6,7 @@ mod app;
 
 use app::cli::{self, Command, Parsed};
 use app::commands;
+use app::completions;
 use app::config::{self, Context, ProcessEnvironment};
 use app::exit::{self, Failure};
 use app::output::Output;
@@ -54,6 +55,19 @@ fn main() -> ExitCode {
                 let mut out = Output::new(&mut stdout, &mut stderr, &invocation.globals);
                 commands::config_show::run(&settings, &mut out)
                     .and_then(|code| out.flush().map(|()| code).map_err(Failure::from))
+            }
+            // Made from the command table and the help texts: no portal either.
+            Ok(_)
+                if matches!(
+                    invocation.command,
+                    Command::Completions(_) | Command::Manpage
+                ) =>
+            {
+                let text = match invocation.command {
+                    Command::Completions(shell) => completions::script(shell),
+                    _ => completions::manpage(),
+                };
+                print(&mut stdout, &text)
             }
             Ok(_) if matches!(invocation.command, Command::Journal { .. }) => {
                 let mut out = Output::new(&mut stdout, &mut stderr, &invocation.globals);
@@ -162,6 +176,14 @@ fn main() -> ExitCode {
                                 commands::journal::run(globals, &invocation.command, out, cx)
                             }
                             Command::ConfigShow => commands::config_show::run(&settings, out),
+                            Command::Completions(shell) => out
+                                .data(&completions::script(*shell))
+                                .map(|()| exit::DONE)
+                                .map_err(Failure::from),
+                            Command::Manpage => out
+                                .data(&completions::manpage())
+                                .map(|()| exit::DONE)
+                                .map_err(Failure::from),
                         };
                         // A failure before any user's outcome is the run's one error line,
                         // and its exit code stands even when stderr is gone.

@@ -137,6 +137,10 @@ pub enum Command {
     },
     /// Show the effective settings and where each came from.
     ConfigShow,
+    /// Print a completion script.
+    Completions(Shell),
+    /// Print the manual page.
+    Manpage,
     /// Show the journal of past changes.
     Journal {
         since: Option<Date>,
@@ -157,7 +161,30 @@ impl Command {
                 | Command::Login { .. }
                 | Command::Journal { .. }
                 | Command::ConfigShow
+                | Command::Completions(_)
+                | Command::Manpage
         )
+    }
+}
+
+/// A shell that `completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+impl Shell {
+    fn parse(name: &str) -> Result<Shell, Failure> {
+        match name {
+            "bash" => Ok(Shell::Bash),
+            "zsh" => Ok(Shell::Zsh),
+            "fish" => Ok(Shell::Fish),
+            other => Err(Failure::Usage(format!(
+                "'{other}' is not a shell completions are made for: bash, zsh or fish"
+            ))),
+        }
     }
 }
 
@@ -534,8 +561,25 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
             },
             _ => return Err(Failure::Usage("'login' takes one EMAIL".to_owned())),
         },
+        "completions" => match args {
+            [shell] => Command::Completions(Shell::parse(shell)?),
+            _ => {
+                return Err(Failure::Usage(
+                    "'completions' takes one shell: bash, zsh or fish".to_owned(),
+                ));
+            }
+        },
+        "manpage" => {
+            no_args(&name, args)?;
+            Command::Manpage
+        }
         _ => {
-            return Err(Failure::Usage(format!("unknown command '{name}'")));
+            let suggestion = help::nearest(&name, help::COMMANDS.iter().map(|c| c.name))
+                .map(|n| format!("; did you mean '{n}'?"))
+                .unwrap_or_default();
+            return Err(Failure::Usage(format!(
+                "unknown command '{name}'{suggestion}"
+            )));
         }
     };
     Ok(command)
@@ -783,6 +827,16 @@ fn utf8(value: OsString) -> Result<String, Failure> {
 }
 
 fn usage(error: lexopt::Error) -> Failure {
+    if let lexopt::Error::UnexpectedOption(option) = &error {
+        let options = help::GLOBAL_OPTIONS.iter().copied().chain(
+            help::COMMANDS
+                .iter()
+                .flat_map(|c| c.options.iter().copied()),
+        );
+        if let Some(near) = help::nearest(option, options) {
+            return Failure::Usage(format!("{error}; did you mean '{near}'?"));
+        }
+    }
     Failure::Usage(error.to_string())
 }
 

@@ -16,12 +16,44 @@ pub fn for_command(words: &[&str]) -> String {
         ["whoami", ..] => WHOAMI.to_owned(),
         ["login", ..] => LOGIN.to_owned(),
         ["journal", ..] => JOURNAL.to_owned(),
+        ["config", ..] => CONFIG.to_owned(),
+        ["completions", ..] => COMPLETIONS.to_owned(),
+        ["manpage", ..] => MANPAGE.to_owned(),
         _ => overview(),
     }
 }
 
 fn overview() -> String {
-    let mut text = format!("{MAIN}Exit codes:\n");
+    let (head, tail) = MAIN.split_at(MAIN.find("  T is user (the default)").unwrap_or(MAIN.len()));
+    let mut text = format!("{head}Commands:\n");
+    for command in COMMANDS {
+        let usage = format!("  {} {}", command.name, command.args);
+        let usage = usage.trim_end();
+        let mut summary = command.summary.split(' ').peekable();
+        let mut line = if usage.chars().count() <= 41 {
+            format!("{usage:<43}")
+        } else {
+            text.push_str(usage);
+            text.push('\n');
+            " ".repeat(43)
+        };
+        while let Some(word) = summary.next() {
+            if line.chars().count() + word.chars().count() > 90 {
+                text.push_str(line.trim_end());
+                text.push('\n');
+                line = " ".repeat(43);
+            }
+            line.push_str(word);
+            if summary.peek().is_some() {
+                line.push(' ');
+            }
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text.push('\n');
+    text.push_str(tail);
+    text.push_str("Exit codes:\n");
     for row in exit::TABLE {
         let mut line = format!("  {:<3} ", row.code);
         for word in row.meaning.split(' ') {
@@ -37,6 +69,212 @@ fn overview() -> String {
         text.push('\n');
     }
     text
+}
+
+/// A command of the command line: its words, its arguments, what it does, and its own
+/// options. The overview's list of commands, the typo suggestions, the shell completions
+/// and the manual page are all made from this table.
+pub struct CommandSpec {
+    pub name: &'static str,
+    pub args: &'static str,
+    pub summary: &'static str,
+    pub options: &'static [&'static str],
+}
+
+const SELECTION: &[&str] = &[
+    "--from",
+    "--status",
+    "--type",
+    "--search",
+    "--registered-before",
+];
+
+pub const COMMANDS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "whoami",
+        args: "",
+        summary: "check the address and the credential",
+        options: &[],
+    },
+    CommandSpec {
+        name: "user list",
+        args: "[--status S] [--type T] [--search TEXT] [--registered-before YYYY-MM-DD] [--terminated-for DUR] [--ids]",
+        summary: "list accounts",
+        options: &[
+            "--status",
+            "--type",
+            "--search",
+            "--registered-before",
+            "--terminated-before",
+            "--terminated-for",
+            "--ids",
+        ],
+    },
+    CommandSpec {
+        name: "user get",
+        args: "USER... [--from FILE]",
+        summary: "USER is a user id or an e-mail address",
+        options: &["--from"],
+    },
+    CommandSpec {
+        name: "user create",
+        args: "--email E --first-name F [--last-name L] [--type T]",
+        summary: "create an account (or --from FILE: CSV email,firstName,lastName[,type] or JSON Lines)",
+        options: &["--email", "--first-name", "--last-name", "--type", "--from"],
+    },
+    CommandSpec {
+        name: "user terminate",
+        args: "USER... [--from FILE] [--protect FILE]",
+        summary: "suspend accounts (they can no longer sign in)",
+        options: &[
+            "--from",
+            "--status",
+            "--type",
+            "--search",
+            "--registered-before",
+            "--protect",
+        ],
+    },
+    CommandSpec {
+        name: "user activate",
+        args: "USER... [--from FILE]",
+        summary: "reactivate terminated accounts",
+        options: SELECTION,
+    },
+    CommandSpec {
+        name: "user delete",
+        args: "USER... [--from FILE] [--terminate] [--heir USER|me]",
+        summary: "delete terminated accounts for good, their rooms and shared files handed to the heir",
+        options: &[
+            "--from",
+            "--status",
+            "--type",
+            "--search",
+            "--registered-before",
+            "--terminate",
+            "--heir",
+            "--wait",
+            "--protect",
+            "--terminated-before",
+            "--terminated-for",
+        ],
+    },
+    CommandSpec {
+        name: "guest link",
+        args: "GUEST",
+        summary: "print a guest's share link",
+        options: &[],
+    },
+    CommandSpec {
+        name: "guest approve",
+        args: "LINK [--email E]",
+        summary: "approve a guest share link (the short /s/… link or the full confirmation link)",
+        options: &["--email"],
+    },
+    CommandSpec {
+        name: "guest delete",
+        args: "GUEST... [--from FILE]",
+        summary: "unlink guests from you (their accounts stay)",
+        options: SELECTION,
+    },
+    CommandSpec {
+        name: "invite",
+        args: "EMAIL... [--from FILE] [--type T]",
+        summary: "invite people by e-mail",
+        options: &["--from", "--type"],
+    },
+    CommandSpec {
+        name: "lifecycle",
+        args: "--email E --first-name F [--last-name L] [--type T]",
+        summary: "create → get → terminate → delete",
+        options: &["--email", "--first-name", "--last-name", "--type"],
+    },
+    CommandSpec {
+        name: "guest-cycle",
+        args: "LINK [--email E]",
+        summary: "approve → delete (unlink)",
+        options: &["--email"],
+    },
+    CommandSpec {
+        name: "login",
+        args: "EMAIL",
+        summary: "print a session token; the password comes from stdin or DOCSPACE_PASSWORD",
+        options: &[],
+    },
+    CommandSpec {
+        name: "config show",
+        args: "",
+        summary: "the settings in effect, each with its source",
+        options: &[],
+    },
+    CommandSpec {
+        name: "journal",
+        args: "[--since YYYY-MM-DD] [--user USER]",
+        summary: "show the changes this tool made, and runs that were killed before their outcome was known",
+        options: &["--since", "--user"],
+    },
+    CommandSpec {
+        name: "completions",
+        args: "bash|zsh|fish",
+        summary: "print a completion script for the shell",
+        options: &[],
+    },
+    CommandSpec {
+        name: "manpage",
+        args: "",
+        summary: "print this manual as a man page (roff)",
+        options: &[],
+    },
+];
+
+/// The options every command takes.
+pub const GLOBAL_OPTIONS: &[&str] = &[
+    "--portal",
+    "--token-file",
+    "--ca-file",
+    "--profile",
+    "--timeout",
+    "--retries",
+    "--insecure-http",
+    "--journal",
+    "--no-journal",
+    "--wait-lock",
+    "--dry-run",
+    "--max",
+    "--yes",
+    "--json",
+    "--output",
+    "--columns",
+    "--no-header",
+    "--quiet",
+    "--help",
+    "--version",
+];
+
+/// The valid word nearest to `word`, when it is near enough to be a typo of it.
+pub fn nearest<'a>(word: &str, valid: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    valid
+        .into_iter()
+        .map(|candidate| (distance(word, candidate), candidate))
+        .filter(|(d, candidate)| *d <= 2.max(candidate.len() / 4) && *d < candidate.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein's edit distance.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 const MAIN: &str = "\
@@ -80,32 +318,6 @@ Options (before or after the command):
   -h, --help          help; 'docspace-people COMMAND --help' for one command
   -V, --version       print the version
 
-Commands:
-  whoami                                   check the address and the credential
-  user list [--status S] [--type T] [--search TEXT] [--registered-before YYYY-MM-DD] [--ids]
-  user get USER... [--from FILE]           USER is a user id or an e-mail address
-  user create --email E --first-name F [--last-name L] [--type T]
-  user create --from FILE                  CSV (email,firstName,lastName[,type]) or JSON Lines
-  user terminate USER... [--from FILE]     suspend accounts (they can no longer sign in)
-  user activate USER... [--from FILE]      reactivate terminated accounts
-  user delete USER... [--from FILE] [--terminate] [--heir USER|me]
-                                           delete terminated accounts for good, their
-                                           rooms and shared files handed to the heir
-  guest link GUEST                         print a guest's share link
-  guest approve LINK [--email E]           approve a guest share link (the short /s/… link
-                                           or the full confirmation link)
-  guest delete GUEST... [--from FILE]      unlink guests from you (their accounts stay)
-  invite EMAIL... [--from FILE] [--type T] invite people by e-mail
-  lifecycle --email E --first-name F [--last-name L] [--type T]
-                                           create → get → terminate → delete
-  guest-cycle LINK [--email E]             approve → delete (unlink)
-  login EMAIL                              print a session token; the password comes from
-                                           stdin or DOCSPACE_PASSWORD
-  config show                              the settings in effect, each with its source
-  journal [--since YYYY-MM-DD] [--user USER]
-                                           show the changes this tool made, and runs that
-                                           were killed before their outcome was known
-
   T is user (the default), room-admin or docspace-admin (and guest for 'user list').
   S is active, terminated or pending. FILE holds one id or e-mail a line ('-' is stdin;
   blank lines and lines starting with # are skipped).
@@ -122,6 +334,10 @@ FILE is CSV with a header line email,firstName,lastName[,type] (RFC 4180 quoting
 UTF-8) or JSON Lines ({\"email\":…,\"firstName\":…,\"lastName\":…,\"type\":…}). Every row is
 checked before anything is sent; existing addresses are skipped.
 Prints: created ID NAME <EMAIL>
+
+Examples:
+  docspace-people user create --email ann.lee@example.com --first-name Ann --last-name Lee
+  docspace-people user create --from new-staff.csv --dry-run
 ";
 
 const LIST: &str = "\
@@ -186,6 +402,11 @@ Usage: docspace-people guest link GUEST
            an error if the link is for anybody else.
   delete   unlink guests from you; their accounts stay. A DocSpace admin is linked only
            to guests they invited: approving a link does not link them.
+
+Examples:
+  docspace-people guest link gina@example.com
+  docspace-people guest approve https://portal.example.com/s/AbCdEf --email gina@example.com
+  docspace-people guest delete gina@example.com
 ";
 
 const INVITE: &str = "\
@@ -193,6 +414,9 @@ Usage: docspace-people invite EMAIL... [--from FILE] [--type T]
 
 Invites people by e-mail; T is user (the default), room-admin or docspace-admin.
 An address that already has an account gets no e-mail.
+
+Example:
+  docspace-people invite ann.lee@example.com bob.ray@example.com --type room-admin
 ";
 
 const LIFECYCLE: &str = "\
@@ -201,6 +425,9 @@ Usage: docspace-people lifecycle --email E --first-name F [--last-name L] [--typ
 Creates a user, reads it back, terminates it and deletes it, stopping at the first step
 that fails. A failure names the step, the user's id and the state the user is left in;
 the exit code is that step's own.
+
+Example:
+  docspace-people lifecycle --email probe@example.com --first-name Probe
 ";
 
 const GUEST_CYCLE: &str = "\
@@ -209,12 +436,18 @@ Usage: docspace-people guest-cycle LINK [--email E]
 Approves a guest share link, then unlinks the guest from you, stopping at the first
 step that fails. Unlinking works for guests linked to you: a room admin is linked by
 the approval, a DocSpace admin is not.
+
+Example:
+  docspace-people guest-cycle https://portal.example.com/s/AbCdEf --email gina@example.com
 ";
 
 const WHOAMI: &str = "\
 Usage: docspace-people whoami
 
 Prints the account behind the credential: ID NAME <EMAIL> TYPE STATUS.
+
+Example:
+  docspace-people whoami --portal https://portal.example.com --token-file ~/.config/docspace-token
 ";
 
 const JOURNAL: &str = "\
@@ -225,6 +458,44 @@ Every change is written to the journal before its request is sent, so a run that
 killed (SIGKILL, out of memory, power loss) leaves an intent without an outcome; such
 steps are listed as 'interrupted' with a command to check the users they were for.
 USER is an id or an e-mail address. Reads only the journal file: no portal is needed.
+
+Examples:
+  docspace-people journal --since 2026-12-01
+  docspace-people journal --user ann.lee@example.com --json
+";
+
+const CONFIG: &str = "\
+Usage: docspace-people config show [--profile NAME]
+
+Prints the settings a run would use (portal, credential file, CA file, timeout, retries,
+journal, protect file), each with where it came from: a flag, the environment, the
+profile of the config file, or the default. Never a secret. The config file is
+DOCSPACE_CONFIG, else $XDG_CONFIG_HOME/docspace-people/config.json (~/.config/… when
+unset); it holds paths, never a key:
+  {\"default\": \"prod\", \"profiles\": {\"prod\": {\"portal\": \"https://portal.example.com\",
+   \"token_file\": \"/etc/docspace-people/token\", \"timeout\": 30}}}
+
+Example:
+  docspace-people config show --profile prod
+";
+
+const COMPLETIONS: &str = "\
+Usage: docspace-people completions bash|zsh|fish
+
+Prints a completion script for the shell, made from the same table as the help.
+
+Examples:
+  docspace-people completions bash > /etc/bash_completion.d/docspace-people
+  docspace-people completions fish > ~/.config/fish/completions/docspace-people.fish
+";
+
+const MANPAGE: &str = "\
+Usage: docspace-people manpage
+
+Prints this manual as a man page (roff), for a box without internet.
+
+Example:
+  docspace-people manpage > /usr/local/share/man/man1/docspace-people.1
 ";
 
 const LOGIN: &str = "\
@@ -234,11 +505,39 @@ Logs in with a password and prints the session token, which works wherever an AP
 does. The password is read from DOCSPACE_PASSWORD, or from stdin (without echo on a
 terminal). Save the token where only you can read it:
   (umask 077; docspace-people login admin@example.com > ~/.config/docspace-token)
+
+Example:
+  DOCSPACE_URL=https://portal.example.com docspace-people login admin@example.com
 ";
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every command of the table has its own help, with at least one example.
+    #[test]
+    fn every_command_has_help_with_an_example() {
+        for command in COMMANDS {
+            let words: Vec<&str> = command.name.split(' ').collect();
+            let text = for_command(&words);
+            assert!(text.contains("Example"), "{}: {text}", command.name);
+            let last = words.last().copied().unwrap_or_default();
+            assert!(text.contains(last), "{}: {text}", command.name);
+        }
+    }
+
+    #[test]
+    fn typos_are_matched_to_the_nearest_word() {
+        assert_eq!(
+            nearest("user delet", COMMANDS.iter().map(|c| c.name)),
+            Some("user delete")
+        );
+        assert_eq!(
+            nearest("--dryrun", GLOBAL_OPTIONS.iter().copied()),
+            Some("--dry-run")
+        );
+        assert_eq!(nearest("frobnicate", COMMANDS.iter().map(|c| c.name)), None);
+    }
 
     /// `--help` lists every code of the table, in order.
     #[test]

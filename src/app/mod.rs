@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod completions;
 pub mod config;
 pub mod exit;
 pub mod format;

@@ -17,9 +17,11 @@ fn help_and_version_work_without_any_configuration() {
     run(&["user", "delete", "--help"], &[], None)
         .code(0)
         .stdout_has("delete terminated accounts for good");
-    run(&["-V"], &[], None)
-        .code(0)
-        .stdout_has(concat!("docspace-people ", env!("CARGO_PKG_VERSION"), " ("));
+    run(&["-V"], &[], None).code(0).stdout_has(concat!(
+        "docspace-people ",
+        env!("CARGO_PKG_VERSION"),
+        " ("
+    ));
 }
 
 /// The key from DOCSPACE_TOKEN, echoed back in every kind of answer the binary quotes
@@ -329,4 +331,52 @@ fn a_closed_stdout_is_not_an_error() {
         sent[0].starts_with("GET /api/2.0/people/filter?"),
         "{sent:?}"
     );
+}
+
+#[test]
+fn completions_a_shell_accepts_and_a_manual_page_without_a_portal() {
+    let bash = run(&["completions", "bash"], &[], None);
+    bash.code(0).stderr_empty();
+    let path = std::env::temp_dir().join(format!(
+        "docspace-people-completion-{}.bash",
+        std::process::id()
+    ));
+    std::fs::write(&path, &bash.stdout).unwrap();
+    let checked = Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+        .expect("bash runs");
+    assert!(checked.success(), "bash -n refuses the script");
+    // Completing `docspace-people user del` offers `delete`.
+    let completed = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {}; COMP_WORDS=(docspace-people user del); COMP_CWORD=2; _docspace_people; echo \"${{COMPREPLY[@]}}\"",
+            path.display()
+        ))
+        .output()
+        .expect("bash runs");
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(String::from_utf8_lossy(&completed.stdout).trim(), "delete");
+    for shell in ["zsh", "fish"] {
+        run(&["completions", shell], &[], None)
+            .code(0)
+            .stdout_has("user");
+    }
+    run(&["completions", "tcsh"], &[], None).code(64);
+    run(&["manpage"], &[], None)
+        .code(0)
+        .stdout_has(".TH DOCSPACE-PEOPLE 1")
+        .stdout_has(".SS user delete");
+}
+
+#[test]
+fn a_typo_in_a_command_or_an_option_suggests_the_nearest_one() {
+    run(&["user", "delet", "x@y.co"], &[], None)
+        .code(64)
+        .stderr_has("unknown command 'user delet'; did you mean 'user delete'?");
+    run(&["whoami", "--dryrun"], &[], None)
+        .code(64)
+        .stderr_has("did you mean '--dry-run'?");
 }
