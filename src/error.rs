@@ -39,6 +39,8 @@ pub struct Error {
     proxy: Option<String>,
     /// TLS failed because no trusted authority signed the portal's certificate.
     untrusted_certificate: bool,
+    /// How long the portal asked to wait (`Retry-After`), when it said.
+    retry_after: Option<std::time::Duration>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -114,6 +116,7 @@ impl Error {
             detail: Some(detail.into()),
             proxy: None,
             untrusted_certificate: false,
+            retry_after: None,
             source: None,
         }
     }
@@ -145,8 +148,20 @@ impl Error {
             detail,
             proxy: None,
             untrusted_certificate: false,
+            retry_after: None,
             source: None,
         }
+    }
+
+    pub(crate) fn with_retry_after(mut self, wait: Option<std::time::Duration>) -> Error {
+        self.retry_after = wait;
+        self
+    }
+
+    /// How long the portal asked to wait before trying again (`Retry-After`), when it
+    /// said so.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.retry_after
     }
 
     pub(crate) fn with_source(

@@ -131,6 +131,41 @@ fn main() -> ExitCode {
                         Command::Journal { .. } => {
                             commands::journal::run(globals, &invocation.command, out, cx)
                         }
+                        Command::SetType {
+                            selection,
+                            user_type,
+                            demotion,
+                        } => commands::set_type::run(
+                            &client, selection, *user_type, demotion, globals, out, cx,
+                        ),
+                        Command::ListNeverActivated { filter, ids } => {
+                            commands::list::never_activated(&client, filter, *ids, out)
+                        }
+                        Command::Resend {
+                            selection,
+                            registered_before,
+                        } => commands::resend::run(
+                            &client,
+                            selection,
+                            *registered_before,
+                            globals,
+                            out,
+                            cx,
+                        ),
+                        Command::Revoke {
+                            selection,
+                            age,
+                            protect,
+                        } => commands::revoke::run(
+                            &client,
+                            selection,
+                            *age,
+                            protect.as_deref(),
+                            globals,
+                            out,
+                            cx,
+                        ),
+                        Command::Seats => commands::seats::run(&client, out),
                     };
                     // A failure before any user's outcome is the run's one error line,
                     // and its exit code stands even when stderr is gone.

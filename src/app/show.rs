@@ -23,10 +23,11 @@ pub fn describe(user: &User) -> String {
 /// A row of `user list`'s table.
 pub fn table_row(user: &User) -> String {
     printable(&format!(
-        "{:<36}  {:<14}  {:<10}  {:<32}  {}",
+        "{:<36}  {:<14}  {:<10}  {:<10}  {:<32}  {}",
         user.id,
         user.user_type().as_str(),
         user.status.to_string(),
+        activation(user),
         user.email,
         user.name()
     ))
@@ -35,9 +36,20 @@ pub fn table_row(user: &User) -> String {
 /// The header of `user list`'s table.
 pub fn table_header() -> String {
     format!(
-        "{:<36}  {:<14}  {:<10}  {:<32}  NAME",
-        "ID", "TYPE", "STATUS", "EMAIL"
+        "{:<36}  {:<14}  {:<10}  {:<10}  {:<32}  NAME",
+        "ID", "TYPE", "STATUS", "ACTIVATION", "EMAIL"
     )
+}
+
+/// The ACTIVATION column: `pending` for a user who never activated the account (invited,
+/// or created and never followed the activation e-mail), else as the portal numbers it.
+fn activation(user: &User) -> &'static str {
+    match user.activation_status {
+        _ if user.never_activated() => "pending",
+        1 => "activated",
+        2 => "pending",
+        _ => "-",
+    }
 }
 
 /// Text from the portal without control characters, which could rewrite the terminal.

@@ -213,13 +213,13 @@ fn list_prints_exactly_a_header_and_one_row_per_user() {
     docspace(&portal, &portal.owner().key, &["user", "list"])
         .code(0)
         .stdout_is(&format!(
-            "ID                                    TYPE            STATUS      EMAIL                             NAME\n\
-             {ann}  user            active      ann@example.com                   Ann Lee\n\
-             {bob}  room-admin      active      bob@example.com                   Bob Ray\n\
-             {cat}  user            terminated  cat@example.com                   Cat Cole\n\
-             {gina}  guest           active      gina@example.com                  Gina Guest\n\
-             {owner}  docspace-admin  active      owner@example.com                 Admin Owner\n\
-             {pending}  user            pending     pending@example.com               pending@example.com\n"
+            "ID                                    TYPE            STATUS      ACTIVATION  EMAIL                             NAME\n\
+             {ann}  user            active      activated   ann@example.com                   Ann Lee\n\
+             {bob}  room-admin      active      activated   bob@example.com                   Bob Ray\n\
+             {cat}  user            terminated  activated   cat@example.com                   Cat Cole\n\
+             {gina}  guest           active      activated   gina@example.com                  Gina Guest\n\
+             {owner}  docspace-admin  active      activated   owner@example.com                 Admin Owner\n\
+             {pending}  user            pending     pending     pending@example.com               pending@example.com\n"
         ))
         .stderr_is("");
 }

@@ -62,3 +62,39 @@ pub fn run(
     }
     Ok(DONE)
 }
+
+/// `user list --activation pending`: the users who never activated their account, both
+/// kinds (invited and never registered; created and never activated), read from one
+/// listing of every status and selected here, since the portal's filter takes one status.
+pub fn never_activated(
+    client: &Client,
+    filter: &Filter,
+    ids: bool,
+    out: &mut Output,
+) -> Result<u8, Failure> {
+    out.json_text("[")?;
+    if !ids {
+        out.line(&table_header())?;
+    }
+    let mut listed = 0;
+    for user in client.list_users(filter) {
+        let user = user.map_err(|e| {
+            Failure::from(e.during(format!("list users (after {listed} listed)")))
+        })?;
+        if !user.never_activated() {
+            continue;
+        }
+        if listed > 0 {
+            out.json_text(",\n")?;
+        }
+        listed += 1;
+        out.json_text(user.json())?;
+        if ids {
+            out.line(&user.id.to_string())?;
+        } else {
+            out.line(&table_row(&user))?;
+        }
+    }
+    out.json_text("]\n")?;
+    Ok(DONE)
+}
