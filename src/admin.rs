@@ -169,10 +169,8 @@ impl Client {
         heir: UserId,
     ) -> Result<ReassignJob, Error> {
         let action = format!("make {user} {user_type}");
-        let value: Value = self.fetch(
-            &Request::start_type_change(user, user_type, heir),
-            &action,
-        )?;
+        let value: Value =
+            self.fetch(&Request::start_type_change(user, user_type, heir), &action)?;
         ReassignJob::from_value(&value, &action)
     }
 
@@ -230,8 +228,12 @@ mod tests {
             {"id": "manager", "value": 5, "type": "count", "used": {"value": 3, "title": "x"}}
         ]});
         let seats = Seats::from_quota(&quota, "x").unwrap();
-        assert_eq!((seats.used, seats.limit, seats.available()), (3, Some(5), Some(2)));
-        let unlimited = serde_json::json!({"features": [{"id": "manager", "value": -1, "used": {"value": 7}}]});
+        assert_eq!(
+            (seats.used, seats.limit, seats.available()),
+            (3, Some(5), Some(2))
+        );
+        let unlimited =
+            serde_json::json!({"features": [{"id": "manager", "value": -1, "used": {"value": 7}}]});
         assert_eq!(Seats::from_quota(&unlimited, "x").unwrap().limit, None);
         assert!(Seats::from_quota(&serde_json::json!({"features": []}), "x").is_err());
     }

@@ -155,7 +155,10 @@ pub enum Command {
         demotion: Demotion,
     },
     /// `user list --activation pending`: the users who never activated their account.
-    ListNeverActivated { filter: Filter, ids: bool },
+    ListNeverActivated {
+        filter: Filter,
+        ids: bool,
+    },
     /// `invite resend`: new invitations for never-activated users, in one request; with
     /// an empty selection, for every never-activated user (registered before the day).
     Resend {
@@ -620,7 +623,11 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
 
 /// `user list --activation pending`: both kinds of never-activated users.
 fn never_activated_list(options: &mut CommandOptions) -> Result<Command, Failure> {
-    match options.take("activation").map(|a| a.to_ascii_lowercase()).as_deref() {
+    match options
+        .take("activation")
+        .map(|a| a.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("pending") => {}
         other => {
             return Err(Failure::Usage(format!(

@@ -542,13 +542,15 @@ fn reassign(
         progress: &|id| client.reassign_progress(id),
         start: &|id| client.start_reassign(id, heir, true).map(|_| ()),
         // The profile must be gone, or the data was handed over without the delete.
-        completed: &|target: &Target| match client.get_user(target.id.expect("job targets have ids")) {
+        completed: &|target: &Target| {
+            match client.get_user(target.id.expect("job targets have ids")) {
             Err(e) if e.is_not_found() => Ok(Outcome::Done(Change::Deleted)),
             Ok(_) => Err(Failure::NotDone {
                 action: format!("delete {}", target.who()),
                 reason: "the reassign job ended, but the profile is still there: run the same command again".to_owned(),
             }),
             Err(e) => Err(e.into()),
+        }
         },
         unfinished: &|target: &Target, why: String| Failure::NotDone {
             action: format!("hand over the data of {}", target.who()),
@@ -563,7 +565,14 @@ fn reassign(
 /// Makes each user of the step `user_type` (a user) through the portal's demotion jobs,
 /// which hand the user's rooms to `heir` first; followed the way [`reassign`] follows
 /// its jobs, and resumed the same way.
-fn demote(client: &Client, step: &Step, user_type: UserType, heir: UserId, wait: Duration, report: &mut Report) {
+fn demote(
+    client: &Client,
+    step: &Step,
+    user_type: UserType,
+    heir: UserId,
+    wait: Duration,
+    report: &mut Report,
+) {
     let jobs = Jobs {
         job: "type change",
         verb: "change the type of",
@@ -825,7 +834,8 @@ fn promote(client: &Client, step: &Step, user_type: UserType, report: &mut Repor
                     }
                     (_, None) => {
                         refused = Some(target.who());
-                        report.fail(one, error.clone().into());
+                        let action = format!("make {} {user_type}", target.who());
+                        report.fail(one, error.clone().during(action).into());
                     }
                     (_, Some(first)) => report.fail(
                         one,
@@ -864,8 +874,11 @@ fn resend(client: &Client, step: &Step, report: &mut Report) {
         }
         Err(error) if error.status() == Some(429) => {
             let when = match error.retry_after() {
-                Some(wait) if wait < Duration::from_secs(u64::MAX / 2) => {
-                    format!("try again in {} s (the portal's Retry-After)", wait.as_secs())
+                Some(wait) if wait < Duration::from_secs(u64::from(u32::MAX)) => {
+                    format!(
+                        "try again in {} s (the portal's Retry-After)",
+                        wait.as_secs()
+                    )
                 }
                 _ => "try again within 15 minutes".to_owned(),
             };

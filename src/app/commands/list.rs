@@ -78,9 +78,8 @@ pub fn never_activated(
     }
     let mut listed = 0;
     for user in client.list_users(filter) {
-        let user = user.map_err(|e| {
-            Failure::from(e.during(format!("list users (after {listed} listed)")))
-        })?;
+        let user = user
+            .map_err(|e| Failure::from(e.during(format!("list users (after {listed} listed)"))))?;
         if !user.never_activated() {
             continue;
         }

@@ -46,8 +46,7 @@ pub fn run(
         select::cap(targets.len(), "resend", false, attended, globals)?;
     } else {
         let verb = "resend the invitation of";
-        for (target, found) in select::resolve(client, &users, &HashSet::new(), verb, &mut report)
-        {
+        for (target, found) in select::resolve(client, &users, &HashSet::new(), verb, &mut report) {
             let user = match (found, target.id) {
                 (Some(user), _) => user,
                 (None, Some(id)) => match client.get_user(id) {

@@ -61,9 +61,7 @@ pub fn run(
         }
         select::cap(candidates.len(), "revoke", true, attended, globals)?;
     } else {
-        for (target, found) in
-            select::resolve(client, &users, &cx.deleted, "revoke", &mut report)
-        {
+        for (target, found) in select::resolve(client, &users, &cx.deleted, "revoke", &mut report) {
             match (found, target.id) {
                 (Some(user), _) => candidates.push(user),
                 (None, Some(id)) => match client.get_user(id) {
@@ -87,11 +85,20 @@ pub fn run(
             reason: reason.to_owned(),
         };
         if !user.never_activated() {
-            report.fail(&[target], not_done(&format!("skipped: the account is {} and was activated; remove it with 'user delete'", user.status)));
+            report.fail(
+                &[target],
+                not_done(&format!(
+                    "skipped: the account is {} and was activated; remove it with 'user delete'",
+                    user.status
+                )),
+            );
             continue;
         }
         if !old_enough(&user) {
-            report.fail(&[target], not_done("skipped: invited or created too recently (or when is unknown)"));
+            report.fail(
+                &[target],
+                not_done("skipped: invited or created too recently (or when is unknown)"),
+            );
             continue;
         }
         if select::is_protected(&target, user.is_owner, &caller, &protected) {
@@ -101,10 +108,15 @@ pub fn run(
         match client.reassign_necessary(user.id, user.user_type()) {
             Ok(Some(true)) => report.fail(
                 &[target],
-                not_done("skipped: owns rooms all the same; remove it with 'user delete --heir USER'"),
+                not_done(
+                    "skipped: owns rooms all the same; remove it with 'user delete --heir USER'",
+                ),
             ),
             Ok(_) => chosen.push(target.with_fate(NOTHING_TO_HAND_OVER)),
-            Err(e) => report.fail(&[target], e.during(format!("revoke {}", short(&user))).into()),
+            Err(e) => report.fail(
+                &[target],
+                e.during(format!("revoke {}", short(&user))).into(),
+            ),
         }
     }
     let steps: Vec<Step> = chosen

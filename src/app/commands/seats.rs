@@ -16,7 +16,8 @@ pub fn run(client: &Client, out: &mut Output) -> Result<u8, Failure> {
             ..Filter::default()
         };
         for user in client.list_users(&filter) {
-            let user = user.map_err(|e| Failure::from(e.during("list the holders of paid seats")))?;
+            let user =
+                user.map_err(|e| Failure::from(e.during("list the holders of paid seats")))?;
             if user.status != Status::Terminated {
                 holders.push(user);
             }
@@ -24,7 +25,10 @@ pub fn run(client: &Client, out: &mut Output) -> Result<u8, Failure> {
     }
     let summary = match (seats.limit, seats.available()) {
         (Some(limit), Some(free)) => {
-            format!("paid seats: {} used, {free} available, {limit} in all", seats.used)
+            format!(
+                "paid seats: {} used, {free} available, {limit} in all",
+                seats.used
+            )
         }
         _ => format!("paid seats: {} used, no limit", seats.used),
     };
