@@ -1222,4 +1222,67 @@ mod tests {
             }
         );
     }
+
+    #[test]
+    fn the_daily_tasks_parse() {
+        let inv = run(&["user", "set-type", ID, "--type", "user", "--heir", "me"]).unwrap();
+        assert_eq!(
+            inv.command,
+            Command::SetType {
+                selection: selected(vec![UserRef::Id(id())]),
+                user_type: UserType::User,
+                demotion: Demotion {
+                    heir: Some(Heir::Me),
+                    ..Demotion::default()
+                },
+            }
+        );
+        assert!(inv.command.changes());
+        usage_error(&["user", "set-type", ID]);
+        usage_error(&["user", "set-type", ID, "--type", "guest"]);
+        usage_error(&["user", "set-type", ID, "--type", "user", "--wait", "1m"]);
+        let inv = run(&["user", "list", "--activation", "pending", "--ids"]).unwrap();
+        assert!(matches!(
+            inv.command,
+            Command::ListNeverActivated { ids: true, .. }
+        ));
+        assert!(!inv.command.changes());
+        usage_error(&["user", "list", "--activation", "done"]);
+        usage_error(&[
+            "user",
+            "list",
+            "--activation",
+            "pending",
+            "--status",
+            "active",
+        ]);
+        let inv = run(&["invite", "resend", "a@b.co"]).unwrap();
+        assert_eq!(
+            inv.command,
+            Command::Resend {
+                selection: selected(vec![UserRef::Email(email("a@b.co"))]),
+                registered_before: None,
+            }
+        );
+        let inv = run(&["invite", "revoke", "--older-than", "30d"]).unwrap();
+        assert_eq!(
+            inv.command,
+            Command::Revoke {
+                selection: Selection::default(),
+                age: Some(PendingAge::For(Duration::from_secs(30 * 86_400))),
+                protect: None,
+            }
+        );
+        usage_error(&["invite", "revoke"]);
+        usage_error(&[
+            "invite",
+            "revoke",
+            "--older-than",
+            "1d",
+            "--registered-before",
+            "2026-01-01",
+        ]);
+        assert_eq!(run(&["seats"]).unwrap().command, Command::Seats);
+        usage_error(&["seats", "extra"]);
+    }
 }
