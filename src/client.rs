@@ -154,6 +154,9 @@ pub struct Request {
     /// The `confirm` header of a share-link approval. It authorises on its own, so it is
     /// never printed.
     pub(crate) confirm: Option<String>,
+    /// Never repeated, even after a 429 or a 503: the portal counts every call of it
+    /// against a small window (`PUT /people/invite`, 5 per 15 minutes).
+    pub(crate) once: bool,
 }
 
 impl Request {
@@ -163,7 +166,14 @@ impl Request {
             path,
             body: None,
             confirm: None,
+            once: false,
         }
+    }
+
+    /// The same request, never repeated after an answer (only when nothing was sent).
+    pub(crate) fn once(mut self) -> Request {
+        self.once = true;
+        self
     }
 
     pub(crate) fn json(mut self, body: &impl Serialize) -> Request {
@@ -344,7 +354,7 @@ impl Client {
         request: &Request,
         action: &str,
     ) -> Result<Envelope<T>, Error> {
-        let repeatable = matches!(request.method, "GET" | "PUT" | "DELETE");
+        let repeatable = !request.once && matches!(request.method, "GET" | "PUT" | "DELETE");
         let mut attempt: u32 = 0;
         // A change that may have been carried out although its answer was lost: a repeat
         // then meets the new state, and its refusal must not be taken for the outcome.
@@ -534,7 +544,8 @@ impl Client {
                 status,
                 message,
                 (!details.is_empty()).then(|| details.join("; ")),
-            ));
+            )
+            .with_retry_after(answer.retry_after));
         }
         if let Some(encoding) = &answer.encoding {
             return Err(Error::protocol(

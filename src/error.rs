@@ -35,10 +35,13 @@ pub struct Error {
     /// What else is known: an excerpt of a body that is not DocSpace's, how long the
     /// portal asked to wait, or the description of a failure without an HTTP status.
     detail: Option<String>,
-    /// The proxy, when the failure is the proxy's.
-    proxy: Option<String>,
+    /// The proxy, when the failure is the proxy's (boxed: rare, and `Error` stays small).
+    proxy: Option<Box<str>>,
     /// TLS failed because no trusted authority signed the portal's certificate.
     untrusted_certificate: bool,
+    /// How long the portal asked to wait (`Retry-After`), in seconds (at most
+    /// `u32::MAX`, 136 years), when it said: small, so that `Error` stays small.
+    retry_after: Option<u32>,
     source: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -114,6 +117,7 @@ impl Error {
             detail: Some(detail.into()),
             proxy: None,
             untrusted_certificate: false,
+            retry_after: None,
             source: None,
         }
     }
@@ -145,8 +149,21 @@ impl Error {
             detail,
             proxy: None,
             untrusted_certificate: false,
+            retry_after: None,
             source: None,
         }
+    }
+
+    pub(crate) fn with_retry_after(mut self, wait: Option<std::time::Duration>) -> Error {
+        self.retry_after = wait.map(|wait| u32::try_from(wait.as_secs()).unwrap_or(u32::MAX));
+        self
+    }
+
+    /// How long the portal asked to wait before trying again (`Retry-After`), when it
+    /// said so.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        self.retry_after
+            .map(|secs| std::time::Duration::from_secs(u64::from(secs)))
     }
 
     pub(crate) fn with_source(
@@ -158,7 +175,7 @@ impl Error {
     }
 
     pub(crate) fn by_proxy(mut self, proxy: &str) -> Error {
-        self.proxy = Some(proxy.to_owned());
+        self.proxy = Some(proxy.into());
         self
     }
 

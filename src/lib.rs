@@ -19,6 +19,10 @@
 //! | [`Client::reassign_necessary`] | `GET /api/2.0/people/reassign/necessary` |
 //! | [`Client::start_reassign`], [`Client::reassign_progress`], [`Client::cancel_reassign`] | `POST /api/2.0/people/reassign/start`, `GET …/progress/{id}`, `PUT …/terminate` |
 //! | [`Client::disable_user`] | `PUT /api/2.0/people/{id}` `{"disable": true}` |
+//! | [`Client::set_users_type`] | `PUT /api/2.0/people/type/{type}` |
+//! | [`Client::start_type_change`], [`Client::type_change_progress`], [`Client::cancel_type_change`] | `POST /api/2.0/people/type`, `GET …/type/progress/{id}`, `PUT …/type/terminate` |
+//! | [`Client::resend_invitations`] | `PUT /api/2.0/people/invite` |
+//! | [`Client::seats`] | `GET /api/2.0/portal/payment/quota` |
 //!
 //! Each of them also has a [`Request`] constructor of the same name
 //! ([`Request::delete_users`], …) that builds the request without sending it, to show
@@ -92,6 +96,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod admin;
 mod client;
 mod date;
 mod email;
@@ -104,6 +109,7 @@ mod reassign;
 mod secret;
 mod user_id;
 
+pub use admin::Seats;
 pub use client::{Client, Options, Request};
 pub use date::Date;
 pub use email::Email;

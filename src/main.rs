@@ -175,6 +175,41 @@ fn main() -> ExitCode {
                             Command::Journal { .. } => {
                                 commands::journal::run(globals, &invocation.command, out, cx)
                             }
+                            Command::SetType {
+                                selection,
+                                user_type,
+                                demotion,
+                            } => commands::set_type::run(
+                                &client, selection, *user_type, demotion, globals, out, cx,
+                            ),
+                            Command::ListNeverActivated { filter, ids } => {
+                                commands::list::never_activated(&client, filter, *ids, globals, out)
+                            }
+                            Command::Resend {
+                                selection,
+                                registered_before,
+                            } => commands::resend::run(
+                                &client,
+                                selection,
+                                *registered_before,
+                                globals,
+                                out,
+                                cx,
+                            ),
+                            Command::Revoke {
+                                selection,
+                                age,
+                                protect,
+                            } => commands::revoke::run(
+                                &client,
+                                selection,
+                                *age,
+                                protect.as_deref(),
+                                globals,
+                                out,
+                                cx,
+                            ),
+                            Command::Seats => commands::seats::run(&client, out),
                             Command::ConfigShow => commands::config_show::run(&settings, out),
                             Command::Completions(shell) => out
                                 .data(&completions::script(*shell))

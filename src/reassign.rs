@@ -43,7 +43,7 @@ pub struct ReassignJob {
 }
 
 impl ReassignJob {
-    fn from_value(value: &Value, action: &str) -> Result<ReassignJob, Error> {
+    pub(crate) fn from_value(value: &Value, action: &str) -> Result<ReassignJob, Error> {
         let status = match &value["status"] {
             Value::Number(n) => n.as_i64(),
             Value::String(name) => match name.to_ascii_lowercase().as_str() {

@@ -146,6 +146,51 @@ pub enum Command {
         since: Option<Date>,
         user: Option<UserRef>,
     },
+    /// `user set-type`: change users' type (paid seats).
+    SetType {
+        selection: Selection,
+        user_type: UserType,
+        demotion: Demotion,
+    },
+    /// `user list --activation pending`: the users who never activated their account.
+    ListNeverActivated {
+        filter: Filter,
+        ids: bool,
+    },
+    /// `invite resend`: new invitations for never-activated users, in one request; with
+    /// an empty selection, for every never-activated user (registered before the day).
+    Resend {
+        selection: Selection,
+        registered_before: Option<Date>,
+    },
+    /// `invite revoke`: terminate and delete never-activated accounts.
+    Revoke {
+        selection: Selection,
+        age: Option<PendingAge>,
+        protect: Option<PathBuf>,
+    },
+    /// `seats`: the paid seats, used and available, and who holds them.
+    Seats,
+}
+
+/// What a demotion does with the rooms of the user demoted, and whom a type change may
+/// touch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Demotion {
+    pub heir: Option<Heir>,
+    /// How long to wait for each demotion job.
+    pub wait: Option<Duration>,
+    /// Accounts (ids or addresses, one a line) never changed.
+    pub protect: Option<PathBuf>,
+}
+
+/// Never-activated users selected by how long ago they were invited or created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingAge {
+    /// Registered before this day.
+    Before(Date),
+    /// Registered at least this long ago.
+    For(Duration),
 }
 
 impl Command {
@@ -163,6 +208,8 @@ impl Command {
                 | Command::ConfigShow
                 | Command::Completions(_)
                 | Command::Manpage
+                | Command::ListNeverActivated { .. }
+                | Command::Seats
         )
     }
 }
@@ -267,6 +314,8 @@ const VALUE_OPTIONS: [&str; 15] = [
     "registered-before",
 ];
 const FLAG_OPTIONS: [&str; 3] = ["terminate", "ids", "invite"];
+/// The options of the admin's daily tasks (`user set-type`, `invite resend|revoke`).
+const TASK_OPTIONS: [&str; 2] = ["activation", "older-than"];
 
 /// Parses the arguments after the program name.
 pub fn parse<I>(args: I) -> Result<Parsed, Failure>
@@ -349,6 +398,14 @@ where
                 }
                 options.values.push((name, value));
             }
+            Long(name) if TASK_OPTIONS.contains(&name) => {
+                let name = TASK_OPTIONS[TASK_OPTIONS.iter().position(|n| *n == name).unwrap_or(0)];
+                let value = utf8(parser.value().map_err(usage)?)?;
+                if options.values.iter().any(|(n, _)| *n == name) {
+                    return Err(Failure::Usage(format!("--{name} is given twice")));
+                }
+                options.values.push((name, value));
+            }
             Long(name) if FLAG_OPTIONS.contains(&name) => {
                 let name = FLAG_OPTIONS[FLAG_OPTIONS.iter().position(|n| *n == name).unwrap_or(0)];
                 options.flags.push(name);
@@ -383,6 +440,7 @@ where
 fn command_name(words: &[&str]) -> String {
     match words {
         ["user" | "guest" | "config", sub, ..] => format!("{} {sub}", words[0]),
+        ["invite", sub @ ("resend" | "revoke"), ..] => format!("invite {sub}"),
         [first, ..] => (*first).to_owned(),
         [] => String::new(),
     }
@@ -397,6 +455,9 @@ fn reads_stdin(command: &Command) -> bool {
         | Command::GuestDelete(s)
         | Command::Delete { selection: s, .. } => dash(&s.from),
         Command::Invite { from, .. } => dash(from),
+        Command::SetType { selection: s, .. }
+        | Command::Resend { selection: s, .. }
+        | Command::Revoke { selection: s, .. } => dash(&s.from),
         Command::CreateFrom(path) => path.as_os_str() == "-",
         Command::Login { .. } => true,
         _ => false,
@@ -410,6 +471,7 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
             return Err(Failure::Usage(format!("'{}' needs a subcommand", words[0])));
         }
         ["user" | "guest" | "config", _, rest @ ..] => rest,
+        ["invite", "resend" | "revoke", rest @ ..] => rest,
         [_, rest @ ..] => rest,
         [] => &[],
     };
@@ -452,6 +514,13 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
         "lifecycle" => {
             no_args(&name, args)?;
             Command::Lifecycle(new_user(options)?)
+        }
+        "user list" if options.has("activation") => {
+            no_args(&name, args)?;
+            return never_activated_list(options);
+        }
+        "user set-type" | "invite resend" | "invite revoke" | "seats" => {
+            return task(&name, args, options);
         }
         "user list" => {
             no_args(&name, args)?;
@@ -583,6 +652,148 @@ fn command(words: &[&str], options: &mut CommandOptions) -> Result<Command, Fail
         }
     };
     Ok(command)
+}
+
+/// `user list --activation pending`: both kinds of never-activated users.
+fn never_activated_list(options: &mut CommandOptions) -> Result<Command, Failure> {
+    match options
+        .take("activation")
+        .map(|a| a.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("pending") => {}
+        other => {
+            return Err(Failure::Usage(format!(
+                "--activation '{}' is not 'pending' (the users who never activated their account)",
+                other.unwrap_or_default()
+            )));
+        }
+    }
+    if options.has("status") {
+        return Err(Failure::Usage(
+            "--activation pending lists invited (pending) and created but never activated (active) users: leave out --status".to_owned(),
+        ));
+    }
+    let user_type = match options.take("type") {
+        Some(t) if t.eq_ignore_ascii_case("guest") => Some(UserType::Guest),
+        Some(t) => Some(user_type(Some(&t))?),
+        None => None,
+    };
+    let registered_before = options
+        .take("registered-before")
+        .map(checked_date)
+        .transpose()?;
+    Ok(Command::ListNeverActivated {
+        filter: Filter {
+            status: None,
+            user_type,
+            search: options.take("search"),
+            registered_before,
+        },
+        ids: options.flag("ids"),
+    })
+}
+
+/// The admin's daily tasks: `user set-type`, `invite resend`, `invite revoke`, `seats`.
+fn task(name: &str, args: &[&str], options: &mut CommandOptions) -> Result<Command, Failure> {
+    let heir = |options: &mut CommandOptions| -> Result<Option<Heir>, Failure> {
+        match options.take("heir").as_deref() {
+            None => Ok(None),
+            Some(me) if me.eq_ignore_ascii_case("me") => Ok(Some(Heir::Me)),
+            Some(user) => Ok(Some(Heir::User(user_ref(user)?))),
+        }
+    };
+    Ok(match name {
+        "seats" => {
+            no_args(name, args)?;
+            Command::Seats
+        }
+        "user set-type" => {
+            let selection = selection(name, args, options)?;
+            let user_type = match options.take("type") {
+                None => {
+                    return Err(Failure::Usage(
+                        "'user set-type' needs --type user|room-admin|docspace-admin".to_owned(),
+                    ));
+                }
+                Some(t) if t.eq_ignore_ascii_case("guest") => {
+                    return Err(Failure::Usage(
+                        "'user set-type' makes users, room admins or DocSpace admins; a member does not become a guest here".to_owned(),
+                    ));
+                }
+                Some(t) => user_type(Some(&t))?,
+            };
+            let heir = heir(options)?;
+            let wait = options
+                .take("wait")
+                .map(|w| duration("--wait", &w))
+                .transpose()?;
+            if wait.is_some() && heir.is_none() {
+                return Err(Failure::Usage(
+                    "--wait is how long to wait for a demotion's job, which needs --heir: give --heir too".to_owned(),
+                ));
+            }
+            Command::SetType {
+                selection,
+                user_type,
+                demotion: Demotion {
+                    heir,
+                    wait,
+                    protect: options.take("protect").map(PathBuf::from),
+                },
+            }
+        }
+        "invite resend" => {
+            let registered_before = options
+                .take("registered-before")
+                .map(checked_date)
+                .transpose()?;
+            let selection = if args.is_empty() && !options.has("from") {
+                Selection::default()
+            } else {
+                selection(name, args, options)?
+            };
+            Command::Resend {
+                selection,
+                registered_before,
+            }
+        }
+        _ => {
+            let before = options
+                .take("registered-before")
+                .map(checked_date)
+                .transpose()?;
+            let older = options
+                .take("older-than")
+                .map(|d| duration("--older-than", &d))
+                .transpose()?;
+            let age = match (before, older) {
+                (Some(_), Some(_)) => {
+                    return Err(Failure::Usage(
+                        "give --older-than or --registered-before, not both".to_owned(),
+                    ));
+                }
+                (Some(day), None) => Some(PendingAge::Before(day)),
+                (None, Some(long)) => Some(PendingAge::For(long)),
+                (None, None) => None,
+            };
+            let selection = if args.is_empty() && !options.has("from") {
+                if age.is_none() {
+                    return Err(Failure::Usage(
+                        "'invite revoke' needs USER..., --from FILE, or an age: --older-than DUR or --registered-before YYYY-MM-DD".to_owned(),
+                    ));
+                }
+                Selection::default()
+            } else {
+                selection(name, args, options)?
+            };
+            Command::Revoke {
+                selection,
+                age,
+                protect: options.take("protect").map(PathBuf::from),
+            }
+        }
+    })
 }
 
 fn new_user(options: &mut CommandOptions) -> Result<NewUser, Failure> {
@@ -1123,5 +1334,68 @@ mod tests {
                 email: Some(email("g@x.co"))
             }
         );
+    }
+
+    #[test]
+    fn the_daily_tasks_parse() {
+        let inv = run(&["user", "set-type", ID, "--type", "user", "--heir", "me"]).unwrap();
+        assert_eq!(
+            inv.command,
+            Command::SetType {
+                selection: selected(vec![UserRef::Id(id())]),
+                user_type: UserType::User,
+                demotion: Demotion {
+                    heir: Some(Heir::Me),
+                    ..Demotion::default()
+                },
+            }
+        );
+        assert!(inv.command.changes());
+        usage_error(&["user", "set-type", ID]);
+        usage_error(&["user", "set-type", ID, "--type", "guest"]);
+        usage_error(&["user", "set-type", ID, "--type", "user", "--wait", "1m"]);
+        let inv = run(&["user", "list", "--activation", "pending", "--ids"]).unwrap();
+        assert!(matches!(
+            inv.command,
+            Command::ListNeverActivated { ids: true, .. }
+        ));
+        assert!(!inv.command.changes());
+        usage_error(&["user", "list", "--activation", "done"]);
+        usage_error(&[
+            "user",
+            "list",
+            "--activation",
+            "pending",
+            "--status",
+            "active",
+        ]);
+        let inv = run(&["invite", "resend", "a@b.co"]).unwrap();
+        assert_eq!(
+            inv.command,
+            Command::Resend {
+                selection: selected(vec![UserRef::Email(email("a@b.co"))]),
+                registered_before: None,
+            }
+        );
+        let inv = run(&["invite", "revoke", "--older-than", "30d"]).unwrap();
+        assert_eq!(
+            inv.command,
+            Command::Revoke {
+                selection: Selection::default(),
+                age: Some(PendingAge::For(Duration::from_secs(30 * 86_400))),
+                protect: None,
+            }
+        );
+        usage_error(&["invite", "revoke"]);
+        usage_error(&[
+            "invite",
+            "revoke",
+            "--older-than",
+            "1d",
+            "--registered-before",
+            "2026-01-01",
+        ]);
+        assert_eq!(run(&["seats"]).unwrap().command, Command::Seats);
+        usage_error(&["seats", "extra"]);
     }
 }

@@ -8,6 +8,10 @@ pub fn for_command(words: &[&str]) -> String {
     match words {
         ["user", "create", ..] => CREATE.to_owned(),
         ["user", "list", ..] => LIST.to_owned(),
+        ["user", "set-type", ..] => SET_TYPE.to_owned(),
+        ["invite", "resend", ..] => RESEND.to_owned(),
+        ["invite", "revoke", ..] => REVOKE.to_owned(),
+        ["seats", ..] => SEATS.to_owned(),
         ["user", _, ..] => USERS.to_owned(),
         ["guest", ..] => GUEST.to_owned(),
         ["invite", ..] => INVITE.to_owned(),
@@ -107,6 +111,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             "--registered-before",
             "--terminated-before",
             "--terminated-for",
+            "--activation",
             "--ids",
         ],
     },
@@ -160,6 +165,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         ],
     },
     CommandSpec {
+        name: "user set-type",
+        args: "USER... --type T [--heir USER|me]",
+        summary: "change users' type (paid seats); a demotion hands the rooms to the heir",
+        options: &["--from", "--type", "--heir", "--wait", "--protect"],
+    },
+    CommandSpec {
         name: "guest link",
         args: "GUEST",
         summary: "print a guest's share link",
@@ -182,6 +193,24 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: "EMAIL... [--from FILE] [--type T]",
         summary: "invite people by e-mail",
         options: &["--from", "--type"],
+    },
+    CommandSpec {
+        name: "invite resend",
+        args: "[USER...] [--from FILE]",
+        summary: "send never-activated users their invitation again, in one request",
+        options: &["--from", "--registered-before"],
+    },
+    CommandSpec {
+        name: "invite revoke",
+        args: "--older-than DUR",
+        summary: "terminate and delete never-activated accounts",
+        options: &["--older-than", "--from", "--protect"],
+    },
+    CommandSpec {
+        name: "seats",
+        args: "",
+        summary: "paid seats used and available, and who holds them",
+        options: &[],
     },
     CommandSpec {
         name: "lifecycle",
@@ -342,7 +371,7 @@ Examples:
 
 const LIST: &str = "\
 Usage: docspace-people user list [--status S] [--type T] [--search TEXT]
-                                 [--registered-before YYYY-MM-DD]
+                                 [--registered-before YYYY-MM-DD] [--activation pending]
                                  [--terminated-for DUR|--terminated-before YYYY-MM-DD] [--ids]
 
 Lists every matching account, reading the portal page by page, sorted by e-mail
@@ -351,9 +380,69 @@ docspace-admin; TEXT matches first name, last name or e-mail. --terminated-for 3
 the users terminated at least that long ago (as the portal or this tool's journal
 recorded it; a user whose date is unknown is left out, and counted on stderr). --ids
 prints only ids, ready for 'user delete --from -'; --json prints a JSON array.
+--activation pending lists the users who never activated their account: invited and
+never registered (pending), and created but never activated (active).
+
+Examples:
+  docspace-people user list --status terminated --ids
+  docspace-people user list --activation pending --registered-before 2026-01-01
+";
+
+const SET_TYPE: &str = "\
+Usage: docspace-people user set-type USER... [--from FILE] --type T [--heir USER|me]
+                                     [--wait DUR] [--protect FILE]
+
+Makes users T: user, room-admin or docspace-admin (room admins and DocSpace admins take
+paid seats; see 'seats'). Each user's type is read first; one already of that type is
+'already T' and not sent. Promotions go in one request per 100 users; the portal stops at
+its first refusal, and each user is reported from what it did (exit 1). No paid seat left
+is exit 65 with the portal's message. A demotion to user is the portal's job, which hands
+the user's rooms to the heir: a user who owns rooms is demoted only with --heir (an active
+room admin or DocSpace admin; 'me' is you). --wait (default 5m) bounds the wait for each
+job; the same command again follows a job still running. The owner, you and the accounts
+of --protect FILE are never changed.
+
+Examples:
+  docspace-people user set-type ann@example.com --type room-admin
+  docspace-people user set-type bob@example.com --type user --heir rita@example.com
+";
+
+const RESEND: &str = "\
+Usage: docspace-people invite resend USER... [--from FILE]
+       docspace-people invite resend [--registered-before YYYY-MM-DD]
+
+Sends a new invitation (or activation e-mail) to users who never activated their
+account; without USER or --from, to every such user. All of them go in ONE request: the
+portal allows 5 per 15 minutes, so it is never repeated. Users the portal skips without
+a word are named 'skipped by the portal' (exit 1). A 429 exits 75 at once and says when
+to try again.
 
 Example:
-  docspace-people user list --status terminated --ids
+  docspace-people invite resend ann@example.com bob@example.com
+";
+
+const REVOKE: &str = "\
+Usage: docspace-people invite revoke --older-than DUR|--registered-before YYYY-MM-DD
+       docspace-people invite revoke USER... [--from FILE] [--older-than DUR]
+                                     [--protect FILE]
+
+Removes accounts that were never activated (invited and never registered, or created and
+never activated) and registered long enough ago: each is terminated, then deleted; there
+is nothing to hand over. An activated account is never revoked. Unattended at most 100
+accounts unless --max says otherwise; on a terminal it asks first unless --yes.
+
+Example:
+  docspace-people invite revoke --older-than 30d --dry-run
+";
+
+const SEATS: &str = "\
+Usage: docspace-people seats [--json]
+
+Prints the portal's paid seats, used and available, and the users who hold them (room
+admins and DocSpace admins that are not terminated). Needs a DocSpace admin.
+
+Example:
+  docspace-people seats
 ";
 
 const USERS: &str = "\
@@ -413,10 +502,11 @@ const INVITE: &str = "\
 Usage: docspace-people invite EMAIL... [--from FILE] [--type T]
 
 Invites people by e-mail; T is user (the default), room-admin or docspace-admin.
-An address that already has an account gets no e-mail.
+An address that already has an account gets no e-mail; one invited before and never
+activated is sent its invitation again by 'invite resend' (see 'invite resend --help').
 
 Example:
-  docspace-people invite ann.lee@example.com bob.ray@example.com --type room-admin
+  docspace-people invite ann@example.com --type room-admin
 ";
 
 const LIFECYCLE: &str = "\

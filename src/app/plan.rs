@@ -14,7 +14,7 @@ use super::sequence::Sequence;
 use super::show::short;
 use docspace_people::{
     Client, Email, ErrorKind, Invitation, JobStatus, NewUser, ReassignJob, Refusal, Request,
-    Status, User, UserId,
+    Status, User, UserId, UserType,
 };
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -78,6 +78,19 @@ pub enum Action {
         confirm: String,
         email: Option<Email>,
     },
+    /// `PUT /people/type/{type}` for the step's users: a promotion, which the portal
+    /// carries out one user after the other and stops at the first it refuses.
+    Promote(UserType),
+    /// The portal's demotion jobs (`POST /people/type`), one per user: rooms go to
+    /// `heir`; waits up to `wait` for each job, and follows a job an earlier run started.
+    Demote {
+        user_type: UserType,
+        heir: UserId,
+        wait: Duration,
+    },
+    /// `PUT /people/invite`: new invitations for all the step's users in one request,
+    /// never repeated (the portal allows 5 in 15 minutes).
+    Resend,
 }
 
 impl Action {
@@ -90,6 +103,10 @@ impl Action {
             Action::Delete { .. } | Action::Reassign { .. } => Change::Deleted,
             Action::Invite(_) => Change::Invited,
             Action::Approve { .. } => Change::Approved,
+            Action::Promote(user_type) | Action::Demote { user_type, .. } => {
+                Change::Typed(*user_type)
+            }
+            Action::Resend => Change::Resent,
         }
     }
 
@@ -104,6 +121,9 @@ impl Action {
             Action::Reassign { .. } => "reassign and delete",
             Action::Invite(_) => "invite",
             Action::Approve { .. } => "approve",
+            Action::Promote(_) => "set type",
+            Action::Demote { .. } => "set type with heir",
+            Action::Resend => "resend invitations",
         }
     }
 }
@@ -161,6 +181,15 @@ impl Step {
                 requests
             }
             Action::Invite(invitations) => vec![Request::invite(invitations, None)],
+            Action::Promote(user_type) => vec![Request::set_users_type(&self.ids(), *user_type)],
+            Action::Demote {
+                user_type, heir, ..
+            } => self
+                .ids()
+                .into_iter()
+                .map(|id| Request::start_type_change(id, *user_type, *heir))
+                .collect(),
+            Action::Resend => vec![Request::resend_invitations(&self.ids())],
             Action::Approve { confirm, email } => {
                 vec![Request::approve_guest(confirm.clone(), email.as_ref())]
             }
@@ -287,6 +316,13 @@ fn run(client: &Client, step: &Step, report: &mut Report) {
             terminate_first,
         } => reassign(client, step, *heir, *wait, terminate_first, report),
         Action::Invite(invitations) => invite(client, invitations, report),
+        Action::Promote(user_type) => promote(client, step, *user_type, report),
+        Action::Demote {
+            user_type,
+            heir,
+            wait,
+        } => demote(client, step, *user_type, *heir, *wait, report),
+        Action::Resend => resend(client, step, report),
         Action::Approve { confirm, email } => {
             match client.approve_guest(confirm.clone(), email.as_ref()) {
                 Ok(guest) => report.changed(Change::Approved, &guest),
@@ -498,8 +534,97 @@ fn reassign(
     terminate_first: &[UserId],
     report: &mut Report,
 ) {
-    let mut queue: std::collections::VecDeque<Target> =
-        terminated_first(client, &step.targets, terminate_first, report).into();
+    let targets = terminated_first(client, &step.targets, terminate_first, report);
+    let jobs = Jobs {
+        job: "reassign",
+        verb: "delete",
+        wait,
+        progress: &|id| client.reassign_progress(id),
+        start: &|id| client.start_reassign(id, heir, true).map(|_| ()),
+        // The profile must be gone, or the data was handed over without the delete.
+        completed: &|target: &Target| {
+            match client.get_user(target.id.expect("job targets have ids")) {
+            Err(e) if e.is_not_found() => Ok(Outcome::Done(Change::Deleted)),
+            Ok(_) => Err(Failure::NotDone {
+                action: format!("delete {}", target.who()),
+                reason: "the reassign job ended, but the profile is still there: run the same command again".to_owned(),
+            }),
+            Err(e) => Err(e.into()),
+        }
+        },
+        unfinished: &|target: &Target, why: String| Failure::NotDone {
+            action: format!("hand over the data of {}", target.who()),
+            reason: format!(
+                "the portal's reassign job ended without finishing: {why}; the user is left terminated, not deleted"
+            ),
+        },
+    };
+    follow_jobs(&jobs, targets, report);
+}
+
+/// Makes each user of the step `user_type` (a user) through the portal's demotion jobs,
+/// which hand the user's rooms to `heir` first; followed the way [`reassign`] follows
+/// its jobs, and resumed the same way.
+fn demote(
+    client: &Client,
+    step: &Step,
+    user_type: UserType,
+    heir: UserId,
+    wait: Duration,
+    report: &mut Report,
+) {
+    let jobs = Jobs {
+        job: "type change",
+        verb: "change the type of",
+        wait,
+        progress: &|id| client.type_change_progress(id),
+        start: &|id| client.start_type_change(id, user_type, heir).map(|_| ()),
+        completed: &|target: &Target| {
+            let user = client.get_user(target.id.expect("job targets have ids"))?;
+            if user.user_type() == user_type {
+                Ok(Outcome::Done(Change::Typed(user_type)))
+            } else {
+                Err(Failure::NotDone {
+                    action: format!("make {} {user_type}", target.who()),
+                    reason: format!(
+                        "the portal's type-change job ended, but the user is still {}: run the same command again",
+                        user.user_type()
+                    ),
+                })
+            }
+        },
+        unfinished: &|target: &Target, why: String| Failure::NotDone {
+            action: format!("make {} {user_type}", target.who()),
+            reason: format!(
+                "the portal's type-change job ended without finishing: {why}; rooms already handed over stay handed over"
+            ),
+        },
+    };
+    follow_jobs(&jobs, step.targets.clone(), report);
+}
+
+/// A kind of the portal's background jobs about one user (reassign, type change): how
+/// to start one, follow it, and judge it once it has ended.
+struct Jobs<'a> {
+    /// The job's name in messages: `reassign`.
+    job: &'static str,
+    /// What the job is for, before the user: `delete`.
+    verb: &'static str,
+    wait: Duration,
+    progress: &'a dyn Fn(UserId) -> Result<Option<ReassignJob>, docspace_people::Error>,
+    start: &'a dyn Fn(UserId) -> Result<(), docspace_people::Error>,
+    /// The user's outcome once the job completed (or the portal no longer shows it).
+    completed: &'a dyn Fn(&Target) -> Result<Outcome, Failure>,
+    /// The failure of a job that was cancelled or failed, with the portal's reason.
+    unfinished: &'a dyn Fn(&Target, String) -> Failure,
+}
+
+/// Runs one job per target, at most [`JOBS_AT_ONCE`] at a time. A job an earlier run
+/// started (and left running) is followed instead of started again. A job still running
+/// after `wait` is left to the portal and reported as such (exit 75): running the same
+/// command again follows it to its end.
+fn follow_jobs(jobs: &Jobs, targets: Vec<Target>, report: &mut Report) {
+    let mut queue: std::collections::VecDeque<Target> = targets.into();
     let mut running: Vec<(Target, Instant)> = Vec::new();
     let mut pause = Duration::from_millis(100);
     while !queue.is_empty() || !running.is_empty() {
@@ -508,14 +633,14 @@ fn reassign(
                 break;
             };
             let Some(id) = target.id else { continue };
-            let started = match client.reassign_progress(id) {
+            let started = match (jobs.progress)(id) {
                 // Started by an earlier run: followed, not started again.
                 Ok(Some(job))
                     if !job.status.is_finished() || job.status == JobStatus::Completed =>
                 {
                     Ok(())
                 }
-                Ok(_) => client.start_reassign(id, heir, true).map(|_| ()),
+                Ok(_) => (jobs.start)(id),
                 Err(e) => Err(e),
             };
             match started {
@@ -526,45 +651,28 @@ fn reassign(
         }
         let mut still = Vec::new();
         for (target, since) in running {
-            let id = target.id.expect("reassign targets have ids");
+            let id = target.id.expect("job targets have ids");
             let one = std::slice::from_ref(&target);
-            match client.reassign_progress(id) {
-                // A finished job (or one the portal no longer shows): the profile must be
-                // gone, or the data was handed over without the delete.
+            match (jobs.progress)(id) {
                 Ok(None)
                 | Ok(Some(ReassignJob {
                     status: JobStatus::Completed,
                     ..
-                })) => match client.get_user(id) {
-                    Err(e) if e.is_not_found() => {
-                        report.settle(&target, Outcome::Done(Change::Deleted))
-                    }
-                    Ok(_) => report.fail(
-                        one,
-                        Failure::NotDone {
-                            action: format!("delete {}", target.who()),
-                            reason: "the reassign job ended, but the profile is still there: run the same command again".to_owned(),
-                        },
-                    ),
-                    Err(e) => report.fail(one, e.into()),
+                })) => match (jobs.completed)(&target) {
+                    Ok(outcome) => report.settle(&target, outcome),
+                    Err(failure) => report.fail(one, failure),
                 },
                 Ok(Some(job)) if job.status.is_finished() => {
                     let why = job.error.unwrap_or_else(|| "it was cancelled".to_owned());
-                    report.fail(
-                        one,
-                        Failure::NotDone {
-                            action: format!("hand over the data of {}", target.who()),
-                            reason: format!(
-                                "the portal's reassign job ended without finishing: {why}; the user is left terminated, not deleted"
-                            ),
-                        },
-                    );
+                    report.fail(one, (jobs.unfinished)(&target, why));
                 }
-                Ok(Some(job)) if since.elapsed() >= wait => report.fail(
+                Ok(Some(job)) if since.elapsed() >= jobs.wait => report.fail(
                     one,
                     Failure::Busy(format!(
-                        "delete {}: reassign still running ({:.0} %) after {} s; the portal goes on with it: run the same command again to follow it to its end",
+                        "{} {}: {} still running ({:.0} %) after {} s; the portal goes on with it: run the same command again to follow it to its end",
+                        jobs.verb,
                         target.who(),
+                        jobs.job,
                         job.percentage,
                         since.elapsed().as_secs()
                     )),
@@ -690,5 +798,97 @@ fn invite(client: &Client, invitations: &[Invitation], report: &mut Report) {
                 rest = &rest[at + 1..];
             }
         }
+    }
+}
+
+/// Promotes the users of a step in one request. The portal changes them one after the
+/// other and stops at the first it refuses, answering only with the error: then each
+/// user is read again, so that the ones already changed are reported as changed, the
+/// first unchanged one gets the portal's refusal, and the rest are said not to be done.
+fn promote(client: &Client, step: &Step, user_type: UserType, report: &mut Report) {
+    match client.set_users_type(&step.ids(), user_type) {
+        Ok(changed) => {
+            for target in &step.targets {
+                match changed.iter().find(|u| Some(u.id) == target.id) {
+                    Some(user) if user.user_type() == user_type => {
+                        report.changed(Change::Typed(user_type), user)
+                    }
+                    _ => report.fail(
+                        std::slice::from_ref(target),
+                        Failure::NotDone {
+                            action: format!("make {} {user_type}", target.who()),
+                            reason: "the portal answered without changing this user".to_owned(),
+                        },
+                    ),
+                }
+            }
+        }
+        Err(error) => {
+            let mut refused: Option<String> = None;
+            for target in &step.targets {
+                let one = std::slice::from_ref(target);
+                let now = target.id.map(|id| client.get_user(id));
+                match (now, &refused) {
+                    (Some(Ok(user)), _) if user.user_type() == user_type => {
+                        report.changed(Change::Typed(user_type), &user)
+                    }
+                    (_, None) => {
+                        refused = Some(target.who());
+                        let action = format!("make {} {user_type}", target.who());
+                        report.fail(one, error.clone().during(action).into());
+                    }
+                    (_, Some(first)) => report.fail(
+                        one,
+                        Failure::NotDone {
+                            action: format!("make {} {user_type}", target.who()),
+                            reason: format!(
+                                "not changed: the portal stopped at its refusal of {first}; run the same command again for the rest"
+                            ),
+                        },
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// Resends the invitations of a step's users in one request, never repeated. The portal
+/// skips without a word the users the caller may not invite: each user asked for and not
+/// in the answer is reported as skipped. A 429 is the portal's window of 5 calls per 15
+/// minutes: it ends the run at once (exit 75), saying when to try again.
+fn resend(client: &Client, step: &Step, report: &mut Report) {
+    match client.resend_invitations(&step.ids()) {
+        Ok(sent) => {
+            for target in &step.targets {
+                match sent.iter().find(|u| Some(u.id) == target.id) {
+                    Some(_) => report.settle(target, Outcome::Done(Change::Resent)),
+                    None => report.fail(
+                        std::slice::from_ref(target),
+                        Failure::NotDone {
+                            action: format!("resend the invitation of {}", target.who()),
+                            reason: "skipped by the portal (it resends only to pending users you may invite)".to_owned(),
+                        },
+                    ),
+                }
+            }
+        }
+        Err(error) if error.status() == Some(429) => {
+            let when = match error.retry_after() {
+                Some(wait) if wait < Duration::from_secs(u64::from(u32::MAX)) => {
+                    format!(
+                        "try again in {} s (the portal's Retry-After)",
+                        wait.as_secs()
+                    )
+                }
+                _ => "try again within 15 minutes".to_owned(),
+            };
+            report.fail(
+                &step.targets,
+                Failure::Busy(format!(
+                    "resend invitations: the portal allows 5 resends per 15 minutes and refused this one (HTTP 429); nothing was sent and nothing was retried: {when}"
+                )),
+            );
+        }
+        Err(error) => report.fail(&step.targets, error.into()),
     }
 }

@@ -4,7 +4,7 @@
 use super::exit::{self, Failure};
 use super::output::Output;
 use super::show::{short, user_json};
-use docspace_people::{User, UserId};
+use docspace_people::{User, UserId, UserType};
 use serde_json::{Value, json};
 use std::io;
 use std::time::{Duration, Instant};
@@ -19,6 +19,10 @@ pub enum Change {
     Unlinked,
     Invited,
     Approved,
+    /// The user's type was changed to this one.
+    Typed(UserType),
+    /// A new invitation (or activation e-mail) was sent.
+    Resent,
 }
 
 impl Change {
@@ -31,6 +35,11 @@ impl Change {
             Change::Unlinked => "unlinked",
             Change::Invited => "invited",
             Change::Approved => "approved",
+            Change::Typed(UserType::User) => "made user",
+            Change::Typed(UserType::RoomAdmin) => "made room-admin",
+            Change::Typed(UserType::DocSpaceAdmin) => "made docspace-admin",
+            Change::Typed(UserType::Guest) => "made guest",
+            Change::Resent => "invitation resent",
         }
     }
 
@@ -43,6 +52,11 @@ impl Change {
             Change::Unlinked => "would unlink",
             Change::Invited => "would invite",
             Change::Approved => "would approve",
+            Change::Typed(UserType::User) => "would make user",
+            Change::Typed(UserType::RoomAdmin) => "would make room-admin",
+            Change::Typed(UserType::DocSpaceAdmin) => "would make docspace-admin",
+            Change::Typed(UserType::Guest) => "would make guest",
+            Change::Resent => "would resend invitation",
         }
     }
 }
@@ -56,6 +70,13 @@ pub enum Already {
     Exists,
     /// An invitation found the address registered, so the portal would send nothing.
     ExistsNotInvited,
+    /// A type change found the user of that type already.
+    OfType(UserType),
+    /// A resend found the user has activated the account.
+    Activated,
+    /// An invitation found the address invited and never activated: `invite resend`
+    /// sends the invitation again.
+    PendingNotInvited,
 }
 
 /// What became of one user.
@@ -83,6 +104,12 @@ impl Outcome {
             Outcome::Already(Already::Gone) => "already gone",
             Outcome::Already(Already::Exists) => "exists, skipped",
             Outcome::Already(Already::ExistsNotInvited) => "exists, no invitation sent",
+            Outcome::Already(Already::OfType(UserType::User)) => "already user",
+            Outcome::Already(Already::OfType(UserType::RoomAdmin)) => "already room-admin",
+            Outcome::Already(Already::OfType(UserType::DocSpaceAdmin)) => "already docspace-admin",
+            Outcome::Already(Already::OfType(UserType::Guest)) => "already guest",
+            Outcome::Already(Already::Activated) => "already activated",
+            Outcome::Already(Already::PendingNotInvited) => "invited before, no invitation sent",
             Outcome::Protected => "protected",
             Outcome::NotFound(_) => "not found",
             Outcome::Failed(_) => "failed",

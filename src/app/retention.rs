@@ -58,7 +58,7 @@ impl AgeFilter {
 }
 
 /// The start of `day`, in UTC.
-fn midnight(day: Date) -> SystemTime {
+pub fn midnight(day: Date) -> SystemTime {
     let text = day.to_string();
     let n = |r: std::ops::Range<usize>| text[r].parse::<u64>().unwrap_or(0);
     let (y, m, d) = (n(0..4), n(5..7), n(8..10));

@@ -634,6 +634,7 @@ fn inviting_an_address_already_invited_sends_nothing() {
 
     docspace(&portal, &owner.key, &["invite", "pending@example.com"])
         .code(0)
-        .stdout_has("exists, no invitation sent ");
+        .stdout_has("invited before, no invitation sent ")
+        .stderr_has("run 'docspace-people invite resend pending@example.com'");
     assert!(crate::changes(&portal).is_empty());
 }

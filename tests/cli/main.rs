@@ -5,6 +5,7 @@
 
 mod portal;
 
+mod admin_tasks;
 mod bulk;
 mod errors;
 mod faults;
@@ -198,4 +199,23 @@ pub fn body(request: &Logged) -> serde_json::Value {
             request.method, request.path
         )
     })
+}
+
+/// The day `days` days ago, as `YYYY-MM-DD` (UTC).
+pub fn portal_day_ago(days: u64) -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+        - days * 86_400;
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }

@@ -169,7 +169,7 @@ pub fn run(
 
 /// The heir, checked against the portal's rules for reassigning before anything is sent:
 /// an active room admin or DocSpace admin.
-fn checked_heir(client: &Client, heir: &Heir, caller: &User) -> Result<User, Failure> {
+pub(crate) fn checked_heir(client: &Client, heir: &Heir, caller: &User) -> Result<User, Failure> {
     let user = match heir {
         Heir::Me => caller.clone(),
         Heir::User(UserRef::Id(id)) => client.get_user(*id)?,

@@ -40,6 +40,7 @@ pub fn run(
     )?;
     let mut report = Report::new(out, Style::Bulk, emails.len());
     let mut new = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
     for email in emails {
         let target = Target::by_email(email.as_str());
         match client.get_user_by_email(&email) {
@@ -53,6 +54,15 @@ pub fn run(
                 };
                 report.fail(&[Target::of(&user)], refused);
             }
+            // Invited before and never activated: the portal sends nothing again here;
+            // 'invite resend' does.
+            Ok(user) if user.never_activated() => {
+                pending.push(email.to_string());
+                report.settle(
+                    &Target::of(&user),
+                    Outcome::Already(Already::PendingNotInvited),
+                )
+            }
             Ok(user) => report.settle(
                 &Target::of(&user),
                 Outcome::Already(Already::ExistsNotInvited),
@@ -62,6 +72,13 @@ pub fn run(
                 Failure::from(e.during(format!("invite {email}"))),
             ),
         }
+    }
+    if !pending.is_empty() {
+        report.note(&format!(
+            "{} address(es) invited before and never activated: to send their invitation again, run 'docspace-people invite resend {}'",
+            pending.len(),
+            pending.join(" ")
+        ));
     }
     let steps = new
         .chunks(BATCH)

@@ -67,3 +67,33 @@ pub fn run(
     }
     Ok(DONE)
 }
+
+/// `user list --activation pending`: the users who never activated their account, both
+/// kinds (invited and never registered; created and never activated), read from one
+/// listing of every status and selected here, since the portal's filter takes one status.
+pub fn never_activated(
+    client: &Client,
+    filter: &Filter,
+    ids: bool,
+    globals: &Globals,
+    out: &mut Output,
+) -> Result<u8, Failure> {
+    let mut printer = Printer::new(
+        format(globals, ids),
+        globals.columns.clone(),
+        !globals.no_header,
+    );
+    out.data(&printer.start())?;
+    let mut listed = 0;
+    for user in client.list_users(filter) {
+        let user = user
+            .map_err(|e| Failure::from(e.during(format!("list users (after {listed} listed)"))))?;
+        if !user.never_activated() {
+            continue;
+        }
+        listed += 1;
+        out.data(&printer.user(&user))?;
+    }
+    out.data(printer.finish())?;
+    Ok(DONE)
+}

@@ -11,6 +11,11 @@ use super::json::{Json, object, text};
 use super::state::{self, Member, NewMember, State};
 use super::{DAY, Kind, Reply, Shared, Status, codec, lock};
 
+/// The endpoints of the admin's daily tasks (QUIRKS.md Q45-Q48).
+mod admin;
+
+pub(super) use admin::paid_used as paid_seats_used;
+
 const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 const PROBLEM_CONTENT_TYPE: &str = "application/problem+json; charset=utf-8";
 /// ApiContext.MaxCount.
@@ -39,6 +44,12 @@ enum Endpoint {
     ReassignStart,
     ReassignProgress,
     ReassignTerminate,
+    SetType,
+    TypeStart,
+    TypeProgress,
+    TypeTerminate,
+    ResendInvites,
+    PaymentQuota,
 }
 
 enum Segment {
@@ -138,6 +149,41 @@ const ROUTES: &[(&str, &[Segment], Endpoint)] = &[
         "PUT",
         &[Literal("people"), Literal("reassign"), Literal("terminate")],
         Endpoint::ReassignTerminate,
+    ),
+    (
+        "PUT",
+        &[Literal("people"), Literal("type"), Text],
+        Endpoint::SetType,
+    ),
+    (
+        "POST",
+        &[Literal("people"), Literal("type")],
+        Endpoint::TypeStart,
+    ),
+    (
+        "GET",
+        &[
+            Literal("people"),
+            Literal("type"),
+            Literal("progress"),
+            Guid,
+        ],
+        Endpoint::TypeProgress,
+    ),
+    (
+        "PUT",
+        &[Literal("people"), Literal("type"), Literal("terminate")],
+        Endpoint::TypeTerminate,
+    ),
+    (
+        "PUT",
+        &[Literal("people"), Literal("invite")],
+        Endpoint::ResendInvites,
+    ),
+    (
+        "GET",
+        &[Literal("portal"), Literal("payment"), Literal("quota")],
+        Endpoint::PaymentQuota,
     ),
 ];
 
@@ -317,6 +363,8 @@ enum Exception {
     ItemNotFound,
     Authentication,
     Format,
+    /// `ASC.Core.Tenants.TenantQuotaException`: 402 (QUIRKS.md Q45).
+    TenantQuota,
     /// A plain `System.Exception`: 500 (QUIRKS.md Q41).
     Plain,
 }
@@ -340,6 +388,9 @@ impl Exception {
             }
             Exception::Format => Some(("System.FormatException", -2_146_233_033)),
             Exception::Plain => Some(("System.Exception", -2_146_233_088)),
+            Exception::TenantQuota => {
+                Some(("ASC.Core.Tenants.TenantQuotaException", -2_146_233_088))
+            }
             Exception::Authentication => None,
         }
     }
@@ -446,6 +497,12 @@ pub(super) fn respond(shared: &Shared, request: &Request) -> Reply {
                     };
                     let outcome = {
                         let mut state = lock(&shared.state);
+                        // The rate limiter runs before the action (QUIRKS.md Q48).
+                        if endpoint == Endpoint::ResendInvites
+                            && let Some(refused) = admin::sensitive_window(&mut state, request)
+                        {
+                            return refused;
+                        }
                         dispatch(&mut state, &context, endpoint, &parameters)
                     };
                     render(&context, outcome)
@@ -497,6 +554,18 @@ fn dispatch(
         Endpoint::ReassignTerminate => {
             |state, context, caller, _| reassign_terminate(state, context, caller)
         }
+        Endpoint::SetType => admin::set_type,
+        Endpoint::TypeStart => {
+            |state, context, caller, _| admin::type_start(state, context, caller)
+        }
+        Endpoint::TypeProgress => admin::type_progress,
+        Endpoint::TypeTerminate => {
+            |state, context, caller, _| admin::type_terminate(state, context, caller)
+        }
+        Endpoint::ResendInvites => {
+            |state, context, caller, _| admin::resend(state, context, caller)
+        }
+        Endpoint::PaymentQuota => |state, context, caller, _| admin::quota(state, context, caller),
     };
     let caller = authenticated_caller(state, context.request).ok_or(Failure::Empty(401))?;
     let parameter = parameters.first().map(String::as_str).unwrap_or_default();

@@ -539,6 +539,44 @@ impl Portal {
             .ldap = true;
     }
 
+    /// The tariff's paid seats (QUIRKS.md Q45); `None` (the default) sets no limit.
+    pub fn set_seat_limit(&self, limit: Option<usize>) {
+        self.state().seat_limit = limit;
+    }
+
+    /// Paid seats taken (QUIRKS.md Q45).
+    pub fn seats_used(&self) -> usize {
+        api::paid_seats_used(&self.state())
+    }
+
+    /// The ids an invitation was sent again to by `PUT /people/invite`, in order
+    /// (QUIRKS.md Q47).
+    pub fn resent(&self) -> Vec<String> {
+        self.state().resent.clone()
+    }
+
+    /// Invited by the owner as `kind` and never registered: Pending, empty names,
+    /// registered `days_ago` days ago.
+    pub fn add_pending_as(&self, kind: Kind, email: &str, days_ago: i64) -> String {
+        let id = self.add_pending(email);
+        let mut state = self.state();
+        let member = state.member_mut(&id).expect("just added");
+        member.kind = kind;
+        member.registered_at = codec::now().0 - days_ago * DAY;
+        id
+    }
+
+    /// Created with `POST /people` and never activated: Active, `activationStatus` 2,
+    /// registered `days_ago` days ago.
+    pub fn add_unactivated(&self, email: &str, first: &str, last: &str, days_ago: i64) -> String {
+        let account = self.add_member(Kind::User, email, first, last);
+        let mut state = self.state();
+        let member = state.member_mut(&account.id).expect("just added");
+        member.activation = 2;
+        member.registered_at = codec::now().0 - days_ago * DAY;
+        account.id
+    }
+
     /// `n` active Users user0001@example.com… with letter-only names and
     /// registration dates one day apart (user0001 the oldest).
     pub fn seed_users(&self, n: usize) -> Vec<String> {

@@ -127,6 +127,14 @@ pub(super) struct State {
     pub(super) reassign_failures: Vec<(String, String)>,
     /// Plays a server older than 3.5 (QUIRKS.md Q44).
     pub(super) before_3_5: bool,
+    /// Paid seats of the tariff (QUIRKS.md Q45); `None`: no limit.
+    pub(super) seat_limit: Option<usize>,
+    /// Demotion jobs and the kind each makes of its user (QUIRKS.md Q46).
+    pub(super) type_jobs: Vec<(ReassignJob, Kind)>,
+    /// `PUT /people/invite` calls, by caller id and unix second (QUIRKS.md Q48).
+    pub(super) resend_calls: Vec<(String, i64)>,
+    /// Users an invitation was sent again to, in order (QUIRKS.md Q47).
+    pub(super) resent: Vec<String>,
     relations: Vec<(String, String)>,
     api_keys: Vec<(String, String)>,
     sessions: Vec<(String, String)>,
@@ -144,6 +152,10 @@ impl State {
             reassign_polls: 2,
             reassign_failures: Vec::new(),
             before_3_5: false,
+            seat_limit: None,
+            type_jobs: Vec::new(),
+            resend_calls: Vec::new(),
+            resent: Vec::new(),
             relations: Vec::new(),
             api_keys: Vec::new(),
             sessions: Vec::new(),
