@@ -17,3 +17,4 @@ pub mod retention;
 pub mod select;
 pub mod sequence;
 pub mod show;
+pub mod unicode;
