@@ -167,6 +167,17 @@ impl Error {
         self
     }
 
+    /// An error status with no body at all: no message and nothing else to show.
+    pub(crate) fn is_bare(&self) -> bool {
+        self.status.is_some() && self.message.is_none() && self.detail.is_none()
+    }
+
+    /// The same answer, known to mean that the user does not exist.
+    pub(crate) fn not_found(mut self) -> Error {
+        self.kind = ErrorKind::NotFound;
+        self
+    }
+
     /// What kind of failure this is.
     pub fn kind(&self) -> ErrorKind {
         self.kind
