@@ -120,9 +120,14 @@ fn main() -> ExitCode {
                             cx,
                         ),
                         Command::GuestLink(guest) => commands::guest_link::run(&client, guest, out),
-                        Command::GuestApprove { link, email } => {
-                            commands::guest_approve::run(&client, link, email.as_ref(), out, cx)
-                        }
+                        Command::GuestApprove { link, email } => commands::guest_approve::run(
+                            &client,
+                            link,
+                            email.as_ref(),
+                            globals.yes,
+                            out,
+                            cx,
+                        ),
                         Command::Lifecycle(new) => commands::lifecycle::run(&client, new, out, cx),
                         Command::GuestCycle { link, email } => {
                             commands::guest_cycle::run(&client, link, email.as_ref(), out, cx)
