@@ -15,6 +15,7 @@ mod net;
 mod offboarding;
 mod output;
 mod people;
+mod real_portals;
 mod sequences;
 mod truthful;
 
