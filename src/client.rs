@@ -95,7 +95,7 @@ impl Origin {
                 .is_ok_and(|ip| ip.is_loopback())
     }
 
-    fn base(&self) -> String {
+    pub(crate) fn base(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
         let default_port = if self.https { 443 } else { 80 };
         if self.port == default_port {
@@ -157,6 +157,11 @@ pub struct Request {
     /// Never repeated, even after a 429 or a 503: the portal counts every call of it
     /// against a small window (`PUT /people/invite`, 5 per 15 minutes).
     pub(crate) once: bool,
+    /// Only whether the portal accepted the request matters, not its `response`: a
+    /// success answer larger than [`MAX_BODY`] is then read to its end and dropped
+    /// rather than refused (the answer of `POST /people/invite` lists every pending
+    /// user of the portal, ~600 bytes each).
+    pub(crate) answer_unread: bool,
 }
 
 impl Request {
@@ -167,6 +172,7 @@ impl Request {
             body: None,
             confirm: None,
             once: false,
+            answer_unread: false,
         }
     }
 
@@ -440,7 +446,7 @@ impl Client {
                 .map_err(ureq::Error::from)
                 .and_then(|r| self.agent.run(r)),
         }?;
-        Answer::read(response)
+        Answer::read(response, request.answer_unread)
     }
 
     /// Fetches `url` on the portal's own host without the credential and without
@@ -450,7 +456,7 @@ impl Client {
             .agent
             .get(url)
             .call()
-            .and_then(Answer::read)
+            .and_then(|r| Answer::read(r, false))
             .map_err(|e| self.network_error(action, e))?;
         if (300..400).contains(&answer.status) {
             return answer.location.ok_or_else(|| {
@@ -494,6 +500,7 @@ impl Client {
             retry_after: header("retry-after").and_then(|v| retry_after(&v, SystemTime::now())),
             encoding: header("content-encoding").and_then(|v| content_encoding(&v)),
             body: body.to_vec(),
+            oversized: false,
         };
         self.decode::<T>("decode", &answer).map(|e| e.response)
     }
@@ -556,6 +563,17 @@ impl Client {
                 ),
             ));
         }
+        // A success too large to keep, for a request whose answer is not read: the
+        // status line says the portal accepted it, which is all that is asked.
+        if answer.oversized {
+            return Ok(Envelope {
+                response: None,
+                total: None,
+                status: 0,
+                error: None,
+                empty: false,
+            });
+        }
         // An answer with no body at all: what the portal sends where it has nothing to
         // say (an empty progress, a route that declares no response).
         if body.iter().all(u8::is_ascii_whitespace) {
@@ -567,8 +585,10 @@ impl Client {
                 empty: true,
             });
         }
+        // The envelope's `status` is 0 on success today; the OpenAPI document describes
+        // it as "HTTP status code of the response", so 200 is a success too.
         if let Ok(envelope) = serde_json::from_slice::<Envelope<T>>(body)
-            && envelope.status == 0
+            && matches!(envelope.status, 0 | 200)
             && envelope.error.is_none()
         {
             return Ok(envelope);
@@ -926,10 +946,16 @@ struct Answer {
     /// encoded body (a proxy's gzip) cannot be read.
     encoding: Option<String>,
     body: Vec<u8>,
+    /// A success larger than [`MAX_BODY`] for a request whose answer is not read: read
+    /// to its end and dropped (`body` is empty).
+    oversized: bool,
 }
 
 impl Answer {
-    fn read(mut response: Response<ureq::Body>) -> Result<Answer, ureq::Error> {
+    fn read(
+        mut response: Response<ureq::Body>,
+        answer_unread: bool,
+    ) -> Result<Answer, ureq::Error> {
         let header = |name: &str| {
             response
                 .headers()
@@ -940,17 +966,38 @@ impl Answer {
         let location = header("location");
         let retry_after = header("retry-after").and_then(|v| retry_after(&v, SystemTime::now()));
         let encoding = header("content-encoding").and_then(|v| content_encoding(&v));
+        let status = response.status().as_u16();
+        if answer_unread && response.status().is_success() {
+            use std::io::Read;
+            let mut reader = response.body_mut().with_config().limit(u64::MAX).reader();
+            let mut body = Vec::new();
+            (&mut reader).take(MAX_BODY + 1).read_to_end(&mut body)?;
+            let oversized = body.len() as u64 > MAX_BODY;
+            if oversized {
+                body = Vec::new();
+                io::copy(&mut reader, &mut io::sink())?;
+            }
+            return Ok(Answer {
+                status,
+                location,
+                retry_after,
+                encoding,
+                body,
+                oversized,
+            });
+        }
         let body = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY)
             .read_to_vec()?;
         Ok(Answer {
-            status: response.status().as_u16(),
+            status,
             location,
             retry_after,
             encoding,
             body,
+            oversized: false,
         })
     }
 }

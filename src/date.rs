@@ -109,6 +109,71 @@ pub(crate) fn api_time(value: &str) -> Option<SystemTime> {
     SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(utc))
 }
 
+/// The string form of an `ApiDateTime` given as the OpenAPI document's object: the UTC
+/// time `2026-07-01T08:00:00.0000000Z` shown in the zone of the offset `02:00:00` (a
+/// .NET `TimeSpan`, maybe negative) as `2026-07-01T10:00:00.0000000+02:00`. `None` when
+/// either does not parse.
+pub(crate) fn in_zone(utc: &str, offset: &str) -> Option<String> {
+    let instant = api_time(utc)?
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let (negative, span) = match offset.trim().strip_prefix('-') {
+        Some(span) => (true, span),
+        None => (false, offset.trim().trim_start_matches('+')),
+    };
+    let parts: Vec<u64> = span
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let (h, m) = match parts.as_slice() {
+        [h, m] | [h, m, _] => (*h, *m),
+        _ => return None,
+    };
+    if h > 14 || m > 59 {
+        return None;
+    }
+    let shift = h * 3600 + m * 60;
+    let local = if negative {
+        instant.checked_sub(shift)?
+    } else {
+        instant + shift
+    };
+    let fraction: String = utc
+        .get(19..)
+        .unwrap_or_default()
+        .strip_prefix('.')
+        .map(|f| f.chars().take_while(char::is_ascii_digit).collect())
+        .unwrap_or_default();
+    let (year, month, day) = civil_from_days(local / 86_400);
+    let second = local % 86_400;
+    let zone = if shift == 0 {
+        "Z".to_owned()
+    } else {
+        format!("{}{h:02}:{m:02}", if negative { '-' } else { '+' })
+    };
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{fraction:0<7}{zone}",
+        second / 3600,
+        second / 60 % 60,
+        second % 60
+    ))
+}
+
+/// The date of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
 /// Days from 1970-01-01 to a date of the Gregorian calendar, for years from 1970 on
 /// (Howard Hinnant's `days_from_civil`).
 pub(crate) fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
@@ -145,6 +210,24 @@ mod tests {
             Date::of_timestamp("2026-07-01T10:00:00.0000000+02:00"),
             Date::parse("2026-07-01")
         );
+    }
+
+    #[test]
+    fn the_date_object_of_the_openapi_document() {
+        assert_eq!(
+            in_zone("2026-07-01T23:30:00.0000000Z", "02:00:00").as_deref(),
+            Some("2026-07-02T01:30:00.0000000+02:00")
+        );
+        assert_eq!(
+            in_zone("2026-03-01T01:00:00Z", "-05:00:00").as_deref(),
+            Some("2026-02-28T20:00:00.0000000-05:00")
+        );
+        assert_eq!(
+            in_zone("2024-12-31T12:00:00.1234567Z", "00:00:00").as_deref(),
+            Some("2024-12-31T12:00:00.1234567Z")
+        );
+        assert_eq!(in_zone("soon", "00:00:00"), None);
+        assert_eq!(in_zone("2026-07-01T10:00:00Z", "two hours"), None);
     }
 
     #[test]

@@ -97,6 +97,17 @@ pub enum Refusal {
     Invalid,
 }
 
+// The only portal messages the crate matches (the other ones it meets are quoted, or
+// decided by status and shape: the German "already registered" is a 400 like any other,
+// and create looks the address up instead). Each is fixed English in the server source,
+// never taken from a translated resource:
+// - "Access denied": written by the exception handler for every SecurityException and
+//   AuthorizingException, whatever was thrown (ResponseWrapper.cs:75);
+// - "The user is not suspended", "Users are not suspended": string literals of
+//   UserController.cs (DeleteMember :699, RemoveUsers :1352).
+// The CLI matches one more, the fixed ": <email>" end of "User disabled: <email>", whose
+// first part is translated (src/app/plan.rs, invite).
+
 /// The server's hard-coded message for every permission failure (its exception handler
 /// discards the thrown text).
 const ACCESS_DENIED: &str = "Access denied";
@@ -181,6 +192,17 @@ impl Error {
 
     pub(crate) fn with_untrusted_certificate(mut self) -> Error {
         self.untrusted_certificate = true;
+        self
+    }
+
+    /// An error status with no body at all: no message and nothing else to show.
+    pub(crate) fn is_bare(&self) -> bool {
+        self.status.is_some() && self.message.is_none() && self.detail.is_none()
+    }
+
+    /// The same answer, known to mean that the user does not exist.
+    pub(crate) fn not_found(mut self) -> Error {
+        self.kind = ErrorKind::NotFound;
         self
     }
 

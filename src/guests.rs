@@ -89,6 +89,37 @@ impl Client {
         }
     }
 
+    /// Whether the share link whose `confirm` header is `confirm` (from
+    /// [`Client::confirm_header`]) is the link of the guest with the address `email`,
+    /// checked without approving anything: the guest is looked up by address, that
+    /// guest's own share link is fetched (`GET /people/guests/{id}/share`, read-only),
+    /// and the two links must name the same guest (the `encemail` the portal writes
+    /// for that address; the `key` differs between two links of one guest, as it is
+    /// stamped with the time it was made).
+    ///
+    /// `Ok(false)` when the address has no account, belongs to someone who is not a
+    /// guest, or is another guest's. An error when it cannot be checked, typically
+    /// because the caller may not see the guest yet (403), which is why one approves a
+    /// link: then only the approval itself shows whose link it was.
+    pub fn share_link_is_for(&self, confirm: &str, email: &Email) -> Result<bool, Error> {
+        let user = match self.get_user_by_email(email) {
+            Ok(user) => user,
+            Err(e) if e.is_not_found() => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        if !user.is_visitor {
+            return Ok(false);
+        }
+        let own = self.confirm_header(&self.guest_share_link(user.id)?)?;
+        let encemail = |query: &str| {
+            query
+                .split('&')
+                .find_map(|p| p.strip_prefix("encemail="))
+                .map(str::to_owned)
+        };
+        Ok(encemail(confirm).is_some() && encemail(confirm) == encemail(&own))
+    }
+
     /// Removes guests from the caller's own guests (`DELETE /api/2.0/people/guests`). The
     /// accounts stay. All or nothing: if any id is not an active guest linked to the caller,
     /// the portal refuses the whole batch with "Access denied".
@@ -100,30 +131,60 @@ impl Client {
 
     /// The `confirm` header for approving `link`: the query of the full confirmation
     /// link, resolving a short link first (a read-only request).
+    ///
+    /// The link must point to this portal: to the address the client talks to, or to
+    /// the portal's own name, which a portal writes into the links it hands out
+    /// whatever address it is called on (a portal reached on its loopback address hands
+    /// out links on its tenant domain). That name is read from the portal's own answer
+    /// (`profileUrl` of `GET /people/@self`) when a link names another host; a link of
+    /// any other host is refused before anything is sent to it.
     pub fn confirm_header(&self, link: &str) -> Result<String, Error> {
-        let Some((origin, rest)) = split_url(link.trim()) else {
+        let link = link.trim();
+        let Some((origin, rest)) = split_url(link) else {
             return Err(Error::invalid_input(format!(
                 "the link is not a share link: give it as the portal printed it, {}/s/KEY",
                 self.portal()
             )));
         };
-        if &origin != self.origin() {
-            return Err(Error::invalid_input(format!(
-                "the link points to another host than the portal {}; nothing was sent to it",
-                self.portal()
-            )));
-        }
+        let own_name = if &origin == self.origin() {
+            None
+        } else {
+            let name = self.own_name()?;
+            if name.as_ref() != Some(&origin) {
+                let expected = match &name {
+                    Some(name) if name != self.origin() => {
+                        format!("{} or its own name {}", self.portal(), name.base())
+                    }
+                    _ => self.portal(),
+                };
+                return Err(Error::invalid_input(format!(
+                    "the link points to another host than the portal: {}, where {expected} was expected; nothing was sent to it",
+                    origin.base()
+                )));
+            }
+            name
+        };
+        let is_own = |o: &crate::client::Origin| o == self.origin() || own_name.as_ref() == Some(o);
         let action = "resolve the share link";
         let full;
         let target = if rest.starts_with("/s/") {
-            let location = self.redirect_target(link.trim(), action)?;
+            // Always asked of the address the client talks to: the portal's own name
+            // may not resolve from here.
+            let location = self.redirect_target(&format!("{}{rest}", self.portal()), action)?;
             full = if location.starts_with('/') {
                 format!("{}{location}", self.portal())
             } else {
                 location
             };
             match split_url(&full) {
-                Some((o, rest)) if &o == self.origin() => rest,
+                Some((o, rest)) if is_own(&o) || self.own_name()?.as_ref() == Some(&o) => {
+                    if rest.trim_end_matches('/').is_empty() {
+                        return Err(Error::invalid_input(
+                            "the portal does not know this short link (it redirects to its start page): the link is mistyped, cut short or from another portal; ask for a new one",
+                        ));
+                    }
+                    rest
+                }
                 _ => {
                     return Err(Error::protocol(
                         action,
@@ -145,5 +206,17 @@ impl Client {
             ));
         }
         Ok(query.to_owned())
+    }
+
+    /// The portal's own name, as its answers write it: the origin of the caller's
+    /// `profileUrl`. `None` when the answer has none.
+    fn own_name(&self) -> Result<Option<crate::client::Origin>, Error> {
+        let me = self.whoami()?;
+        let value: serde_json::Value = serde_json::from_str(me.json()).unwrap_or_default();
+        Ok(value
+            .get("profileUrl")
+            .and_then(serde_json::Value::as_str)
+            .and_then(split_url)
+            .map(|(origin, _)| origin))
     }
 }

@@ -160,9 +160,14 @@ fn main() -> ExitCode {
                             Command::GuestLink(guest) => {
                                 commands::guest_link::run(&client, guest, out)
                             }
-                            Command::GuestApprove { link, email } => {
-                                commands::guest_approve::run(&client, link, email.as_ref(), out, cx)
-                            }
+                            Command::GuestApprove { link, email } => commands::guest_approve::run(
+                                &client,
+                                link,
+                                email.as_ref(),
+                                globals.yes,
+                                out,
+                                cx,
+                            ),
                             Command::Lifecycle(new) => {
                                 commands::lifecycle::run(&client, new, out, cx)
                             }

@@ -77,10 +77,14 @@ impl Request {
             #[serde(skip_serializing_if = "Option::is_none")]
             culture: Option<&'a str>,
         }
-        Request::new("POST", "/api/2.0/people/invite".to_owned()).json(&Body {
+        let mut request = Request::new("POST", "/api/2.0/people/invite".to_owned()).json(&Body {
             invitations,
             culture,
-        })
+        });
+        // The answer lists every pending user the caller can see, not the invitees:
+        // it tells nothing about them, and may pass any size limit.
+        request.answer_unread = true;
+        request
     }
 }
 
@@ -191,8 +195,25 @@ impl Client {
     }
 
     /// The account with this e-mail address (`GET /api/2.0/people/email?email=`).
+    ///
+    /// The server answers an unknown address with 404 and its error body; the OpenAPI
+    /// document declares that 404 without a body. A bare 404 is also what a route miss
+    /// looks like (a wrong address, a proxy), so it counts as "no such user" only once
+    /// `GET /people/@self` shows that this is a DocSpace API answering.
     pub fn get_user_by_email(&self, email: &Email) -> Result<User, Error> {
-        self.fetch(&Request::get_user_by_email(email), &format!("get {email}"))
+        let action = format!("get {email}");
+        match self.fetch(&Request::get_user_by_email(email), &action) {
+            Err(e) if e.status() == Some(404) && e.is_bare() && self.whoami().is_ok() => {
+                Err(Error::portal(
+                    action,
+                    404,
+                    None,
+                    Some("no such user (the portal answered 404 without a body)".to_owned()),
+                )
+                .not_found())
+            }
+            result => result,
+        }
     }
 
     /// Every account that matches `filter`, read page by page from
@@ -266,19 +287,32 @@ impl Client {
     /// Invites people by e-mail (`POST /api/2.0/people/invite`).
     ///
     /// The portal handles the invitations in order and stops at the first it refuses, so
-    /// the ones before it were sent. Its answer lists every pending invitee visible to the
-    /// caller, not only these. An address that already has an account gets no e-mail.
+    /// the ones before it were sent. An address that already has an account gets no
+    /// e-mail. `Ok` means the portal accepted every invitation.
+    ///
+    /// The portal's answer lists every pending user visible to the caller, not these
+    /// invitees, so it is not read: an answer that no size limit can bound, or with an
+    /// entry of another user this crate cannot read, never turns an accepted invitation
+    /// into a failure.
+    ///
+    /// Every address must pass [`Email::is_ascii_invitable`], the portal's own rule for
+    /// invitations; otherwise nothing is sent and the error, of kind
+    /// [`ErrorKind::InvalidInput`], names the address.
     pub fn invite_users(
         &self,
         invitations: &[Invitation],
         culture: Option<&str>,
-    ) -> Result<Vec<User>, Error> {
+    ) -> Result<(), Error> {
         let emails: Vec<&str> = invitations.iter().map(|i| i.email.as_str()).collect();
         let action = format!("invite {}", emails.join(" "));
         if invitations.iter().any(|i| i.user_type == UserType::Guest) {
             return Err(Error::invalid_input(GUESTS_JOIN_BY_LINK).during(action));
         }
-        self.fetch(&Request::invite(invitations, culture), &action)
+        if let Some(i) = invitations.iter().find(|i| !i.email.is_ascii_invitable()) {
+            return Err(Error::invalid_input(not_invitable(&i.email)).during(action));
+        }
+        self.send::<serde::de::IgnoredAny>(&Request::invite(invitations, culture), &action)?;
+        Ok(())
     }
 
     /// Logs in with an e-mail address and password (`POST /api/2.0/authentication`) and
@@ -450,6 +484,14 @@ fn made_by(new: &NewUser, user: &User, now: SystemTime) -> bool {
 fn outcome_unknown(error: &Error) -> bool {
     error.kind() == ErrorKind::Temporary
         && (error.status().is_none() || matches!(error.status(), Some(502 | 504)))
+}
+
+/// Why an address cannot be invited (the portal's invitation rule, stricter than the
+/// one for accounts).
+pub(crate) fn not_invitable(email: &Email) -> String {
+    format!(
+        "{email}: invitations need an ASCII address (name@domain.tld with ASCII letters, digits and punctuation, no punycode); the portal refuses others with \"Incorrect email\". Create the account with 'user create' instead, which takes this address"
+    )
 }
 
 /// Guests have no create or invite of their own.

@@ -5,6 +5,7 @@
 
 use super::cli::{UserRef, user_ref, user_type};
 use super::exit::Failure;
+use super::unicode;
 use docspace_people::{Email, NewUser};
 use serde::Deserialize;
 use std::collections::HashSet;
@@ -125,7 +126,8 @@ fn checked_person(fields: &Fields) -> Result<NewUser, String> {
     for (field, name) in [("firstName", first_name), ("lastName", last_name)] {
         if !name.chars().all(name_char) {
             return Err(format!(
-                "{field} '{name}' has characters the portal refuses in names (only letters, spaces, apostrophes and hyphens)"
+                "{field} '{name}' has characters the portal refuses in names (only letters and marks of Unicode {}, spaces, apostrophes and hyphens)",
+                unicode::UNICODE_VERSION
             ));
         }
     }
@@ -154,10 +156,10 @@ fn checked_person(fields: &Fields) -> Result<NewUser, String> {
 }
 
 /// The portal's default rule for names (`core:username:regex`, `^[\p{L}\p{M}' \-]+$`):
-/// letters, combining marks, apostrophe, space and hyphen.
+/// letters and marks of any script (the generated table of [`unicode`]), apostrophe,
+/// space and hyphen. Exactly the characters the rule takes, no more and no fewer.
 fn name_char(c: char) -> bool {
-    let mark = matches!(c, '\u{300}'..='\u{36f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}' | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}');
-    c.is_alphabetic() || mark || matches!(c, '\'' | ' ' | '-')
+    unicode::is_letter_or_mark(c) || matches!(c, '\'' | ' ' | '-')
 }
 
 fn json_lines(text: &str) -> Result<Vec<(usize, Fields)>, Vec<String>> {
@@ -391,6 +393,38 @@ mod tests {
         assert_eq!(problems[1], "line 4: firstName is empty");
         assert_eq!(problems[2], "line 5: ann@example.com is listed twice");
         assert!(problems[3].starts_with("line 6: guests cannot be created"));
+    }
+
+    #[test]
+    fn names_in_every_script_pass_the_portals_rule() {
+        for name in [
+            "देवनागरी",                   // Devanagari, with a virama and vowel signs (marks)
+            "தமிழ்",                      // Tamil, with a virama
+            "สมชาย ใจดี",                 // Thai, with vowel marks
+            "محمد",                      // Arabic
+            "שלום",                      // Hebrew
+            "王小明",                    // Han
+            "Jose\u{301} Mu\u{308}ller", // decomposed Latin: combining accents
+            "O'Neil-Lee",
+        ] {
+            assert!(name.chars().all(name_char), "{name}");
+        }
+        for name in ["R2D2", "Ⅻ", "a_b", "a.b", "😀", "a\u{200d}b", "٣"] {
+            assert!(!name.chars().all(name_char), "{name}");
+        }
+    }
+
+    #[test]
+    fn addresses_in_every_script_are_accepted_for_accounts() {
+        let text = "email,firstName,lastName\njürgen.müller@example.de,Jürgen,Müller\n";
+        assert_eq!(
+            people(text).unwrap()[0].user.email.as_str(),
+            "jürgen.müller@example.de"
+        );
+        assert_eq!(
+            user_list("jürgen.müller@example.de\n").unwrap(),
+            vec![UserRef::Email("jürgen.müller@example.de".parse().unwrap())]
+        );
     }
 
     #[test]

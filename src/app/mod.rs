@@ -20,3 +20,4 @@ pub mod retention;
 pub mod select;
 pub mod sequence;
 pub mod show;
+pub mod unicode;

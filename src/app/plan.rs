@@ -778,6 +778,12 @@ fn invite(client: &Client, invitations: &[Invitation], report: &mut Report) {
             Err(e) => {
                 // The portal stops at the first address it refuses; its message names
                 // it when it can. Those before it were invited; the rest are sent again.
+                // Only the fixed part of the message is matched: the server writes
+                // `Resource.ErrorUserDisabled + ": " + email` (UserController.cs,
+                // InviteUsers), whose first part is translated ("Benutzer deaktiviert"
+                // in German) and whose ": <address as sent>" is not. "Incorrect email"
+                // (`ErrorNotCorrectEmail`) is translated and names no address, so it
+                // is never matched.
                 let refused_at = e.portal_message().and_then(|m| {
                     rest.iter()
                         .position(|i| m.ends_with(&format!(": {}", i.email)))

@@ -134,7 +134,7 @@ fn approve_takes_the_full_confirmation_link_too() {
 }
 
 #[test]
-fn approve_with_the_wrong_email_says_whose_link_it_was() {
+fn approve_with_the_wrong_email_approves_nothing() {
     let scene = guest_scene();
 
     docspace(
@@ -149,11 +149,10 @@ fn approve_with_the_wrong_email_says_whose_link_it_was() {
         ],
     )
     .code(65)
-    .stderr_has("the link is for Gina Guest <gina@example.com>, not other@example.com")
-    .stderr_has(&format!(
-        "it was approved all the same (unlink guest {} to undo)",
-        scene.guest
-    ));
+    .stderr_has("the link is not the share link of the guest other@example.com")
+    .stderr_has("nothing was approved");
+    assert!(changes(&scene.portal).is_empty());
+    assert!(scene.portal.relations_of(&scene.room_admin.id).is_empty());
 }
 
 #[test]
@@ -166,8 +165,13 @@ fn a_link_to_another_host_is_refused_before_anything_is_sent() {
         &["guest", "approve", "http://127.0.0.2:9/s/AAAAAAAAAAAAAAA"],
     )
     .code(64)
-    .stderr_has("the link points to another host than the portal");
-    assert!(scene.portal.requests().is_empty());
+    .stderr_has("the link points to another host than the portal")
+    .stderr_has("http://127.0.0.2:9, where http://127.0.0.1:");
+    // Only the portal itself was asked, for its own name.
+    assert_eq!(
+        lines(&scene.portal.requests()),
+        ["GET /api/2.0/people/@self"]
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@ mod offboarding;
 mod output;
 mod people;
 mod profiles;
+mod real_portals;
 mod selection;
 mod sequences;
 mod truthful;

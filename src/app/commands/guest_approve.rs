@@ -7,15 +7,42 @@ use crate::app::plan::{self, Action, Plan, Step};
 use crate::app::report::{Report, Style};
 use docspace_people::{Client, Email};
 
+/// With `--email`, the link is checked to be that guest's before it is approved; when
+/// that cannot be checked beforehand (the caller may not see the guest yet), only
+/// `--yes` approves it, and the approval's answer is checked instead.
 pub fn run(
     client: &Client,
     link: &str,
     email: Option<&Email>,
+    yes: bool,
     out: &mut Output,
     cx: &mut Context,
 ) -> Result<u8, Failure> {
+    let confirm = client.confirm_header(link)?;
+    if let Some(email) = email {
+        match client.share_link_is_for(&confirm, email) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(Failure::NotDone {
+                    action: "approve".to_owned(),
+                    reason: format!(
+                        "the link is not the share link of the guest {email} (that address has no guest account, or the link names another guest); nothing was approved"
+                    ),
+                });
+            }
+            Err(e) if !yes => {
+                return Err(Failure::NotDone {
+                    action: "approve".to_owned(),
+                    reason: format!(
+                        "cannot check beforehand that the link is the share link of {email} ({e}); nothing was approved: give --yes to approve it all the same (the approval's answer is then checked against {email})"
+                    ),
+                });
+            }
+            Err(_) => {}
+        }
+    }
     let action = Action::Approve {
-        confirm: client.confirm_header(link)?,
+        confirm,
         email: email.cloned(),
     };
     let plan = Plan::of(vec![Step::batch(action, Vec::new())]);

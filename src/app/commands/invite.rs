@@ -43,6 +43,16 @@ pub fn run(
     let mut pending: Vec<String> = Vec::new();
     for email in emails {
         let target = Target::by_email(email.as_str());
+        // The invite endpoint's own address rule is stricter than the one for accounts
+        // (an ASCII address): refused here, before anything is sent, and only here.
+        if !email.is_ascii_invitable() {
+            let refused = Failure::NotDone {
+                action: format!("invite {email}"),
+                reason: "invitations need an ASCII address: the portal refuses others with \"Incorrect email\" (create the account with 'user create' instead, which takes it)".to_owned(),
+            };
+            report.fail(&[target], refused);
+            continue;
+        }
         match client.get_user_by_email(&email) {
             Err(e) if e.is_not_found() => new.push(Invitation { email, user_type }),
             Ok(user) if user.status == Status::Terminated => {

@@ -264,7 +264,11 @@ fn path_segments(path: &str) -> Vec<String> {
 }
 
 struct Context<'a> {
+    /// Where the links the portal hands out point: the tenant's own address when one
+    /// is set (QUIRKS.md Q50), else the address the portal is called on.
     base_url: &'a str,
+    /// The freedoms of the OpenAPI document the answers use (QUIRKS.md Q51).
+    wire: super::Wire,
     request: &'a Request,
     query: Vec<(String, String)>,
 }
@@ -469,15 +473,28 @@ pub(super) fn respond(shared: &Shared, request: &Request) -> Reply {
         .split_once('?')
         .unwrap_or((&request.target, ""));
     let segments = path_segments(path);
-    match segments.as_slice() {
+    let (link_base, wire, language) = {
+        let state = lock(&shared.state);
+        (
+            state
+                .settings
+                .tenant_url
+                .clone()
+                .unwrap_or_else(|| shared.base_url.clone()),
+            state.wire.clone(),
+            state.settings.language.clone(),
+        )
+    };
+    let mut reply = match segments.as_slice() {
         [short, key] if short == "s" && request.method == "GET" => {
-            match lock(&shared.state).short_link_target(key) {
-                Some(full) => Reply::Status {
-                    code: 302,
-                    headers: vec![("Location".to_owned(), full.to_owned())],
-                    body: Vec::new(),
-                },
-                None => Reply::empty(404),
+            // An unknown key redirects to the portal's start page (QUIRKS.md Q28).
+            let location = lock(&shared.state)
+                .short_link_target(key)
+                .map_or_else(|| format!("{link_base}/"), str::to_owned);
+            Reply::Status {
+                code: 302,
+                headers: vec![("Location".to_owned(), location)],
+                body: Vec::new(),
             }
         }
         [api, version, rest @ ..] if api.eq_ignore_ascii_case("api") && version == "2.0" => {
@@ -491,7 +508,8 @@ pub(super) fn respond(shared: &Shared, request: &Request) -> Reply {
                 },
                 Routed::Found(endpoint, parameters) => {
                     let context = Context {
-                        base_url: &shared.base_url,
+                        base_url: &link_base,
+                        wire: wire.clone(),
                         request,
                         query: codec::parse_query(query),
                     };
@@ -505,11 +523,68 @@ pub(super) fn respond(shared: &Shared, request: &Request) -> Reply {
                         }
                         dispatch(&mut state, &context, endpoint, &parameters)
                     };
-                    render(&context, outcome)
+                    render(&context, translated(outcome, language.as_deref()))
                 }
             }
         }
         _ => Reply::empty(404),
+    };
+    if wire.chunked
+        && let Reply::Status { headers, .. } = &mut reply
+    {
+        headers.push((super::http::CHUNKED_MARKER.to_owned(), String::new()));
+    }
+    reply
+}
+
+/// The messages the server takes from its resources, in the portal's language
+/// (QUIRKS.md Q49): `ArgumentException` and `ItemNotFoundException` texts of
+/// `Resource.resx` (`web/ASC.Web.Core/PublicResources/Resource.de.resx`). The fixed
+/// English texts (`Access denied`, `The user is not suspended`, `User not found`,
+/// `User is not a guest` …) stay as they are.
+fn translated(outcome: Outcome, language: Option<&str>) -> Outcome {
+    const GERMAN: &[(&str, &str)] = &[
+        (
+            "User with this email is already registered",
+            "Ein Benutzer mit dieser E-Mail-Adresse ist bereits registriert",
+        ),
+        (
+            "Incorrect firstname or lastname",
+            "Falscher Vor- oder Nachname",
+        ),
+        ("Incorrect email", "Ungültige E-Mail-Adresse"),
+        (USER_NOT_FOUND, "Der Benutzer konnte nicht gefunden werden"),
+        // `Resource.ErrorUserDisabled + ": " + email`: only the first part is a resource.
+        ("User disabled", "Benutzer deaktiviert"),
+    ];
+    let Some("de") = language else {
+        return outcome;
+    };
+    match outcome {
+        Err(Failure::Error {
+            code,
+            message,
+            exception: exception @ (Exception::Argument | Exception::ItemNotFound),
+        }) => {
+            let message = GERMAN
+                .iter()
+                .find_map(|(english, german)| {
+                    if message == *english {
+                        Some((*german).to_owned())
+                    } else {
+                        message
+                            .strip_prefix(&format!("{english}: "))
+                            .map(|rest| format!("{german}: {rest}"))
+                    }
+                })
+                .unwrap_or(message);
+            Err(Failure::Error {
+                code,
+                message,
+                exception,
+            })
+        }
+        other => other,
     }
 }
 
@@ -581,11 +656,12 @@ fn render(context: &Context<'_>, outcome: Outcome) -> Reply {
                 envelope.push("response", response);
             }
             envelope.push("count", Json::Int(success.count));
-            if let Some(total) = success.total {
+            if let Some(total) = success.total.filter(|_| !context.wire.no_total) {
                 envelope.push("total", Json::Int(total));
             }
             envelope.push("links", context.self_link());
-            envelope.push("status", Json::Int(0));
+            let status = if context.wire.status_200 { 200 } else { 0 };
+            envelope.push("status", Json::Int(status));
             envelope.push("statusCode", Json::Int(200));
             json_reply(200, JSON_CONTENT_TYPE, &envelope)
         }
@@ -969,16 +1045,13 @@ fn strict_email_accepts(email: &str) -> bool {
     local_ok && labels_ok && tld_ok
 }
 
-/// `core:username:regex` default `^[\p{L}\p{M}' \-]+$`.
+/// `core:username:regex` default `^[\p{L}\p{M}' \-]+$`: the Unicode categories L* and
+/// M* of the generated table `src/app/unicode.rs` (QUIRKS.md Q20).
 fn name_matches_policy(name: &str) -> bool {
     !name.is_empty()
         && name
             .chars()
-            .all(|c| c.is_alphabetic() || is_combining_mark(c) || matches!(c, '\'' | ' ' | '-'))
-}
-
-fn is_combining_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+            .all(|c| super::unicode::is_letter_or_mark(c) || matches!(c, '\'' | ' ' | '-'))
 }
 
 /// Default password policy: 8–30 printable ASCII characters, no spaces.
@@ -1193,7 +1266,7 @@ fn employee_full_dto(state: &State, base_url: &str, member: &Member, caller: &Me
     ]);
     // Only when TerminatedDate is set (QUIRKS.md Q42).
     if let Some(terminated_at) = member.terminated_at {
-        dto.push("terminated", text(codec::format_api_date(terminated_at, 0)));
+        dto.push("terminated", api_date(state, terminated_at));
     }
     if caller.kind != Kind::User || caller.id == member.id {
         dto.push("department", text(""));
@@ -1215,12 +1288,71 @@ fn employee_full_dto(state: &State, base_url: &str, member: &Member, caller: &Me
             dto.push("createdBy", employee_dto(base_url, creator));
         }
     }
-    dto.push(
-        "registrationDate",
-        text(codec::format_api_date(member.registered_at, 0)),
-    );
+    dto.push("registrationDate", api_date(state, member.registered_at));
     push_summary(&mut dto, base_url, member);
+    apply_wire(state, &mut dto);
     dto
+}
+
+/// An `ApiDateTime` in the tenant's zone (QUIRKS.md Q15): the string, or with
+/// `Wire::date_objects` the object of the OpenAPI document (QUIRKS.md Q51).
+fn api_date(state: &State, unix_seconds: i64) -> Json {
+    let zone = state.settings.zone_minutes;
+    if state.wire.date_objects {
+        let sign = if zone < 0 { "-" } else { "" };
+        object([
+            ("utcTime", text(codec::format_api_date(unix_seconds, 0))),
+            (
+                "timeZoneOffset",
+                text(format!(
+                    "{sign}{:02}:{:02}:00",
+                    zone.abs() / 60,
+                    zone.abs() % 60
+                )),
+            ),
+        ])
+    } else {
+        text(codec::format_api_date_in(unix_seconds, 0, zone))
+    }
+}
+
+/// The nullable fields as `null` and the enums as names, when a test asks for them
+/// (QUIRKS.md Q51).
+fn apply_wire(state: &State, dto: &mut Json) {
+    if state.wire.nulls {
+        let empty =
+            |dto: &Json, name: &str| matches!(dto.get(name), Some(Json::Str(v)) if v.is_empty());
+        for name in ["firstName", "lastName", "userName", "email"] {
+            if empty(dto, name) {
+                dto.set(name, Json::Null);
+            }
+        }
+        if matches!(dto.get("firstName"), None | Some(Json::Null))
+            && matches!(dto.get("lastName"), None | Some(Json::Null))
+        {
+            dto.set("displayName", Json::Null);
+        }
+    }
+    if state.wire.enum_names {
+        let status = match dto.get("status") {
+            Some(Json::Int(1)) => Some("Active"),
+            Some(Json::Int(2)) => Some("Terminated"),
+            Some(Json::Int(4)) => Some("Pending"),
+            _ => None,
+        };
+        if let Some(status) = status {
+            dto.set("status", text(status));
+        }
+        let activation = match dto.get("activationStatus") {
+            Some(Json::Int(0)) => Some("NotActivated"),
+            Some(Json::Int(1)) => Some("Activated"),
+            Some(Json::Int(2)) => Some("Pending"),
+            _ => None,
+        };
+        if let Some(activation) = activation {
+            dto.set("activationStatus", text(activation));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1371,9 +1503,13 @@ fn by_email(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
                 .and_then(state::decrypt_email)
         })
         .ok_or_else(|| bad_argument("Value does not fall within the expected range."))?;
-    let target = state
-        .by_email(&email)
-        .ok_or_else(|| not_found(USER_NOT_FOUND))?;
+    let target = state.by_email(&email).ok_or_else(|| {
+        if state.wire.bare_email_404 {
+            Failure::Empty(404)
+        } else {
+            not_found(USER_NOT_FOUND)
+        }
+    })?;
     if !state.can_view(caller, target) {
         return Err(access_denied());
     }
@@ -2009,13 +2145,20 @@ fn invite(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome 
             state.relate(&caller.id, &id);
         }
     }
-    let pending = state
+    let mut pending: Vec<Json> = state
         .members
         .iter()
         .filter(|member| !member.removed && member.activation == 2)
         .filter(|member| state.can_view(caller, member))
-        .map(|member| employee_dto(context.base_url, member))
+        .map(|member| {
+            let mut dto = employee_dto(context.base_url, member);
+            apply_wire(state, &mut dto);
+            dto
+        })
         .collect();
+    if state.wire.invite_entry_without_id {
+        pending.push(object([("displayName", text("someone.else@example.com"))]));
+    }
     Ok(Success::list(pending))
 }
 

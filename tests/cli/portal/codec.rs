@@ -144,11 +144,25 @@ pub(super) fn now() -> (i64, u32) {
 /// `ApiDateTime` as DocSpace writes it for a tenant in UTC:
 /// `2026-07-01T10:00:00.0000000Z`.
 pub(super) fn format_api_date(unix_seconds: i64, ticks: u32) -> String {
-    let days = unix_seconds.div_euclid(86_400);
-    let second_of_day = unix_seconds.rem_euclid(86_400);
+    format_api_date_in(unix_seconds, ticks, 0)
+}
+
+/// The same time in a zone `offset_minutes` east of UTC, with its `±hh:mm` suffix
+/// (`Z` for UTC), as `ApiDateTime.ToRoundTripString` writes it for a tenant's zone.
+pub(super) fn format_api_date_in(unix_seconds: i64, ticks: u32, offset_minutes: i64) -> String {
+    let local = unix_seconds + offset_minutes * 60;
+    let zone = if offset_minutes == 0 {
+        "Z".to_owned()
+    } else {
+        let sign = if offset_minutes < 0 { '-' } else { '+' };
+        let minutes = offset_minutes.abs();
+        format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+    };
+    let days = local.div_euclid(86_400);
+    let second_of_day = local.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{ticks:07}Z",
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{ticks:07}{zone}",
         second_of_day / 3600,
         second_of_day / 60 % 60,
         second_of_day % 60

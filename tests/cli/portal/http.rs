@@ -303,6 +303,10 @@ fn is_token_byte(byte: u8) -> bool {
 
 /// Content-Length is always computed here, whatever the caller passed, so
 /// that a normal reply can never desynchronise the connection.
+/// A header the API layer adds to ask for a chunked answer (QUIRKS.md Q51); it is not
+/// sent.
+pub(super) const CHUNKED_MARKER: &str = "x-stand-in-chunked";
+
 fn write_response(
     writer: &mut impl Write,
     code: u16,
@@ -311,7 +315,13 @@ fn write_response(
     close: bool,
 ) -> io::Result<()> {
     let mut head = format!("HTTP/1.1 {code} {}\r\n", reason_phrase(code));
+    let chunked = headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case(CHUNKED_MARKER));
     for (name, value) in headers {
+        if name.eq_ignore_ascii_case(CHUNKED_MARKER) {
+            continue;
+        }
         if name.eq_ignore_ascii_case("content-length")
             || name.eq_ignore_ascii_case("transfer-encoding")
             || name.eq_ignore_ascii_case("connection")
@@ -320,13 +330,27 @@ fn write_response(
         }
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    if chunked {
+        head.push_str("Transfer-Encoding: chunked\r\n");
+    } else {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     if close {
         head.push_str("Connection: close\r\n");
     }
     head.push_str("\r\n");
     let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(body);
+    if chunked {
+        // Small chunks, so that a client reading the answer meets many of them.
+        for chunk in body.chunks(100) {
+            bytes.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+            bytes.extend_from_slice(chunk);
+            bytes.extend_from_slice(b"\r\n");
+        }
+        bytes.extend_from_slice(b"0\r\n\r\n");
+    } else {
+        bytes.extend_from_slice(body);
+    }
     writer.write_all(&bytes)?;
     writer.flush()
 }

@@ -34,6 +34,22 @@ impl Json {
         }
     }
 
+    /// Replaces the value of `name`, if the object has it.
+    pub(super) fn set(&mut self, name: &str, value: Json) {
+        if let Json::Obj(fields) = self
+            && let Some((_, old)) = fields.iter_mut().find(|(field, _)| field == name)
+        {
+            *old = value;
+        }
+    }
+
+    pub(super) fn get(&self, name: &str) -> Option<&Json> {
+        match self {
+            Json::Obj(fields) => fields.iter().find(|(f, _)| f == name).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
     pub(super) fn insert_after(&mut self, anchor: &str, name: &str, value: Json) {
         if let Json::Obj(fields) = self {
             let at = fields

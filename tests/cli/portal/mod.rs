@@ -15,6 +15,8 @@ mod json;
 mod selftest;
 mod state;
 mod tls;
+#[path = "../../../src/app/unicode.rs"]
+mod unicode;
 
 use std::collections::HashMap;
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -138,6 +140,41 @@ impl Reply {
             body: body.as_bytes().to_vec(),
         }
     }
+}
+
+/// The portal's own settings that change its answers (QUIRKS.md Q15, Q49, Q50).
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// The language of the translated messages: `None` or `"en"` English, `"de"` German.
+    pub language: Option<String>,
+    /// `https://portal.example.com`: the tenant's own address, which the server writes
+    /// into every link it hands out, whatever address it was called on.
+    pub tenant_url: Option<String>,
+    /// The tenant's time zone, minutes east of UTC: dates carry that offset.
+    pub zone_minutes: i64,
+}
+
+/// Answers as the vendor's OpenAPI document allows them, each switch a freedom today's
+/// server does not take but the document gives (QUIRKS.md Q51). All off by default.
+#[derive(Clone, Debug, Default)]
+pub struct Wire {
+    /// Empty `firstName`, `lastName`, `userName`, `email` written as `null`, and the
+    /// `displayName` of a user without names too.
+    pub nulls: bool,
+    /// `status` and `activationStatus` as names (`"Pending"`), not numbers.
+    pub enum_names: bool,
+    /// Dates as the `ApiDateTime` object `{"utcTime", "timeZoneOffset"}`.
+    pub date_objects: bool,
+    /// The envelope's `status` is 200 (the HTTP status), not 0.
+    pub status_200: bool,
+    /// List envelopes without `total`.
+    pub no_total: bool,
+    /// Answers sent with `Transfer-Encoding: chunked` instead of `Content-Length`.
+    pub chunked: bool,
+    /// The invite answer carries one more pending entry, without an `id`.
+    pub invite_entry_without_id: bool,
+    /// A bare 404, without the error body, for an unknown address on `GET /people/email`.
+    pub bare_email_404: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -416,8 +453,13 @@ impl Portal {
 
     /// The short link GET /people/guests/{id}/share would return when called by `creator_id`.
     pub fn share_link(&self, guest_id: &str, creator_id: &str) -> String {
-        self.state()
-            .issue_share_link(&self.shared.base_url, guest_id, creator_id)
+        let mut state = self.state();
+        let base = state
+            .settings
+            .tenant_url
+            .clone()
+            .unwrap_or_else(|| self.shared.base_url.clone());
+        state.issue_share_link(&base, guest_id, creator_id)
     }
 
     /// Lets POST /api/2.0/authentication accept this pair for that existing user.
@@ -492,6 +534,35 @@ impl Portal {
         self.state()
             .member_any(user_id)
             .map_or(0, |member| member.shared_files)
+    }
+
+    /// The portal's language: `"de"` translates the messages the server takes from its
+    /// resources (QUIRKS.md Q49).
+    pub fn set_language(&self, language: &str) {
+        self.state().settings.language = Some(language.to_owned());
+    }
+
+    /// The tenant's own domain, e.g. `portal.example.com`: links and profile URLs are
+    /// written on `https://` that domain, whatever address the portal is called on
+    /// (QUIRKS.md Q50).
+    pub fn set_tenant_domain(&self, domain: &str) {
+        self.state().settings.tenant_url = Some(format!("https://{domain}"));
+    }
+
+    /// The tenant's time zone, minutes east of UTC (QUIRKS.md Q15).
+    pub fn set_time_zone(&self, minutes: i64) {
+        self.state().settings.zone_minutes = minutes;
+    }
+
+    /// Answers from now on use these freedoms of the OpenAPI document (QUIRKS.md Q51).
+    pub fn answer_like(&self, wire: Wire) {
+        self.state().wire = wire;
+    }
+
+    /// `n` more users invited by the owner and never registered, `pending00001@…`:
+    /// each is in the answer of every `POST /people/invite` (QUIRKS.md Q31).
+    pub fn add_pending_many(&self, n: usize) {
+        self.state().create_pending_bulk(n, codec::now().0);
     }
 
     /// Plays a server older than 3.5: `GET /people/reassign/necessary` is a route

@@ -135,6 +135,10 @@ pub(super) struct State {
     pub(super) resend_calls: Vec<(String, i64)>,
     /// Users an invitation was sent again to, in order (QUIRKS.md Q47).
     pub(super) resent: Vec<String>,
+    /// The portal's language, tenant name and time zone (QUIRKS.md Q49, Q50, Q15).
+    pub(super) settings: super::Settings,
+    /// How the answers use the freedom the OpenAPI document gives (QUIRKS.md Q51).
+    pub(super) wire: super::Wire,
     relations: Vec<(String, String)>,
     api_keys: Vec<(String, String)>,
     sessions: Vec<(String, String)>,
@@ -156,6 +160,8 @@ impl State {
             type_jobs: Vec::new(),
             resend_calls: Vec::new(),
             resent: Vec::new(),
+            settings: super::Settings::default(),
+            wire: super::Wire::default(),
             relations: Vec::new(),
             api_keys: Vec::new(),
             sessions: Vec::new(),
@@ -271,6 +277,35 @@ impl State {
             shared_files: 0,
         });
         id
+    }
+
+    /// `n` pending Users `pending00001@example.com`… created by the owner, without the
+    /// per-user checks of `create` (their names are unique by construction), so that a
+    /// test can have tens of thousands. The owner sees them all without a relation.
+    pub(super) fn create_pending_bulk(&mut self, n: usize, registered_at: i64) {
+        let owner_id = self.owner_id.clone();
+        for i in 1..=n {
+            let id = self.new_guid();
+            let user_name = format!("pending{i:05}");
+            self.members.push(Member {
+                id,
+                email: format!("{user_name}@example.com"),
+                first_name: String::new(),
+                last_name: String::new(),
+                user_name,
+                kind: Kind::User,
+                status: Status::Pending,
+                activation: 2,
+                removed: false,
+                created_by: Some(owner_id.clone()),
+                registered_at,
+                password: None,
+                ldap: false,
+                terminated_at: None,
+                rooms: 0,
+                shared_files: 0,
+            });
+        }
     }
 
     /// The email's local part, with a number appended when taken (UMW.MakeUniqueName).
