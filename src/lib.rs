@@ -16,6 +16,7 @@
 //! | [`Client::unlink_guests`] | `DELETE /api/2.0/people/guests` |
 //! | [`Client::invite_users`] | `POST /api/2.0/people/invite` |
 //! | [`Client::login`] | `POST /api/2.0/authentication` |
+//! | [`Client::api_key`] | `GET /api/2.0/keys/@self` |
 //! | [`Client::reassign_necessary`] | `GET /api/2.0/people/reassign/necessary` |
 //! | [`Client::start_reassign`], [`Client::reassign_progress`], [`Client::cancel_reassign`] | `POST /api/2.0/people/reassign/start`, `GET …/progress/{id}`, `PUT …/terminate` |
 //! | [`Client::disable_user`] | `PUT /api/2.0/people/{id}` `{"disable": true}` |
@@ -102,6 +103,7 @@ mod date;
 mod email;
 mod error;
 mod guests;
+mod key;
 mod model;
 mod people;
 mod proxy;
@@ -114,6 +116,7 @@ pub use client::{Client, Options, Request};
 pub use date::Date;
 pub use email::Email;
 pub use error::{Error, ErrorKind, Refusal};
+pub use key::ApiKey;
 pub use model::{Invitation, NewUser, Status, User, UserType};
 pub use people::{Filter, Users};
 pub use proxy::Proxies;

@@ -3,6 +3,15 @@
 use crate::portal::{Fault, Kind, Portal, Reply, Status};
 use crate::{docspace, lines, run};
 
+/// How often the portal was asked who the caller is (whoami then also reads the key).
+fn asked_who(portal: &Portal) -> usize {
+    portal
+        .api_requests()
+        .iter()
+        .filter(|r| r.path == SELF)
+        .count()
+}
+
 /// What the journal asks before a run's first change: whose key it is.
 const CALLER: &str = "GET /api/2.0/people/@self";
 
@@ -45,7 +54,7 @@ fn a_busy_portal_is_retried_and_each_retry_is_noted() {
         .stdout_has("owner@example.com")
         .stderr_has("whoami: HTTP 503; retrying in 0.0 s (attempt 2 of 4)")
         .stderr_has("(attempt 3 of 4)");
-    assert_eq!(portal.api_requests().len(), 3);
+    assert_eq!(asked_who(&portal), 3);
 }
 
 #[test]
@@ -57,7 +66,7 @@ fn retries_back_off_without_retry_after_and_are_silent_with_quiet() {
     docspace(&portal, &owner.key, &["-q", "whoami"])
         .code(0)
         .stderr_empty();
-    assert_eq!(portal.api_requests().len(), 2);
+    assert_eq!(asked_who(&portal), 2);
 }
 
 #[test]
@@ -106,7 +115,7 @@ fn retry_after_as_an_http_date_is_honoured() {
         with_retry_after(503, "Sun, 06 Nov 1994 08:49:37 GMT"),
     ));
     docspace(&past, &past.owner().key, &["whoami"]).code(0);
-    assert_eq!(past.api_requests().len(), 2);
+    assert_eq!(asked_who(&past), 2);
 }
 
 #[test]

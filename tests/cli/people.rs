@@ -17,7 +17,10 @@ fn whoami_names_the_account_behind_the_key_and_sends_it_as_bearer() {
         .never_shows(&owner.key);
 
     let sent = portal.api_requests();
-    assert_eq!(lines(&sent), ["GET /api/2.0/people/@self"]);
+    assert_eq!(
+        lines(&sent),
+        ["GET /api/2.0/people/@self", "GET /api/2.0/keys/@self"]
+    );
     let bearer = format!("Bearer {}", owner.key);
     assert_eq!(sent[0].header("authorization"), Some(bearer.as_str()));
     assert_eq!(sent[0].header("accept"), Some("application/json"));
@@ -421,4 +424,28 @@ fn invite_past_a_refused_address_reports_each_address_truthfully() {
         2
     );
     assert!(portal.user_by_email("a3@example.com").is_some());
+}
+
+#[test]
+fn whoami_says_when_the_key_expires_and_warns_two_weeks_ahead() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+
+    docspace(&portal, &owner.key, &["whoami"])
+        .code(0)
+        .stdout_has("API key 'docspace-people': never expires")
+        .stderr_empty();
+
+    portal.set_key_expiry(&owner.key, 100);
+    docspace(&portal, &owner.key, &["whoami"])
+        .code(0)
+        .stdout_has("API key 'docspace-people': expires on ")
+        .stdout_has("(in 99 days)")
+        .stderr_empty();
+
+    portal.set_key_expiry(&owner.key, 10);
+    docspace(&portal, &owner.key, &["whoami"])
+        .code(0)
+        .stderr_has("expires on ")
+        .stderr_has("in 9 days: create a new one in DocSpace (Developer Tools) before then");
 }

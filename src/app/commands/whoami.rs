@@ -1,13 +1,43 @@
-//! `whoami`: the account behind the credential.
+//! `whoami`: the account behind the credential, and when its API key expires.
 
 use crate::app::exit::{DONE, Failure};
 use crate::app::output::Output;
 use crate::app::show::{describe, user_json};
 use docspace_people::Client;
+use std::time::{Duration, SystemTime};
+
+/// How soon before its expiry a key is warned about.
+const WARN_BEFORE: Duration = Duration::from_secs(14 * 86_400);
 
 pub fn run(client: &Client, out: &mut Output) -> Result<u8, Failure> {
     let me = client.whoami()?;
     out.line(&describe(&me))?;
     out.json(&user_json(&me))?;
+    // A key that cannot be read (a session token, a portal before 3.5, a key without
+    // the right) leaves the answer as it is.
+    if let Ok(Some(key)) = client.api_key() {
+        let day = key
+            .expires
+            .as_deref()
+            .and_then(|e| e.get(..10))
+            .unwrap_or("");
+        match key.expires_at {
+            None => out.line(&format!("API key '{}': never expires", key.name))?,
+            Some(at) => {
+                let left = at.duration_since(SystemTime::now()).unwrap_or_default();
+                let days = left.as_secs() / 86_400;
+                out.line(&format!(
+                    "API key '{}': expires on {day} (in {days} days)",
+                    key.name
+                ))?;
+                if left < WARN_BEFORE {
+                    out.error(&format!(
+                        "the API key '{}' expires on {day}, in {days} days: create a new one in DocSpace (Developer Tools) before then",
+                        key.name
+                    ))?;
+                }
+            }
+        }
+    }
     Ok(DONE)
 }

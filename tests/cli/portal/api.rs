@@ -25,6 +25,7 @@ const AVATAR_HASH: &str = "1238743481";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Endpoint {
     Authenticate,
+    KeySelf,
     ListActive,
     AddMember,
     SelfProfile,
@@ -71,6 +72,11 @@ const ROUTES: &[(&str, &[Segment], Endpoint)] = &[
         "GET",
         &[Literal("people"), Literal("@self")],
         Endpoint::SelfProfile,
+    ),
+    (
+        "GET",
+        &[Literal("keys"), Literal("@self")],
+        Endpoint::KeySelf,
     ),
     (
         "GET",
@@ -600,6 +606,7 @@ fn dispatch(
         Endpoint::Authenticate => return log_in(state, context),
         Endpoint::ApproveGuest => return approve_guest(state, context),
         Endpoint::SelfProfile => |state, context, caller, _| self_profile(state, context, caller),
+        Endpoint::KeySelf => |state, context, caller, _| key_self(state, context, caller),
         Endpoint::AddMember => |state, context, caller, _| add_member(state, context, caller),
         Endpoint::ByEmail => |state, context, caller, _| by_email(state, context, caller),
         Endpoint::Profile => |state, context, caller, user| profile(state, context, caller, user),
@@ -1395,6 +1402,29 @@ fn log_in(state: &mut State, context: &Context<'_>) -> Outcome {
 }
 
 /// GET /people/@self (QUIRKS.md Q19).
+/// GET /keys/@self (QUIRKS.md Q52): the API key the request came with. A session token is
+/// no key: 404 (not from the server: the reference does not say what it answers).
+fn key_self(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
+    let key = context
+        .request
+        .header("authorization")
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .filter(|k| k.starts_with("sk-"))
+        .ok_or_else(|| not_found("The API key could not be found"))?;
+    let expires = state
+        .api_key_expiry(key)
+        .map_or(Json::Null, |at| text(codec::format_api_date(at, 0)));
+    Ok(Success::single(object([
+        ("id", text(state.api_key_id(key))),
+        ("name", text("docspace-people")),
+        ("keyPostfix", text(&key[key.len() - 4..])),
+        ("permissions", Json::Arr(vec![text("*")])),
+        ("createBy", text(caller.id.clone())),
+        ("expiresAt", expires),
+        ("isActive", Json::Bool(true)),
+    ])))
+}
+
 fn self_profile(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
     let mut dto = employee_full_dto(state, context.base_url, caller, caller);
     dto.insert_after("isSSO", "theme", text("System"));

@@ -603,6 +603,12 @@ impl Portal {
     }
 
     /// Marks the account as synced from LDAP: `isLDAP: true` (QUIRKS.md Q43).
+    /// The owner's API key expires `days` from now (QUIRKS.md Q52).
+    pub fn set_key_expiry(&self, key: &str, days: i64) {
+        self.state()
+            .set_api_key_expiry(key, codec::now().0 + days * DAY);
+    }
+
     pub fn set_ldap(&self, user_id: &str) {
         self.state()
             .member_mut(user_id)

@@ -141,6 +141,8 @@ pub(super) struct State {
     pub(super) wire: super::Wire,
     relations: Vec<(String, String)>,
     api_keys: Vec<(String, String)>,
+    /// When a key expires (unix seconds), for the keys given one (QUIRKS.md Q52).
+    api_key_expiry: Vec<(String, i64)>,
     sessions: Vec<(String, String)>,
     short_links: Vec<(String, String)>,
     issued_confirms: Vec<IssuedConfirm>,
@@ -164,6 +166,7 @@ impl State {
             wire: super::Wire::default(),
             relations: Vec::new(),
             api_keys: Vec::new(),
+            api_key_expiry: Vec::new(),
             sessions: Vec::new(),
             short_links: Vec::new(),
             issued_confirms: Vec::new(),
@@ -332,6 +335,28 @@ impl State {
             .iter()
             .find(|(known, _)| known == key)
             .map(|(_, user_id)| user_id.as_str())
+    }
+
+    pub(super) fn set_api_key_expiry(&mut self, key: &str, at: i64) {
+        self.api_key_expiry.retain(|(k, _)| k != key);
+        self.api_key_expiry.push((key.to_owned(), at));
+    }
+
+    pub(super) fn api_key_expiry(&self, key: &str) -> Option<i64> {
+        self.api_key_expiry
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, at)| *at)
+    }
+
+    /// A stable id for a key: its place in the list, as a GUID.
+    pub(super) fn api_key_id(&self, key: &str) -> String {
+        let n = self
+            .api_keys
+            .iter()
+            .position(|(k, _)| k == key)
+            .unwrap_or(0);
+        format!("00000000-0000-4000-a000-{:012x}", n + 1)
     }
 
     pub(super) fn api_key_of(&self, user_id: &str) -> Option<String> {
