@@ -41,7 +41,13 @@ fn main() {
         &portal,
         &rita.key,
         "rita",
-        &["guest-cycle", link.trim(), "--email", "gina@example.com"],
+        &[
+            "guest-cycle",
+            link.trim(),
+            "--email",
+            "gina@example.com",
+            "--yes",
+        ],
     );
     // A failure, to show what one looks like: the portal deletes only terminated users.
     show(

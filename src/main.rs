@@ -171,9 +171,14 @@ fn main() -> ExitCode {
                             Command::Lifecycle(new) => {
                                 commands::lifecycle::run(&client, new, out, cx)
                             }
-                            Command::GuestCycle { link, email } => {
-                                commands::guest_cycle::run(&client, link, email.as_ref(), out, cx)
-                            }
+                            Command::GuestCycle { link, email } => commands::guest_cycle::run(
+                                &client,
+                                link,
+                                email.as_ref(),
+                                globals.yes,
+                                out,
+                                cx,
+                            ),
                             Command::Login { email } => {
                                 commands::login::run(&client, email, out, cx)
                             }

@@ -233,10 +233,27 @@ fn guest_cycle_as_a_room_admin_approves_then_unlinks() {
     let scene = guest_scene();
     let portal = &scene.portal;
 
+    // A room admin cannot see the guest before approving: the e-mail cannot be checked
+    // beforehand, so nothing is approved without --yes.
     docspace(
         portal,
         &scene.room_admin.key,
         &["guest-cycle", &scene.link, "--email", "gina@example.com"],
+    )
+    .code(65)
+    .stderr_has("cannot check beforehand that the link is the share link of gina@example.com");
+    assert!(changes(portal).is_empty(), "nothing was approved");
+
+    docspace(
+        portal,
+        &scene.room_admin.key,
+        &[
+            "guest-cycle",
+            &scene.link,
+            "--email",
+            "gina@example.com",
+            "--yes",
+        ],
     )
     .code(0)
     .stdout_has(&format!("approved {} Gina Guest", scene.guest))

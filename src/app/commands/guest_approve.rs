@@ -20,26 +20,7 @@ pub fn run(
 ) -> Result<u8, Failure> {
     let confirm = client.confirm_header(link)?;
     if let Some(email) = email {
-        match client.share_link_is_for(&confirm, email) {
-            Ok(true) => {}
-            Ok(false) => {
-                return Err(Failure::NotDone {
-                    action: "approve".to_owned(),
-                    reason: format!(
-                        "the link is not the share link of the guest {email} (that address has no guest account, or the link names another guest); nothing was approved"
-                    ),
-                });
-            }
-            Err(e) if !yes => {
-                return Err(Failure::NotDone {
-                    action: "approve".to_owned(),
-                    reason: format!(
-                        "cannot check beforehand that the link is the share link of {email} ({e}); nothing was approved: give --yes to approve it all the same (the approval's answer is then checked against {email})"
-                    ),
-                });
-            }
-            Err(_) => {}
-        }
+        checked_before(client, &confirm, email, yes)?;
     }
     let action = Action::Approve {
         confirm,
@@ -49,4 +30,31 @@ pub fn run(
     let mut report = Report::new(out, Style::Single, 1);
     plan::carry_out(client, &plan, &mut report, cx);
     Ok(report.finish())
+}
+
+/// Checks, before anything is approved, that the link with this `confirm` header is the
+/// share link of the guest `email`; when that cannot be checked (the caller may not see
+/// the guest yet), only `yes` lets the approval go on, and its answer is checked instead.
+pub fn checked_before(
+    client: &Client,
+    confirm: &str,
+    email: &Email,
+    yes: bool,
+) -> Result<(), Failure> {
+    match client.share_link_is_for(confirm, email) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Failure::NotDone {
+            action: "approve".to_owned(),
+            reason: format!(
+                "the link is not the share link of the guest {email} (that address has no guest account, or the link names another guest); nothing was approved"
+            ),
+        }),
+        Err(e) if !yes => Err(Failure::NotDone {
+            action: "approve".to_owned(),
+            reason: format!(
+                "cannot check beforehand that the link is the share link of {email} ({e}); nothing was approved: give --yes to approve it all the same (the approval's answer is then checked against {email})"
+            ),
+        }),
+        Err(_) => Ok(()),
+    }
 }

@@ -12,10 +12,15 @@ pub fn run(
     client: &Client,
     link: &str,
     email: Option<&Email>,
+    yes: bool,
     out: &mut Output,
     cx: &mut Context,
 ) -> Result<u8, Failure> {
     let confirm = client.confirm_header(link)?;
+    // With --email, the link is checked before anything is approved, as by 'guest approve'.
+    if let Some(email) = email {
+        crate::app::commands::guest_approve::checked_before(client, &confirm, email, yes)?;
+    }
     let approve = Action::Approve {
         confirm: confirm.clone(),
         email: email.cloned(),
