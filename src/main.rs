@@ -40,6 +40,7 @@ fn main() -> ExitCode {
         journal: None,
         deleted: Default::default(),
         terminations: Default::default(),
+        unlinked: Default::default(),
         caller: None,
         lock: None,
     };

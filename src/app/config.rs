@@ -39,6 +39,8 @@ pub struct Context<'a> {
     pub journal: Option<Journal>,
     /// The ids and addresses the journal shows this tool deleted on this portal.
     pub deleted: HashSet<String>,
+    /// The guests (by id) the journal shows this tool unlinked on this portal.
+    pub unlinked: HashSet<String>,
     /// When the journal shows this tool terminated each user (by id) on this portal.
     pub terminations: HashMap<String, SystemTime>,
     /// The account behind the credential, once asked.
@@ -91,6 +93,7 @@ pub fn start(
     })?;
     cx.deleted = journal::deleted(&entries, &portal);
     cx.terminations = journal::terminations(&entries, &portal);
+    cx.unlinked = journal::unlinked(&entries, &portal);
     if !reads_only {
         cx.journal = Some(Journal::open(&path, &portal, command_line)?);
     }

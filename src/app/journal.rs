@@ -207,6 +207,24 @@ pub fn deleted(entries: &[Value], portal: &str) -> HashSet<String> {
     gone
 }
 
+/// The ids (lower-case) of the guests this tool unlinked on `portal`.
+pub fn unlinked(entries: &[Value], portal: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    for entry in entries {
+        if entry["event"] != "outcome" || entry["portal"] != portal {
+            continue;
+        }
+        for result in entry["results"].as_array().into_iter().flatten() {
+            if result["outcome"] == "unlinked"
+                && let Some(id) = result["id"].as_str().filter(|id| !id.is_empty())
+            {
+                ids.insert(id.to_ascii_lowercase());
+            }
+        }
+    }
+    ids
+}
+
 /// When this tool terminated each user on `portal` (by id, lower-case), the latest time.
 pub fn terminations(entries: &[Value], portal: &str) -> HashMap<String, SystemTime> {
     let mut when = HashMap::new();

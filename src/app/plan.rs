@@ -230,7 +230,7 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         report.flush();
         if !report.stopped() && journal_intent(client, cx, report, step.action.name(), step) {
             let before = report.len();
-            run(client, step, report);
+            run(client, step, report, cx);
             journal_outcome(cx, report, before);
             continue;
         }
@@ -286,7 +286,7 @@ fn print(plan: &Plan, report: &mut Report) {
     }
 }
 
-fn run(client: &Client, step: &Step, report: &mut Report) {
+fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
     match &step.action {
         Action::Create {
             user,
@@ -304,6 +304,14 @@ fn run(client: &Client, step: &Step, report: &mut Report) {
                         for target in &targets {
                             report.settle(target, Outcome::Done(Change::Unlinked));
                         }
+                    }
+                    // The portal refuses a guest who is not linked to the caller, as
+                    // one this tool already unlinked is not: the journal tells them apart.
+                    Err(e)
+                        if refuses_whole_batch(&e)
+                            && matches!(targets.as_slice(), [t] if t.id.is_some_and(|id| cx.unlinked.contains(&id.to_string()))) =>
+                    {
+                        report.settle(&targets[0], Outcome::Already(Already::Unlinked))
                     }
                     Err(e) => refused(client, "unlink", &targets, e, report),
                 }

@@ -70,6 +70,8 @@ pub enum Already {
     Exists,
     /// An invitation found the address registered, so the portal would send nothing.
     ExistsNotInvited,
+    /// An unlink found the guest not linked, and the journal shows this tool unlinked it.
+    Unlinked,
     /// A type change found the user of that type already.
     OfType(UserType),
     /// A resend found the user has activated the account.
@@ -104,6 +106,7 @@ impl Outcome {
             Outcome::Already(Already::Gone) => "already gone",
             Outcome::Already(Already::Exists) => "exists, skipped",
             Outcome::Already(Already::ExistsNotInvited) => "exists, no invitation sent",
+            Outcome::Already(Already::Unlinked) => "already unlinked",
             Outcome::Already(Already::OfType(UserType::User)) => "already user",
             Outcome::Already(Already::OfType(UserType::RoomAdmin)) => "already room-admin",
             Outcome::Already(Already::OfType(UserType::DocSpaceAdmin)) => "already docspace-admin",

@@ -320,3 +320,23 @@ fn guest_cycle_with_a_refused_link_never_sends_the_unlink() {
         ["POST /api/2.0/people/guests/share/approve"]
     );
 }
+
+/// A guest this tool already unlinked is refused by the portal like one never linked;
+/// the journal tells the two apart, so a second run is done, not "not permitted".
+#[test]
+fn a_second_unlink_of_the_same_guest_is_already_done() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let gina = portal.add_guest_of(&owner.id, "gina@example.com", "Gina", "Guest");
+    let stranger = portal.add_member(Kind::RoomAdmin, "sam@example.com", "Sam", "Stranger");
+    let never = portal.add_guest_of(&stranger.id, "nora@example.com", "Nora", "Never");
+
+    docspace(&portal, &owner.key, &["guest", "delete", &gina])
+        .code(0)
+        .stdout_has(&format!("unlinked {gina}"));
+    docspace(&portal, &owner.key, &["guest", "delete", &gina])
+        .code(0)
+        .stdout_has(&format!("already unlinked {gina}"));
+    // One this tool never unlinked stays a refusal.
+    docspace(&portal, &owner.key, &["guest", "delete", &never]).code(77);
+}
