@@ -2,31 +2,17 @@
 //! read from the command line, the environment, a token file or stdin.
 
 use super::cli::{Command, Globals};
+pub use super::env::{Environment, ProcessEnvironment};
 use super::exit::Failure;
 use super::journal::{self, Journal};
 use super::lock::{self, Lock};
 use docspace_people::{Client, ErrorKind, Options, Proxies, Secret};
 use std::collections::{HashMap, HashSet};
-use std::ffi::OsString;
 use std::io::{self, BufRead};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::Duration;
 use std::time::SystemTime;
-
-/// Where the process's settings come from; the real one reads the environment.
-pub trait Environment {
-    fn var(&self, name: &str) -> Option<OsString>;
-}
-
-/// The process environment.
-pub struct ProcessEnvironment;
-
-impl Environment for ProcessEnvironment {
-    fn var(&self, name: &str) -> Option<OsString> {
-        std::env::var_os(name).filter(|v| !v.is_empty())
-    }
-}
 
 /// What a run has besides the portal: the environment, standard input, and for a
 /// changing command its journal and the portal's lock.

@@ -3,8 +3,8 @@
 //! writes CSV, since the design card has no CSV crate.
 
 use super::exit::Failure;
-use super::show::printable;
-use docspace_people::{Status, User, UserType};
+use super::show::{activation, printable, with_words};
+use docspace_people::User;
 use std::fmt::Write as _;
 
 /// `--output`.
@@ -138,17 +138,6 @@ impl Column {
     }
 }
 
-/// The activation of an account as a word: `pending` for both kinds of accounts that
-/// never activated (invited, and created without following the activation e-mail).
-pub fn activation(user: &User) -> &'static str {
-    match (user.status, user.activation_status) {
-        (Status::Pending, _) | (_, 2) => "pending",
-        (_, 1) => "activated",
-        (_, 4) => "auto",
-        _ => "not-activated",
-    }
-}
-
 fn created_by(user: &User) -> String {
     let value: serde_json::Value = serde_json::from_str(user.json()).unwrap_or_default();
     let by = &value["createdBy"];
@@ -157,10 +146,6 @@ fn created_by(user: &User) -> String {
         .or_else(|| by["id"].as_str())
         .unwrap_or_default()
         .to_owned()
-}
-
-fn type_word(kind: UserType) -> &'static str {
-    kind.as_str()
 }
 
 /// Prints users one at a time in one format.
@@ -262,20 +247,6 @@ pub fn csv_field(value: &str) -> String {
 /// A TSV field: tabs and line breaks, which TSV cannot hold, become spaces.
 fn tsv_field(value: &str) -> String {
     value.replace(['\t', '\r', '\n'], " ")
-}
-
-/// The portal's object of the user as it sent it, with the enums also as words:
-/// `typeName`, `statusName` and `activationName` are added at the end.
-pub fn with_words(user: &User) -> String {
-    let raw = user.json().trim_end();
-    let body = raw.strip_suffix('}').unwrap_or(raw).trim_end();
-    let separator = if body.ends_with('{') { "" } else { "," };
-    format!(
-        "{body}{separator}\"typeName\":\"{}\",\"statusName\":\"{}\",\"activationName\":\"{}\"}}",
-        type_word(user.user_type()),
-        user.status,
-        activation(user)
-    )
 }
 
 #[cfg(test)]

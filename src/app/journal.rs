@@ -7,7 +7,7 @@
 //! gone` rather than `not found`.
 
 use super::cli::{Globals, UserRef};
-use super::config::Environment;
+use super::env::Environment;
 use super::exit::Failure;
 use super::report::Target;
 use docspace_people::{Client, Date, Request, Secret};

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod completions;
 pub mod config;
+pub mod env;
 pub mod exit;
 pub mod format;
 pub mod help;

@@ -3,7 +3,7 @@
 //! and the environment over the profile. The file holds paths, never a secret.
 
 use super::cli::Globals;
-use super::config::Environment;
+use super::env::Environment;
 use super::exit::Failure;
 use serde::Deserialize;
 use std::collections::BTreeMap;

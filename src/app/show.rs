@@ -1,6 +1,6 @@
 //! How users are shown: one line each, safe for a terminal.
 
-use docspace_people::User;
+use docspace_people::{Status, User};
 use serde_json::Value;
 
 /// `ID NAME <EMAIL>`, safe to print.
@@ -30,5 +30,30 @@ pub fn printable(text: &str) -> String {
 /// The portal's JSON of the user, as it sent it, with the enums also as words (the one
 /// shape of a user in every JSON output).
 pub fn user_json(user: &User) -> Value {
-    serde_json::from_str(&super::format::with_words(user)).unwrap_or(Value::Null)
+    serde_json::from_str(&with_words(user)).unwrap_or(Value::Null)
+}
+
+/// The activation of an account as a word: `pending` for both kinds of accounts that
+/// never activated (invited, and created without following the activation e-mail).
+pub fn activation(user: &User) -> &'static str {
+    match (user.status, user.activation_status) {
+        (Status::Pending, _) | (_, 2) => "pending",
+        (_, 1) => "activated",
+        (_, 4) => "auto",
+        _ => "not-activated",
+    }
+}
+
+/// The portal's object of the user as it sent it, with the enums also as words:
+/// `typeName`, `statusName` and `activationName` are added at the end.
+pub fn with_words(user: &User) -> String {
+    let raw = user.json().trim_end();
+    let body = raw.strip_suffix('}').unwrap_or(raw).trim_end();
+    let separator = if body.ends_with('{') { "" } else { "," };
+    format!(
+        "{body}{separator}\"typeName\":\"{}\",\"statusName\":\"{}\",\"activationName\":\"{}\"}}",
+        user.user_type().as_str(),
+        user.status,
+        activation(user)
+    )
 }
