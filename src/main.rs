@@ -43,6 +43,7 @@ fn main() -> ExitCode {
         unlinked: Default::default(),
         caller: None,
         lock: None,
+        pending: None,
     };
     let command_line: Vec<String> = std::env::args().skip(1).collect();
     let result = match cli::parse(std::env::args_os().skip(1)) {

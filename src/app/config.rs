@@ -10,7 +10,7 @@ use docspace_people::{Client, ErrorKind, Options, Proxies, Secret};
 use std::collections::{HashMap, HashSet};
 use std::io::{self, BufRead};
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use std::time::SystemTime;
 
@@ -31,13 +31,25 @@ pub struct Context<'a> {
     pub terminations: HashMap<String, SystemTime>,
     /// The account behind the credential, once asked.
     pub caller: Option<docspace_people::User>,
-    /// Held for the whole of a changing run.
+    /// Held for the whole of a changing run, from its first change.
     pub lock: Option<Lock>,
+    /// The lock and the journal a changing run takes before its first change.
+    pub pending: Option<Pending>,
 }
 
-/// For a changing command: takes the portal's lock, reads what the journal remembers,
-/// and opens it for this run (after asking the portal who the caller is). A dry run
-/// reads the journal but takes no lock and writes nothing.
+/// Where a changing run records its changes and takes its lock, once it changes
+/// something: the first step the engine sends opens both ([`Context::before_changes`]),
+/// so that a dry run, which sends none, takes no lock and writes nothing.
+pub struct Pending {
+    journal: Option<PathBuf>,
+    lock_dir: Option<PathBuf>,
+    portal: String,
+    command_line: String,
+    wait: Option<Duration>,
+}
+
+/// For a changing command (and a listing by termination age): reads what the journal
+/// remembers, and notes where the lock and the journal will be.
 pub fn start(
     client: &Client,
     globals: &Globals,
@@ -45,30 +57,27 @@ pub fn start(
     command_line: &str,
     cx: &mut Context,
 ) -> Result<(), Failure> {
-    if !command.changes()
-        && !matches!(
-            command,
-            Command::List {
-                terminated: Some(_),
-                ..
-            }
-        )
-    {
+    let lists_by_age = matches!(
+        command,
+        Command::List {
+            terminated: Some(_),
+            ..
+        }
+    );
+    if !command.changes() && !lists_by_age {
         return Ok(());
     }
-    // A listing by termination age reads the journal's dates, and changes nothing.
-    let reads_only = globals.dry_run || !command.changes();
     let path = journal::location(globals, cx.env)?;
     let portal = client.portal();
-    if !reads_only {
-        let dir = journal::state_dir(cx.env)
-            .or_else(|| path.as_deref().and_then(Path::parent).map(Path::to_owned))
-            .ok_or_else(|| {
-                Failure::Journal(
-                    "there is no place for the lock file: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset".to_owned(),
-                )
-            })?;
-        cx.lock = Some(lock::acquire(&dir, &portal, globals.wait_lock)?);
+    if command.changes() {
+        cx.pending = Some(Pending {
+            lock_dir: journal::state_dir(cx.env)
+                .or_else(|| path.as_deref().and_then(Path::parent).map(Path::to_owned)),
+            journal: path.clone(),
+            portal: portal.clone(),
+            command_line: command_line.to_owned(),
+            wait: globals.wait_lock,
+        });
     }
     let Some(path) = path else { return Ok(()) };
     let entries = journal::entries(&path).map_err(|e| {
@@ -80,10 +89,26 @@ pub fn start(
     cx.deleted = journal::deleted(&entries, &portal);
     cx.terminations = journal::terminations(&entries, &portal);
     cx.unlinked = journal::unlinked(&entries, &portal);
-    if !reads_only {
-        cx.journal = Some(Journal::open(&path, &portal, command_line)?);
-    }
     Ok(())
+}
+
+impl Context<'_> {
+    /// Before the first change of a run: takes the portal's lock and opens the journal.
+    pub fn before_changes(&mut self) -> Result<(), Failure> {
+        let Some(pending) = self.pending.take() else {
+            return Ok(());
+        };
+        let dir = pending.lock_dir.ok_or_else(|| {
+            Failure::Journal(
+                "there is no place for the lock file: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset; nothing was sent".to_owned(),
+            )
+        })?;
+        self.lock = Some(lock::acquire(&dir, &pending.portal, pending.wait)?);
+        if let Some(path) = &pending.journal {
+            self.journal = Some(Journal::open(path, &pending.portal, &pending.command_line)?);
+        }
+        Ok(())
+    }
 }
 
 /// The account behind the credential, asked of the portal once a run.

@@ -251,6 +251,10 @@ fn journal_intent(
     action: &str,
     step: &Step,
 ) -> bool {
+    if let Err(failure) = cx.before_changes() {
+        report.abort(failure);
+        return false;
+    }
     let Some(journal) = cx.journal.as_mut() else {
         return true;
     };
