@@ -433,3 +433,31 @@ fn a_bulk_termination_never_touches_the_owner_the_caller_or_the_protect_file() {
     let sent: Vec<serde_json::Value> = changes(&portal).iter().map(body).collect();
     assert_eq!(sent, [json!({"userIds": [ann.id], "resendAll": false})]);
 }
+
+/// A protect file that names an account by address protects it when it is named by id.
+#[test]
+fn a_protected_address_is_protected_when_the_user_is_named_by_id() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let bob = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
+    let protect =
+        std::env::temp_dir().join(format!("docspace-people-protect-id-{}", std::process::id()));
+    std::fs::write(&protect, "bob@example.com\n").unwrap();
+
+    docspace(
+        &portal,
+        &owner.key,
+        &[
+            "user",
+            "terminate",
+            &bob.id,
+            "--protect",
+            protect.to_str().unwrap(),
+        ],
+    )
+    .code(0)
+    .stdout_is(&format!("protected {}\n", bob.id));
+    let _ = std::fs::remove_file(&protect);
+    assert_eq!(portal.user(&bob.id).unwrap().status, Status::Active);
+    assert!(changes(&portal).is_empty());
+}

@@ -112,7 +112,15 @@ pub fn run(
                     "skipped: owns rooms all the same; remove it with 'user delete --heir USER'",
                 ),
             ),
-            Ok(_) => chosen.push(target.with_fate(NOTHING_TO_HAND_OVER)),
+            Ok(Some(false)) => chosen.push(target.with_fate(NOTHING_TO_HAND_OVER)),
+            // A portal before DocSpace 3.5 cannot say: a plain delete could hand rooms to
+            // the caller without a word.
+            Ok(None) => report.fail(
+                &[target],
+                not_done(
+                    "skipped: this portal (DocSpace before 3.5) cannot say whether the account owns rooms; remove it with 'user delete --heir USER'",
+                ),
+            ),
             Err(e) => report.fail(
                 &[target],
                 e.during(format!("revoke {}", short(&user))).into(),

@@ -51,8 +51,19 @@ pub fn run(
             let protected = select::protect_list(protect, cx)?;
             let caller = config::caller(client, cx)?;
             let keep = move |target: &Target, found: Option<&User>| {
-                let owner = found.is_some_and(|u| u.is_owner);
-                select::is_protected(target, owner, &caller, &protected)
+                // A user named by id is looked up when the protect file could name it by
+                // address: otherwise its address is unknown here.
+                let looked_up = match (found, target.id) {
+                    (None, Some(id)) if !protected.is_empty() => client.get_user(id).ok(),
+                    _ => None,
+                };
+                let user = found.or(looked_up.as_ref());
+                let owner = user.is_some_and(|u| u.is_owner);
+                let known = match user {
+                    Some(u) => Target::of(u),
+                    None => target.clone(),
+                };
+                select::is_protected(&known, owner, &caller, &protected)
             };
             batches(client, selection, Batch::Terminate, keep, globals, out, cx)
         }
