@@ -22,6 +22,29 @@ pub struct Date {
 }
 
 impl Date {
+    /// The day `time` falls on, in UTC.
+    pub fn of(time: SystemTime) -> Date {
+        let secs = time
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let (year, month, day) = civil_from_days(secs / 86_400);
+        Date {
+            year: u16::try_from(year).unwrap_or(u16::MAX),
+            month: month as u8,
+            day: day as u8,
+        }
+    }
+
+    /// The start of the day, in UTC.
+    pub fn midnight(self) -> SystemTime {
+        let days = days_from_civil(
+            u64::from(self.year),
+            u64::from(self.month),
+            u64::from(self.day),
+        );
+        SystemTime::UNIX_EPOCH + Duration::from_secs(days * 86_400)
+    }
+
     /// The day a portal time stamp (`2026-07-01T10:00:00.0000000+02:00`) falls on in the
     /// portal's own time zone, which is how the portal's web interface shows it.
     pub(crate) fn of_timestamp(stamp: &str) -> Option<Date> {
@@ -228,6 +251,14 @@ mod tests {
         );
         assert_eq!(in_zone("soon", "00:00:00"), None);
         assert_eq!(in_zone("2026-07-01T10:00:00Z", "two hours"), None);
+    }
+
+    #[test]
+    fn a_day_and_its_midnight() {
+        let day = Date::parse("2024-02-29").unwrap();
+        assert_eq!(Date::of(day.midnight()), day);
+        assert_eq!(Date::of(day.midnight() + Duration::from_secs(86_399)), day);
+        assert_eq!(day.midnight(), api_time("2024-02-29T00:00:00Z").unwrap());
     }
 
     #[test]

@@ -674,22 +674,8 @@ fn never_activated_list(options: &mut CommandOptions) -> Result<Command, Failure
             "--activation pending lists invited (pending) and created but never activated (active) users: leave out --status".to_owned(),
         ));
     }
-    let user_type = match options.take("type") {
-        Some(t) if t.eq_ignore_ascii_case("guest") => Some(UserType::Guest),
-        Some(t) => Some(user_type(Some(&t))?),
-        None => None,
-    };
-    let registered_before = options
-        .take("registered-before")
-        .map(checked_date)
-        .transpose()?;
     Ok(Command::ListNeverActivated {
-        filter: Filter {
-            status: None,
-            user_type,
-            search: options.take("search"),
-            registered_before,
-        },
+        filter: list_filter(options)?,
         ids: options.flag("ids"),
     })
 }

@@ -248,25 +248,15 @@ pub fn terminations(entries: &[Value], portal: &str) -> HashMap<String, SystemTi
 
 /// Reads back a [`timestamp`].
 fn parse_timestamp(text: &str) -> Option<SystemTime> {
+    let day: Date = text.get(..10)?.parse().ok()?;
     let b = text.as_bytes();
-    if b.len() != 20 || b[19] != b'Z' {
+    if b.len() != 20 || b[10] != b'T' || b[19] != b'Z' {
         return None;
     }
     let n = |r: std::ops::Range<usize>| text.get(r)?.parse::<u64>().ok();
-    let (y, mo, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
-    let (h, mi, s) = (n(11..13)?, n(14..16)?, n(17..19)?);
-    if !(1970..=9999).contains(&y) || !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
-    let yy = if mo <= 2 { y - 1 } else { y };
-    let era = yy / 400;
-    let yoe = yy - era * 400;
-    let doy = (153 * ((mo + 9) % 12) + 2) / 5 + d - 1;
-    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-    SystemTime::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(
-        days * 86_400 + h * 3600 + mi * 60 + s,
-    ))
+    let seconds = n(11..13)? * 3600 + n(14..16)? * 60 + n(17..19)?;
+    day.midnight()
+        .checked_add(std::time::Duration::from_secs(seconds))
 }
 
 /// What `journal` shows: each user's outcome, and the steps whose outcome was never
@@ -354,23 +344,14 @@ fn now_seconds() -> u64 {
 pub fn timestamp(time: SystemTime) -> String {
     let secs = time
         .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    // Howard Hinnant's civil_from_days, for days since 1970-01-01.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
+        .map_or(0, |d| d.as_secs())
+        % 86_400;
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
+        "{}T{:02}:{:02}:{:02}Z",
+        Date::of(time),
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
     )
 }
 

@@ -5,8 +5,8 @@
 
 use super::cli::TerminatedAge;
 use super::config::Context;
-use docspace_people::{Date, User};
-use std::time::{Duration, SystemTime};
+use docspace_people::User;
+use std::time::SystemTime;
 
 /// Whether each user was terminated long enough ago, and how many could not be told.
 pub struct AgeFilter {
@@ -21,7 +21,7 @@ impl AgeFilter {
             TerminatedAge::For(long) => SystemTime::now()
                 .checked_sub(long)
                 .unwrap_or(SystemTime::UNIX_EPOCH),
-            TerminatedAge::Before(day) => midnight(day),
+            TerminatedAge::Before(day) => day.midnight(),
         };
         AgeFilter {
             cut_off,
@@ -55,17 +55,4 @@ impl AgeFilter {
             )
         })
     }
-}
-
-/// The start of `day`, in UTC.
-pub fn midnight(day: Date) -> SystemTime {
-    let text = day.to_string();
-    let n = |r: std::ops::Range<usize>| text[r].parse::<u64>().unwrap_or(0);
-    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    let yy = if m <= 2 { y.saturating_sub(1) } else { y };
-    let era = yy / 400;
-    let yoe = yy - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d.saturating_sub(1);
-    let days = (era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy).saturating_sub(719_468);
-    SystemTime::UNIX_EPOCH + Duration::from_secs(days * 86_400)
 }

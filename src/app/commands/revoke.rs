@@ -9,7 +9,6 @@ use crate::app::exit::Failure;
 use crate::app::output::Output;
 use crate::app::plan::{self, Action, BATCH, Plan, Step};
 use crate::app::report::{Outcome, Report, Style, Target};
-use crate::app::retention::midnight;
 use crate::app::select;
 use crate::app::show::short;
 use docspace_people::{Client, Filter, User, UserId};
@@ -43,7 +42,7 @@ pub fn run(
         PendingAge::For(long) => SystemTime::now()
             .checked_sub(long)
             .unwrap_or(SystemTime::UNIX_EPOCH),
-        PendingAge::Before(day) => midnight(day),
+        PendingAge::Before(day) => day.midnight(),
     });
     let old_enough = |user: &User| match cut_off {
         None => true,
