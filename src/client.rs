@@ -2,6 +2,7 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::proxy::Proxies;
+use crate::resolver::ResolveOnce;
 use crate::secret::Secret;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -11,6 +12,7 @@ use std::time::{Duration, SystemTime};
 use ureq::Agent;
 use ureq::http::{self, Response};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, parse_pem};
+use ureq::unversioned::transport::DefaultConnector;
 
 /// Answers larger than this are refused instead of read into memory.
 pub const MAX_BODY: u64 = 16 * 1024 * 1024;
@@ -274,7 +276,7 @@ impl Client {
         if let Some(path) = &options.ca_file {
             tls = tls.root_certs(RootCerts::Specific(Arc::new(certificates(path)?)));
         }
-        let agent = Agent::config_builder()
+        let config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .timeout_global(Some(options.timeout))
@@ -284,8 +286,8 @@ impl Client {
             .tls_config(tls.build())
             // Always set: ureq's default reads the proxy variables its own way.
             .proxy(proxy)
-            .build()
-            .new_agent();
+            .build();
+        let agent = Agent::with_parts(config, DefaultConnector::default(), ResolveOnce::default());
         Ok(Client {
             origin,
             credential,

@@ -108,6 +108,7 @@ mod model;
 mod people;
 mod proxy;
 mod reassign;
+mod resolver;
 mod secret;
 mod user_id;
 

@@ -531,6 +531,15 @@ fn dns_server() -> Ipv4Addr {
     })
 }
 
+/// The names [`dns_server`] was asked for, one entry per query (A and AAAA count apart).
+static DNS_QUERIES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// How many queries for `name` the DNS server has received.
+fn dns_queries(name: &str) -> usize {
+    let queries = DNS_QUERIES.lock().unwrap();
+    queries.iter().filter(|q| *q == name).count()
+}
+
 /// The answer to one query (RFC 1035 §4.1), `None` to stay silent.
 fn dns_answer(query: &[u8]) -> Option<Vec<u8>> {
     let mut at = 12;
@@ -540,6 +549,7 @@ fn dns_answer(query: &[u8]) -> Option<Vec<u8>> {
         labels.push(String::from_utf8_lossy(query.get(at + 1..at + 1 + len)?).to_lowercase());
         at += 1 + len;
     }
+    DNS_QUERIES.lock().unwrap().push(labels.join("."));
     let question_end = at + 5;
     let qtype = u16::from_be_bytes([*query.get(at + 1)?, *query.get(at + 2)?]);
     let (rcode, address) = match labels.first()?.as_str() {
@@ -661,6 +671,47 @@ fn a_resolver_that_fails_for_now_is_exit_75_naming_the_host_and_dns() {
         .stderr_has(
             "the DNS lookup of the portal's host name 'silent.example.test' failed for now",
         );
+}
+
+#[test]
+fn the_portal_name_is_looked_up_once_however_many_requests_follow() {
+    if !sandbox() {
+        return;
+    }
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let host = "docspace.looked-up-once.example.test";
+    let by_name = portal.url().replace("127.0.0.1", host);
+    let home =
+        std::env::temp_dir().join(format!("docspace-people-dns-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let env = [
+        ("DOCSPACE_URL", by_name.as_str()),
+        ("DOCSPACE_TOKEN", &key),
+        ("HOME", home.to_str().unwrap()),
+    ];
+    run_resolving(&["whoami", "--insecure-http"], &env).code(0);
+    let one_request = dns_queries(host);
+    assert!(one_request > 0, "the name was looked up in this DNS server");
+    let before = portal.api_requests().len();
+    run_resolving(
+        &[
+            "lifecycle",
+            "--insecure-http",
+            "--email",
+            "once@example.com",
+            "--first-name",
+            "Once",
+        ],
+        &env,
+    )
+    .code(0);
+    assert!(portal.api_requests().len() - before >= 4, "four requests");
+    assert_eq!(
+        dns_queries(host),
+        2 * one_request,
+        "one look-up for the whole lifecycle, as for whoami"
+    );
 }
 
 #[test]
