@@ -286,6 +286,11 @@ impl Client {
             .tls_config(tls.build())
             // Always set: ureq's default reads the proxy variables its own way.
             .proxy(proxy)
+            // ureq's default of 128 KiB each way is zeroed for every transport (TCP and
+            // TLS), which was most of a short run's work; an answer larger than the
+            // input buffer is read in several passes all the same.
+            .input_buffer_size(64 * 1024)
+            .output_buffer_size(16 * 1024)
             .build();
         let agent = Agent::with_parts(config, DefaultConnector::default(), ResolveOnce::default());
         Ok(Client {
