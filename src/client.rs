@@ -321,7 +321,7 @@ impl Client {
         request: &Request,
         action: &str,
     ) -> Result<T, Error> {
-        let envelope: Envelope<T> = self.send_for_envelope(request, action)?;
+        let envelope: Envelope<T> = self.send_for_envelope(request, action, read_envelope)?;
         envelope.response.ok_or_else(|| {
             let detail = if envelope.empty {
                 "the answer is not DocSpace JSON: it is empty"
@@ -332,13 +332,15 @@ impl Client {
         })
     }
 
-    /// Sends a list request and returns the list with the envelope's `total`.
-    pub(crate) fn fetch_with_total<T: DeserializeOwned>(
+    /// Sends a list request and returns the list with the envelope's `total`; `read`
+    /// reads the body.
+    pub(crate) fn fetch_with_total<T>(
         &self,
         request: &Request,
         action: &str,
+        read: ReadEnvelope<Vec<T>>,
     ) -> Result<(Vec<T>, Option<u64>), Error> {
-        let envelope: Envelope<Vec<T>> = self.send_for_envelope(request, action)?;
+        let envelope = self.send_for_envelope(request, action, read)?;
         let list = envelope.response.ok_or_else(|| {
             Error::protocol(
                 action.to_owned(),
@@ -359,13 +361,16 @@ impl Client {
         request: &Request,
         action: &str,
     ) -> Result<Option<T>, Error> {
-        Ok(self.send_for_envelope(request, action)?.response)
+        Ok(self
+            .send_for_envelope(request, action, read_envelope)?
+            .response)
     }
 
-    fn send_for_envelope<T: DeserializeOwned>(
+    fn send_for_envelope<T>(
         &self,
         request: &Request,
         action: &str,
+        read: ReadEnvelope<T>,
     ) -> Result<Envelope<T>, Error> {
         let repeatable = !request.once && matches!(request.method, "GET" | "PUT" | "DELETE");
         let mut attempt: u32 = 0;
@@ -414,7 +419,7 @@ impl Client {
                 _ => {
                     let outcome = result
                         .map_err(|e| self.network_error(action, e))
-                        .and_then(|answer| self.decode(action, &answer));
+                        .and_then(|answer| self.decode(action, &answer, read));
                     return match (outcome, maybe_done) {
                         (Err(e), Some(first)) if attempt > 1 && !e.is_temporary() => {
                             Err(Error::new(
@@ -474,7 +479,7 @@ impl Client {
             });
         }
         Err(
-            match self.decode::<serde::de::IgnoredAny>(action, &answer) {
+            match self.decode(action, &answer, read_envelope::<serde::de::IgnoredAny>) {
                 Err(e) => e,
                 Ok(_) => Error::protocol(
                     action.to_owned(),
@@ -509,13 +514,15 @@ impl Client {
             body: body.to_vec(),
             oversized: false,
         };
-        self.decode::<T>("decode", &answer).map(|e| e.response)
+        self.decode("decode", &answer, read_envelope::<T>)
+            .map(|e| e.response)
     }
 
-    fn decode<T: DeserializeOwned>(
+    fn decode<T>(
         &self,
         action: &str,
         answer: &Answer,
+        read: ReadEnvelope<T>,
     ) -> Result<Envelope<T>, Error> {
         let status = answer.status;
         if (300..400).contains(&status) {
@@ -573,28 +580,19 @@ impl Client {
         // A success too large to keep, for a request whose answer is not read: the
         // status line says the portal accepted it, which is all that is asked.
         if answer.oversized {
-            return Ok(Envelope {
-                response: None,
-                total: None,
-                status: 0,
-                error: None,
-                empty: false,
-            });
+            return Ok(Envelope::default());
         }
         // An answer with no body at all: what the portal sends where it has nothing to
         // say (an empty progress, a route that declares no response).
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Envelope {
-                response: None,
-                total: None,
-                status: 0,
-                error: None,
                 empty: true,
+                ..Envelope::default()
             });
         }
         // The envelope's `status` is 0 on success today; the OpenAPI document describes
         // it as "HTTP status code of the response", so 200 is a success too.
-        if let Ok(envelope) = serde_json::from_slice::<Envelope<T>>(body)
+        if let Some(envelope) = read(body)
             && matches!(envelope.status, 0 | 200)
             && envelope.error.is_none()
         {
@@ -933,15 +931,35 @@ fn unknown_issuer(error: &ureq::Error) -> bool {
 }
 
 #[derive(serde::Deserialize)]
-struct Envelope<T> {
-    response: Option<T>,
-    total: Option<u64>,
+pub(crate) struct Envelope<T> {
+    pub(crate) response: Option<T>,
+    pub(crate) total: Option<u64>,
     #[serde(default)]
-    status: i64,
-    error: Option<serde::de::IgnoredAny>,
+    pub(crate) status: i64,
+    pub(crate) error: Option<serde::de::IgnoredAny>,
     /// The answer had no body at all.
     #[serde(skip)]
-    empty: bool,
+    pub(crate) empty: bool,
+}
+
+impl<T> Default for Envelope<T> {
+    fn default() -> Envelope<T> {
+        Envelope {
+            response: None,
+            total: None,
+            status: 0,
+            error: None,
+            empty: false,
+        }
+    }
+}
+
+/// How an answer's body is read into its envelope: `None` when it is not one.
+pub(crate) type ReadEnvelope<T> = fn(&[u8]) -> Option<Envelope<T>>;
+
+/// serde's reading, for every answer but a listing's pages (`page::users`).
+fn read_envelope<T: DeserializeOwned>(body: &[u8]) -> Option<Envelope<T>> {
+    serde_json::from_slice(body).ok()
 }
 
 /// Everything of an answer the client looks at.

@@ -105,6 +105,7 @@ mod error;
 mod guests;
 mod key;
 mod model;
+mod page;
 mod people;
 mod proxy;
 mod reassign;

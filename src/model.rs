@@ -47,7 +47,7 @@ pub struct User {
     pub terminated: String,
     /// An account of an LDAP directory, which the portal's delete refuses.
     pub is_ldap: bool,
-    raw: Box<RawValue>,
+    raw: Box<str>,
 }
 
 /// The fields of [`User`] as they are named on the wire.
@@ -155,8 +155,28 @@ fn api_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Err
 impl<'de> Deserialize<'de> for User {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<User, D::Error> {
         let raw = Box::<RawValue>::deserialize(deserializer)?;
-        let f: UserFields = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
-        Ok(User {
+        let fields: UserFields = serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+        Ok(User::new(fields, raw.into()))
+    }
+}
+
+impl Serialize for User {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error as _;
+        let raw: &RawValue = serde_json::from_str(&self.raw).map_err(S::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
+impl PartialEq for User {
+    fn eq(&self, other: &User) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl User {
+    fn new(f: UserFields, raw: Box<str>) -> User {
+        User {
             id: f.id,
             display_name: f.display_name,
             first_name: f.first_name,
@@ -174,26 +194,21 @@ impl<'de> Deserialize<'de> for User {
             terminated: f.terminated,
             is_ldap: f.is_ldap,
             raw,
-        })
+        }
     }
-}
 
-impl Serialize for User {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.raw.serialize(serializer)
+    /// The user whose JSON object starts `text`, read in one pass, and the length of
+    /// that object (what a page is read with: the bytes are parsed once, and copied).
+    pub(crate) fn read_prefix(text: &str) -> Option<(User, usize)> {
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<UserFields>();
+        let fields = stream.next()?.ok()?;
+        let len = stream.byte_offset();
+        Some((User::new(fields, text[..len].into()), len))
     }
-}
 
-impl PartialEq for User {
-    fn eq(&self, other: &User) -> bool {
-        self.raw.get() == other.raw.get()
-    }
-}
-
-impl User {
     /// The portal's JSON of this user, exactly as received.
     pub fn json(&self) -> &str {
-        self.raw.get()
+        &self.raw
     }
 
     /// When the portal recorded the account's termination, if it did.

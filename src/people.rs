@@ -386,9 +386,11 @@ impl Users<'_> {
             self.next, self.query
         );
         let action = format!("list users from {}", self.next);
-        let (users, total): (Vec<User>, Option<u64>) = self
-            .client
-            .fetch_with_total(&Request::new("GET", path), &action)?;
+        let (users, total): (Vec<User>, Option<u64>) = self.client.fetch_with_total(
+            &Request::new("GET", path),
+            &action,
+            crate::page::users,
+        )?;
         let total = total.and_then(|t| usize::try_from(t).ok());
         let overlaps = users.iter().any(|u| self.last_page.contains(&u.id));
         let changed = match (self.total, total) {
