@@ -3,8 +3,9 @@
 //! writes CSV, since the design card has no CSV crate.
 
 use super::exit::Failure;
-use super::show::{activation, printable, with_words};
+use super::show::{activation, safe, with_words};
 use docspace_people::User;
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// `--output`.
@@ -117,23 +118,19 @@ impl Column {
         }
     }
 
-    fn value(self, user: &User) -> String {
+    fn value(self, user: &User) -> Cow<'_, str> {
         match self {
-            Column::Id => user.id.to_string(),
-            Column::Email => user.email.clone(),
-            Column::First => user.first_name.clone(),
-            Column::Last => user.last_name.clone(),
-            Column::Name => user.name(),
-            Column::Type => user.user_type().as_str().to_owned(),
-            Column::Status => user.status.to_string(),
-            Column::Activation => activation(user).to_owned(),
-            Column::Registered => user
-                .registration_date
-                .get(..10)
-                .unwrap_or_default()
-                .to_owned(),
-            Column::Terminated => user.terminated.get(..10).unwrap_or_default().to_owned(),
-            Column::CreatedBy => created_by(user),
+            Column::Id => user.id.to_string().into(),
+            Column::Email => user.email.as_str().into(),
+            Column::First => user.first_name.as_str().into(),
+            Column::Last => user.last_name.as_str().into(),
+            Column::Name => user.name().into(),
+            Column::Type => user.user_type().as_str().into(),
+            Column::Status => user.status.to_string().into(),
+            Column::Activation => activation(user).into(),
+            Column::Registered => user.registration_date.get(..10).unwrap_or_default().into(),
+            Column::Terminated => user.terminated.get(..10).unwrap_or_default().into(),
+            Column::CreatedBy => created_by(user).into(),
         }
     }
 }
@@ -154,6 +151,8 @@ pub struct Printer {
     columns: Vec<Column>,
     header: bool,
     printed: usize,
+    /// The text of the user printed last, kept to be written into again.
+    text: String,
 }
 
 impl Printer {
@@ -163,6 +162,7 @@ impl Printer {
             columns: columns.unwrap_or_else(|| DEFAULT_COLUMNS.to_vec()),
             header,
             printed: 0,
+            text: String::new(),
         }
     }
 
@@ -177,7 +177,11 @@ impl Printer {
                     .map(|c| c.name().to_ascii_uppercase())
                     .collect();
                 match self.format {
-                    Format::Table => self.table_line(names),
+                    Format::Table => {
+                        let mut text = String::new();
+                        self.table_line(&mut text, names.iter().map(|n| n.into()));
+                        text
+                    }
                     Format::Csv => line(names.iter().map(|n| csv_field(n)), ","),
                     _ => line(names.iter().map(|n| tsv_field(n)), "\t"),
                 }
@@ -187,21 +191,32 @@ impl Printer {
     }
 
     /// One user, with the separator before it where the format needs one.
-    pub fn user(&mut self, user: &User) -> String {
+    pub fn user(&mut self, user: &User) -> &str {
         let first = self.printed == 0;
         self.printed += 1;
-        let values = || self.columns.iter().map(|c| c.value(user));
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        let values = self.columns.iter().map(|c| c.value(user));
         match self.format {
             Format::Json => {
-                let separator = if first { "" } else { ",\n" };
-                format!("{separator}{}", with_words(user))
+                if !first {
+                    text.push_str(",\n");
+                }
+                text.push_str(&with_words(user));
             }
-            Format::Jsonl => format!("{}\n", with_words(user)),
-            Format::Ids => format!("{}\n", user.id),
-            Format::Table => self.table_line(values().collect()),
-            Format::Csv => line(values().map(|v| csv_field(&v)), ","),
-            Format::Tsv => line(values().map(|v| tsv_field(&v)), "\t"),
+            Format::Jsonl => {
+                text.push_str(&with_words(user));
+                text.push('\n');
+            }
+            Format::Ids => {
+                let _ = writeln!(text, "{}", user.id);
+            }
+            Format::Table => self.table_line(&mut text, values),
+            Format::Csv => text = line(values.map(|v| csv_field(&v)), ","),
+            Format::Tsv => text = line(values.map(|v| tsv_field(&v)), "\t"),
         }
+        self.text = text;
+        &self.text
     }
 
     /// What comes after the last user.
@@ -212,19 +227,19 @@ impl Printer {
         }
     }
 
-    fn table_line(&self, values: Vec<String>) -> String {
-        let mut text = String::new();
-        let last = values.len().saturating_sub(1);
-        for (i, (value, column)) in values.iter().zip(&self.columns).enumerate() {
-            let value = printable(value);
-            if i == last {
-                text.push_str(&value);
-            } else {
-                let _ = write!(text, "{value:<width$}  ", width = column.width());
+    /// The values padded to their columns' widths (counted in characters), the last
+    /// one as it is.
+    fn table_line<'a>(&self, text: &mut String, values: impl Iterator<Item = Cow<'a, str>>) {
+        let last = self.columns.len().saturating_sub(1);
+        for (i, (value, column)) in values.zip(&self.columns).enumerate() {
+            let value = safe(&value);
+            text.push_str(&value);
+            if i != last {
+                let pad = column.width().saturating_sub(value.chars().count()) + 2;
+                text.extend(std::iter::repeat_n(' ', pad));
             }
         }
         text.push('\n');
-        text
     }
 }
 

@@ -2,6 +2,7 @@
 
 use docspace_people::{Status, User};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// `ID NAME <EMAIL>`, safe to print.
 pub fn short(user: &User) -> String {
@@ -22,9 +23,21 @@ pub fn describe(user: &User) -> String {
 
 /// Text from the portal without control characters, which could rewrite the terminal.
 pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    safe(text).into_owned()
+}
+
+/// [`printable`], borrowing the text when it needs no change (nearly always).
+pub fn safe(text: &str) -> Cow<'_, str> {
+    // The control characters are C0 and DEL, and C1 (U+0080 to U+009F), which UTF-8
+    // writes with the lead byte 0xC2: text without those bytes has none.
+    if text.bytes().all(|b| b >= 0x20 && b != 0x7f && b != 0xc2) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect(),
+    )
 }
 
 /// The portal's JSON of the user, as it sent it, with the enums also as words (the one
@@ -56,4 +69,19 @@ pub fn with_words(user: &User) -> String {
         user.status,
         activation(user)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_spaces_and_other_text_is_kept() {
+        assert!(matches!(safe("José Ünal <a@b.co> 😀"), Cow::Borrowed(_)));
+        assert_eq!(
+            safe("a\u{1b}[2Jb\u{7f}c\u{85}d\u{9f}e\u{a0}f\u{100}"),
+            "a [2Jb c d e\u{a0}f\u{100}"
+        );
+        assert_eq!(printable("tab\there\nnew"), "tab here new");
+    }
 }

@@ -38,7 +38,7 @@ pub fn run(
             Ok(user) => {
                 found += 1;
                 match printer.as_mut() {
-                    Some(printer) => out.data(&printer.user(&user))?,
+                    Some(printer) => out.data(printer.user(&user))?,
                     None => out.data(&format!("{}\n", describe(&user)))?,
                 }
             }

@@ -59,7 +59,7 @@ pub fn run(
             continue;
         }
         listed += 1;
-        out.data(&printer.user(&user))?;
+        out.data(printer.user(&user))?;
     }
     out.data(printer.finish())?;
     if let Some(warning) = age.as_ref().and_then(AgeFilter::warning) {
@@ -92,7 +92,7 @@ pub fn never_activated(
             continue;
         }
         listed += 1;
-        out.data(&printer.user(&user))?;
+        out.data(printer.user(&user))?;
     }
     out.data(printer.finish())?;
     Ok(DONE)

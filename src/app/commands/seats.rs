@@ -38,7 +38,7 @@ pub fn run(client: &Client, out: &mut Output) -> Result<u8, Failure> {
         let mut table = Printer::new(Format::Table, None, true);
         out.data(&table.start())?;
         for user in &holders {
-            out.data(&table.user(user))?;
+            out.data(table.user(user))?;
         }
     }
     out.json(&json!({
