@@ -70,7 +70,7 @@ pub struct Client {
 }
 
 /// A proxy in use: what failures name it by, never with its credentials.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Via {
     /// `http://proxy.example.com:3128`.
     shown: String,
@@ -302,6 +302,18 @@ impl Client {
         })
     }
 
+    /// A second handle on the same connection pool, for a listing's read-ahead. Not
+    /// public: used at the same time as this one, it would open a second connection.
+    pub(crate) fn for_read_ahead(&self) -> Client {
+        Client {
+            origin: self.origin.clone(),
+            credential: self.credential.clone(),
+            agent: self.agent.clone(),
+            options: self.options.clone(),
+            proxy: self.proxy.clone(),
+        }
+    }
+
     pub(crate) fn options(&self) -> &Options {
         &self.options
     }
@@ -332,21 +344,30 @@ impl Client {
         })
     }
 
-    /// Sends a list request and returns the list with the envelope's `total`; `read`
-    /// reads the body.
-    pub(crate) fn fetch_with_total<T>(
+    /// Sends a request whose answer is read later, perhaps on another thread, with
+    /// [`Client::read_list`]: the body of a success, checked for everything but its
+    /// JSON (status, encoding, size, emptiness).
+    pub(crate) fn fetch_body(&self, request: &Request, action: &str) -> Result<Vec<u8>, Error> {
+        let unread = |body: &[u8]| {
+            Some(Envelope {
+                response: Some(body.to_vec()),
+                ..Envelope::default()
+            })
+        };
+        let envelope = self.send_for_envelope(request, action, unread)?;
+        envelope.response.ok_or_else(|| no_response(action))
+    }
+
+    /// The list in the body [`Client::fetch_body`] fetched, with the envelope's `total`;
+    /// `read` reads the body.
+    pub(crate) fn read_list<T>(
         &self,
-        request: &Request,
         action: &str,
+        body: &[u8],
         read: ReadEnvelope<Vec<T>>,
     ) -> Result<(Vec<T>, Option<u64>), Error> {
-        let envelope = self.send_for_envelope(request, action, read)?;
-        let list = envelope.response.ok_or_else(|| {
-            Error::protocol(
-                action.to_owned(),
-                "the portal's answer has no 'response'".to_owned(),
-            )
-        })?;
+        let envelope = self.success(action, body, read)?;
+        let list = envelope.response.ok_or_else(|| no_response(action))?;
         Ok((list, envelope.total))
     }
 
@@ -590,6 +611,16 @@ impl Client {
                 ..Envelope::default()
             });
         }
+        self.success(action, body, read)
+    }
+
+    /// The envelope of a 2xx answer's body.
+    fn success<T>(
+        &self,
+        action: &str,
+        body: &[u8],
+        read: ReadEnvelope<T>,
+    ) -> Result<Envelope<T>, Error> {
         // The envelope's `status` is 0 on success today; the OpenAPI document describes
         // it as "HTTP status code of the response", so 200 is a success too.
         if let Some(envelope) = read(body)
@@ -952,6 +983,13 @@ impl<T> Default for Envelope<T> {
             empty: false,
         }
     }
+}
+
+fn no_response(action: &str) -> Error {
+    Error::protocol(
+        action.to_owned(),
+        "the portal's answer has no 'response'".to_owned(),
+    )
 }
 
 /// How an answer's body is read into its envelope: `None` when it is not one.

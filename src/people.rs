@@ -9,8 +9,9 @@ use crate::secret::Secret;
 use crate::{Email, UserId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
-use std::vec;
+use std::{thread, vec};
 
 /// The body of the portal's batch endpoints. `resendAll` is ignored by the portal but
 /// sent as its own clients send it.
@@ -250,6 +251,7 @@ impl Client {
             restarts: 0,
             page: Vec::new().into_iter(),
             finished: false,
+            ahead: None,
         }
     }
 
@@ -368,6 +370,78 @@ pub struct Users<'a> {
     restarts: u32,
     page: vec::IntoIter<User>,
     finished: bool,
+    /// Fetches the next page while this one is used, once asked to.
+    ahead: Option<ReadAhead>,
+}
+
+/// The body of a page, as [`Client::fetch_body`] gives it.
+type Page = Result<Vec<u8>, Error>;
+
+/// A thread that fetches the page after the one in use, on the same connection, while
+/// the caller's thread reads and uses this one: it fetches only when asked, and one page
+/// at a time, so no two requests are ever in flight.
+struct ReadAhead {
+    ask: Option<mpsc::Sender<usize>>,
+    pages: mpsc::Receiver<(usize, Page)>,
+    /// Whether a page is being fetched.
+    fetching: bool,
+    worker: Option<thread::JoinHandle<()>>,
+}
+
+impl ReadAhead {
+    fn start(client: Client, query: String) -> ReadAhead {
+        let (ask, asked) = mpsc::channel::<usize>();
+        let (send, pages) = mpsc::channel();
+        let worker = thread::spawn(move || {
+            for from in asked {
+                let page = fetch(&client, &query, from);
+                if send.send((from, page)).is_err() {
+                    break;
+                }
+            }
+        });
+        ReadAhead {
+            ask: Some(ask),
+            pages,
+            fetching: false,
+            worker: Some(worker),
+        }
+    }
+
+    /// Starts fetching the page from `from`.
+    fn fetch(&mut self, from: usize) {
+        if let Some(ask) = &self.ask {
+            self.fetching = ask.send(from).is_ok();
+        }
+    }
+
+    /// The page being fetched and its first index, waited for; `None` if none is.
+    fn take(&mut self) -> Option<(usize, Page)> {
+        if !std::mem::take(&mut self.fetching) {
+            return None;
+        }
+        self.pages.recv().ok()
+    }
+}
+
+impl Drop for ReadAhead {
+    /// Waits for a fetch under way, so that a request sent after the listing is dropped
+    /// does not race it onto a second connection.
+    fn drop(&mut self) {
+        self.ask = None;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn fetch(client: &Client, query: &str, from: usize) -> Page {
+    let path = format!("/api/2.0/people/filter?count={PAGE}&startIndex={from}{query}");
+    client.fetch_body(&Request::new("GET", path), &page_action(from))
+}
+
+fn page_action(from: usize) -> String {
+    format!("list users from {from}")
 }
 
 /// How often a listing starts again before it gives up on a portal that keeps changing.
@@ -380,17 +454,35 @@ impl Users<'_> {
         self.total
     }
 
+    /// Fetches each next page while the caller works through the one before, on a
+    /// second thread and the same connection (one request at a time, as without). Only
+    /// for a caller that sends no other request with the client while it lists: such a
+    /// request would open a second connection.
+    pub fn read_ahead(mut self) -> Self {
+        self.ahead = Some(ReadAhead::start(
+            self.client.for_read_ahead(),
+            self.query.clone(),
+        ));
+        self
+    }
+
     fn fetch_page(&mut self) -> Result<(), Error> {
-        let path = format!(
-            "/api/2.0/people/filter?count={PAGE}&startIndex={}{}",
-            self.next, self.query
-        );
-        let action = format!("list users from {}", self.next);
-        let (users, total): (Vec<User>, Option<u64>) = self.client.fetch_with_total(
-            &Request::new("GET", path),
-            &action,
-            crate::page::users,
-        )?;
+        let action = page_action(self.next);
+        let fetched = self.ahead.as_mut().and_then(ReadAhead::take);
+        let body = match fetched {
+            Some((from, page)) if from == self.next => page?,
+            // A page fetched for a listing that has since started again.
+            _ => fetch(self.client, &self.query, self.next)?,
+        };
+        // The page after this one is fetched while this one is read, where the total
+        // says there is one; were this page short, the portal changed, the listing
+        // starts again, and the page fetched ahead is not used.
+        if let (Some(ahead), Some(total)) = (&mut self.ahead, self.total)
+            && self.next + PAGE < total
+        {
+            ahead.fetch(self.next + PAGE);
+        }
+        let (users, total) = self.client.read_list(&action, &body, crate::page::users)?;
         let total = total.and_then(|t| usize::try_from(t).ok());
         let overlaps = users.iter().any(|u| self.last_page.contains(&u.id));
         let changed = match (self.total, total) {
@@ -424,6 +516,12 @@ impl Users<'_> {
         // reached, or at a short page all the same, so a portal that miscounts cannot
         // keep the loop going.
         self.finished = users.len() < PAGE || total.is_some_and(|t| self.next >= t);
+        if !self.finished
+            && let Some(ahead) = &mut self.ahead
+            && !ahead.fetching
+        {
+            ahead.fetch(self.next);
+        }
         self.page = users.into_iter();
         Ok(())
     }

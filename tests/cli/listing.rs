@@ -61,9 +61,34 @@ fn users_removed_while_the_listing_is_read_make_it_start_again() {
     let requests = portal.api_requests().len();
     assert_eq!(
         requests,
-        2 + 3,
-        "one pass cut short, then a whole one: {requests}"
+        3 + 3,
+        "one pass cut short (with the page it had fetched ahead, unused), then a whole one: {requests}"
     );
+}
+
+/// The next page is fetched while one is printed, but never two requests at once: one
+/// connection, and no page more than the listing needs.
+#[test]
+fn a_listing_reads_ahead_on_one_connection_and_asks_for_each_page_once() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let mut ids = portal.seed_users(250);
+    ids.push(owner.id.clone());
+
+    let run = docspace(&portal, &owner.key, &["user", "list", "--ids"]);
+
+    let listed: HashSet<String> = ids_of(&run.code(0).stdout).into_iter().collect();
+    assert_eq!(listed, ids.into_iter().collect::<HashSet<_>>());
+    let pages: Vec<String> = portal
+        .api_requests()
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(pages.len(), 3, "{pages:?}");
+    for (page, from) in pages.iter().zip(["0", "100", "200"]) {
+        assert!(page.contains(&format!("startIndex={from}&")), "{pages:?}");
+    }
+    assert_eq!(portal.connections(), 1);
 }
 
 #[test]

@@ -42,7 +42,7 @@ pub fn run(
     );
     out.data(&printer.start())?;
     let mut listed = 0;
-    for user in client.list_users(&filter) {
+    for user in client.list_users(&filter).read_ahead() {
         let user = match user {
             Ok(user) => user,
             // A JSON array is left open: a consumer must not take a listing that failed
@@ -85,7 +85,7 @@ pub fn never_activated(
     );
     out.data(&printer.start())?;
     let mut listed = 0;
-    for user in client.list_users(filter) {
+    for user in client.list_users(filter).read_ahead() {
         let user = user
             .map_err(|e| Failure::from(e.during(format!("list users (after {listed} listed)"))))?;
         if !user.never_activated() {
