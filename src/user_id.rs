@@ -22,22 +22,33 @@ use std::str::FromStr;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UserId(u128);
 
-/// The lengths of the five groups of hex digits of a GUID.
-const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+/// Where a GUID's text has its dashes (8-4-4-4-12 hex digits).
+const DASHES: [usize; 4] = [8, 13, 18, 23];
 
 impl UserId {
     /// Parses `text`; `None` when it is not a GUID in its 8-4-4-4-12 form.
     fn parse(text: &str) -> Option<UserId> {
-        let mut value: u128 = 0;
-        let mut groups = text.split('-');
-        for len in GROUPS {
-            let group = groups.next()?;
-            if group.len() != len || !group.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return None;
-            }
-            value = (value << (4 * len)) | u128::from_str_radix(group, 16).ok()?;
+        let bytes = text.as_bytes();
+        if bytes.len() != 36 {
+            return None;
         }
-        groups.next().is_none().then_some(UserId(value))
+        let mut value: u128 = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if DASHES.contains(&i) {
+                if b != b'-' {
+                    return None;
+                }
+                continue;
+            }
+            let digit = match b {
+                b'0'..=b'9' => b - b'0',
+                b'a'..=b'f' => b - b'a' + 10,
+                b'A'..=b'F' => b - b'A' + 10,
+                _ => return None,
+            };
+            value = (value << 4) | u128::from(digit);
+        }
+        Some(UserId(value))
     }
 }
 
@@ -55,16 +66,16 @@ impl FromStr for UserId {
 
 impl fmt::Display for UserId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hex = format!("{:032x}", self.0);
-        let mut start = 0;
-        for (i, len) in GROUPS.into_iter().enumerate() {
-            if i > 0 {
-                f.write_str("-")?;
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [b'-'; 36];
+        let mut digits = (0..36).filter(|i| !DASHES.contains(i));
+        for shift in (0..32).rev() {
+            let nibble = (self.0 >> (4 * shift)) & 0xf;
+            if let Some(at) = digits.next() {
+                text[at] = HEX[nibble as usize];
             }
-            f.write_str(&hex[start..start + len])?;
-            start += len;
         }
-        Ok(())
+        f.write_str(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 
@@ -82,9 +93,18 @@ impl Serialize for UserId {
 
 impl<'de> Deserialize<'de> for UserId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<UserId, D::Error> {
-        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        UserId::parse(&text)
-            .ok_or_else(|| serde::de::Error::custom(format!("'{text}' is not a user id")))
+        // A visitor, so that the text is read where it is, without a copy.
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = UserId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<UserId, E> {
+                UserId::parse(text).ok_or_else(|| E::custom(format!("'{text}' is not a user id")))
+            }
+        }
+        deserializer.deserialize_str(Text)
     }
 }
 
@@ -101,6 +121,9 @@ mod tests {
             "0b1c7f2e5d0e4b7a9a5c2f1e6d3c4b5a",
             "+b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a",
             "0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5g",
+            "0b1c7f2e-5d0e-4b7a-9a5c2-f1e6d3c4b5a",
+            "0b1c7f2e_5d0e-4b7a-9a5c-2f1e6d3c4b5a",
+            "0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4bé",
             "john.doe",
             "",
         ] {
@@ -110,6 +133,12 @@ mod tests {
 
     #[test]
     fn displays_as_lower_case_and_round_trips() {
+        for text in [
+            "00000000-0000-4b7a-9a5c-2f1e6d3c4b5a",
+            "ffffffff-abcd-ef01-2345-6789abcdef00",
+        ] {
+            assert_eq!(UserId::parse(text).unwrap().to_string(), text);
+        }
         let text = "00000000-0000-4b7a-9a5c-2f1e6d3c4b5a";
         let id = UserId::parse(&text.to_ascii_uppercase()).unwrap();
         assert_eq!(id.to_string(), text);
