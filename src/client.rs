@@ -348,9 +348,9 @@ impl Client {
     /// [`Client::read_list`]: the body of a success, checked for everything but its
     /// JSON (status, encoding, size, emptiness).
     pub(crate) fn fetch_body(&self, request: &Request, action: &str) -> Result<Vec<u8>, Error> {
-        let unread = |body: &[u8]| {
+        let unread = |body: &mut Vec<u8>| {
             Some(Envelope {
-                response: Some(body.to_vec()),
+                response: Some(std::mem::take(body)),
                 ..Envelope::default()
             })
         };
@@ -363,10 +363,10 @@ impl Client {
     pub(crate) fn read_list<T>(
         &self,
         action: &str,
-        body: &[u8],
+        mut body: Vec<u8>,
         read: ReadEnvelope<Vec<T>>,
     ) -> Result<(Vec<T>, Option<u64>), Error> {
-        let envelope = self.success(action, body, read)?;
+        let envelope = self.success(action, &mut body, read)?;
         let list = envelope.response.ok_or_else(|| no_response(action))?;
         Ok((list, envelope.total))
     }
@@ -440,7 +440,7 @@ impl Client {
                 _ => {
                     let outcome = result
                         .map_err(|e| self.network_error(action, e))
-                        .and_then(|answer| self.decode(action, &answer, read));
+                        .and_then(|mut answer| self.decode(action, &mut answer, read));
                     return match (outcome, maybe_done) {
                         (Err(e), Some(first)) if attempt > 1 && !e.is_temporary() => {
                             Err(Error::new(
@@ -485,7 +485,7 @@ impl Client {
     /// Fetches `url` on the portal's own host without the credential and without
     /// following a redirect: the `Location` it points to, if it is a redirect.
     pub(crate) fn redirect_target(&self, url: &str, action: &str) -> Result<String, Error> {
-        let answer = self
+        let mut answer = self
             .agent
             .get(url)
             .call()
@@ -500,7 +500,7 @@ impl Client {
             });
         }
         Err(
-            match self.decode(action, &answer, read_envelope::<serde::de::IgnoredAny>) {
+            match self.decode(action, &mut answer, read_envelope::<serde::de::IgnoredAny>) {
                 Err(e) => e,
                 Ok(_) => Error::protocol(
                     action.to_owned(),
@@ -527,7 +527,7 @@ impl Client {
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 .map(|(_, v)| (*v).to_owned())
         };
-        let answer = Answer {
+        let mut answer = Answer {
             status,
             location: header("location"),
             retry_after: header("retry-after").and_then(|v| retry_after(&v, SystemTime::now())),
@@ -535,14 +535,14 @@ impl Client {
             body: body.to_vec(),
             oversized: false,
         };
-        self.decode("decode", &answer, read_envelope::<T>)
+        self.decode("decode", &mut answer, read_envelope::<T>)
             .map(|e| e.response)
     }
 
     fn decode<T>(
         &self,
         action: &str,
-        answer: &Answer,
+        answer: &mut Answer,
         read: ReadEnvelope<T>,
     ) -> Result<Envelope<T>, Error> {
         let status = answer.status;
@@ -611,14 +611,14 @@ impl Client {
                 ..Envelope::default()
             });
         }
-        self.success(action, body, read)
+        self.success(action, &mut answer.body, read)
     }
 
     /// The envelope of a 2xx answer's body.
     fn success<T>(
         &self,
         action: &str,
-        body: &[u8],
+        body: &mut Vec<u8>,
         read: ReadEnvelope<T>,
     ) -> Result<Envelope<T>, Error> {
         // The envelope's `status` is 0 on success today; the OpenAPI document describes
@@ -993,10 +993,13 @@ fn no_response(action: &str) -> Error {
 }
 
 /// How an answer's body is read into its envelope: `None` when it is not one.
-pub(crate) type ReadEnvelope<T> = fn(&[u8]) -> Option<Envelope<T>>;
+/// It may take the body, where it keeps it.
+pub(crate) type ReadEnvelope<T> = fn(&mut Vec<u8>) -> Option<Envelope<T>>;
 
 /// serde's reading, for every answer but a listing's pages (`page::users`).
-fn read_envelope<T: DeserializeOwned>(body: &[u8]) -> Option<Envelope<T>> {
+// The signature is ReadEnvelope's, which lets `fetch_body` take the body.
+#[allow(clippy::ptr_arg)]
+fn read_envelope<T: DeserializeOwned>(body: &mut Vec<u8>) -> Option<Envelope<T>> {
     serde_json::from_slice(body).ok()
 }
 

@@ -482,7 +482,9 @@ impl Users<'_> {
         {
             ahead.fetch(self.next + PAGE);
         }
-        let (users, total) = self.client.read_list(&action, &body, crate::page::users)?;
+        let (users, total) = self
+            .client
+            .read_list(&action, body, |body| crate::page::users(body))?;
         let total = total.and_then(|t| usize::try_from(t).ok());
         let overlaps = users.iter().any(|u| self.last_page.contains(&u.id));
         let changed = match (self.total, total) {
