@@ -116,6 +116,35 @@ pub fn gone(
     }
 }
 
+/// Hands each user named to `each` as the portal describes it, in order: looked up by
+/// e-mail through [`resolve`], read by id here. One that is not there is settled as
+/// [`gone`] says, one that cannot be read fails, each in its turn. `looking_up` words the
+/// read of an id, for its error.
+pub fn each_user(
+    client: &Client,
+    users: &[UserRef],
+    deleted: &HashSet<String>,
+    verb: &str,
+    looking_up: impl Fn(UserId) -> String,
+    report: &mut Report,
+    mut each: impl FnMut(User, &mut Report),
+) {
+    for (target, found) in resolve(client, users, deleted, verb, report) {
+        match (found, target.id) {
+            (Some(user), _) => each(user, report),
+            (None, Some(id)) => match client.get_user(id) {
+                Ok(user) => each(user, report),
+                Err(e) if e.is_not_found() => {
+                    let outcome = gone(deleted, &target, e.during(looking_up(id)));
+                    report.settle(&target, outcome);
+                }
+                Err(e) => report.fail(&[target], e.into()),
+            },
+            (None, None) => {}
+        }
+    }
+}
+
 pub fn attended(from: Option<&Path>, cx: &Context) -> bool {
     cx.stdin_is_terminal && from != Some(Path::new("-"))
 }

@@ -46,38 +46,30 @@ pub fn run(
         select::cap(targets.len(), "resend", false, attended, globals)?;
     } else {
         let verb = "resend the invitation of";
-        for (target, found) in select::resolve(client, &users, &HashSet::new(), verb, &mut report) {
-            let user = match (found, target.id) {
-                (Some(user), _) => user,
-                (None, Some(id)) => match client.get_user(id) {
-                    Ok(user) => user,
-                    Err(e) if e.is_not_found() => {
-                        let failure = e.during(format!("{verb} {id}")).into();
-                        report.settle(&target, Outcome::NotFound(failure));
-                        continue;
-                    }
-                    Err(e) => {
-                        report.fail(&[target], e.into());
-                        continue;
-                    }
-                },
-                (None, None) => continue,
-            };
-            let target = Target::of(&user);
-            if user.status == Status::Terminated {
-                report.fail(
-                    &[target],
-                    Failure::NotDone {
-                        action: format!("{verb} {}", short(&user)),
-                        reason: "terminated, skipped: the portal sends nothing to a terminated user; reactivate it first".to_owned(),
-                    },
-                );
-            } else if !user.never_activated() {
-                report.settle(&target, Outcome::Already(Already::Activated));
-            } else {
-                targets.push(target);
-            }
-        }
+        select::each_user(
+            client,
+            &users,
+            &HashSet::new(),
+            verb,
+            |id| format!("{verb} {id}"),
+            &mut report,
+            |user, report| {
+                let target = Target::of(&user);
+                if user.status == Status::Terminated {
+                    report.fail(
+                        &[target],
+                        Failure::NotDone {
+                            action: format!("{verb} {}", short(&user)),
+                            reason: "terminated, skipped: the portal sends nothing to a terminated user; reactivate it first".to_owned(),
+                        },
+                    );
+                } else if !user.never_activated() {
+                    report.settle(&target, Outcome::Already(Already::Activated));
+                } else {
+                    targets.push(target);
+                }
+            },
+        );
     }
     // One request for everyone: each call counts against the portal's 5 per 15 minutes.
     let steps = if targets.is_empty() {

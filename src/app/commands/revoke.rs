@@ -60,21 +60,16 @@ pub fn run(
         }
         select::cap(candidates.len(), "revoke", true, attended, globals)?;
     } else {
-        for (target, found) in select::resolve(client, &users, &cx.deleted, "revoke", &mut report) {
-            match (found, target.id) {
-                (Some(user), _) => candidates.push(user),
-                (None, Some(id)) => match client.get_user(id) {
-                    Ok(user) => candidates.push(user),
-                    Err(e) if e.is_not_found() => {
-                        let outcome =
-                            select::gone(&cx.deleted, &target, e.during(format!("revoke {id}")));
-                        report.settle(&target, outcome);
-                    }
-                    Err(e) => report.fail(&[target], e.into()),
-                },
-                (None, None) => {}
-            }
-        }
+        let looking_up = |id| format!("revoke {id}");
+        select::each_user(
+            client,
+            &users,
+            &cx.deleted,
+            "revoke",
+            looking_up,
+            &mut report,
+            |user, _| candidates.push(user),
+        );
     }
     let mut chosen: Vec<Target> = Vec::new();
     for user in candidates {

@@ -52,54 +52,45 @@ pub fn run(
     let mut promote: Vec<Target> = Vec::new();
     let mut demote: Vec<Target> = Vec::new();
     let verb = format!("make {user_type}");
-    for (target, found) in select::resolve(client, &users, &HashSet::new(), &verb, &mut report) {
-        let user = match (found, target.id) {
-            (Some(user), _) => user,
-            (None, Some(id)) => match client.get_user(id) {
-                Ok(user) => user,
-                Err(e) if e.is_not_found() => {
-                    report.settle(
-                        &target,
-                        Outcome::NotFound(e.during(format!("{verb}: {id}")).into()),
-                    );
-                    continue;
-                }
-                Err(e) => {
-                    report.fail(&[target], e.into());
-                    continue;
-                }
-            },
-            (None, None) => continue,
-        };
-        let target = Target::of(&user);
-        let current = user.user_type();
-        if current == user_type {
-            report.settle(&target, Outcome::Already(Already::OfType(user_type)));
-            continue;
-        }
-        if select::is_protected(&target, user.is_owner, &caller, &protected) {
-            report.settle(&target, Outcome::Protected);
-            continue;
-        }
-        if user.status == Status::Terminated {
-            report.fail(
+    let looking_up = |id| format!("{verb}: {id}");
+    select::each_user(
+        client,
+        &users,
+        &HashSet::new(),
+        &verb,
+        looking_up,
+        &mut report,
+        |user, report| {
+            let target = Target::of(&user);
+            let current = user.user_type();
+            if current == user_type {
+                report.settle(&target, Outcome::Already(Already::OfType(user_type)));
+                return;
+            }
+            if select::is_protected(&target, user.is_owner, &caller, &protected) {
+                report.settle(&target, Outcome::Protected);
+                return;
+            }
+            if user.status == Status::Terminated {
+                report.fail(
                 &[target],
                 Failure::NotDone {
                     action: format!("make {} {user_type}", short(&user)),
                     reason: "terminated, skipped: the portal changes no terminated user's type; reactivate it first".to_owned(),
                 },
             );
-            continue;
-        }
-        if rank(user_type) > rank(current) || user_type == UserType::RoomAdmin {
-            promote.push(target);
-            continue;
-        }
-        match demoted(client, &user, heir.as_ref()) {
-            Ok(fate) => demote.push(target.with_fate(fate)),
-            Err(failure) => report.fail(&[target], failure),
-        }
-    }
+                return;
+            }
+            if rank(user_type) > rank(current) || user_type == UserType::RoomAdmin {
+                promote.push(target);
+                return;
+            }
+            match demoted(client, &user, heir.as_ref()) {
+                Ok(fate) => demote.push(target.with_fate(fate)),
+                Err(failure) => report.fail(&[target], failure),
+            }
+        },
+    );
     let mut steps: Vec<Step> = promote
         .chunks(BATCH)
         .map(|chunk| Step::batch(Action::Promote(user_type), chunk.to_vec()))
