@@ -21,6 +21,7 @@
 //! | `PUT /api/2.0/people/status/{Terminated\|Active}` | every id of `{"userIds":[…]}` as a user with that status |
 //! | `PUT /api/2.0/people/delete` | every id of `{"userIds":[…]}` as a user with status 2 |
 //! | `DELETE /api/2.0/people/{id}` | that user with status 2, or 404 |
+//! | `GET /api/2.0/people/reassign/necessary?userId=…&type=…` | `false`: nobody owns rooms or shared files |
 //! | `GET /__stats` | request and connection counts as JSON (also printed on stderr) |
 //! | `GET /__quit` | the same, then the server exits |
 //!
@@ -531,7 +532,9 @@ fn respond(portal: &Portal, request: &Request) -> Reply {
         return Reply::empty(404);
     };
     let route = match (method, rest) {
-        ("GET", "/filter" | "/@self" | "/email") | ("PUT", "/delete") => format!("{method} {path}"),
+        ("GET", "/filter" | "/@self" | "/email" | "/reassign/necessary") | ("PUT", "/delete") => {
+            format!("{method} {path}")
+        }
         ("PUT", r) if r.starts_with("/status/") => format!("{method} {path}"),
         _ => format!("{method} /api/2.0/people/{{id}}"),
     };
@@ -562,6 +565,9 @@ fn respond(portal: &Portal, request: &Request) -> Reply {
             envelope(items, page.len(), Some(portal.active.len()))
         }
         ("GET", "/@self") => envelope(owner().to_string(), 1, None),
+        // Asked before a plain delete (DocSpace 3.5 and later); a 404 here would make the
+        // tool skip every user as on a portal too old to say.
+        ("GET", "/reassign/necessary") => envelope("false".to_owned(), 1, None),
         ("GET", "/email") => {
             let wanted =
                 query_value(query, "email").map(|e| percent_decode(&e).to_ascii_lowercase());
