@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# Performance comparison of docspace-people with curl and Python `requests`.
+# Performance comparison of docspace-people with its references (issue 14): curl, a bare
+# rustls client (benches/floor.rs), a minimal ureq + rustls client (benches/minimal.rs),
+# a static hello (benches/hello.rs) and Python `requests`.
 #
 #   cargo build --release && bash benches/compare.sh
 #
 # Installs what it needs (nginx, hyperfine, GNU time, openssl, curl, binutils, Python
-# requests), serves canned DocSpace answers from nginx on 127.0.0.1 over HTTP and HTTPS
-# and a generated portal from examples/bench_portal.rs, then runs benches/measure.py,
+# requests), builds the reference clients and bench_portal, writes the canned pages of a
+# 10 000-user listing (benches/list_pages.py), serves them and the canned lifecycle
+# answers from nginx on 127.0.0.1 over HTTP and HTTPS, runs the generated portal of
+# examples/bench_portal.rs with 10 000 and 100 000 users, then runs benches/measure.py,
 # which times the clients and prints the report. See benches/README.md.
 #
-# Knobs (environment): BENCH_ROUNDS (30), BENCH_WARMUP (2), BENCH_LIST_ROUNDS (5),
-# BENCH_BULK_ROUNDS (3), BENCH_VERSION_RUNS (300), BENCH_RSS_RUNS (5), BENCH_KEEP=1 keeps
-# the scratch directory.
+# Knobs (environment): BENCH_ROUNDS (30), BENCH_WARMUP (2), BENCH_LIST_ROUNDS (7),
+# BENCH_BULK_ROUNDS (3), BENCH_INPUT_ROUNDS (3), BENCH_VERSION_RUNS (300),
+# BENCH_RSS_RUNS (5), BENCH_KEEP=1 keeps the scratch directory.
 #
 # Exits non-zero only when the setup fails; a measurement that cannot be made is
 # reported as "not measured: <why>".
@@ -22,15 +26,17 @@ die() { say "setup failed: $*" >&2; exit 1; }
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
 bin="$repo/target/x86_64-unknown-linux-gnu/release/docspace-people"
-portal_bin="$repo/target/x86_64-unknown-linux-gnu/release/examples/bench_portal"
+examples="$repo/target/x86_64-unknown-linux-gnu/release/examples"
+portal_bin="$examples/bench_portal"
 
 rounds=${BENCH_ROUNDS:-30}
 warmup=${BENCH_WARMUP:-2}
-list_rounds=${BENCH_LIST_ROUNDS:-5}
+list_rounds=${BENCH_LIST_ROUNDS:-7}
 bulk_rounds=${BENCH_BULK_ROUNDS:-3}
+input_rounds=${BENCH_INPUT_ROUNDS:-3}
 version_runs=${BENCH_VERSION_RUNS:-300}
 rss_runs=${BENCH_RSS_RUNS:-5}
-for knob in "$rounds" "$warmup" "$list_rounds" "$bulk_rounds" "$version_runs" "$rss_runs"; do
+for knob in "$rounds" "$warmup" "$list_rounds" "$bulk_rounds" "$input_rounds" "$version_runs" "$rss_runs"; do
     [[ $knob =~ ^[0-9]+$ ]] || die "the BENCH_* settings must be whole numbers, not '$knob'"
 done
 
@@ -155,20 +161,46 @@ if [[ ! -x $bin ]]; then
     say "no release binary yet: cargo build --release"
     cargo build --release || die "cargo build --release failed"
 fi
-portal_why=""
-say "building the benchmark portal: cargo build --release --example bench_portal"
-if ! cargo build --release --example bench_portal >"$run_dir/cargo.log" 2>&1; then
-    # An example is built after the library, so a library that does not compile right
-    # now (work in progress) fails this build although bench_portal does not use it.
+# The reference clients and the portal are built with the release profile and the
+# repository's flags (.cargo/config.toml): minimal and hello as examples (cargo builds
+# bench targets with panic = "unwind", unlike the product), floor as a bench target,
+# whose executable name carries a hash and is read from cargo's JSON messages.
+# An example or bench is built after the library, so a library that does not compile
+# right now (work in progress) fails these builds although they do not use it: then a
+# binary built earlier from the same source is used, or the rows it serves say why not.
+portal_why="" minimal_why="" hello_why="" floor_why=""
+say "building the references and the portal: cargo build --release --example bench_portal --example minimal --example hello; --bench floor"
+if ! cargo build --release --example bench_portal --example minimal --example hello \
+    >"$run_dir/cargo.log" 2>&1; then
     grep -m 1 -A 4 '^error' "$run_dir/cargo.log" | sed 's/^/    /' >&2 || true
-    if [[ -x $portal_bin && $portal_bin -nt examples/bench_portal.rs ]]; then
-        say "the build failed; using the bench_portal built earlier from the same source"
-    else
-        # The lifecycle rows can still be measured; the portal rows say why not.
-        portal_why="cargo build --release --example bench_portal failed"
-        say "$portal_why"
-    fi
+    say "the build failed; binaries built earlier from the same sources are used if there are any"
+    [[ -x $portal_bin && $portal_bin -nt examples/bench_portal.rs ]] \
+        || portal_why="cargo build --release --example bench_portal failed"
+    [[ -x $examples/minimal && $examples/minimal -nt benches/minimal.rs ]] \
+        || minimal_why="cargo build --release --example minimal failed"
+    [[ -x $examples/hello && $examples/hello -nt benches/hello.rs ]] \
+        || hello_why="cargo build --release --example hello failed"
 fi
+floor_bin=""
+if cargo build --release --bench floor --message-format=json-render-diagnostics \
+    >"$run_dir/floor.json" 2>"$run_dir/cargo-floor.log"; then
+    floor_bin=$("$python" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "floor" and m.get("executable"):
+        print(m["executable"])' "$run_dir/floor.json")
+    [[ -x $floor_bin ]] || { floor_bin=""; floor_why="cargo named no floor executable"; }
+else
+    grep -m 1 -A 4 '^error' "$run_dir/cargo-floor.log" | sed 's/^/    /' >&2 || true
+    floor_why="cargo build --release --bench floor failed"
+fi
+minimal_bin="" hello_bin=""
+[[ -n $minimal_why ]] || minimal_bin="$examples/minimal"
+[[ -n $hello_why ]] || hello_bin="$examples/hello"
+for why in "$portal_why" "$minimal_why" "$hello_why" "$floor_why"; do
+    [[ -z $why ]] || say "$why"
+done
 
 # ------------------------------------------------------------------ servers
 # A self-signed certificate for 127.0.0.1 and localhost. It is not a CA certificate
@@ -188,6 +220,9 @@ a, b = socket.socket(), socket.socket()
 a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
 print(a.getsockname()[1], b.getsockname()[1])') || true
 [[ -n ${https_port:-} ]] || die "could not find two free ports on 127.0.0.1"
+
+# The canned pages of the 10 000-user listing, served by nginx as static files.
+"$python" benches/list_pages.py "$run_dir/pages" || die "could not write the listing pages"
 
 sed -e "s|@RUN@|$run_dir|g" -e "s|@HTTP_PORT@|$http_port|g" -e "s|@HTTPS_PORT@|$https_port|g" \
     -e "s|@CERT@|$run_dir/cert.pem|g" -e "s|@KEY@|$run_dir/key.pem|g" \
@@ -223,7 +258,8 @@ start_portal() {
     : >"$out" # exists before the first poll, however late the child opens it
     "$portal_bin" --port 0 --users "$users" >"$out" 2>"$run_dir/portal-$users.err" &
     portal_pids+=("$!")
-    for ((i = 0; i < 100; i++)); do
+    # 100 000 users take bench_portal a moment to generate: wait up to 15 s.
+    for ((i = 0; i < 300; i++)); do
         if [[ $(head -n 1 "$out") =~ ^listening\ on\ (127\.0\.0\.1:[0-9]+)$ ]]; then
             printf -v "$2" 'http://%s' "${BASH_REMATCH[1]}"
             return 0
@@ -233,15 +269,15 @@ start_portal() {
     done
     return 1
 }
-portal_1k=""
 portal_10k=""
+portal_100k=""
 if [[ -z $portal_why ]]; then
-    if start_portal 1000 portal_1k && start_portal 10000 portal_10k; then
-        say "bench_portal: 1 000 users at $portal_1k, 10 000 users at $portal_10k"
+    if start_portal 10000 portal_10k && start_portal 100000 portal_100k; then
+        say "bench_portal: 10 000 users at $portal_10k, 100 000 users at $portal_100k"
     else
         portal_why="bench_portal did not start: $(cat "$run_dir"/portal-*.err 2>/dev/null | head -c 300)"
-        portal_1k=""
         portal_10k=""
+        portal_100k=""
         say "$portal_why"
     fi
 fi
@@ -255,24 +291,29 @@ say "clients: $("$bin" --version 2>&1 | head -n 1); $(curl --version | head -n 1
     --bin "$bin" \
     --curl "$(command -v curl)" \
     --python-client "$repo/benches/lifecycle_requests.py" \
+    --floor "$floor_bin" --floor-why "$floor_why" \
+    --minimal "$minimal_bin" --minimal-why "$minimal_why" \
+    --hello "$hello_bin" --hello-why "$hello_why" \
+    --pages "$run_dir/pages" \
     --http-url "http://127.0.0.1:$http_port" \
     --https-url "https://127.0.0.1:$https_port" \
     --cert "$run_dir/cert.pem" \
     --access-log "$run_dir/access.log" \
-    --portal-1k "$portal_1k" \
     --portal-10k "$portal_10k" \
+    --portal-100k "$portal_100k" \
     --portal-why "$portal_why" \
     --work "$run_dir" \
     --rounds "$rounds" \
     --warmup "$warmup" \
     --list-rounds "$list_rounds" \
     --bulk-rounds "$bulk_rounds" \
+    --input-rounds "$input_rounds" \
     --version-runs "$version_runs" \
     --rss-runs "$rss_runs" \
     --gnu-time /usr/bin/time
 
 # The portals' own totals, printed by bench_portal on stderr when told to quit.
-for url in "$portal_1k" "$portal_10k"; do
+for url in "$portal_10k" "$portal_100k"; do
     if [[ -n $url ]]; then
         curl -s -o /dev/null --max-time 5 "$url/__quit" || true
     fi
