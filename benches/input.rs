@@ -1,14 +1,46 @@
 //! Local work on a large input file: 100 000 ids (every one twice, in two case forms)
 //! read, de-duplicated and planned into terminate requests by a dry run, which sends no
-//! request for ids. Prints the wall time of the whole run; asserts nothing about time.
+//! request for ids: only `GET @self`, to know the caller, answered by a tiny server here.
+//! Prints the wall time of the whole run; asserts nothing about time.
 //!
 //! `cargo bench --bench input`
 // Test and example code: its public items are not an API.
 #![allow(missing_docs)]
 
 use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
 use std::time::Instant;
+
+const OWNER: &str = r#"{"response":{"id":"7ffe085d-0dc5-43c2-a9f2-757bd9a0afff","displayName":"Admin Owner","firstName":"Admin","lastName":"Owner","email":"owner@example.com","status":1,"activationStatus":1,"isOwner":true,"isAdmin":false},"count":1,"status":0,"statusCode":200}"#;
+
+/// Answers every request with the owner, one request per connection, and counts them.
+fn owner_server() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&count);
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(&stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                line.clear();
+            }
+            counted.fetch_add(1, Ordering::SeqCst);
+            let _ = write!(
+                &stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{OWNER}",
+                OWNER.len()
+            );
+        }
+    });
+    (url, count)
+}
 
 const IDS: usize = 100_000;
 
@@ -22,6 +54,7 @@ fn main() {
     let path =
         std::env::temp_dir().join(format!("docspace-people-bench-{}.txt", std::process::id()));
     std::fs::write(&path, &text).expect("the id file is written");
+    let (url, requests) = owner_server();
     let mut runs = Vec::new();
     for _ in 0..5 {
         let started = Instant::now();
@@ -37,8 +70,7 @@ fn main() {
             ])
             .arg(&path)
             .env_clear()
-            // Nothing listens here: a request would fail the run, so none may be sent.
-            .env("DOCSPACE_URL", "http://127.0.0.1:9")
+            .env("DOCSPACE_URL", &url)
             .env("DOCSPACE_TOKEN", "sk-bench")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -58,6 +90,11 @@ fn main() {
         assert_eq!(planned, IDS, "every id once");
     }
     let _ = std::fs::remove_file(&path);
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        runs.len(),
+        "one request a run (@self), none for the ids"
+    );
     runs.sort_by(f64::total_cmp);
     println!(
         "{} lines ({IDS} distinct ids) read, de-duplicated and planned: median {:.3} s (min {:.3}, max {:.3}) over {} runs",
