@@ -80,15 +80,15 @@ pub fn start(
         });
     }
     let Some(path) = path else { return Ok(()) };
-    let entries = journal::entries(&path).map_err(|e| {
+    let past = journal::past(&path, &portal).map_err(|e| {
         Failure::Journal(format!(
             "the journal {} cannot be read ({e}); nothing was sent: fix it, or pass --journal PATH or --no-journal",
             path.display()
         ))
     })?;
-    cx.deleted = journal::deleted(&entries, &portal);
-    cx.terminations = journal::terminations(&entries, &portal);
-    cx.unlinked = journal::unlinked(&entries, &portal);
+    cx.deleted = past.deleted;
+    cx.terminations = past.terminations;
+    cx.unlinked = past.unlinked;
     Ok(())
 }
 
