@@ -333,7 +333,17 @@ impl Client {
         request: &Request,
         action: &str,
     ) -> Result<T, Error> {
-        let envelope: Envelope<T> = self.send_for_envelope(request, action, read_envelope)?;
+        self.fetch_with(request, action, read_envelope)
+    }
+
+    /// [`Client::fetch`], with the body read by `read`.
+    pub(crate) fn fetch_with<T>(
+        &self,
+        request: &Request,
+        action: &str,
+        read: ReadEnvelope<T>,
+    ) -> Result<T, Error> {
+        let envelope: Envelope<T> = self.send_for_envelope(request, action, read)?;
         envelope.response.ok_or_else(|| {
             let detail = if envelope.empty {
                 "the answer is not DocSpace JSON: it is empty"

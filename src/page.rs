@@ -1,4 +1,5 @@
-//! A page of a user listing, read in one pass.
+//! An answer holding users (a listing's page, one user, the users of a bulk change),
+//! read in one pass.
 //!
 //! A [`User`] keeps its JSON as the portal sent it. Read through serde, that means
 //! scanning each object into a raw value and then parsing its fields from the copy: the
@@ -16,8 +17,25 @@ use crate::model::User;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-/// The envelope of a listing's page, `None` where the body is not one.
-pub(crate) fn users(body: &[u8]) -> Option<Envelope<Vec<User>>> {
+/// The envelope of a listing's page (or any list of users), `None` where the body is
+/// not one.
+// Both readers have `ReadEnvelope`'s signature, which lets another reader take the body.
+#[allow(clippy::ptr_arg)]
+pub(crate) fn users(body: &mut Vec<u8>) -> Option<Envelope<Vec<User>>> {
+    envelope(body, |walk| walk.users())
+}
+
+/// The envelope of one user, `None` where the body is not one.
+#[allow(clippy::ptr_arg)]
+pub(crate) fn user(body: &mut Vec<u8>) -> Option<Envelope<User>> {
+    envelope(body, |walk| walk.user())
+}
+
+/// The envelope in `body`, its `response` read by `response`.
+fn envelope<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    response: fn(&mut Walk) -> Option<Option<T>>,
+) -> Option<Envelope<T>> {
     // Checked once for the whole page, so that the values are read from text, which is
     // faster, and every user's slice of it is text. serde reads a body that is not all
     // text as long as the bytes that are not are in values it ignores: it reads that.
@@ -26,7 +44,7 @@ pub(crate) fn users(body: &[u8]) -> Option<Envelope<Vec<User>>> {
     };
     let mut walk = Walk { text, at: 0 };
     let mut envelope = Envelope::default();
-    let (mut response, mut total, mut status, mut error) = (false, false, false, false);
+    let (mut seen_response, mut total, mut status, mut error) = (false, false, false, false);
     walk.punctuation(b'{')?;
     if !walk.peek_is(b'}') {
         loop {
@@ -35,8 +53,8 @@ pub(crate) fn users(body: &[u8]) -> Option<Envelope<Vec<User>>> {
             // A field given twice is refused, as serde's derived decoder refuses it.
             let first = |seen: &mut bool| !std::mem::replace(seen, true);
             match key.as_str() {
-                "response" if first(&mut response) => {
-                    envelope.response = walk.users()?;
+                "response" if first(&mut seen_response) => {
+                    envelope.response = response(&mut walk)?;
                 }
                 "total" if first(&mut total) => envelope.total = walk.value()?,
                 "status" if first(&mut status) => envelope.status = walk.value()?,
@@ -97,6 +115,17 @@ impl<'a> Walk<'a> {
         Some(value)
     }
 
+    /// `response`: one user, or `null`.
+    fn user(&mut self) -> Option<Option<User>> {
+        self.skip_whitespace();
+        if !self.peek_is(b'{') {
+            return self.value::<Option<User>>();
+        }
+        let (user, len) = User::read_prefix(self.rest())?;
+        self.at += len;
+        Some(Some(user))
+    }
+
     /// `response`: an array of users, or `null`.
     fn users(&mut self) -> Option<Option<Vec<User>>> {
         self.skip_whitespace();
@@ -148,7 +177,7 @@ mod tests {
 
     fn same_as_serde(body: &[u8]) {
         assert_eq!(
-            summary(users(body)),
+            summary(users(&mut body.to_vec())),
             summary(by_serde(body)),
             "{}",
             String::from_utf8_lossy(body)
@@ -161,7 +190,7 @@ mod tests {
 
     #[test]
     fn a_page_is_decoded_as_serde_decodes_it_and_keeps_each_users_text() {
-        let envelope = users(PAGE.as_bytes()).expect("an envelope");
+        let envelope = users(&mut PAGE.as_bytes().to_vec()).expect("an envelope");
         let page = envelope.response.expect("users");
         assert_eq!(page.len(), 2);
         assert!(page[0].json().starts_with(r#"{"id":"0b1c7f2e"#));
@@ -200,6 +229,54 @@ mod tests {
         same_as_serde(
             b"{\"response\":[{\"id\":\"0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a\",\"x\":\"\xff\"}]}",
         );
+    }
+
+    const ONE: &str = r#"{"response":{"id":"0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b5a","displayName":"A\u00e9","status":2,"groups":[{"n":"}"}]},"count":1,"links":[],"status":0}"#;
+
+    fn same_user_as_serde(body: &[u8]) {
+        let ours = user(&mut body.to_vec()).map(|e| Envelope {
+            response: e.response.map(|u| vec![u]),
+            total: e.total,
+            status: e.status,
+            error: e.error,
+            empty: e.empty,
+        });
+        let serde = serde_json::from_slice::<Envelope<User>>(body)
+            .ok()
+            .map(|e| Envelope {
+                response: e.response.map(|u| vec![u]),
+                total: e.total,
+                status: e.status,
+                error: e.error,
+                empty: e.empty,
+            });
+        assert_eq!(
+            summary(ours),
+            summary(serde),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+    }
+
+    #[test]
+    fn every_mutation_of_one_user_is_decoded_or_refused_as_serde_does() {
+        let one = ONE.as_bytes();
+        assert!(user(&mut one.to_vec()).and_then(|e| e.response).is_some());
+        same_user_as_serde(br#"{"response":null}"#);
+        same_user_as_serde(br#"{"response":[]}"#);
+        for at in 0..one.len() {
+            let mut removed = one.to_vec();
+            removed.remove(at);
+            same_user_as_serde(&removed);
+            for byte in [b'"', b',', b']', b'}', b'{', b'[', b' ', b'n', b'\\', 0xc3] {
+                let mut changed = one.to_vec();
+                changed[at] = byte;
+                same_user_as_serde(&changed);
+                let mut inserted = one.to_vec();
+                inserted.insert(at, byte);
+                same_user_as_serde(&inserted);
+            }
+        }
     }
 
     #[test]

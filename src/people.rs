@@ -5,6 +5,7 @@ use crate::client::{Client, Request, encode_query};
 use crate::date::{Date, api_time};
 use crate::error::{Error, ErrorKind};
 use crate::model::{Invitation, NewUser, Status, User, UserType};
+use crate::page;
 use crate::secret::Secret;
 use crate::{Email, UserId};
 use serde::{Deserialize, Serialize};
@@ -133,7 +134,7 @@ impl Client {
         if new.user_type == UserType::Guest {
             return Err(Error::invalid_input(GUESTS_JOIN_BY_LINK).during(action));
         }
-        match self.fetch(&Request::create_user(new), &action) {
+        match self.fetch_with(&Request::create_user(new), &action, page::user) {
             Err(lost) if outcome_unknown(&lost) => self.recheck_create(new, &lost, &action),
             result => result,
         }
@@ -192,7 +193,7 @@ impl Client {
 
     /// The account with this id (`GET /api/2.0/people/{id}`), terminated ones included.
     pub fn get_user(&self, id: UserId) -> Result<User, Error> {
-        self.fetch(&Request::get_user(id), &format!("get {id}"))
+        self.fetch_with(&Request::get_user(id), &format!("get {id}"), page::user)
     }
 
     /// The account with this e-mail address (`GET /api/2.0/people/email?email=`).
@@ -203,7 +204,7 @@ impl Client {
     /// `GET /people/@self` shows that this is a DocSpace API answering.
     pub fn get_user_by_email(&self, email: &Email) -> Result<User, Error> {
         let action = format!("get {email}");
-        match self.fetch(&Request::get_user_by_email(email), &action) {
+        match self.fetch_with(&Request::get_user_by_email(email), &action, page::user) {
             Err(e) if e.status() == Some(404) && e.is_bare() && self.whoami().is_ok() => {
                 Err(Error::portal(
                     action,
@@ -261,19 +262,23 @@ impl Client {
     /// the owner, the caller, or (for a non-owner) a DocSpace admin; then nothing changes.
     pub fn terminate_users(&self, ids: &[UserId]) -> Result<Vec<User>, Error> {
         let action = format!("terminate {}", joined(ids));
-        self.fetch(&Request::terminate_users(ids), &action)
+        self.fetch_with(&Request::terminate_users(ids), &action, page::users)
     }
 
     /// Reactivates terminated accounts: `PUT /api/2.0/people/status/Active`.
     pub fn activate_users(&self, ids: &[UserId]) -> Result<Vec<User>, Error> {
         let action = format!("activate {}", joined(ids));
-        self.fetch(&Request::activate_users(ids), &action)
+        self.fetch_with(&Request::activate_users(ids), &action, page::users)
     }
 
     /// Deletes a terminated account for good (`DELETE /api/2.0/people/{id}`); the portal
     /// answers "The user is not suspended" for an account that is not terminated.
     pub fn delete_user(&self, id: UserId) -> Result<User, Error> {
-        self.fetch(&Request::delete_user(id), &format!("delete {id}"))
+        self.fetch_with(
+            &Request::delete_user(id),
+            &format!("delete {id}"),
+            page::user,
+        )
     }
 
     /// Deletes terminated accounts in one request (`PUT /api/2.0/people/delete`).
@@ -283,7 +288,7 @@ impl Client {
     /// DocSpace admins unless the caller is the owner.
     pub fn delete_users(&self, ids: &[UserId]) -> Result<Vec<User>, Error> {
         let action = format!("delete {}", joined(ids));
-        self.fetch(&Request::delete_users(ids), &action)
+        self.fetch_with(&Request::delete_users(ids), &action, page::users)
     }
 
     /// Invites people by e-mail (`POST /api/2.0/people/invite`).
@@ -482,9 +487,7 @@ impl Users<'_> {
         {
             ahead.fetch(self.next + PAGE);
         }
-        let (users, total) = self
-            .client
-            .read_list(&action, body, |body| crate::page::users(body))?;
+        let (users, total) = self.client.read_list(&action, body, page::users)?;
         let total = total.and_then(|t| usize::try_from(t).ok());
         let overlaps = users.iter().any(|u| self.last_page.contains(&u.id));
         let changed = match (self.total, total) {
