@@ -68,12 +68,13 @@ impl fmt::Display for UserId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut text = [b'-'; 36];
-        let mut digits = (0..36).filter(|i| !DASHES.contains(i));
+        let mut at = 0;
         for shift in (0..32).rev() {
-            let nibble = (self.0 >> (4 * shift)) & 0xf;
-            if let Some(at) = digits.next() {
-                text[at] = HEX[nibble as usize];
+            if DASHES.contains(&at) {
+                at += 1;
             }
+            text[at] = HEX[((self.0 >> (4 * shift)) & 0xf) as usize];
+            at += 1;
         }
         f.write_str(std::str::from_utf8(&text).unwrap_or_default())
     }
