@@ -22,31 +22,27 @@ use std::str::FromStr;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UserId(u128);
 
-/// Where a GUID's text has its dashes (8-4-4-4-12 hex digits).
-const DASHES: [usize; 4] = [8, 13, 18, 23];
+/// Where the hex digits of a GUID's text are: 8-4-4-4-12, a dash between groups.
+const GROUPS: [std::ops::Range<usize>; 5] = [0..8, 9..13, 14..18, 19..23, 24..36];
 
 impl UserId {
     /// Parses `text`; `None` when it is not a GUID in its 8-4-4-4-12 form.
     fn parse(text: &str) -> Option<UserId> {
         let bytes = text.as_bytes();
-        if bytes.len() != 36 {
+        if bytes.len() != 36 || [8, 13, 18, 23].iter().any(|&at| bytes[at] != b'-') {
             return None;
         }
         let mut value: u128 = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if DASHES.contains(&i) {
-                if b != b'-' {
-                    return None;
-                }
-                continue;
+        for group in GROUPS {
+            for &b in &bytes[group] {
+                let digit = match b {
+                    b'0'..=b'9' => b - b'0',
+                    b'a'..=b'f' => b - b'a' + 10,
+                    b'A'..=b'F' => b - b'A' + 10,
+                    _ => return None,
+                };
+                value = (value << 4) | u128::from(digit);
             }
-            let digit = match b {
-                b'0'..=b'9' => b - b'0',
-                b'a'..=b'f' => b - b'a' + 10,
-                b'A'..=b'F' => b - b'A' + 10,
-                _ => return None,
-            };
-            value = (value << 4) | u128::from(digit);
         }
         Some(UserId(value))
     }
@@ -68,13 +64,12 @@ impl fmt::Display for UserId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut text = [b'-'; 36];
-        let mut at = 0;
-        for shift in (0..32).rev() {
-            if DASHES.contains(&at) {
-                at += 1;
+        let mut shift = 128;
+        for group in GROUPS {
+            for at in group {
+                shift -= 4;
+                text[at] = HEX[((self.0 >> shift) & 0xf) as usize];
             }
-            text[at] = HEX[((self.0 >> (4 * shift)) & 0xf) as usize];
-            at += 1;
         }
         f.write_str(std::str::from_utf8(&text).unwrap_or_default())
     }
