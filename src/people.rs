@@ -515,6 +515,15 @@ impl Users<'_> {
             return Ok(());
         }
         self.next += users.len();
+        if self.total.is_none()
+            && let Some(total) = total
+        {
+            // Sized once for the whole listing: growing by doubling held the old table and
+            // the new at once, a third more memory at the peak. Bounded, since the total
+            // is the portal's word.
+            self.seen
+                .reserve(total.min(1 << 17).saturating_sub(self.seen.len()));
+        }
         self.total = self.total.or(total);
         self.last_page = users.iter().map(|u| u.id).collect();
         // Without a total, the listing ends at a short page; with one, when it is
