@@ -394,23 +394,28 @@ struct ReadAhead {
 }
 
 impl ReadAhead {
-    fn start(client: Client, query: String) -> ReadAhead {
+    /// `None` when no thread can be started (a service's task limit, say): the listing
+    /// then reads page by page.
+    fn start(client: Client, query: String) -> Option<ReadAhead> {
         let (ask, asked) = mpsc::channel::<usize>();
         let (send, pages) = mpsc::channel();
-        let worker = thread::spawn(move || {
-            for from in asked {
-                let page = fetch(&client, &query, from);
-                if send.send((from, page)).is_err() {
-                    break;
+        let worker = thread::Builder::new()
+            .name("read-ahead".to_owned())
+            .spawn(move || {
+                for from in asked {
+                    let page = fetch(&client, &query, from);
+                    if send.send((from, page)).is_err() {
+                        break;
+                    }
                 }
-            }
-        });
-        ReadAhead {
+            })
+            .ok()?;
+        Some(ReadAhead {
             ask: Some(ask),
             pages,
             fetching: false,
             worker: Some(worker),
-        }
+        })
     }
 
     /// Starts fetching the page from `from`.
@@ -464,10 +469,7 @@ impl Users<'_> {
     /// for a caller that sends no other request with the client while it lists: such a
     /// request would open a second connection.
     pub fn read_ahead(mut self) -> Self {
-        self.ahead = Some(ReadAhead::start(
-            self.client.for_read_ahead(),
-            self.query.clone(),
-        ));
+        self.ahead = ReadAhead::start(self.client.for_read_ahead(), self.query.clone());
         self
     }
 
