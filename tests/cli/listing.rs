@@ -168,3 +168,47 @@ fn a_user_without_a_readable_registration_date_is_never_registered_before() {
     .code(0)
     .stdout_is("00000000-0000-4000-8000-000000000001\n");
 }
+
+/// Under a task limit that leaves no room for a second thread (a systemd unit's
+/// `TasksMax=`, a container's pids limit), the listing reads page by page instead of
+/// failing. The limit is a pids cgroup of one task; without a writable pids controller
+/// (cgroup v1 at /sys/fs/cgroup/pids, root) the test says it is skipped.
+#[test]
+fn a_listing_where_no_thread_can_be_started_reads_page_by_page() {
+    let parent = std::path::Path::new("/sys/fs/cgroup/pids");
+    let cgroup = parent.join(format!("docspace-people-test-{}", std::process::id()));
+    let limited = std::fs::create_dir(&cgroup).is_ok()
+        && std::fs::write(cgroup.join("pids.max"), "1").is_ok();
+    if !limited {
+        let _ = std::fs::remove_dir(&cgroup);
+        eprintln!("skipped: no writable pids cgroup to limit the binary to one task");
+        return;
+    }
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let mut ids = portal.seed_users(250);
+    ids.push(owner.id.clone());
+    let output = std::process::Command::new("sh")
+        .args([
+            "-c",
+            r#"echo $$ > "$1/cgroup.procs" && shift && exec "$@""#,
+            "sh",
+        ])
+        .arg(&cgroup)
+        .arg(env!("CARGO_BIN_EXE_docspace-people"))
+        .args(["user", "list", "--ids"])
+        .env("DOCSPACE_URL", portal.url())
+        .env("DOCSPACE_TOKEN", &owner.key)
+        .env("XDG_STATE_HOME", crate::state_home(&portal))
+        .output()
+        .expect("sh runs");
+    let _ = std::fs::remove_dir(&cgroup);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{:?}: {stderr}", output.status);
+    let listed: HashSet<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(listed, ids.into_iter().collect::<HashSet<_>>());
+    assert_eq!(portal.api_requests().len(), 3, "three pages, each once");
+}
