@@ -235,9 +235,13 @@ impl User {
     /// name of a deleted user is "Profile removed"; otherwise the display name (an e-mail
     /// address for someone invited who never registered), which the portal HTML-encodes.
     pub fn name(&self) -> String {
-        let full = format!("{} {}", self.first_name, self.last_name);
+        let mut full = String::with_capacity(self.first_name.len() + 1 + self.last_name.len());
+        full.push_str(&self.first_name);
+        full.push(' ');
+        full.push_str(&self.last_name);
         match full.trim() {
             "" => html_decode(&self.display_name),
+            name if name.len() == full.len() => full,
             name => name.to_owned(),
         }
     }
