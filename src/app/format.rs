@@ -211,7 +211,7 @@ impl Printer {
             Format::Ids => {
                 let _ = writeln!(text, "{}", user.id);
             }
-            Format::Table => self.table_line(&mut text, values),
+            Format::Table => self.user_line(&mut text, user),
             Format::Csv => text = line(values.map(|v| csv_field(&v)), ","),
             Format::Tsv => text = line(values.map(|v| tsv_field(&v)), "\t"),
         }
@@ -225,6 +225,30 @@ impl Printer {
             Format::Json => "]\n",
             _ => "",
         }
+    }
+
+    /// [`Printer::table_line`] of a user, with the values that are this tool's own words
+    /// (the id, the status) written straight into the line.
+    fn user_line(&self, text: &mut String, user: &User) {
+        let last = self.columns.len().saturating_sub(1);
+        for (i, column) in self.columns.iter().enumerate() {
+            let start = text.len();
+            match column {
+                Column::Id => {
+                    let _ = write!(text, "{}", user.id);
+                }
+                Column::Status => {
+                    let _ = write!(text, "{}", user.status);
+                }
+                other => text.push_str(&safe(&other.value(user))),
+            }
+            if i != last {
+                let written = text[start..].chars().count();
+                let pad = column.width().saturating_sub(written) + 2;
+                text.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        text.push('\n');
     }
 
     /// The values padded to their columns' widths (counted in characters), the last
