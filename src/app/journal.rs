@@ -198,71 +198,57 @@ pub fn entries(path: &Path) -> io::Result<Vec<Value>> {
     Ok(entries)
 }
 
-/// The ids and (lower-case) addresses of the users this tool deleted on `portal`.
-pub fn deleted(entries: &[Value], portal: &str) -> HashSet<String> {
-    let mut gone = HashSet::new();
-    for entry in entries {
-        if entry["event"] != "outcome" || entry["portal"] != portal {
-            continue;
-        }
-        for result in entry["results"].as_array().into_iter().flatten() {
-            if result["outcome"] == "deleted" {
-                for key in ["id", "email"] {
-                    if let Some(value) = result[key].as_str().filter(|v| !v.is_empty()) {
-                        gone.insert(value.to_ascii_lowercase());
-                    }
-                }
-            }
-        }
-    }
-    gone
-}
-
-/// The ids (lower-case) of the guests this tool unlinked on `portal`.
-pub fn unlinked(entries: &[Value], portal: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    for entry in entries {
-        if entry["event"] != "outcome" || entry["portal"] != portal {
-            continue;
-        }
-        for result in entry["results"].as_array().into_iter().flatten() {
-            if result["outcome"] == "unlinked"
-                && let Some(id) = result["id"].as_str().filter(|id| !id.is_empty())
-            {
-                ids.insert(id.to_ascii_lowercase());
-            }
-        }
-    }
-    ids
-}
-
-/// When this tool terminated each user on `portal` (by id, lower-case), the latest time.
-pub fn terminations(entries: &[Value], portal: &str) -> HashMap<String, SystemTime> {
-    let mut when = HashMap::new();
-    for entry in entries {
-        if entry["event"] != "outcome" || entry["portal"] != portal {
-            continue;
-        }
-        let Some(time) = entry["time"].as_str().and_then(parse_timestamp) else {
-            continue;
-        };
-        for result in entry["results"].as_array().into_iter().flatten() {
-            if result["outcome"] == "terminated"
-                && let Some(id) = result["id"].as_str().filter(|id| !id.is_empty())
-            {
-                when.insert(id.to_ascii_lowercase(), time);
-            }
-        }
-    }
-    when
-}
-
 /// What the journal says this tool did on one portal, as a run needs it.
 #[derive(Debug, Default, PartialEq)]
 pub struct Past {
+    /// The ids and (lower-case) addresses of the users this tool deleted.
     pub deleted: HashSet<String>,
+    /// When this tool terminated each user (by id, lower-case), the latest time.
     pub terminations: HashMap<String, SystemTime>,
+    /// The ids (lower-case) of the guests this tool unlinked.
     pub unlinked: HashSet<String>,
+}
+
+impl Past {
+    /// Takes in the results of one outcome line of the portal, each as its
+    /// `[outcome, id, email]`, and the line's `time`.
+    fn record<'a>(
+        &mut self,
+        time: Option<&str>,
+        results: impl Iterator<Item = [Option<&'a str>; 3]>,
+    ) {
+        let time = time.and_then(parse_timestamp);
+        for [outcome, id, email] in results {
+            let id = id.filter(|id| !id.is_empty());
+            match outcome {
+                Some("deleted") => {
+                    let email = email.filter(|e| !e.is_empty());
+                    for key in id.into_iter().chain(email) {
+                        self.deleted.insert(key.to_ascii_lowercase());
+                    }
+                }
+                Some("unlinked") => self.unlinked.extend(id.map(str::to_ascii_lowercase)),
+                Some("terminated") => {
+                    if let (Some(id), Some(time)) = (id, time) {
+                        self.terminations.insert(id.to_ascii_lowercase(), time);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Takes in one journal entry, read as a JSON value (any shape).
+    fn record_entry(&mut self, entry: &Value, portal: &str) {
+        if entry["event"] != "outcome" || entry["portal"] != portal {
+            return;
+        }
+        let results = entry["results"].as_array().into_iter().flatten();
+        self.record(
+            entry["time"].as_str(),
+            results.map(|r| [r["outcome"].as_str(), r["id"].as_str(), r["email"].as_str()]),
+        );
+    }
 }
 
 /// The fields of a journal line [`past`] reads; the rest is skipped.
@@ -288,11 +274,10 @@ struct LineResult<'a> {
     email: Option<Cow<'a, str>>,
 }
 
-/// [`deleted`], [`terminations`] and [`unlinked`] of the journal at `path`, read at the
-/// start of every changing run: a line is decoded into the few fields they use rather
-/// than into a JSON value, which took a bulk run's start a tenth of its time once the
-/// journal held a few runs of 10 000 users. A line of another shape is read as a value,
-/// as the three read it.
+/// [`Past`] of the journal at `path`, read at the start of every changing run: a line is
+/// decoded into the few fields used rather than into a JSON value, which took a bulk
+/// run's start a tenth of its time once the journal held a few runs of 10 000 users. A
+/// line of another shape is read as a value.
 pub fn past(path: &Path, portal: &str) -> io::Result<Past> {
     let file = match File::open(path) {
         Ok(file) => file,
@@ -304,34 +289,16 @@ pub fn past(path: &Path, portal: &str) -> io::Result<Past> {
         let line = line?;
         let Ok(read) = serde_json::from_str::<Line>(&line) else {
             if let Ok(entry @ Value::Object(_)) = serde_json::from_str::<Value>(&line) {
-                let entries = [entry];
-                past.deleted.extend(deleted(&entries, portal));
-                past.terminations.extend(terminations(&entries, portal));
-                past.unlinked.extend(unlinked(&entries, portal));
+                past.record_entry(&entry, portal);
             }
             continue;
         };
-        if read.event.as_deref() != Some("outcome") || read.portal.as_deref() != Some(portal) {
-            continue;
-        }
-        let time = read.time.as_deref().and_then(parse_timestamp);
-        for result in read.results.iter().flatten() {
-            let id = result.id.as_deref().filter(|id| !id.is_empty());
-            match result.outcome.as_deref() {
-                Some("deleted") => {
-                    let email = result.email.as_deref().filter(|e| !e.is_empty());
-                    for key in id.into_iter().chain(email) {
-                        past.deleted.insert(key.to_ascii_lowercase());
-                    }
-                }
-                Some("unlinked") => past.unlinked.extend(id.map(str::to_ascii_lowercase)),
-                Some("terminated") => {
-                    if let (Some(id), Some(time)) = (id, time) {
-                        past.terminations.insert(id.to_ascii_lowercase(), time);
-                    }
-                }
-                _ => {}
-            }
+        if read.event.as_deref() == Some("outcome") && read.portal.as_deref() == Some(portal) {
+            let results = read.results.iter().flatten();
+            past.record(
+                read.time.as_deref(),
+                results.map(|r| [r.outcome.as_deref(), r.id.as_deref(), r.email.as_deref()]),
+            );
         }
     }
     Ok(past)
@@ -451,6 +418,15 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    /// [`Past`] of `entries` read as JSON values, as [`past`] reads a line of odd shape.
+    fn past_of(entries: &[Value], portal: &str) -> Past {
+        let mut past = Past::default();
+        for entry in entries {
+            past.record_entry(entry, portal);
+        }
+        past
+    }
+
     #[test]
     fn the_past_is_read_as_the_entries_say_whatever_the_shape_of_a_line() {
         let p = "https://portal.example.com";
@@ -471,12 +447,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("journal.jsonl");
         std::fs::write(&path, lines.join("\n")).unwrap();
-        let entries = entries(&path).unwrap();
-        let expected = Past {
-            deleted: deleted(&entries, p),
-            terminations: terminations(&entries, p),
-            unlinked: unlinked(&entries, p),
-        };
+        let expected = past_of(&entries(&path).unwrap(), p);
         assert_eq!(past(&path, p).unwrap(), expected);
         assert!(expected.deleted.contains("a1") && expected.deleted.contains("h8"));
         assert!(expected.deleted.contains("g7") && !expected.deleted.contains("d4"));
@@ -517,7 +488,7 @@ mod tests {
         assert_eq!(all.interrupted[0]["run"], "r2");
         let later = history(&entries, Some("2026-12-02".parse().unwrap()), None);
         assert_eq!((later.results.len(), later.interrupted.len()), (0, 1));
-        assert!(deleted(&entries, "p").contains("ann@x.co"));
-        assert!(deleted(&entries, "other").is_empty());
+        assert!(past_of(&entries, "p").deleted.contains("ann@x.co"));
+        assert!(past_of(&entries, "other").deleted.is_empty());
     }
 }
