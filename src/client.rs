@@ -358,14 +358,12 @@ impl Client {
     /// [`Client::read_list`]: the body of a success, checked for everything but its
     /// JSON (status, encoding, size, emptiness).
     pub(crate) fn fetch_body(&self, request: &Request, action: &str) -> Result<Vec<u8>, Error> {
-        let unread = |body: &mut Vec<u8>| {
-            Some(Envelope {
-                response: Some(std::mem::take(body)),
-                ..Envelope::default()
-            })
-        };
-        let envelope = self.send_for_envelope(request, action, unread)?;
-        envelope.response.ok_or_else(|| no_response(action))
+        self.send_then(request, action, |answer| {
+            match self.checked(action, answer)? {
+                Success::Body(body) => Ok(body),
+                Success::Oversized | Success::Empty => Err(no_response(action)),
+            }
+        })
     }
 
     /// The list in the body [`Client::fetch_body`] fetched, with the envelope's `total`;
@@ -373,10 +371,10 @@ impl Client {
     pub(crate) fn read_list<T>(
         &self,
         action: &str,
-        mut body: Vec<u8>,
+        body: Vec<u8>,
         read: ReadEnvelope<Vec<T>>,
     ) -> Result<(Vec<T>, Option<u64>), Error> {
-        let envelope = self.success(action, &mut body, read)?;
+        let envelope = self.success(action, &body, read)?;
         let list = envelope.response.ok_or_else(|| no_response(action))?;
         Ok((list, envelope.total))
     }
@@ -403,6 +401,17 @@ impl Client {
         action: &str,
         read: ReadEnvelope<T>,
     ) -> Result<Envelope<T>, Error> {
+        self.send_then(request, action, |answer| self.decode(action, answer, read))
+    }
+
+    /// Sends `request`, repeating it as [`Client::send`] says, and makes of the last
+    /// answer what `finish` makes of it.
+    fn send_then<R>(
+        &self,
+        request: &Request,
+        action: &str,
+        finish: impl Fn(Answer) -> Result<R, Error>,
+    ) -> Result<R, Error> {
         let repeatable = !request.once && matches!(request.method, "GET" | "PUT" | "DELETE");
         let mut attempt: u32 = 0;
         // A change that may have been carried out although its answer was lost: a repeat
@@ -450,7 +459,7 @@ impl Client {
                 _ => {
                     let outcome = result
                         .map_err(|e| self.network_error(action, e))
-                        .and_then(|mut answer| self.decode(action, &mut answer, read));
+                        .and_then(&finish);
                     return match (outcome, maybe_done) {
                         (Err(e), Some(first)) if attempt > 1 && !e.is_temporary() => {
                             Err(Error::new(
@@ -495,7 +504,7 @@ impl Client {
     /// Fetches `url` on the portal's own host without the credential and without
     /// following a redirect: the `Location` it points to, if it is a redirect.
     pub(crate) fn redirect_target(&self, url: &str, action: &str) -> Result<String, Error> {
-        let mut answer = self
+        let answer = self
             .agent
             .get(url)
             .call()
@@ -510,7 +519,7 @@ impl Client {
             });
         }
         Err(
-            match self.decode(action, &mut answer, read_envelope::<serde::de::IgnoredAny>) {
+            match self.decode(action, answer, read_envelope::<serde::de::IgnoredAny>) {
                 Err(e) => e,
                 Ok(_) => Error::protocol(
                     action.to_owned(),
@@ -537,7 +546,7 @@ impl Client {
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 .map(|(_, v)| (*v).to_owned())
         };
-        let mut answer = Answer {
+        let answer = Answer {
             status,
             location: header("location"),
             retry_after: header("retry-after").and_then(|v| retry_after(&v, SystemTime::now())),
@@ -545,16 +554,28 @@ impl Client {
             body: body.to_vec(),
             oversized: false,
         };
-        self.decode("decode", &mut answer, read_envelope::<T>)
+        self.decode("decode", answer, read_envelope::<T>)
             .map(|e| e.response)
     }
 
     fn decode<T>(
         &self,
         action: &str,
-        answer: &mut Answer,
+        answer: Answer,
         read: ReadEnvelope<T>,
     ) -> Result<Envelope<T>, Error> {
+        Ok(match self.checked(action, answer)? {
+            Success::Oversized => Envelope::default(),
+            Success::Empty => Envelope {
+                empty: true,
+                ..Envelope::default()
+            },
+            Success::Body(body) => self.success(action, &body, read)?,
+        })
+    }
+
+    /// The error an answer is, or what kind of success.
+    fn checked(&self, action: &str, answer: Answer) -> Result<Success, Error> {
         let status = answer.status;
         if (300..400).contains(&status) {
             return Err(self.redirect_error(action, status, answer.location.clone()));
@@ -611,24 +632,21 @@ impl Client {
         // A success too large to keep, for a request whose answer is not read: the
         // status line says the portal accepted it, which is all that is asked.
         if answer.oversized {
-            return Ok(Envelope::default());
+            return Ok(Success::Oversized);
         }
         // An answer with no body at all: what the portal sends where it has nothing to
         // say (an empty progress, a route that declares no response).
         if body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Envelope {
-                empty: true,
-                ..Envelope::default()
-            });
+            return Ok(Success::Empty);
         }
-        self.success(action, &mut answer.body, read)
+        Ok(Success::Body(answer.body))
     }
 
     /// The envelope of a 2xx answer's body.
     fn success<T>(
         &self,
         action: &str,
-        body: &mut Vec<u8>,
+        body: &[u8],
         read: ReadEnvelope<T>,
     ) -> Result<Envelope<T>, Error> {
         // The envelope's `status` is 0 on success today; the OpenAPI document describes
@@ -1003,14 +1021,21 @@ fn no_response(action: &str) -> Error {
 }
 
 /// How an answer's body is read into its envelope: `None` when it is not one.
-/// It may take the body, where it keeps it.
-pub(crate) type ReadEnvelope<T> = fn(&mut Vec<u8>) -> Option<Envelope<T>>;
+pub(crate) type ReadEnvelope<T> = fn(&[u8]) -> Option<Envelope<T>>;
 
-/// serde's reading, for every answer but a listing's pages (`page::users`).
-// The signature is ReadEnvelope's, which lets `fetch_body` take the body.
-#[allow(clippy::ptr_arg)]
-fn read_envelope<T: DeserializeOwned>(body: &mut Vec<u8>) -> Option<Envelope<T>> {
+/// serde's reading, for the answers that hold no users (`page` reads those).
+fn read_envelope<T: DeserializeOwned>(body: &[u8]) -> Option<Envelope<T>> {
     serde_json::from_slice(body).ok()
+}
+
+/// A 2xx answer, as [`Client::checked`] finds it.
+enum Success {
+    /// Its body, to be read.
+    Body(Vec<u8>),
+    /// Too large to keep, for a request whose answer is not read.
+    Oversized,
+    /// No body at all.
+    Empty,
 }
 
 /// Everything of an answer the client looks at.
