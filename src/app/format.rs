@@ -230,7 +230,6 @@ impl Printer {
     /// [`Printer::table_line`] of a user, with the values that are this tool's own words
     /// (the id, the status) written straight into the line.
     fn user_line(&self, text: &mut String, user: &User) {
-        let last = self.columns.len().saturating_sub(1);
         for (i, column) in self.columns.iter().enumerate() {
             let start = text.len();
             match column {
@@ -242,11 +241,7 @@ impl Printer {
                 }
                 other => text.push_str(&safe(&other.value(user))),
             }
-            if i != last {
-                let written = text[start..].chars().count();
-                let pad = column.width().saturating_sub(written) + 2;
-                text.extend(std::iter::repeat_n(' ', pad));
-            }
+            self.end_cell(text, i, start);
         }
         text.push('\n');
     }
@@ -254,16 +249,22 @@ impl Printer {
     /// The values padded to their columns' widths (counted in characters), the last
     /// one as it is.
     fn table_line<'a>(&self, text: &mut String, values: impl Iterator<Item = Cow<'a, str>>) {
-        let last = self.columns.len().saturating_sub(1);
-        for (i, (value, column)) in values.zip(&self.columns).enumerate() {
-            let value = safe(&value);
-            text.push_str(&value);
-            if i != last {
-                let pad = column.width().saturating_sub(value.chars().count()) + 2;
-                text.extend(std::iter::repeat_n(' ', pad));
-            }
+        for (i, value) in values.take(self.columns.len()).enumerate() {
+            let start = text.len();
+            text.push_str(&safe(&value));
+            self.end_cell(text, i, start);
         }
         text.push('\n');
+    }
+
+    /// Pads the value of column `i`, written from `start`, to the column's width and the
+    /// gap after it; the last column is not padded.
+    fn end_cell(&self, text: &mut String, i: usize, start: usize) {
+        if i + 1 < self.columns.len() {
+            let written = text[start..].chars().count();
+            let pad = self.columns[i].width().saturating_sub(written) + 2;
+            text.extend(std::iter::repeat_n(' ', pad));
+        }
     }
 }
 
