@@ -41,20 +41,13 @@ impl Resolver for ResolveOnce {
             addresses.push(address);
             return Ok(addresses);
         }
-        let known = |known: &[(String, ResolvedSocketAddrs)]| {
-            known
-                .iter()
-                .find(|(name, _)| *name == key)
-                .map(|(_, addresses)| addresses.clone())
-        };
-        if let Some(addresses) = known(&self.known.lock().unwrap_or_else(|e| e.into_inner())) {
-            return Ok(addresses);
+        // Held through the look-up: a second thread asking meanwhile waits for it.
+        let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, addresses)) = known.iter().find(|(name, _)| *name == key) {
+            return Ok(addresses.clone());
         }
         let addresses = self.lookup.resolve(uri, config, timeout)?;
-        self.known
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((key, addresses.clone()));
+        known.push((key, addresses.clone()));
         Ok(addresses)
     }
 }
