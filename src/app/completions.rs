@@ -1,8 +1,43 @@
 //! Shell completions and the manual page, made from the command table and the help
 //! texts, so that a box without internet has both.
 
-use super::cli::Shell;
-use super::help::{self, COMMANDS, GLOBAL_OPTIONS};
+use super::args::{GLOBALS, Opt};
+use super::commands::{Spec, TABLE as COMMANDS};
+use super::exit::Failure;
+use super::help;
+
+/// A shell that `completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+impl Shell {
+    pub fn parse(name: &str) -> Result<Shell, Failure> {
+        match name {
+            "bash" => Ok(Shell::Bash),
+            "zsh" => Ok(Shell::Zsh),
+            "fish" => Ok(Shell::Fish),
+            other => Err(Failure::Usage(format!(
+                "'{other}' is not a shell completions are made for: bash, zsh or fish"
+            ))),
+        }
+    }
+}
+
+/// `--long` of each option.
+fn longs(options: &[&Opt]) -> Vec<String> {
+    options.iter().map(|o| format!("--{}", o.long)).collect()
+}
+
+/// The options the completions offer after a command: its own, then the global ones.
+pub fn options_of(spec: &Spec) -> Vec<String> {
+    let mut all = longs(spec.options);
+    all.extend(longs(GLOBALS));
+    all
+}
 
 /// The completion script for `shell`.
 pub fn script(shell: Shell) -> String {
@@ -29,25 +64,13 @@ fn subcommands(first: &str) -> Vec<&'static str> {
         .collect()
 }
 
-fn options_of(name: &str) -> String {
-    let own = COMMANDS
-        .iter()
-        .find(|c| c.name == name)
-        .map_or(&[][..], |c| c.options);
-    own.iter()
-        .chain(GLOBAL_OPTIONS)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn bash() -> String {
     let mut cases = String::new();
     for command in COMMANDS {
         cases.push_str(&format!(
             "        \"{}\") opts=\"{}\" ;;\n",
             command.name,
-            options_of(command.name)
+            options_of(command).join(" ")
         ));
     }
     let mut subs = String::new();
@@ -90,7 +113,7 @@ _docspace_people() {{
 complete -o default -F _docspace_people docspace-people
 "#,
         firsts = first_words().join(" "),
-        globals = GLOBAL_OPTIONS.join(" "),
+        globals = longs(GLOBALS).join(" "),
     )
 }
 
@@ -106,9 +129,9 @@ fn zsh() -> String {
         ));
     }
     text.push_str("  )\n  if (( CURRENT == 2 )); then\n    _describe 'command' commands\n  else\n    compadd -- ");
-    let mut all: Vec<&str> = GLOBAL_OPTIONS.to_vec();
+    let mut all: Vec<String> = longs(GLOBALS);
     for command in COMMANDS {
-        all.extend(command.options.iter().copied());
+        all.extend(longs(command.options));
     }
     all.sort_unstable();
     all.dedup();
@@ -136,11 +159,24 @@ fn fish() -> String {
             ));
         }
     }
-    for option in GLOBAL_OPTIONS {
-        text.push_str(&format!(
-            "complete -c docspace-people -l {}\n",
-            option.trim_start_matches('-')
-        ));
+    for option in GLOBALS {
+        text.push_str(&format!("complete -c docspace-people -l {}\n", option.long));
+    }
+    for command in COMMANDS {
+        let mut words = command.name.split(' ');
+        let first = words.next().unwrap_or_default();
+        let condition = match words.next() {
+            Some(sub) => format!(
+                "__fish_seen_subcommand_from {first}; and __fish_seen_subcommand_from {sub}"
+            ),
+            None => format!("__fish_seen_subcommand_from {first}"),
+        };
+        for option in command.options {
+            text.push_str(&format!(
+                "complete -c docspace-people -n '{condition}' -l {}\n",
+                option.long
+            ));
+        }
     }
     text
 }
@@ -151,14 +187,10 @@ pub fn manpage() -> String {
         ".TH DOCSPACE-PEOPLE 1 \"\" \"docspace-people {}\" \"User Commands\"\n.SH NAME\ndocspace-people \\- administer the users and guests of an ONLYOFFICE DocSpace portal\n.SH DESCRIPTION\n.nf\n",
         env!("CARGO_PKG_VERSION")
     );
-    text.push_str(&roff(&help::for_command(&[])));
+    text.push_str(&roff(&help::for_words(&[])));
     text.push_str(".fi\n.SH COMMANDS\n");
     for command in COMMANDS {
-        let words: Vec<&str> = command.name.split(' ').collect();
-        let own = help::for_command(&words);
-        if own == help::for_command(&[]) {
-            continue;
-        }
+        let own = help::for_command(command);
         text.push_str(&format!(".SS {}\n.nf\n{}.fi\n", command.name, roff(&own)));
     }
     text

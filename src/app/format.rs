@@ -19,21 +19,34 @@ pub enum Format {
     Ids,
 }
 
+const FORMATS: [(&str, Format); 6] = [
+    ("table", Format::Table),
+    ("json", Format::Json),
+    ("jsonl", Format::Jsonl),
+    ("csv", Format::Csv),
+    ("tsv", Format::Tsv),
+    ("ids", Format::Ids),
+];
+
 impl Format {
     pub fn parse(text: &str) -> Result<Format, Failure> {
-        Ok(match text {
-            "table" => Format::Table,
-            "json" => Format::Json,
-            "jsonl" => Format::Jsonl,
-            "csv" => Format::Csv,
-            "tsv" => Format::Tsv,
-            "ids" => Format::Ids,
-            other => {
-                return Err(Failure::Usage(format!(
-                    "--output '{other}' is not one of table, json, jsonl, csv, tsv, ids"
-                )));
-            }
-        })
+        FORMATS
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map(|(_, format)| *format)
+            .ok_or_else(|| {
+                Failure::Usage(format!(
+                    "--output '{text}' is not one of table, json, jsonl, csv, tsv, ids"
+                ))
+            })
+    }
+
+    /// The name `--output` takes.
+    pub fn name(self) -> &'static str {
+        FORMATS
+            .iter()
+            .find(|(_, format)| *format == self)
+            .map_or("table", |(name, _)| name)
     }
 }
 

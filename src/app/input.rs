@@ -3,7 +3,7 @@
 //! Pure functions from text to values, so that every row can be checked before anything
 //! is sent; a problem is reported with its line number.
 
-use super::cli::{UserRef, user_ref, user_type};
+use super::args::{UserRef, user_ref, user_type};
 use super::exit::Failure;
 use super::unicode;
 use docspace_people::{Email, NewUser};

@@ -6,11 +6,11 @@
 //! It is also the tool's memory: a user this tool deleted, looked for again, is `already
 //! gone` rather than `not found`.
 
-use super::cli::{Globals, UserRef};
+use super::args::UserRef;
 use super::env::Environment;
 use super::exit::Failure;
-use super::report::Target;
-use docspace_people::{Client, Date, Request, Secret};
+use super::report::{Recorded, Target};
+use docspace_people::{Date, Request, Secret, UserId};
 use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -38,27 +38,6 @@ pub fn state_dir(env: &dyn Environment) -> Option<PathBuf> {
         None => PathBuf::from(env.var("HOME")?).join(".local/state"),
     };
     Some(base.join("docspace-people"))
-}
-
-/// Where the journal is: `--journal`, `DOCSPACE_JOURNAL`, or `journal.jsonl` in the state
-/// directory; `None` with `--no-journal`.
-pub fn location(globals: &Globals, env: &dyn Environment) -> Result<Option<PathBuf>, Failure> {
-    if globals.no_journal {
-        return Ok(None);
-    }
-    if let Some(path) = globals
-        .journal
-        .clone()
-        .or_else(|| env.var("DOCSPACE_JOURNAL").map(PathBuf::from))
-    {
-        return Ok(Some(path));
-    }
-    match state_dir(env) {
-        Some(dir) => Ok(Some(dir.join("journal.jsonl"))),
-        None => Err(Failure::Journal(
-            "there is no place for the journal: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset; pass --journal PATH, or --no-journal to keep none".to_owned(),
-        )),
-    }
 }
 
 /// Creates `dir` and its parents, readable only by this user.
@@ -127,22 +106,17 @@ impl Journal {
         Ok(())
     }
 
-    /// Records what step is about to be sent, and to whom, before it is sent. The first
-    /// one first asks the portal who the caller is (`GET /people/@self`), so that the
-    /// journal says whose key made the changes; nothing is asked of a run that changes
-    /// nothing.
+    /// Records what step is about to be sent, and to whom, before it is sent, and whose
+    /// key sends it (the caller, asked of the portal once a run).
     pub fn intent(
         &mut self,
-        client: &Client,
+        caller: UserId,
         action: &str,
         targets: &[Target],
         requests: &[Request],
     ) -> Result<(), Failure> {
         if self.head.get("caller").is_none() {
-            let caller = client
-                .whoami()
-                .map_err(|e| Failure::from(e.during("find the caller for the journal")))?;
-            self.head["caller"] = Value::String(caller.id.to_string());
+            self.head["caller"] = Value::String(caller.to_string());
         }
         self.step += 1;
         let entry = json!({
@@ -220,20 +194,20 @@ impl Past {
         let time = time.and_then(parse_timestamp);
         for [outcome, id, email] in results {
             let id = id.filter(|id| !id.is_empty());
-            match outcome {
-                Some("deleted") => {
+            match outcome.and_then(Recorded::of) {
+                Some(Recorded::Deleted) => {
                     let email = email.filter(|e| !e.is_empty());
                     for key in id.into_iter().chain(email) {
                         self.deleted.insert(key.to_ascii_lowercase());
                     }
                 }
-                Some("unlinked") => self.unlinked.extend(id.map(str::to_ascii_lowercase)),
-                Some("terminated") => {
+                Some(Recorded::Unlinked) => self.unlinked.extend(id.map(str::to_ascii_lowercase)),
+                Some(Recorded::Terminated) => {
                     if let (Some(id), Some(time)) = (id, time) {
                         self.terminations.insert(id.to_ascii_lowercase(), time);
                     }
                 }
-                _ => {}
+                Some(Recorded::Activated) | None => {}
             }
         }
     }

@@ -1,9 +1,22 @@
 //! Where results and errors go, and in which form.
 
-use super::cli::Globals;
+use super::format::{Column, Format};
 use docspace_people::Request;
 use serde_json::Value;
 use std::io::{self, BufRead, Write};
+
+/// How results are printed.
+#[derive(Debug, Clone, Default)]
+pub struct Printing {
+    /// `--output` as given (`--json` and `--ids` are short forms of it).
+    pub format: Option<Format>,
+    pub json: bool,
+    pub quiet: bool,
+    pub columns: Option<Vec<Column>>,
+    pub header: bool,
+    /// stderr is a terminal: progress may be drawn.
+    pub progress: bool,
+}
 
 /// Results on stdout (human lines or JSON), errors and notes on stderr.
 pub struct Output<'a> {
@@ -19,23 +32,23 @@ pub struct Output<'a> {
 }
 
 impl<'a> Output<'a> {
-    pub fn new(out: &'a mut dyn Write, err: &'a mut dyn Write, globals: &Globals) -> Output<'a> {
+    /// Progress of long bulk runs is shown on stderr when it is a terminal (never under
+    /// cron, where stderr is mail or a log).
+    pub fn new(
+        out: &'a mut dyn Write,
+        err: &'a mut dyn Write,
+        printing: &Printing,
+        dry_run: bool,
+    ) -> Output<'a> {
         Output {
             out,
             err,
-            json: globals.json,
-            quiet: globals.quiet,
-            dry_run: globals.dry_run,
-            progress: false,
+            json: printing.json,
+            quiet: printing.quiet,
+            dry_run,
+            progress: printing.progress,
             progress_shown: false,
         }
-    }
-
-    /// Shows progress of long bulk runs on stderr when it is a terminal (never under
-    /// cron, where stderr is mail or a log).
-    pub fn with_progress(mut self, stderr_is_terminal: bool) -> Output<'a> {
-        self.progress = stderr_is_terminal && !self.quiet;
-        self
     }
 
     /// Draws `done / total` over the previous progress line.

@@ -211,7 +211,7 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         return print(plan, report);
     }
     if let Some(question) = &plan.question {
-        match report.out.confirm(question, cx.stdin) {
+        match report.out.confirm(question, cx.io.stdin) {
             Ok(true) => {}
             Ok(false) | Err(_) => return report.note(&"cancelled; nothing was sent"),
         }
@@ -251,14 +251,25 @@ fn journal_intent(
     action: &str,
     step: &Step,
 ) -> bool {
-    if let Err(failure) = cx.before_changes() {
+    if let Err(failure) = cx.session.before_changes(&client.portal()) {
         report.abort(failure);
         return false;
     }
-    let Some(journal) = cx.journal.as_mut() else {
+    if cx.session.journal().is_none() {
+        return true;
+    }
+    // The journal says whose key made the changes: the caller, asked once a run.
+    let caller = match cx.memory.caller(client) {
+        Ok(caller) => caller.id,
+        Err(failure) => {
+            report.abort(failure.during("find the caller for the journal"));
+            return false;
+        }
+    };
+    let Some(journal) = cx.session.journal() else {
         return true;
     };
-    match journal.intent(client, action, &step.intended(), &step.requests()) {
+    match journal.intent(caller, action, &step.intended(), &step.requests()) {
         Ok(()) => true,
         Err(failure) => {
             report.abort(failure);
@@ -269,7 +280,7 @@ fn journal_intent(
 
 /// Records in the journal what became of the users of the step just carried out.
 fn journal_outcome(cx: &mut Context, report: &mut Report, from: usize) {
-    if let Some(journal) = cx.journal.as_mut()
+    if let Some(journal) = cx.session.journal()
         && let Err(failure) = journal.outcome(report.results_since(from))
     {
         report.abort(failure);
@@ -313,7 +324,7 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
                     // one this tool already unlinked is not: the journal tells them apart.
                     Err(e)
                         if refuses_whole_batch(&e)
-                            && matches!(targets.as_slice(), [t] if t.id.is_some_and(|id| cx.unlinked.contains(&id.to_string()))) =>
+                            && matches!(targets.as_slice(), [t] if t.id.is_some_and(|id| cx.memory.past().unlinked.contains(&id.to_string()))) =>
                     {
                         report.settle(&targets[0], Outcome::Already(Already::Unlinked))
                     }

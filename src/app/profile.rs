@@ -2,7 +2,6 @@
 //! or `DOCSPACE_PROFILE` (else the file's `default`). Flags win over the environment,
 //! and the environment over the profile. The file holds paths, never a secret.
 
-use super::cli::Globals;
 use super::env::Environment;
 use super::exit::Failure;
 use serde::Deserialize;
@@ -17,26 +16,17 @@ struct File {
     profiles: BTreeMap<String, Profile>,
 }
 
+/// The settings a profile may hold.
 #[derive(Deserialize, Clone, Default)]
 #[serde(deny_unknown_fields)]
-struct Profile {
-    portal: Option<String>,
-    token_file: Option<PathBuf>,
-    ca_file: Option<PathBuf>,
-    timeout: Option<u64>,
-    retries: Option<u32>,
-    protect_file: Option<PathBuf>,
-    journal: Option<PathBuf>,
-}
-
-/// The keys that would hold a secret, refused with the reason.
-const SECRETS: [&str; 5] = ["token", "api_key", "key", "password", "secret"];
-
-/// One effective setting and where it came from, for `config show`.
-pub struct Setting {
-    pub name: &'static str,
-    pub value: String,
-    pub source: String,
+pub struct Profile {
+    pub portal: Option<String>,
+    pub token_file: Option<PathBuf>,
+    pub ca_file: Option<PathBuf>,
+    pub timeout: Option<u64>,
+    pub retries: Option<u32>,
+    pub protect_file: Option<PathBuf>,
+    pub journal: Option<PathBuf>,
 }
 
 /// Where the config file is: `DOCSPACE_CONFIG`, else `$XDG_CONFIG_HOME/docspace-people/
@@ -52,129 +42,27 @@ fn path(env: &dyn Environment) -> Option<PathBuf> {
     Some(base.join("docspace-people/config.json"))
 }
 
-/// Fills in `globals` from the chosen profile where neither a flag nor the environment
-/// set a value, and says where each setting came from.
-pub fn apply(globals: &mut Globals, env: &dyn Environment) -> Result<Vec<Setting>, Failure> {
+/// The chosen profile (`--profile`, else `DOCSPACE_PROFILE`, else the file's default),
+/// with where it came from for `config show`; an empty one when none is chosen.
+pub fn chosen(asked: Option<&str>, env: &dyn Environment) -> Result<(Profile, String), Failure> {
     let file = path(env);
-    let chosen = globals.profile.clone().or_else(|| {
+    let asked = asked.map(str::to_owned).or_else(|| {
         env.var("DOCSPACE_PROFILE")
             .map(|p| p.to_string_lossy().into_owned())
     });
-    let (profile, origin) = match load(file.as_ref(), chosen.as_deref())? {
+    Ok(match load(file.as_ref(), asked.as_deref())? {
         Some((name, profile)) => {
-            let origin = format!(
-                "profile {name} in {}",
-                file.as_ref()
-                    .map_or(String::new(), |f| f.display().to_string())
-            );
-            (profile, origin)
+            let shown = file
+                .as_ref()
+                .map_or(String::new(), |f| f.display().to_string());
+            (profile, format!("profile {name} in {shown}"))
         }
         None => (Profile::default(), String::new()),
-    };
-    let mut settings = Vec::new();
-    let mut note = |name: &'static str, value: Option<String>, source: String| {
-        if let Some(value) = value {
-            settings.push(Setting {
-                name,
-                value,
-                source,
-            });
-        }
-    };
-    let env_text = |name: &str| env.var(name).map(|v| v.to_string_lossy().into_owned());
-
-    let (portal, source) = match (&globals.portal, env_text("DOCSPACE_URL"), &profile.portal) {
-        (Some(p), _, _) => (Some(p.clone()), "--portal".to_owned()),
-        (None, Some(p), _) => (Some(p), "DOCSPACE_URL".to_owned()),
-        (None, None, Some(p)) => (Some(p.clone()), origin.clone()),
-        _ => (None, String::new()),
-    };
-    globals.portal = portal.clone();
-    note("portal", portal, source);
-
-    let token_env = [
-        "DOCSPACE_TOKEN_FILE",
-        "DOCSPACE_TOKEN",
-        "CREDENTIALS_DIRECTORY",
-    ]
-    .into_iter()
-    .find(|name| env.var(name).is_some());
-    let token = match (&globals.token_file, token_env, &profile.token_file) {
-        (Some(path), _, _) => Some((path.display().to_string(), "--token-file".to_owned())),
-        (None, Some("DOCSPACE_TOKEN"), _) => Some((
-            "(the value of DOCSPACE_TOKEN, not shown)".to_owned(),
-            "DOCSPACE_TOKEN".to_owned(),
-        )),
-        (None, Some(name), _) => Some((env_text(name).unwrap_or_default(), name.to_owned())),
-        (None, None, Some(path)) => {
-            globals.token_file = Some(path.clone());
-            Some((path.display().to_string(), origin.clone()))
-        }
-        _ => None,
-    };
-    if let Some((value, source)) = token {
-        note("credential", Some(value), source);
-    }
-
-    let ca = match (
-        &globals.ca_file,
-        env_text("DOCSPACE_CA_FILE"),
-        &profile.ca_file,
-    ) {
-        (Some(path), _, _) => Some((path.clone(), "--ca-file".to_owned())),
-        (None, Some(path), _) => Some((PathBuf::from(path), "DOCSPACE_CA_FILE".to_owned())),
-        (None, None, Some(path)) => Some((path.clone(), origin.clone())),
-        _ => None,
-    };
-    if let Some((path, source)) = ca {
-        note("ca_file", Some(path.display().to_string()), source);
-        globals.ca_file = Some(path);
-    }
-
-    let timeout = match (globals.timeout, profile.timeout) {
-        (Some(t), _) => (t, "--timeout".to_owned()),
-        (None, Some(t)) if (1..=3600).contains(&t) => (t, origin.clone()),
-        (None, Some(t)) => {
-            return Err(Failure::Config(format!(
-                "{origin}: timeout {t} is not a whole number of seconds from 1 to 3600"
-            )));
-        }
-        (None, None) => (30, "default".to_owned()),
-    };
-    globals.timeout = Some(timeout.0);
-    note("timeout", Some(format!("{} s", timeout.0)), timeout.1);
-
-    let retries = match (globals.retries, profile.retries) {
-        (Some(r), _) => (r, "--retries".to_owned()),
-        (None, Some(r)) if r <= 10 => (r, origin.clone()),
-        (None, Some(r)) => {
-            return Err(Failure::Config(format!(
-                "{origin}: retries {r} is not from 0 to 10"
-            )));
-        }
-        (None, None) => (3, "default".to_owned()),
-    };
-    globals.retries = Some(retries.0);
-    note("retries", Some(retries.0.to_string()), retries.1);
-
-    if globals.journal.is_none() && env.var("DOCSPACE_JOURNAL").is_none() {
-        globals.journal = profile.journal.clone();
-        note(
-            "journal",
-            profile.journal.map(|p| p.display().to_string()),
-            origin.clone(),
-        );
-    }
-    if globals.protect_file.is_none() {
-        globals.protect_file = profile.protect_file.clone();
-        note(
-            "protect_file",
-            profile.protect_file.map(|p| p.display().to_string()),
-            origin,
-        );
-    }
-    Ok(settings)
+    })
 }
+
+/// The keys that would hold a secret, refused with the reason.
+const SECRETS: [&str; 5] = ["token", "api_key", "key", "password", "secret"];
 
 /// The chosen profile of the file at `path`, with its name; `None` when no profile is
 /// asked for and the file names no default (or there is no file).

@@ -79,6 +79,53 @@ pub enum Already {
     /// An invitation found the address invited and never activated: `invite resend`
     /// sends the invitation again.
     PendingNotInvited,
+    /// A termination found the user terminated.
+    Terminated,
+}
+
+/// Why a bulk run never changes a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protection {
+    /// The portal's owner.
+    Owner,
+    /// The account behind the credential.
+    You,
+    /// An account of a protect file (`--protect`, or the profile's `protect_file`).
+    File,
+}
+
+/// An outcome the journal remembers, under the name it is stored with: the names are
+/// the journal's format, read back by every later run, and never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Deleted,
+    Terminated,
+    Activated,
+    Unlinked,
+}
+
+impl Recorded {
+    const NAMES: [(&'static str, Recorded); 4] = [
+        ("deleted", Recorded::Deleted),
+        ("terminated", Recorded::Terminated),
+        ("activated", Recorded::Activated),
+        ("unlinked", Recorded::Unlinked),
+    ];
+
+    /// The stored name.
+    pub fn name(self) -> &'static str {
+        Recorded::NAMES
+            .iter()
+            .find(|(_, r)| *r == self)
+            .map_or("", |(name, _)| name)
+    }
+
+    pub fn of(name: &str) -> Option<Recorded> {
+        Recorded::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, r)| *r)
+    }
 }
 
 /// What became of one user.
@@ -88,9 +135,9 @@ pub enum Outcome {
     /// `--dry-run`: what a real run would do.
     Would(Change),
     Already(Already),
-    /// The owner, the caller, or an account of the protect file: never touched by a bulk
+    /// The owner, the caller, or an account of a protect file: never touched by a bulk
     /// run.
-    Protected,
+    Protected(Protection),
     /// The portal has no such user, and this tool did not delete one by that name.
     NotFound(Failure),
     Failed(Failure),
@@ -99,6 +146,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcomes the journal remembers, for a later run to read back.
+    pub fn recorded(&self) -> Option<Recorded> {
+        match self {
+            Outcome::Done(Change::Deleted) => Some(Recorded::Deleted),
+            Outcome::Done(Change::Terminated) => Some(Recorded::Terminated),
+            Outcome::Done(Change::Activated) => Some(Recorded::Activated),
+            Outcome::Done(Change::Unlinked) => Some(Recorded::Unlinked),
+            _ => None,
+        }
+    }
+
     fn label(&self) -> &'static str {
         match self {
             Outcome::Done(change) => change.done(),
@@ -113,7 +171,10 @@ impl Outcome {
             Outcome::Already(Already::OfType(UserType::Guest)) => "already guest",
             Outcome::Already(Already::Activated) => "already activated",
             Outcome::Already(Already::PendingNotInvited) => "invited before, no invitation sent",
-            Outcome::Protected => "protected",
+            Outcome::Already(Already::Terminated) => "already terminated",
+            Outcome::Protected(Protection::Owner) => "protected (owner)",
+            Outcome::Protected(Protection::You) => "protected (you)",
+            Outcome::Protected(Protection::File) => "protected (protect file)",
             Outcome::NotFound(_) => "not found",
             Outcome::Failed(_) => "failed",
             Outcome::NotSent => "not sent",
@@ -417,6 +478,15 @@ impl<'o, 'a> Report<'o, 'a> {
                 .error(&format!("the run stopped: {}", self.summary()));
             return failure.code();
         }
+        // Every user selected was protected: nothing the admin asked for was changed.
+        if !self.entries.is_empty()
+            && self
+                .entries
+                .iter()
+                .all(|e| matches!(e.outcome, Outcome::Protected(_)))
+        {
+            return exit::REFUSED;
+        }
         let succeeded = self.entries.len() - self.failures().count();
         exit::of_outcomes(succeeded, self.failures())
     }
@@ -437,9 +507,13 @@ impl<'o, 'a> Report<'o, 'a> {
             }
             let counts_last = matches!(
                 entry.outcome,
-                Outcome::Already(_) | Outcome::Protected | Outcome::NotFound(_)
+                Outcome::Already(_) | Outcome::Protected(_) | Outcome::NotFound(_)
             );
-            let label = entry.outcome.label();
+            // One count for the protected, whatever protects each (its line says).
+            let label = match entry.outcome {
+                Outcome::Protected(_) => "protected",
+                _ => entry.outcome.label(),
+            };
             match counts.iter_mut().find(|(l, _, _)| *l == label) {
                 Some((_, _, n)) => *n += 1,
                 None => counts.push((label, counts_last, 1)),
@@ -465,8 +539,13 @@ impl<'o, 'a> Report<'o, 'a> {
 
 fn entry_json(entry: &Entry) -> Value {
     let id = entry.target.id.map(|id| id.to_string()).unwrap_or_default();
-    let mut value =
-        json!({ "id": id, "email": entry.target.email, "outcome": entry.outcome.label() });
+    // What the journal reads back is the typed record, under its stable name; other
+    // outcomes are kept as they were printed.
+    let outcome = match entry.outcome.recorded() {
+        Some(recorded) => recorded.name(),
+        None => entry.outcome.label(),
+    };
+    let mut value = json!({ "id": id, "email": entry.target.email, "outcome": outcome });
     if let Outcome::Failed(failure) | Outcome::NotFound(failure) = &entry.outcome {
         value["error"] = Value::String(failure.to_string());
     }

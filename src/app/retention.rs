@@ -3,8 +3,8 @@
 //! through the profile writes) or else from this tool's journal; a user whose date is
 //! known from neither is never selected.
 
-use super::cli::TerminatedAge;
-use super::config::Context;
+use super::args::TerminatedAge;
+use super::journal::Past;
 use docspace_people::User;
 use std::time::SystemTime;
 
@@ -30,14 +30,14 @@ impl AgeFilter {
     }
 
     /// When `user` was terminated, as far as the portal or the journal knows.
-    pub fn terminated_at(user: &User, cx: &Context) -> Option<SystemTime> {
+    pub fn terminated_at(user: &User, past: &Past) -> Option<SystemTime> {
         user.terminated_at()
-            .or_else(|| cx.terminations.get(&user.id.to_string()).copied())
+            .or_else(|| past.terminations.get(&user.id.to_string()).copied())
     }
 
     /// Whether `user` is selected; counts it as unknown when its date is not known.
-    pub fn selects(&mut self, user: &User, cx: &Context) -> bool {
-        match AgeFilter::terminated_at(user, cx) {
+    pub fn selects(&mut self, user: &User, past: &Past) -> bool {
+        match AgeFilter::terminated_at(user, past) {
             Some(at) => at < self.cut_off,
             None => {
                 self.unknown += 1;

@@ -2,21 +2,22 @@
 //! how many, the confirmation on a terminal, and the look-ups that turn addresses into
 //! ids. The look-ups run the same way in a dry run and a real one.
 
-use super::cli::{Globals, Selection, UserRef};
-use super::config::Context;
+use super::args::{Selection, UserRef};
+use super::config::Io;
 use super::exit::Failure;
 use super::input;
 use super::report::{Already, Outcome, Report, Target};
+use super::settings::Settings;
 use docspace_people::{Client, User, UserId};
 use std::collections::HashSet;
 use std::io;
 use std::path::Path;
 
 /// Reads an input file; `-` is stdin.
-pub fn read_file(path: &Path, cx: &mut Context) -> Result<String, Failure> {
+pub fn read_file(path: &Path, process: &mut Io) -> Result<String, Failure> {
     let unreadable = |e: io::Error| Failure::Input(format!("cannot read {}: {e}", path.display()));
     if path.as_os_str() == "-" {
-        io::read_to_string(&mut cx.stdin).map_err(unreadable)
+        io::read_to_string(&mut process.stdin).map_err(unreadable)
     } else {
         std::fs::read_to_string(path).map_err(unreadable)
     }
@@ -37,10 +38,10 @@ pub fn bad_rows(path: &Path, problems: &[String]) -> Failure {
 }
 
 /// The users of a selection: the arguments, then the file's, without duplicates.
-pub fn users(selection: &Selection, cx: &mut Context) -> Result<Vec<UserRef>, Failure> {
+pub fn users(selection: &Selection, process: &mut Io) -> Result<Vec<UserRef>, Failure> {
     let mut users = selection.users.clone();
     if let Some(path) = &selection.from {
-        let text = read_file(path, cx)?;
+        let text = read_file(path, process)?;
         let listed = input::user_list(&text).map_err(|problems| bad_rows(path, &problems))?;
         let mut seen: HashSet<UserRef> = users.iter().cloned().collect();
         users.extend(listed.into_iter().filter(|u| seen.insert(u.clone())));
@@ -56,9 +57,9 @@ pub fn cap(
     what: &str,
     changes_accounts: bool,
     attended: bool,
-    globals: &Globals,
+    settings: &Settings,
 ) -> Result<(), Failure> {
-    let max = globals
+    let max = settings
         .max
         .or((changes_accounts && !attended).then_some(100));
     match max {
@@ -69,36 +70,19 @@ pub fn cap(
     }
 }
 
-/// A person is at the terminal, and not feeding the selection through stdin: they can be
-/// asked, and unattended limits do not apply.
-/// The ids and addresses (lower-case) of a protect file: accounts a bulk run never
-/// terminates or deletes.
-pub fn protect_list(path: Option<&Path>, cx: &mut Context) -> Result<HashSet<String>, Failure> {
-    let Some(path) = path else {
-        return Ok(HashSet::new());
-    };
-    let text = read_file(path, cx)?;
-    let listed = input::user_list(&text).map_err(|problems| bad_rows(path, &problems))?;
-    Ok(listed
-        .iter()
-        .map(|user| user.to_string().to_ascii_lowercase())
-        .collect())
-}
-
-/// The owner, the caller and the accounts of the protect file are never terminated or
-/// deleted by a bulk run.
-pub fn is_protected(
-    target: &Target,
-    is_owner: bool,
-    caller: &User,
-    protected: &HashSet<String>,
-) -> bool {
-    is_owner
-        || target.id == Some(caller.id)
-        || target
-            .id
-            .is_some_and(|id| protected.contains(&id.to_string()))
-        || (!target.email.is_empty() && protected.contains(&target.email.to_ascii_lowercase()))
+/// The ids and addresses (lower-case) of the protect files: accounts a bulk run never
+/// changes.
+pub fn protect_list<'p>(
+    paths: impl IntoIterator<Item = &'p Path>,
+    process: &mut Io,
+) -> Result<HashSet<String>, Failure> {
+    let mut protected = HashSet::new();
+    for path in paths {
+        let text = read_file(path, process)?;
+        let listed = input::user_list(&text).map_err(|problems| bad_rows(path, &problems))?;
+        protected.extend(listed.iter().map(|u| u.to_string().to_ascii_lowercase()));
+    }
+    Ok(protected)
 }
 
 /// What became of a user the portal does not know: `already gone` if the journal shows
@@ -114,56 +98,6 @@ pub fn gone(
     } else {
         Outcome::NotFound(not_found.into())
     }
-}
-
-/// Hands each user named to `each` as the portal describes it, in order: looked up by
-/// e-mail through [`resolve`], read by id here. One that is not there is settled as
-/// [`gone`] says, one that cannot be read fails, each in its turn. `looking_up` words the
-/// read of an id, for its error.
-pub fn each_user(
-    client: &Client,
-    users: &[UserRef],
-    deleted: &HashSet<String>,
-    verb: &str,
-    looking_up: impl Fn(UserId) -> String,
-    report: &mut Report,
-    mut each: impl FnMut(User, &mut Report),
-) {
-    for (target, found) in resolve(client, users, deleted, verb, report) {
-        match (found, target.id) {
-            (Some(user), _) => each(user, report),
-            (None, Some(id)) => match client.get_user(id) {
-                Ok(user) => each(user, report),
-                Err(e) if e.is_not_found() => {
-                    let outcome = gone(deleted, &target, e.during(looking_up(id)));
-                    report.settle(&target, outcome);
-                }
-                Err(e) => report.fail(&[target], e.into()),
-            },
-            (None, None) => {}
-        }
-    }
-}
-
-pub fn attended(from: Option<&Path>, cx: &Context) -> bool {
-    cx.stdin_is_terminal && from != Some(Path::new("-"))
-}
-
-/// The users the portal lists with `filter`, for a bulk change. A listing that fails
-/// fails the run before anything is sent.
-pub fn listed(
-    client: &Client,
-    filter: &docspace_people::Filter,
-    verb: &str,
-) -> Result<Vec<(Target, Option<User>)>, Failure> {
-    client
-        .list_users(filter)
-        .map(|user| {
-            let user =
-                user.map_err(|e| Failure::from(e.during(format!("select the users to {verb}"))))?;
-            Ok((Target::of(&user), Some(user)))
-        })
-        .collect()
 }
 
 /// Looks up the users named by e-mail, with the user the portal described when it was

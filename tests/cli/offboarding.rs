@@ -315,14 +315,17 @@ fn the_owner_the_caller_and_the_protect_file_are_never_deleted() {
     )
     .code(0)
     .stdout_has(&format!(
-        "protected {} Admin Owner <owner@example.com>",
+        "protected (owner) {} Admin Owner <owner@example.com>",
         owner.id
     ))
     .stdout_has(&format!(
-        "protected {} Dora Admin <dora@example.com>",
+        "protected (you) {} Dora Admin <dora@example.com>",
         dora.id
     ))
-    .stdout_has(&format!("protected {} Bob Ray <bob@example.com>", bob.id))
+    .stdout_has(&format!(
+        "protected (protect file) {} Bob Ray <bob@example.com>",
+        bob.id
+    ))
     .stdout_has("deleted 1, protected 3");
     let _ = std::fs::remove_file(&protect);
     assert!(portal.user(&cat.id).unwrap().removed);
@@ -455,8 +458,12 @@ fn a_protected_address_is_protected_when_the_user_is_named_by_id() {
             protect.to_str().unwrap(),
         ],
     )
-    .code(0)
-    .stdout_is(&format!("protected {}\n", bob.id));
+    // Every user selected was protected: nothing the admin asked for was done.
+    .code(65)
+    .stdout_is(&format!(
+        "protected (protect file) {} Bob Ray <bob@example.com>\n",
+        bob.id
+    ));
     let _ = std::fs::remove_file(&protect);
     assert_eq!(portal.user(&bob.id).unwrap().status, Status::Active);
     assert!(changes(&portal).is_empty());

@@ -3,23 +3,158 @@
 //! (`--heir USER|me`), through the portal's reassign job; a plain delete would hand
 //! everything silently to the account behind the key.
 
-use crate::app::cli::{Globals, Heir, Offboarding, Selection, UserRef};
-use crate::app::config::{self, Context};
+use super::{Command, Prints, Run, Spec};
+use crate::app::args::{
+    FROM, HEIR, Heir, Opt, PROTECT, REGISTERED_BEFORE, SEARCH, STATUS, Selection,
+    TERMINATED_BEFORE, TERMINATED_FOR, TYPE_FILTER, TerminatedAge, UserRef, WAIT,
+};
+use crate::app::bulk::{self, Bulk, Change, Check, Guard};
 use crate::app::exit::Failure;
-use crate::app::output::Output;
-use crate::app::plan::{self, Action, BATCH, Deletable, Plan, Step};
-use crate::app::report::{Outcome, Report, Style, Target};
+use crate::app::journal::Past;
+use crate::app::plan::{self, Action, BATCH, Deletable, Step};
+use crate::app::report::{Outcome, Report, Target};
 use crate::app::retention::AgeFilter;
-use crate::app::select;
 use crate::app::show::short;
 use docspace_people::{Client, Filter, Status, User, UserId, UserType};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::Duration;
+
+pub const SPEC: Spec = Spec {
+    name: "user delete",
+    args: "USER... [--from FILE] [--terminate] [--heir USER|me]",
+    summary: "delete terminated accounts for good, their rooms and shared files handed to the heir",
+    about: "\
+Deletes terminated accounts for good; with --terminate, active ones are terminated
+first, without it they are skipped. USER is a user id or an e-mail address. Unattended
+(stdin not a terminal) at most 100 users unless --max says otherwise; on a terminal it
+asks first unless --yes.
+
+What a delete does with the leaver's data, said for each user in the plan, the
+question and the report: personal files that were never shared are destroyed. Rooms and
+shared files would go to the account behind the key without a word, so a leaver who owns
+any is deleted only with --heir: the portal's reassign job hands them to the heir (an
+active room admin or DocSpace admin; 'me' is you) and then deletes the profile. --wait
+(default 5m) bounds the wait for each job; a job still running is left to the portal
+(exit 75), and running the same command again follows it. The owner, you, and the
+accounts listed in --protect FILE or the profile's protect_file are never deleted.
+Without USER or --from, --terminated-for 30d (or --terminated-before DATE) selects the
+terminated users old enough; one whose termination date is unknown is never selected.
+Users the portal refuses are named and the others are still done; exit 1 when some
+failed. --dry-run prints the requests instead of sending them.",
+    options: &[
+        &FROM,
+        &STATUS,
+        &TYPE_FILTER,
+        &SEARCH,
+        &REGISTERED_BEFORE,
+        &TERMINATE,
+        &HEIR,
+        &WAIT,
+        &PROTECT,
+        &TERMINATED_BEFORE,
+        &TERMINATED_FOR,
+    ],
+    examples: &[
+        "docspace-people user delete ann@example.com --heir rita@example.com",
+        "docspace-people user delete --terminated-for 30d --heir me --max 50",
+    ],
+    prints: Prints::Json,
+    parse: |args| {
+        let terminated = args.terminated_age()?;
+        let selection = if args.words.is_empty() && !args.has(&FROM) && terminated.is_some() {
+            // Selected from the portal: every terminated user old enough.
+            Selection {
+                filter: Some(args.filter()?),
+                ..Selection::default()
+            }
+        } else {
+            args.bulk_selection()?
+        };
+        let heir = args.heir()?;
+        let wait = args.duration(&WAIT)?;
+        if wait.is_some() && heir.is_none() {
+            return Err(Failure::Usage(
+                "--wait is how long to wait for an heir's reassign job: give --heir too".to_owned(),
+            ));
+        }
+        Ok(Box::new(Delete {
+            selection,
+            terminate: args.flag(&TERMINATE),
+            offboarding: Offboarding {
+                heir,
+                wait,
+                protect: args.path(&PROTECT),
+                terminated,
+            },
+        }))
+    },
+};
+
+const TERMINATE: Opt = Opt::flag(
+    "terminate",
+    "terminate active users first (else they are skipped)",
+);
 
 /// How long to wait for each reassign job unless `--wait` says otherwise.
 const DEFAULT_WAIT: Duration = Duration::from_secs(5 * 60);
 
 /// What the data of a plain delete becomes.
 const NOTHING_TO_HAND_OVER: &str = "owns no rooms or shared files; personal files are destroyed";
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Delete {
+    pub selection: Selection,
+    /// Terminate active users first.
+    pub terminate: bool,
+    pub offboarding: Offboarding,
+}
+
+/// What `user delete` does with the leavers' data, and whom it may touch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Offboarding {
+    pub heir: Option<Heir>,
+    /// How long to wait for each reassign job.
+    pub wait: Option<Duration>,
+    /// Accounts (ids or addresses, one a line) a bulk run never touches.
+    pub protect: Option<PathBuf>,
+    /// Only users terminated long enough ago.
+    pub terminated: Option<TerminatedAge>,
+}
+
+impl Command for Delete {
+    fn run(&self, run: &mut Run) -> Result<u8, Failure> {
+        let client = run.connect()?;
+        let bulk = Bulk {
+            verb: "delete",
+            selection: &self.selection,
+            accounts: true,
+            guard: Some(Guard { ldap: true }),
+            protect: self.offboarding.protect.as_deref(),
+            reads: true,
+        };
+        let offboarding = &self.offboarding;
+        bulk::run(run, &client, bulk, |memory| {
+            let caller = memory.caller(&client)?;
+            let heir = match &offboarding.heir {
+                None => None,
+                Some(heir) => Some(checked_heir(&client, heir, &caller)?),
+            };
+            Ok(Leavers {
+                decided: HashMap::new(),
+                terminate: self.terminate,
+                age: offboarding.terminated.map(AgeFilter::new),
+                heir,
+                caller,
+                wait: offboarding.wait.unwrap_or(DEFAULT_WAIT),
+            })
+        })
+    }
+
+    fn reads_stdin(&self) -> bool {
+        self.selection.reads_stdin()
+    }
+}
 
 /// What becomes of a leaver.
 enum Plan1 {
@@ -29,83 +164,49 @@ enum Plan1 {
     ToHeir,
 }
 
-pub fn run(
-    client: &Client,
-    selection: &Selection,
+struct Leavers {
+    /// Whether each leaver goes to the heir, and whether it is terminated first.
+    decided: HashMap<UserId, (Plan1, bool)>,
     terminate: bool,
-    offboarding: &Offboarding,
-    globals: &Globals,
-    out: &mut Output,
-    cx: &mut Context,
-) -> Result<u8, Failure> {
-    // Selected from the portal (by the listing filters, or by termination age alone)
-    // rather than named.
-    let by_age = selection.filter.is_some();
-    let users = if by_age {
-        Vec::new()
-    } else {
-        select::users(selection, cx)?
-    };
-    let attended = select::attended(selection.from.as_deref(), cx);
-    if !by_age {
-        select::cap(users.len(), "delete", true, attended, globals)?;
-    }
-    let protect = offboarding
-        .protect
-        .as_deref()
-        .or(globals.protect_file.as_deref());
-    let protected = select::protect_list(protect, cx)?;
-    let caller = config::caller(client, cx)?;
-    let heir = match &offboarding.heir {
-        None => None,
-        Some(heir) => Some(checked_heir(client, heir, &caller)?),
-    };
-    let mut report = Report::new(out, Style::Bulk, users.len());
-    let mut age = offboarding.terminated.map(AgeFilter::new);
-    let candidates: Vec<(Target, Option<User>)> = if let Some(filter) = &selection.filter {
+    age: Option<AgeFilter>,
+    heir: Option<User>,
+    caller: User,
+    wait: Duration,
+}
+
+impl Change for Leavers {
+    fn listing(&self, selection: &Selection) -> Filter {
         // Only terminated users can be deleted; a termination age needs them anyway.
-        let filter = match (&age, filter.status) {
+        let filter = selection.filter.clone().unwrap_or_default();
+        match (&self.age, filter.status) {
             (Some(_), _) | (None, None) => Filter {
                 status: Some(Status::Terminated),
-                ..filter.clone()
+                ..filter
             },
-            (None, Some(_)) => filter.clone(),
-        };
-        let mut chosen = Vec::new();
-        for (target, user) in select::listed(client, &filter, "delete")? {
-            let old_enough = match (&mut age, &user) {
-                (Some(age), Some(user)) => age.selects(user, cx),
-                _ => true,
-            };
-            if old_enough {
-                chosen.push((target, user));
-            }
+            (None, Some(_)) => filter,
         }
-        select::cap(chosen.len(), "delete", true, attended, globals)?;
-        chosen
-    } else {
-        select::resolve(client, &users, &cx.deleted, "delete", &mut report)
-    };
-    let mut plain: Vec<(Target, Option<UserId>)> = Vec::new();
-    let mut to_heir: Vec<(Target, Option<UserId>)> = Vec::new();
-    for (target, found) in candidates {
-        let (target, judged) = match (found, target.id) {
-            (Some(user), _) => (Target::of(&user), plan::judge(user, terminate)),
-            (None, Some(id)) => plan::deletable(client, id, terminate, &cx.deleted),
-            (None, None) => continue,
-        };
-        let (user, terminate_first) = match judged {
-            Deletable::Yes(user) => (user, None),
-            Deletable::AfterTerminating(user) => {
-                let id = user.id;
-                (user, Some(id))
-            }
+    }
+
+    fn lists(&mut self, user: &User, past: &Past) -> bool {
+        self.age.as_mut().is_none_or(|age| age.selects(user, past))
+    }
+
+    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
+        let target = Target::of(&user);
+        let user = match plan::judge(user, self.terminate) {
+            Deletable::Yes(user) => user,
+            Deletable::AfterTerminating(user) => user,
             Deletable::No(outcome) => {
                 report.settle(&target, outcome);
-                continue;
+                return None;
             }
         };
-        if !by_age && age.as_mut().is_some_and(|age| !age.selects(&user, cx)) {
+        if check.named
+            && self
+                .age
+                .as_mut()
+                .is_some_and(|age| !age.selects(&user, check.past))
+        {
             report.settle(
                 &target,
                 Outcome::Failed(Failure::NotDone {
@@ -114,46 +215,50 @@ pub fn run(
                         .to_owned(),
                 }),
             );
-            continue;
+            return None;
         }
-        if select::is_protected(&Target::of(&user), user.is_owner, &caller, &protected) {
-            report.settle(&target, Outcome::Protected);
-            continue;
-        }
-        match decide(client, &user, heir.as_ref(), &caller) {
-            Ok((Plan1::Plain, fate)) => plain.push((target.with_fate(fate), terminate_first)),
-            Ok((Plan1::ToHeir, fate)) => to_heir.push((target.with_fate(fate), terminate_first)),
-            Err(failure) => report.settle(&target, Outcome::Failed(failure)),
+        match decide(check.client, &user, self.heir.as_ref(), &self.caller) {
+            Ok((plan, fate)) => {
+                let terminate_first = user.status != Status::Terminated;
+                self.decided.insert(user.id, (plan, terminate_first));
+                Some(target.with_fate(fate))
+            }
+            Err(failure) => {
+                report.settle(&target, Outcome::Failed(failure));
+                None
+            }
         }
     }
-    if let Some(warning) = age.as_ref().and_then(AgeFilter::warning) {
-        report.note(&warning);
-    }
-    let mut steps: Vec<Step> = plain
-        .chunks(BATCH)
-        .map(|chunk| {
-            let action = Action::Delete {
-                terminate_first: chunk.iter().filter_map(|(_, t)| *t).collect(),
-            };
-            Step::batch(action, chunk.iter().map(|(t, _)| t.clone()).collect())
-        })
-        .collect();
-    if let Some(heir) = &heir {
-        // Ten leavers a step, so that the journal's intent of a step names few users
-        // and a run killed mid-way leaves little to check.
-        steps.extend(to_heir.chunks(10).map(|chunk| {
-            let action = Action::Reassign {
+
+    fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
+        let decided = |t: &Target| t.id.and_then(|id| self.decided.get(&id));
+        let (to_heir, plain): (Vec<Target>, Vec<Target>) = targets
+            .into_iter()
+            .partition(|t| matches!(decided(t), Some((Plan1::ToHeir, _))));
+        let terminate_first = |chunk: &[Target]| -> Vec<UserId> {
+            chunk
+                .iter()
+                .filter(|t| decided(t).is_some_and(|(_, first)| *first))
+                .filter_map(|t| t.id)
+                .collect()
+        };
+        let mut steps = bulk::chunked(plain, BATCH, |chunk| Action::Delete {
+            terminate_first: terminate_first(chunk),
+        });
+        if let Some(heir) = &self.heir {
+            // Ten leavers a step, so that the journal's intent of a step names few users
+            // and a run killed mid-way leaves little to check.
+            steps.extend(bulk::chunked(to_heir, 10, |chunk| Action::Reassign {
                 heir: heir.id,
-                wait: offboarding.wait.unwrap_or(DEFAULT_WAIT),
-                terminate_first: chunk.iter().filter_map(|(_, t)| *t).collect(),
-            };
-            Step::batch(action, chunk.iter().map(|(t, _)| t.clone()).collect())
-        }));
+                wait: self.wait,
+                terminate_first: terminate_first(chunk),
+            }));
+        }
+        steps
     }
-    let mut plan = Plan::of(steps);
-    let count: usize = plan.steps.iter().map(|s| s.targets.len()).sum();
-    if attended && !globals.yes && count > 0 {
-        let fate = match &heir {
+
+    fn question(&self, count: usize) -> Option<String> {
+        let fate = match &self.heir {
             Some(heir) => format!(
                 "Their rooms and shared files go to {}; personal files never shared are destroyed.",
                 short(heir)
@@ -161,10 +266,12 @@ pub fn run(
             None => "None of them owns rooms or shared files; their personal files are destroyed."
                 .to_owned(),
         };
-        plan.question = Some(format!("Delete {count} user(s) for good? {fate}"));
+        Some(format!("Delete {count} user(s) for good? {fate}"))
     }
-    plan::carry_out(client, &plan, &mut report, cx);
-    Ok(report.finish())
+
+    fn note(&self) -> Option<String> {
+        self.age.as_ref().and_then(AgeFilter::warning)
+    }
 }
 
 /// The heir, checked against the portal's rules for reassigning before anything is sent:
@@ -205,11 +312,6 @@ fn decide(
         action: format!("delete {}", short(user)),
         reason,
     };
-    if user.is_ldap {
-        return Err(not_done(
-            "an LDAP account, which the portal does not delete this way: remove it in the directory".to_owned(),
-        ));
-    }
     if user.is_admin && !caller.is_owner {
         return Err(not_done(
             "a DocSpace admin: only the owner can delete one or hand over its data".to_owned(),

@@ -1,5 +1,7 @@
 //! `guest-cycle`: approve a guest share link → unlink the guest.
 
+use super::guest_approve::{GUEST_EMAIL, link_and_email};
+use super::{Command, Prints, Run, Spec};
 use crate::app::config::Context;
 use crate::app::exit::Failure;
 use crate::app::output::Output;
@@ -8,7 +10,44 @@ use crate::app::report::{Report, Style};
 use crate::app::sequence::Sequence;
 use docspace_people::{Client, Email};
 
-pub fn run(
+pub const SPEC: Spec = Spec {
+    name: "guest-cycle",
+    args: "LINK [--email E]",
+    summary: "approve → delete (unlink)",
+    about: "Approves a guest share link, then unlinks the guest from you, stopping at the first\nstep that fails. Unlinking works for guests linked to you: a room admin is linked by\nthe approval, a DocSpace admin is not.",
+    options: &[&GUEST_EMAIL],
+    examples: &[
+        "docspace-people guest-cycle https://portal.example.com/s/AbCdEf --email gina@example.com",
+    ],
+    prints: Prints::Json,
+    parse: |args| {
+        let (link, email) = link_and_email(args)?;
+        Ok(Box::new(GuestCycle { link, email }))
+    },
+};
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct GuestCycle {
+    pub link: String,
+    pub email: Option<Email>,
+}
+
+impl Command for GuestCycle {
+    fn run(&self, run: &mut Run) -> Result<u8, Failure> {
+        let client = run.connect()?;
+        let yes = run.settings.yes;
+        cycle(
+            &client,
+            &self.link,
+            self.email.as_ref(),
+            yes,
+            run.out,
+            run.cx,
+        )
+    }
+}
+
+fn cycle(
     client: &Client,
     link: &str,
     email: Option<&Email>,

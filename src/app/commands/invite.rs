@@ -1,6 +1,7 @@
 //! `invite`: invitations by e-mail for people without an account.
 
-use crate::app::cli::Globals;
+use super::{Command, Prints, Run, Spec};
+use crate::app::args::{self, FROM, TYPE_NEW};
 use crate::app::config::Context;
 use crate::app::exit::Failure;
 use crate::app::input;
@@ -8,24 +9,86 @@ use crate::app::output::Output;
 use crate::app::plan::{self, Action, BATCH, Plan, Step};
 use crate::app::report::{Already, Outcome, Report, Style, Target};
 use crate::app::select;
+use crate::app::settings::Settings;
 use docspace_people::{Client, Email, Invitation, Status, UserType};
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+pub const SPEC: Spec = Spec {
+    name: "invite",
+    args: "EMAIL... [--from FILE] [--type T]",
+    summary: "invite people by e-mail",
+    about: "\
+Invites people by e-mail; T is user (the default), room-admin or docspace-admin.
+An address that already has an account gets no e-mail; one invited before and never
+activated is sent its invitation again by 'invite resend' (see 'invite resend --help').
+FILE holds one address a line ('-' is stdin).",
+    options: &[&FROM, &TYPE_NEW],
+    examples: &["docspace-people invite ann@example.com --type room-admin"],
+    prints: Prints::Json,
+    parse: |args| {
+        let from = args.path(&FROM);
+        if args.words.is_empty() && from.is_none() {
+            return Err(Failure::Usage(
+                "'invite' needs an EMAIL or --from FILE".to_owned(),
+            ));
+        }
+        let user_type = args::user_type(args.text(&TYPE_NEW)?.as_deref())?;
+        let mut emails: Vec<Email> = Vec::new();
+        for email in &args.words {
+            let email = args::checked_email(email)?;
+            if !emails.contains(&email) {
+                emails.push(email);
+            }
+        }
+        Ok(Box::new(Invite {
+            emails,
+            from,
+            user_type,
+        }))
+    },
+};
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Invite {
+    pub emails: Vec<Email>,
+    pub from: Option<PathBuf>,
+    pub user_type: UserType,
+}
+
+impl Command for Invite {
+    fn run(&self, run: &mut Run) -> Result<u8, Failure> {
+        let client = run.connect()?;
+        invite(
+            &client,
+            &self.emails,
+            self.from.as_deref(),
+            self.user_type,
+            run.settings,
+            run.out,
+            run.cx,
+        )
+    }
+
+    fn reads_stdin(&self) -> bool {
+        self.from.as_deref() == Some("-".as_ref())
+    }
+}
 
 /// The portal sends nothing to an address that has an account, and may quietly raise
 /// that account's type: each address is looked up first, and those are left out.
-pub fn run(
+fn invite(
     client: &Client,
     emails: &[Email],
     from: Option<&Path>,
     user_type: UserType,
-    globals: &Globals,
+    settings: &Settings,
     out: &mut Output,
     cx: &mut Context,
 ) -> Result<u8, Failure> {
     let mut emails = emails.to_vec();
     if let Some(path) = from {
-        let text = select::read_file(path, cx)?;
+        let text = select::read_file(path, &mut cx.io)?;
         let listed =
             input::email_list(&text).map_err(|problems| select::bad_rows(path, &problems))?;
         let mut seen: HashSet<Email> = emails.iter().cloned().collect();
@@ -35,8 +98,8 @@ pub fn run(
         emails.len(),
         "invite",
         false,
-        select::attended(from, cx),
-        globals,
+        settings.attended && from != Some(Path::new("-")),
+        settings,
     )?;
     let mut report = Report::new(out, Style::Bulk, emails.len());
     let mut new = Vec::new();

@@ -2,81 +2,113 @@
 //! activated their account, all in one request: the portal allows 5 such requests per
 //! 15 minutes, so the request is never repeated, and a 429 ends the run at once.
 
-use crate::app::cli::{Globals, Selection};
-use crate::app::config::Context;
+use super::{Command, Prints, Run, Spec};
+use crate::app::args::{FROM, REGISTERED_BEFORE, Selection};
+use crate::app::bulk::{self, Bulk, Change, Check};
 use crate::app::exit::Failure;
-use crate::app::output::Output;
-use crate::app::plan::{self, Action, Plan, Step};
-use crate::app::report::{Already, Outcome, Report, Style, Target};
-use crate::app::select;
+use crate::app::journal::Past;
+use crate::app::plan::{Action, Step};
+use crate::app::report::{Already, Outcome, Report, Target};
 use crate::app::show::short;
-use docspace_people::{Client, Date, Filter, Status};
-use std::collections::HashSet;
+use docspace_people::{Date, Filter, Status, User};
 
-pub fn run(
-    client: &Client,
-    selection: &Selection,
-    registered_before: Option<Date>,
-    globals: &Globals,
-    out: &mut Output,
-    cx: &mut Context,
-) -> Result<u8, Failure> {
-    let listed = selection.users.is_empty() && selection.from.is_none();
-    let users = if listed {
-        Vec::new()
-    } else {
-        select::users(selection, cx)?
-    };
-    let attended = select::attended(selection.from.as_deref(), cx);
-    select::cap(users.len(), "resend", false, attended, globals)?;
-    let mut report = Report::new(out, Style::Bulk, users.len());
-    let mut targets: Vec<Target> = Vec::new();
-    if listed {
-        let filter = Filter {
-            registered_before,
-            ..Filter::default()
+pub const SPEC: Spec = Spec {
+    name: "invite resend",
+    args: "[USER...] [--from FILE] [--registered-before YYYY-MM-DD]",
+    summary: "send never-activated users their invitation again, in one request",
+    about: "\
+Sends a new invitation (or activation e-mail) to users who never activated their
+account; without USER or --from, to every such user (registered before the day, with
+--registered-before). All of them go in ONE request: the portal allows 5 per 15 minutes,
+so it is never repeated. A 429 exits 75 at once and says when to try again.",
+    options: &[&FROM, &REGISTERED_BEFORE],
+    examples: &["docspace-people invite resend ann@example.com bob@example.com"],
+    prints: Prints::Json,
+    parse: |args| {
+        let registered_before = args.date(&REGISTERED_BEFORE)?;
+        let selection = if args.words.is_empty() && !args.has(&FROM) {
+            Selection::default()
+        } else {
+            args.selection()?
         };
-        for user in client.list_users(&filter) {
-            let user =
-                user.map_err(|e| Failure::from(e.during("select the never-activated users")))?;
-            if user.never_activated() {
-                targets.push(Target::of(&user));
-            }
-        }
-        select::cap(targets.len(), "resend", false, attended, globals)?;
-    } else {
-        let verb = "resend the invitation of";
-        select::each_user(
-            client,
-            &users,
-            &HashSet::new(),
-            verb,
-            |id| format!("{verb} {id}"),
-            &mut report,
-            |user, report| {
-                let target = Target::of(&user);
-                if user.status == Status::Terminated {
-                    report.fail(
-                        &[target],
-                        Failure::NotDone {
-                            action: format!("{verb} {}", short(&user)),
-                            reason: "terminated, skipped: the portal sends nothing to a terminated user; reactivate it first".to_owned(),
-                        },
-                    );
-                } else if !user.never_activated() {
-                    report.settle(&target, Outcome::Already(Already::Activated));
-                } else {
-                    targets.push(target);
-                }
-            },
-        );
+        Ok(Box::new(Resend {
+            selection,
+            registered_before,
+        }))
+    },
+};
+
+/// `invite resend`: new invitations for never-activated users, in one request; with an
+/// empty selection, for every never-activated user (registered before the day).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Resend {
+    pub selection: Selection,
+    pub registered_before: Option<Date>,
+}
+
+impl Command for Resend {
+    fn run(&self, run: &mut Run) -> Result<u8, Failure> {
+        let client = run.connect()?;
+        let bulk = Bulk {
+            verb: "resend the invitation of",
+            selection: &self.selection,
+            accounts: false,
+            guard: None,
+            protect: None,
+            reads: true,
+        };
+        let registered_before = self.registered_before;
+        bulk::run(run, &client, bulk, |_| {
+            Ok(Invitations { registered_before })
+        })
     }
-    // One request for everyone: each call counts against the portal's 5 per 15 minutes.
-    let steps = if targets.is_empty() {
-        Vec::new()
-    } else {
-        vec![Step::batch(Action::Resend, targets)]
-    };
-    plan::carry_out(client, &Plan::of(steps), &mut report, cx);
-    Ok(report.finish())
+
+    fn reads_stdin(&self) -> bool {
+        self.selection.reads_stdin()
+    }
+}
+
+struct Invitations {
+    registered_before: Option<Date>,
+}
+
+impl Change for Invitations {
+    fn listing(&self, _: &Selection) -> Filter {
+        Filter {
+            registered_before: self.registered_before,
+            ..Filter::default()
+        }
+    }
+
+    fn lists(&mut self, user: &User, _: &Past) -> bool {
+        user.never_activated()
+    }
+
+    fn check(&mut self, _: &Check, user: User, report: &mut Report) -> Option<Target> {
+        let target = Target::of(&user);
+        if user.status == Status::Terminated {
+            report.fail(
+                &[target],
+                Failure::NotDone {
+                    action: format!("resend the invitation of {}", short(&user)),
+                    reason: "terminated, skipped: the portal sends nothing to a terminated user; reactivate it first".to_owned(),
+                },
+            );
+            None
+        } else if !user.never_activated() {
+            report.settle(&target, Outcome::Already(Already::Activated));
+            None
+        } else {
+            Some(target)
+        }
+    }
+
+    fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
+        // One request for everyone: each call counts against the portal's 5 per 15 minutes.
+        if targets.is_empty() {
+            Vec::new()
+        } else {
+            vec![Step::batch(Action::Resend, targets)]
+        }
+    }
 }

@@ -3,76 +3,129 @@
 //! Such an account has nothing to hand over; one that owns rooms all the same is left
 //! to `user delete --heir`.
 
-use crate::app::cli::{Globals, PendingAge, Selection};
-use crate::app::config::{self, Context};
+use super::{Command, Prints, Run, Spec};
+use crate::app::args::{FROM, Kind, Opt, PROTECT, PendingAge, REGISTERED_BEFORE, Selection};
+use crate::app::bulk::{self, Bulk, Change, Check, Guard};
 use crate::app::exit::Failure;
-use crate::app::output::Output;
-use crate::app::plan::{self, Action, BATCH, Plan, Step};
-use crate::app::report::{Outcome, Report, Style, Target};
-use crate::app::select;
+use crate::app::journal::Past;
+use crate::app::plan::{Action, BATCH, Step};
+use crate::app::report::{Report, Target};
 use crate::app::show::short;
-use docspace_people::{Client, Filter, User, UserId};
+use docspace_people::{Filter, User, UserId};
+use std::path::PathBuf;
 use std::time::SystemTime;
+
+pub const SPEC: Spec = Spec {
+    name: "invite revoke",
+    args: "--older-than DUR|--registered-before YYYY-MM-DD | USER... [--from FILE]",
+    summary: "terminate and delete never-activated accounts",
+    about: "\
+Removes accounts that were never activated (invited and never registered, or created and
+never activated) and registered long enough ago: each is terminated, then deleted; there
+is nothing to hand over. An activated account is never revoked, nor the accounts of
+--protect FILE or of the profile's protect_file. Unattended at most 100 accounts unless
+--max says otherwise; on a terminal it asks first unless --yes.",
+    options: &[&OLDER_THAN, &REGISTERED_BEFORE, &FROM, &PROTECT],
+    examples: &[
+        "docspace-people invite revoke --older-than 30d --dry-run",
+        "docspace-people invite revoke --registered-before 2026-01-01",
+    ],
+    prints: Prints::Json,
+    parse: |args| {
+        let age = match (args.date(&REGISTERED_BEFORE)?, args.duration(&OLDER_THAN)?) {
+            (Some(_), Some(_)) => {
+                return Err(Failure::Usage(
+                    "give --older-than or --registered-before, not both".to_owned(),
+                ));
+            }
+            (Some(day), None) => Some(PendingAge::Before(day)),
+            (None, Some(long)) => Some(PendingAge::For(long)),
+            (None, None) => None,
+        };
+        let selection = if args.words.is_empty() && !args.has(&FROM) {
+            if age.is_none() {
+                return Err(Failure::Usage(
+                    "'invite revoke' needs USER..., --from FILE, or an age: --older-than DUR or --registered-before YYYY-MM-DD".to_owned(),
+                ));
+            }
+            Selection::default()
+        } else {
+            args.selection()?
+        };
+        Ok(Box::new(Revoke {
+            selection,
+            age,
+            protect: args.path(&PROTECT),
+        }))
+    },
+};
+
+const OLDER_THAN: Opt = Opt::value(
+    "older-than",
+    Kind::Duration,
+    "DUR",
+    "only accounts invited or created at least this long ago (30d)",
+);
 
 /// What becomes of a revoked account's data.
 const NOTHING_TO_HAND_OVER: &str = "never activated: nothing to hand over";
 
-pub fn run(
-    client: &Client,
-    selection: &Selection,
-    age: Option<PendingAge>,
-    protect: Option<&std::path::Path>,
-    globals: &Globals,
-    out: &mut Output,
-    cx: &mut Context,
-) -> Result<u8, Failure> {
-    let by_age = selection.users.is_empty() && selection.from.is_none();
-    let users = if by_age {
-        Vec::new()
-    } else {
-        select::users(selection, cx)?
-    };
-    let attended = select::attended(selection.from.as_deref(), cx);
-    if !by_age {
-        select::cap(users.len(), "revoke", true, attended, globals)?;
+/// `invite revoke`: terminate and delete never-activated accounts.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Revoke {
+    pub selection: Selection,
+    pub age: Option<PendingAge>,
+    pub protect: Option<PathBuf>,
+}
+
+impl Command for Revoke {
+    fn run(&self, run: &mut Run) -> Result<u8, Failure> {
+        let client = run.connect()?;
+        let cut_off = self.age.map(|age| match age {
+            PendingAge::For(long) => SystemTime::now()
+                .checked_sub(long)
+                .unwrap_or(SystemTime::UNIX_EPOCH),
+            PendingAge::Before(day) => day.midnight(),
+        });
+        let bulk = Bulk {
+            verb: "revoke",
+            selection: &self.selection,
+            accounts: true,
+            guard: Some(Guard { ldap: true }),
+            protect: self.protect.as_deref(),
+            reads: true,
+        };
+        bulk::run(run, &client, bulk, |_| Ok(Pending { cut_off }))
     }
-    let protected = select::protect_list(protect, cx)?;
-    let caller = config::caller(client, cx)?;
-    let cut_off = age.map(|age| match age {
-        PendingAge::For(long) => SystemTime::now()
-            .checked_sub(long)
-            .unwrap_or(SystemTime::UNIX_EPOCH),
-        PendingAge::Before(day) => day.midnight(),
-    });
-    let old_enough = |user: &User| match cut_off {
-        None => true,
-        Some(cut_off) => user.registered_at().is_some_and(|at| at < cut_off),
-    };
-    let mut report = Report::new(out, Style::Bulk, users.len());
-    let mut candidates: Vec<User> = Vec::new();
-    if by_age {
-        for user in client.list_users(&Filter::default()) {
-            let user =
-                user.map_err(|e| Failure::from(e.during("select the never-activated users")))?;
-            if user.never_activated() && old_enough(&user) {
-                candidates.push(user);
-            }
+
+    fn reads_stdin(&self) -> bool {
+        self.selection.reads_stdin()
+    }
+}
+
+struct Pending {
+    cut_off: Option<SystemTime>,
+}
+
+impl Pending {
+    fn old_enough(&self, user: &User) -> bool {
+        match self.cut_off {
+            None => true,
+            Some(cut_off) => user.registered_at().is_some_and(|at| at < cut_off),
         }
-        select::cap(candidates.len(), "revoke", true, attended, globals)?;
-    } else {
-        let looking_up = |id| format!("revoke {id}");
-        select::each_user(
-            client,
-            &users,
-            &cx.deleted,
-            "revoke",
-            looking_up,
-            &mut report,
-            |user, _| candidates.push(user),
-        );
     }
-    let mut chosen: Vec<Target> = Vec::new();
-    for user in candidates {
+}
+
+impl Change for Pending {
+    fn listing(&self, _: &Selection) -> Filter {
+        Filter::default()
+    }
+
+    fn lists(&mut self, user: &User, _: &Past) -> bool {
+        user.never_activated() && self.old_enough(user)
+    }
+
+    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
         let target = Target::of(&user);
         let not_done = |reason: &str| Failure::NotDone {
             action: format!("revoke {}", short(&user)),
@@ -86,27 +139,23 @@ pub fn run(
                     user.status
                 )),
             );
-            continue;
+            return None;
         }
-        if !old_enough(&user) {
+        if !self.old_enough(&user) {
             report.fail(
                 &[target],
                 not_done("skipped: invited or created too recently (or when is unknown)"),
             );
-            continue;
+            return None;
         }
-        if select::is_protected(&target, user.is_owner, &caller, &protected) {
-            report.settle(&target, Outcome::Protected);
-            continue;
-        }
-        match client.reassign_necessary(user.id, user.user_type()) {
+        match check.client.reassign_necessary(user.id, user.user_type()) {
             Ok(Some(true)) => report.fail(
                 &[target],
                 not_done(
                     "skipped: owns rooms all the same; remove it with 'user delete --heir USER'",
                 ),
             ),
-            Ok(Some(false)) => chosen.push(target.with_fate(NOTHING_TO_HAND_OVER)),
+            Ok(Some(false)) => return Some(target.with_fate(NOTHING_TO_HAND_OVER)),
             // A portal before DocSpace 3.5 cannot say: a plain delete could hand rooms to
             // the caller without a word.
             Ok(None) => report.fail(
@@ -120,21 +169,19 @@ pub fn run(
                 e.during(format!("revoke {}", short(&user))).into(),
             ),
         }
+        None
     }
-    let steps: Vec<Step> = chosen
-        .chunks(BATCH)
-        .map(|chunk| {
+
+    fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
+        bulk::chunked(targets, BATCH, |chunk| {
             let terminate_first: Vec<UserId> = chunk.iter().filter_map(|t| t.id).collect();
-            Step::batch(Action::Delete { terminate_first }, chunk.to_vec())
+            Action::Delete { terminate_first }
         })
-        .collect();
-    let mut plan = Plan::of(steps);
-    let count: usize = plan.steps.iter().map(|s| s.targets.len()).sum();
-    if attended && !globals.yes && count > 0 {
-        plan.question = Some(format!(
-            "Revoke {count} never-activated account(s): terminate and delete them for good?"
-        ));
     }
-    plan::carry_out(client, &plan, &mut report, cx);
-    Ok(report.finish())
+
+    fn question(&self, count: usize) -> Option<String> {
+        Some(format!(
+            "Revoke {count} never-activated account(s): terminate and delete them for good?"
+        ))
+    }
 }

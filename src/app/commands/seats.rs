@@ -1,6 +1,7 @@
 //! `seats`: the portal's paid seats, used and available, and who holds them (room
 //! admins and DocSpace admins), so that an admin can decide whom to demote.
 
+use super::{Command, Prints, Run, Spec};
 use crate::app::exit::{DONE, Failure};
 use crate::app::format::{Format, Printer};
 use crate::app::output::Output;
@@ -8,7 +9,31 @@ use crate::app::show::user_json;
 use docspace_people::{Client, Filter, Status, User, UserType};
 use serde_json::json;
 
-pub fn run(client: &Client, out: &mut Output) -> Result<u8, Failure> {
+pub const SPEC: Spec = Spec {
+    name: "seats",
+    args: "",
+    summary: "paid seats used and available, and who holds them",
+    about: "Prints the portal's paid seats, used and available, and the users who hold them (room\nadmins and DocSpace admins that are not terminated). Needs a DocSpace admin.",
+    options: &[],
+    examples: &["docspace-people seats"],
+    prints: Prints::Json,
+    parse: |args| {
+        args.no_words()?;
+        Ok(Box::new(Seats))
+    },
+};
+
+#[derive(Debug)]
+pub struct Seats;
+
+impl Command for Seats {
+    fn run(&self, run: &mut Run) -> Result<u8, Failure> {
+        let client = run.connect()?;
+        seats(&client, run.out)
+    }
+}
+
+fn seats(client: &Client, out: &mut Output) -> Result<u8, Failure> {
     let seats = client.seats()?;
     let mut holders: Vec<User> = Vec::new();
     for user_type in [UserType::DocSpaceAdmin, UserType::RoomAdmin] {

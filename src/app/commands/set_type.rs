@@ -3,21 +3,198 @@
 //! changes nothing). Promotions go in one request per chunk; a demotion is the portal's
 //! job, which hands the user's rooms to an heir and never silently to the caller.
 
-use crate::app::cli::{Demotion, Globals, Selection};
-use crate::app::commands::delete::checked_heir;
-use crate::app::config::{self, Context};
+use super::delete::checked_heir;
+use super::{Command, Prints, Run, Spec};
+use crate::app::args::{self, FROM, HEIR, Heir, Kind, Opt, PROTECT, Selection, WAIT};
+use crate::app::bulk::{self, Bulk, Change, Check, Guard};
 use crate::app::exit::Failure;
-use crate::app::output::Output;
-use crate::app::plan::{self, Action, BATCH, Plan, Step};
-use crate::app::report::{Already, Outcome, Report, Style, Target};
-use crate::app::select;
+use crate::app::plan::{Action, BATCH, Step};
+use crate::app::report::{Already, Outcome, Report, Target};
 use crate::app::show::short;
-use docspace_people::{Client, Status, User, UserType};
+use docspace_people::{Client, Status, User, UserId, UserType};
 use std::collections::HashSet;
+use std::path::PathBuf;
 use std::time::Duration;
+
+pub const SPEC: Spec = Spec {
+    name: "user set-type",
+    args: "USER... --type T [--heir USER|me]",
+    summary: "change users' type (paid seats); a demotion hands the rooms to the heir",
+    about: "\
+Makes users T: user, room-admin or docspace-admin (room admins and DocSpace admins take
+paid seats; see 'seats'). Each user's type is read first; one already of that type is
+'already T' and not sent. Promotions go in one request per 100 users; the portal stops at
+its first refusal, and each user is reported from what it did (exit 1). No paid seat left
+is exit 65 with the portal's message. A demotion to user is the portal's job, which hands
+the user's rooms to the heir: a user who owns rooms is demoted only with --heir (an active
+room admin or DocSpace admin; 'me' is you). --wait (default 5m) bounds the wait for each
+job; the same command again follows a job still running. The owner, you and the accounts
+of --protect FILE or the profile's protect_file are never changed.",
+    options: &[&FROM, &TYPE_SET, &HEIR, &WAIT, &PROTECT],
+    examples: &[
+        "docspace-people user set-type ann@example.com --type room-admin",
+        "docspace-people user set-type bob@example.com --type user --heir rita@example.com",
+    ],
+    prints: Prints::Json,
+    parse: |args| {
+        let selection = args.selection()?;
+        let user_type = match args.text(&TYPE_SET)? {
+            None => {
+                return Err(Failure::Usage(
+                    "'user set-type' needs --type user|room-admin|docspace-admin".to_owned(),
+                ));
+            }
+            Some(t) if t.eq_ignore_ascii_case("guest") => {
+                return Err(Failure::Usage(
+                    "'user set-type' makes users, room admins or DocSpace admins; a member does not become a guest here".to_owned(),
+                ));
+            }
+            Some(t) => args::user_type(Some(&t))?,
+        };
+        let heir = args.heir()?;
+        let wait = args.duration(&WAIT)?;
+        if wait.is_some() && heir.is_none() {
+            return Err(Failure::Usage(
+                "--wait is how long to wait for a demotion's job, which needs --heir: give --heir too".to_owned(),
+            ));
+        }
+        Ok(Box::new(SetType {
+            selection,
+            user_type,
+            demotion: Demotion {
+                heir,
+                wait,
+                protect: args.path(&PROTECT),
+            },
+        }))
+    },
+};
+
+const TYPE_SET: Opt = Opt::value(
+    "type",
+    Kind::Text,
+    "T",
+    "the new type: user, room-admin or docspace-admin",
+);
 
 /// How long to wait for each demotion job unless `--wait` says otherwise.
 const DEFAULT_WAIT: Duration = Duration::from_secs(5 * 60);
+
+/// `user set-type`: change users' type (paid seats).
+#[derive(Debug, PartialEq, Eq)]
+pub struct SetType {
+    pub selection: Selection,
+    pub user_type: UserType,
+    pub demotion: Demotion,
+}
+
+/// What a demotion does with the rooms of the user demoted, and whom a type change may
+/// touch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Demotion {
+    pub heir: Option<Heir>,
+    /// How long to wait for each demotion job.
+    pub wait: Option<Duration>,
+    /// Accounts (ids or addresses, one a line) never changed.
+    pub protect: Option<PathBuf>,
+}
+
+impl Command for SetType {
+    fn run(&self, run: &mut Run) -> Result<u8, Failure> {
+        let client = run.connect()?;
+        let bulk = Bulk {
+            verb: "set-type",
+            selection: &self.selection,
+            accounts: false,
+            guard: Some(Guard { ldap: false }),
+            protect: self.demotion.protect.as_deref(),
+            reads: true,
+        };
+        let demotion = &self.demotion;
+        bulk::run(run, &client, bulk, |memory| {
+            let caller = memory.caller(&client)?;
+            let heir = match &demotion.heir {
+                None => None,
+                Some(heir) => Some(checked_heir(&client, heir, &caller)?),
+            };
+            Ok(Types {
+                user_type: self.user_type,
+                receiver: heir.as_ref().map_or(caller.id, |heir| heir.id),
+                heir,
+                wait: demotion.wait.unwrap_or(DEFAULT_WAIT),
+                promoted: HashSet::new(),
+            })
+        })
+    }
+
+    fn reads_stdin(&self) -> bool {
+        self.selection.reads_stdin()
+    }
+}
+
+struct Types {
+    user_type: UserType,
+    heir: Option<User>,
+    /// Who receives a demoted user's rooms: the heir, else the caller.
+    receiver: UserId,
+    wait: Duration,
+    /// The users to promote (the others passed are demoted).
+    promoted: HashSet<UserId>,
+}
+
+impl Change for Types {
+    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
+        let user_type = self.user_type;
+        let target = Target::of(&user);
+        let current = user.user_type();
+        if current == user_type {
+            report.settle(&target, Outcome::Already(Already::OfType(user_type)));
+            return None;
+        }
+        if user.status == Status::Terminated {
+            report.fail(
+                &[target],
+                Failure::NotDone {
+                    action: format!("make {} {user_type}", short(&user)),
+                    reason: "terminated, skipped: the portal changes no terminated user's type; reactivate it first".to_owned(),
+                },
+            );
+            return None;
+        }
+        if rank(user_type) > rank(current) || user_type == UserType::RoomAdmin {
+            self.promoted.insert(user.id);
+            return Some(target);
+        }
+        match demoted(check.client, &user, self.heir.as_ref()) {
+            Ok(fate) => Some(target.with_fate(fate)),
+            Err(failure) => {
+                report.fail(&[target], failure);
+                None
+            }
+        }
+    }
+
+    fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
+        let (promote, demote): (Vec<Target>, Vec<Target>) = targets
+            .into_iter()
+            .partition(|t| t.id.is_some_and(|id| self.promoted.contains(&id)));
+        let mut steps = bulk::chunked(promote, BATCH, |_| Action::Promote(self.user_type));
+        // Ten a step, as for reassign jobs: a run killed mid-way leaves little to check.
+        steps.extend(bulk::chunked(demote, 10, |_| Action::Demote {
+            user_type: self.user_type,
+            heir: self.receiver,
+            wait: self.wait,
+        }));
+        steps
+    }
+
+    fn question(&self, count: usize) -> Option<String> {
+        Some(format!(
+            "Make {count} user(s) {}? Room admins and DocSpace admins take paid seats, and each user is e-mailed.",
+            self.user_type
+        ))
+    }
+}
 
 /// Where a type stands; a DocSpace admin made a room admin goes through the promotion
 /// request too (the owner's right).
@@ -28,92 +205,6 @@ fn rank(user_type: UserType) -> u8 {
         UserType::RoomAdmin => 2,
         UserType::DocSpaceAdmin => 3,
     }
-}
-
-pub fn run(
-    client: &Client,
-    selection: &Selection,
-    user_type: UserType,
-    demotion: &Demotion,
-    globals: &Globals,
-    out: &mut Output,
-    cx: &mut Context,
-) -> Result<u8, Failure> {
-    let users = select::users(selection, cx)?;
-    let attended = select::attended(selection.from.as_deref(), cx);
-    select::cap(users.len(), "set-type", false, attended, globals)?;
-    let protected = select::protect_list(demotion.protect.as_deref(), cx)?;
-    let caller = config::caller(client, cx)?;
-    let heir = match &demotion.heir {
-        None => None,
-        Some(heir) => Some(checked_heir(client, heir, &caller)?),
-    };
-    let mut report = Report::new(out, Style::Bulk, users.len());
-    let mut promote: Vec<Target> = Vec::new();
-    let mut demote: Vec<Target> = Vec::new();
-    let verb = format!("make {user_type}");
-    let looking_up = |id| format!("{verb}: {id}");
-    select::each_user(
-        client,
-        &users,
-        &HashSet::new(),
-        &verb,
-        looking_up,
-        &mut report,
-        |user, report| {
-            let target = Target::of(&user);
-            let current = user.user_type();
-            if current == user_type {
-                report.settle(&target, Outcome::Already(Already::OfType(user_type)));
-                return;
-            }
-            if select::is_protected(&target, user.is_owner, &caller, &protected) {
-                report.settle(&target, Outcome::Protected);
-                return;
-            }
-            if user.status == Status::Terminated {
-                report.fail(
-                &[target],
-                Failure::NotDone {
-                    action: format!("make {} {user_type}", short(&user)),
-                    reason: "terminated, skipped: the portal changes no terminated user's type; reactivate it first".to_owned(),
-                },
-            );
-                return;
-            }
-            if rank(user_type) > rank(current) || user_type == UserType::RoomAdmin {
-                promote.push(target);
-                return;
-            }
-            match demoted(client, &user, heir.as_ref()) {
-                Ok(fate) => demote.push(target.with_fate(fate)),
-                Err(failure) => report.fail(&[target], failure),
-            }
-        },
-    );
-    let mut steps: Vec<Step> = promote
-        .chunks(BATCH)
-        .map(|chunk| Step::batch(Action::Promote(user_type), chunk.to_vec()))
-        .collect();
-    // Ten a step, as for reassign jobs: a run killed mid-way leaves little to check.
-    let receiver = heir.as_ref().map_or(caller.id, |heir| heir.id);
-    steps.extend(demote.chunks(10).map(|chunk| {
-        let action = Action::Demote {
-            user_type,
-            heir: receiver,
-            wait: demotion.wait.unwrap_or(DEFAULT_WAIT),
-        };
-        Step::batch(action, chunk.to_vec())
-    }));
-    let mut plan = Plan::of(steps);
-    let count: usize = plan.steps.iter().map(|s| s.targets.len()).sum();
-    if attended && !globals.yes && count > 0 {
-        plan.question = Some(format!(
-            "Make {count} user(s) {user_type}? Room admins and DocSpace admins take paid seats, and each user is e-mailed."
-        ));
-    }
-    plan::carry_out(client, &plan, &mut report, cx);
-    Ok(report.finish())
 }
 
 /// What a demotion does with `user`'s rooms, or why it is not sent: a user who owns rooms

@@ -1,123 +1,123 @@
 //! `user terminate` and `user activate`: a batch request per 100 users.
 
-use crate::app::cli::{Globals, Selection};
-use crate::app::config::{self, Context};
+use super::{Command, Prints, Run, Spec};
+use crate::app::args::{
+    Args, FROM, PROTECT, REGISTERED_BEFORE, SEARCH, STATUS, Selection, TYPE_FILTER,
+};
+use crate::app::bulk::{self, Bulk, Change, Check, Guard};
 use crate::app::exit::Failure;
-use crate::app::output::Output;
-use crate::app::plan::{self, Action, BATCH, Plan, Step};
-use crate::app::report::{Outcome, Report, Style, Target};
-use crate::app::select;
-use docspace_people::{Client, User};
-use std::path::Path;
+use crate::app::plan::{Action, BATCH, Step};
+use crate::app::report::{Already, Outcome, Report, Target};
+use docspace_people::{Status, User};
+use std::path::PathBuf;
 
-/// The batch commands.
-#[derive(Clone, Copy)]
-pub enum Batch {
-    Terminate,
-    Activate,
-    Unlink,
+pub const TERMINATE: Spec = Spec {
+    name: "user terminate",
+    args: "USER... [--from FILE] [--protect FILE]",
+    summary: "suspend accounts (they can no longer sign in)",
+    about: "\
+Suspends the accounts: they can no longer sign in, and their sessions end. USER is a user
+id or an e-mail address; instead of naming users, the filters of 'user list' select them.
+Never the owner, you, or the accounts of --protect FILE and of the profile's
+protect_file. Unattended (stdin not a terminal) at most 100 users unless --max says
+otherwise. Users the portal refuses are named and the others are still done.",
+    options: &[
+        &FROM,
+        &STATUS,
+        &TYPE_FILTER,
+        &SEARCH,
+        &REGISTERED_BEFORE,
+        &PROTECT,
+    ],
+    examples: &[
+        "docspace-people user terminate ann@example.com",
+        "docspace-people user terminate --from leavers.txt --protect keep.txt --dry-run",
+    ],
+    prints: Prints::Json,
+    parse: |args| {
+        Ok(Box::new(Terminate {
+            selection: args.bulk_selection()?,
+            protect: args.path(&PROTECT),
+        }))
+    },
+};
+
+pub const ACTIVATE: Spec = Spec {
+    name: "user activate",
+    args: "USER... [--from FILE]",
+    summary: "reactivate terminated accounts",
+    about: "\
+Reactivates terminated accounts. USER is a user id or an e-mail address; instead of
+naming users, the filters of 'user list' select them. Unattended at most 100 users
+unless --max says otherwise.",
+    options: &[&FROM, &STATUS, &TYPE_FILTER, &SEARCH, &REGISTERED_BEFORE],
+    examples: &["docspace-people user activate ann@example.com"],
+    prints: Prints::Json,
+    parse: |args: &mut Args| Ok(Box::new(Activate(args.bulk_selection()?))),
+};
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Terminate {
+    pub selection: Selection,
+    /// Accounts (ids or addresses, one a line) never to terminate.
+    pub protect: Option<PathBuf>,
 }
 
-impl Batch {
-    fn verb(self) -> &'static str {
-        match self {
-            Batch::Terminate => "terminate",
-            Batch::Activate => "activate",
-            Batch::Unlink => "unlink",
-        }
+impl Command for Terminate {
+    fn run(&self, run: &mut Run) -> Result<u8, Failure> {
+        let client = run.connect()?;
+        let bulk = Bulk {
+            verb: "terminate",
+            selection: &self.selection,
+            accounts: true,
+            guard: Some(Guard { ldap: true }),
+            protect: self.protect.as_deref(),
+            reads: true,
+        };
+        bulk::run(run, &client, bulk, |_| Ok(Batch(|| Action::Terminate)))
     }
 
-    fn action(self) -> Action {
-        match self {
-            Batch::Terminate => Action::Terminate,
-            Batch::Activate => Action::Activate,
-            Batch::Unlink => Action::Unlink,
-        }
+    fn reads_stdin(&self) -> bool {
+        self.selection.reads_stdin()
     }
 }
 
-/// Terminates (with `Some(protect file)`) or reactivates the selected users. A bulk
-/// termination never touches the owner, the caller, or the protect file's accounts.
-pub fn run(
-    client: &Client,
-    selection: &Selection,
-    terminate: Option<Option<&Path>>,
-    globals: &Globals,
-    out: &mut Output,
-    cx: &mut Context,
-) -> Result<u8, Failure> {
-    match terminate {
-        Some(protect) => {
-            let protected = select::protect_list(protect, cx)?;
-            let caller = config::caller(client, cx)?;
-            let keep = move |target: &Target, found: Option<&User>| {
-                // A user named by id is looked up when the protect file could name it by
-                // address: otherwise its address is unknown here.
-                let looked_up = match (found, target.id) {
-                    (None, Some(id)) if !protected.is_empty() => client.get_user(id).ok(),
-                    _ => None,
-                };
-                let user = found.or(looked_up.as_ref());
-                let owner = user.is_some_and(|u| u.is_owner);
-                let known = match user {
-                    Some(u) => Target::of(u),
-                    None => target.clone(),
-                };
-                select::is_protected(&known, owner, &caller, &protected)
-            };
-            batches(client, selection, Batch::Terminate, keep, globals, out, cx)
-        }
-        None => batches(
-            client,
-            selection,
-            Batch::Activate,
-            |_, _| false,
-            globals,
-            out,
-            cx,
-        ),
+#[derive(Debug, PartialEq, Eq)]
+pub struct Activate(pub Selection);
+
+impl Command for Activate {
+    fn run(&self, run: &mut Run) -> Result<u8, Failure> {
+        let client = run.connect()?;
+        let bulk = Bulk {
+            verb: "activate",
+            selection: &self.0,
+            accounts: true,
+            guard: None,
+            protect: None,
+            reads: false,
+        };
+        bulk::run(run, &client, bulk, |_| Ok(Batch(|| Action::Activate)))
+    }
+
+    fn reads_stdin(&self) -> bool {
+        self.0.reads_stdin()
     }
 }
 
-/// Selects the users, guards, resolves e-mails, leaves out the `protected` ones, and
-/// plans one request a chunk.
-pub fn batches(
-    client: &Client,
-    selection: &Selection,
-    batch: Batch,
-    protected: impl Fn(&Target, Option<&User>) -> bool,
-    globals: &Globals,
-    out: &mut Output,
-    cx: &mut Context,
-) -> Result<u8, Failure> {
-    let verb = batch.verb();
-    let attended = select::attended(selection.from.as_deref(), cx);
-    let (chosen, mut report) = match &selection.filter {
-        Some(filter) => {
-            let listed = select::listed(client, filter, verb)?;
-            select::cap(listed.len(), verb, true, attended, globals)?;
-            (listed, Report::new(out, Style::Bulk, 0))
+/// A batch request per 100 users: terminate, activate, or unlink guests.
+pub struct Batch(pub fn() -> Action);
+
+impl Change for Batch {
+    fn check(&mut self, _: &Check, user: User, report: &mut Report) -> Option<Target> {
+        // Terminating again changes nothing the admin asked for.
+        if matches!((self.0)(), Action::Terminate) && user.status == Status::Terminated {
+            report.settle(&Target::of(&user), Outcome::Already(Already::Terminated));
+            return None;
         }
-        None => {
-            let users = select::users(selection, cx)?;
-            select::cap(users.len(), verb, true, attended, globals)?;
-            let mut report = Report::new(out, Style::Bulk, users.len());
-            let resolved = select::resolve(client, &users, &cx.deleted, verb, &mut report);
-            (resolved, report)
-        }
-    };
-    let mut targets: Vec<Target> = Vec::new();
-    for (target, found) in chosen {
-        if protected(&target, found.as_ref()) {
-            report.settle(&target, Outcome::Protected);
-        } else {
-            targets.push(target);
-        }
+        Some(Target::of(&user))
     }
-    let steps = targets
-        .chunks(BATCH)
-        .map(|chunk| Step::batch(batch.action(), chunk.to_vec()))
-        .collect();
-    plan::carry_out(client, &Plan::of(steps), &mut report, cx);
-    Ok(report.finish())
+
+    fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
+        bulk::chunked(targets, BATCH, |_| (self.0)())
+    }
 }

@@ -1,15 +1,42 @@
 //! `whoami`: the account behind the credential, and when its API key expires.
 
+use super::{Command, Prints, Run, Spec};
 use crate::app::exit::{DONE, Failure};
 use crate::app::output::Output;
 use crate::app::show::{describe, user_json};
 use docspace_people::Client;
 use std::time::{Duration, SystemTime};
 
+pub const SPEC: Spec = Spec {
+    name: "whoami",
+    args: "",
+    summary: "check the address and the credential",
+    about: "Prints the account behind the credential: ID NAME <EMAIL> TYPE STATUS, and when its\nAPI key expires (a warning on stderr within 14 days of it).",
+    options: &[],
+    examples: &[
+        "docspace-people whoami --portal https://portal.example.com --token-file ~/.config/docspace-token",
+    ],
+    prints: Prints::Json,
+    parse: |args| {
+        args.no_words()?;
+        Ok(Box::new(Whoami))
+    },
+};
+
+#[derive(Debug)]
+pub struct Whoami;
+
+impl Command for Whoami {
+    fn run(&self, run: &mut Run) -> Result<u8, Failure> {
+        let client = run.connect()?;
+        whoami(&client, run.out)
+    }
+}
+
 /// How soon before its expiry a key is warned about.
 const WARN_BEFORE: Duration = Duration::from_secs(14 * 86_400);
 
-pub fn run(client: &Client, out: &mut Output) -> Result<u8, Failure> {
+fn whoami(client: &Client, out: &mut Output) -> Result<u8, Failure> {
     let me = client.whoami()?;
     out.line(&describe(&me))?;
     out.json(&user_json(&me))?;

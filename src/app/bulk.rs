@@ -1,0 +1,216 @@
+//! The one pipeline of every command that changes several accounts: select → resolve
+//! the users → guard → check → cap → confirm → plan → carry out → report. A command
+//! supplies only what differs: which users a listing selects, its check of each user,
+//! the steps for the users that pass, and its question.
+
+use super::args::Selection;
+use super::commands::Run;
+use super::config::Memory;
+use super::exit::Failure;
+use super::journal::Past;
+use super::plan::{self, Plan, Step};
+use super::report::{Outcome, Protection, Report, Style, Target};
+use super::select;
+use super::show::short;
+use docspace_people::{Client, Filter, User};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// What a bulk command is, for the pipeline.
+pub struct Bulk<'s> {
+    /// The verb of its messages: `terminate`, `delete`.
+    pub verb: &'static str,
+    pub selection: &'s Selection,
+    /// It changes existing accounts: an unattended run is capped at 100 unless `--max`
+    /// says otherwise.
+    pub accounts: bool,
+    /// The owner, the caller and the protect lists are never touched.
+    pub guard: Option<Guard>,
+    /// The command's own `--protect`, on top of the profile's protect file.
+    pub protect: Option<&'s Path>,
+    /// Each user named by id is read before it is checked (else it goes to the portal
+    /// as named, and the portal's answer says what became of it).
+    pub reads: bool,
+}
+
+/// What the pipeline keeps from a change.
+pub struct Guard {
+    /// LDAP accounts are refused here, as the portal refuses them (the whole batch).
+    pub ldap: bool,
+}
+
+/// What a user check is given besides the user.
+pub struct Check<'c> {
+    pub client: &'c Client,
+    pub past: &'c Past,
+    /// The user was named (as an argument or in a file), not listed by the portal.
+    pub named: bool,
+}
+
+/// What differs between the bulk commands.
+pub trait Change {
+    /// The listing that selects the users when none are named.
+    fn listing(&self, selection: &Selection) -> Filter {
+        selection.filter.clone().unwrap_or_default()
+    }
+
+    /// Whether a listed user is selected (no request): the others are left out silently.
+    fn lists(&mut self, _user: &User, _past: &Past) -> bool {
+        true
+    }
+
+    /// The user's target, if it is to be changed; otherwise its outcome is settled here.
+    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target>;
+
+    /// The steps that change the users that passed.
+    fn steps(&mut self, targets: Vec<Target>) -> Vec<Step>;
+
+    /// What a person at the terminal is asked before `count` users are changed.
+    fn question(&self, _count: usize) -> Option<String> {
+        None
+    }
+
+    /// A note on the selection, printed before the plan (users left out).
+    fn note(&self) -> Option<String> {
+        None
+    }
+}
+
+/// Runs a bulk command through the pipeline. The change is made (its heir checked,
+/// say) once the named users are read and counted: a selection over `--max` sends
+/// nothing.
+pub fn run<C: Change>(
+    run: &mut Run,
+    client: &Client,
+    bulk: Bulk,
+    make: impl FnOnce(&mut Memory) -> Result<C, Failure>,
+) -> Result<u8, Failure> {
+    let settings = run.settings;
+    let cx = &mut *run.cx;
+    let attended = settings.attended && !bulk.selection.reads_stdin();
+    let named = bulk.selection.named();
+    let users = if named {
+        select::users(bulk.selection, &mut cx.io)?
+    } else {
+        Vec::new()
+    };
+    if named {
+        select::cap(users.len(), bulk.verb, bulk.accounts, attended, settings)?;
+    }
+    let protected = match &bulk.guard {
+        Some(_) => {
+            let files = [
+                settings.protect_file.as_ref().map(|p| p.value.as_path()),
+                bulk.protect,
+            ];
+            select::protect_list(files.into_iter().flatten(), &mut cx.io)?
+        }
+        None => HashSet::new(),
+    };
+    let caller = match &bulk.guard {
+        Some(_) => Some(cx.memory.caller(client)?),
+        None => None,
+    };
+    let mut change = make(&mut cx.memory)?;
+    let change = &mut change;
+    cx.memory.load(&client.portal())?;
+    let past = cx.memory.past();
+    let mut report = Report::new(run.out, Style::Bulk, users.len());
+    let chosen = if named {
+        select::resolve(client, &users, &past.deleted, bulk.verb, &mut report)
+    } else {
+        let mut listed = Vec::new();
+        for user in client.list_users(&change.listing(bulk.selection)) {
+            let user = user.map_err(|e| {
+                Failure::from(e.during(format!("select the users to {}", bulk.verb)))
+            })?;
+            if change.lists(&user, past) {
+                listed.push((Target::of(&user), Some(user)));
+            }
+        }
+        select::cap(listed.len(), bulk.verb, bulk.accounts, attended, settings)?;
+        listed
+    };
+    let check = Check {
+        client,
+        past,
+        named,
+    };
+    let mut targets = Vec::new();
+    for (target, found) in chosen {
+        let user = match (found, target.id) {
+            (Some(user), _) => user,
+            (None, Some(id)) if bulk.reads || bulk.guard.is_some() => match client.get_user(id) {
+                Ok(user) => user,
+                Err(e) if e.is_not_found() => {
+                    let gone = e.during(format!("{} {id}", bulk.verb));
+                    report.settle(&target, select::gone(&past.deleted, &target, gone));
+                    continue;
+                }
+                Err(e) => {
+                    report.fail(&[target], e.into());
+                    continue;
+                }
+            },
+            (None, _) => {
+                targets.push(target);
+                continue;
+            }
+        };
+        if let (Some(guard), Some(caller)) = (&bulk.guard, &caller) {
+            if let Some(why) = protection(&user, caller, &protected) {
+                report.settle(&Target::of(&user), Outcome::Protected(why));
+                continue;
+            }
+            if guard.ldap && user.is_ldap {
+                let refused = Failure::NotDone {
+                    action: format!("{} {}", bulk.verb, short(&user)),
+                    reason: "an LDAP account, which the portal does not change this way: do it in the directory".to_owned(),
+                };
+                report.fail(&[Target::of(&user)], refused);
+                continue;
+            }
+        }
+        if let Some(target) = change.check(&check, user, &mut report) {
+            targets.push(target);
+        }
+    }
+    if let Some(note) = change.note() {
+        report.note(&note);
+    }
+    let mut plan = Plan::of(change.steps(targets));
+    let count: usize = plan.steps.iter().map(|s| s.targets.len()).sum();
+    if attended && !settings.yes && count > 0 {
+        plan.question = change.question(count);
+    }
+    plan::carry_out(client, &plan, &mut report, cx);
+    Ok(report.finish())
+}
+
+/// Why `user` is never changed by a bulk run, if it is not: the owner, the caller, or
+/// an account of a protect list, recognised by id and by address alike.
+pub fn protection(user: &User, caller: &User, protected: &HashSet<String>) -> Option<Protection> {
+    if user.is_owner {
+        Some(Protection::Owner)
+    } else if user.id == caller.id {
+        Some(Protection::You)
+    } else if protected.contains(&user.id.to_string())
+        || (!user.email.is_empty() && protected.contains(&user.email.to_ascii_lowercase()))
+    {
+        Some(Protection::File)
+    } else {
+        None
+    }
+}
+
+/// Steps of `size` users each, the same action for all.
+pub fn chunked(
+    targets: Vec<Target>,
+    size: usize,
+    action: impl Fn(&[Target]) -> plan::Action,
+) -> Vec<Step> {
+    targets
+        .chunks(size)
+        .map(|chunk| Step::batch(action(chunk), chunk.to_vec()))
+        .collect()
+}
