@@ -76,14 +76,20 @@ pub trait Change {
     }
 }
 
+/// Makes a command's change once its users are counted.
+pub type Make<'c> = Box<dyn FnOnce(&mut Memory) -> Result<Box<dyn Change + 'c>, Failure> + 'c>;
+
 /// Runs a bulk command through the pipeline. The change is made (its heir checked,
 /// say) once the named users are read and counted: a selection over `--max` sends
 /// nothing.
-pub fn run<C: Change>(
+///
+/// One function for every command, not one copy per command: the change is a trait
+/// object (the binary must not grow with each command).
+pub fn run<'c>(
     run: &mut Run,
-    client: &Client,
+    client: &'c Client,
     bulk: Bulk,
-    make: impl FnOnce(&mut Memory) -> Result<C, Failure>,
+    make: Make<'c>,
 ) -> Result<u8, Failure> {
     let settings = run.settings;
     let cx = &mut *run.cx;
@@ -112,7 +118,7 @@ pub fn run<C: Change>(
         None => None,
     };
     let mut change = make(&mut cx.memory)?;
-    let change = &mut change;
+    let change = &mut *change;
     cx.memory.load(&client.portal())?;
     let past = cx.memory.past();
     let mut report = Report::new(run.out, Style::Bulk, users.len());
@@ -207,7 +213,7 @@ pub fn protection(user: &User, caller: &User, protected: &HashSet<String>) -> Op
 pub fn chunked(
     targets: Vec<Target>,
     size: usize,
-    action: impl Fn(&[Target]) -> plan::Action,
+    action: &dyn Fn(&[Target]) -> plan::Action,
 ) -> Vec<Step> {
     targets
         .chunks(size)

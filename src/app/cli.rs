@@ -23,12 +23,20 @@ pub enum Parsed {
 }
 
 /// A command with the options that apply to every command.
-#[derive(Debug)]
 pub struct Invocation {
     pub globals: Globals,
     pub command: Box<dyn Command>,
     /// The arguments as given, for the journal.
     pub command_line: String,
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("globals", &self.globals)
+            .field("command_line", &self.command_line)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Every option any command takes, global ones first.

@@ -62,7 +62,8 @@ fn options_go_before_or_after_the_command() {
     let b = run(&["whoami", "--portal=https://p.example.com", "--json"]).unwrap();
     assert_eq!(a.globals, b.globals);
     assert!(a.globals.json);
-    assert_eq!(format!("{:?}", a.command), "Whoami");
+    let any: Box<dyn Any> = a.command;
+    assert!(any.is::<crate::app::commands::whoami::Whoami>());
 }
 
 #[test]

@@ -134,21 +134,26 @@ impl Command for Delete {
             reads: true,
         };
         let offboarding = &self.offboarding;
-        bulk::run(run, &client, bulk, |memory| {
-            let caller = memory.caller(&client)?;
-            let heir = match &offboarding.heir {
-                None => None,
-                Some(heir) => Some(checked_heir(&client, heir, &caller)?),
-            };
-            Ok(Leavers {
-                decided: HashMap::new(),
-                terminate: self.terminate,
-                age: offboarding.terminated.map(AgeFilter::new),
-                heir,
-                caller,
-                wait: offboarding.wait.unwrap_or(DEFAULT_WAIT),
-            })
-        })
+        bulk::run(
+            run,
+            &client,
+            bulk,
+            Box::new(|memory| {
+                let caller = memory.caller(&client)?;
+                let heir = match &offboarding.heir {
+                    None => None,
+                    Some(heir) => Some(checked_heir(&client, heir, &caller)?),
+                };
+                Ok(Box::new(Leavers {
+                    decided: HashMap::new(),
+                    terminate: self.terminate,
+                    age: offboarding.terminated.map(AgeFilter::new),
+                    heir,
+                    caller,
+                    wait: offboarding.wait.unwrap_or(DEFAULT_WAIT),
+                }))
+            }),
+        )
     }
 
     fn reads_stdin(&self) -> bool {
@@ -242,13 +247,13 @@ impl Change for Leavers {
                 .filter_map(|t| t.id)
                 .collect()
         };
-        let mut steps = bulk::chunked(plain, BATCH, |chunk| Action::Delete {
+        let mut steps = bulk::chunked(plain, BATCH, &|chunk| Action::Delete {
             terminate_first: terminate_first(chunk),
         });
         if let Some(heir) = &self.heir {
             // Ten leavers a step, so that the journal's intent of a step names few users
             // and a run killed mid-way leaves little to check.
-            steps.extend(bulk::chunked(to_heir, 10, |chunk| Action::Reassign {
+            steps.extend(bulk::chunked(to_heir, 10, &|chunk| Action::Reassign {
                 heir: heir.id,
                 wait: self.wait,
                 terminate_first: terminate_first(chunk),

@@ -35,7 +35,12 @@ impl Command for GuestDelete {
             protect: None,
             reads: false,
         };
-        bulk::run(run, &client, bulk, |_| Ok(Batch(|| Action::Unlink)))
+        bulk::run(
+            run,
+            &client,
+            bulk,
+            Box::new(|_| Ok(Box::new(Batch(|| Action::Unlink)))),
+        )
     }
 
     fn reads_stdin(&self) -> bool {

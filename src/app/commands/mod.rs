@@ -10,7 +10,6 @@ use super::output::Output;
 use super::settings::Settings;
 use docspace_people::Client;
 use std::any::Any;
-use std::fmt::Debug;
 
 pub mod completions;
 pub mod config_show;
@@ -72,7 +71,6 @@ pub enum Prints {
 }
 
 /// A command of the command line.
-#[derive(Debug)]
 pub struct Spec {
     /// Its words: `user delete`.
     pub name: &'static str,
@@ -90,8 +88,9 @@ pub struct Spec {
     pub parse: fn(&mut Args) -> Result<Box<dyn Command>, Failure>,
 }
 
-/// A parsed command, ready to run.
-pub trait Command: Debug + Any {
+/// A parsed command, ready to run. (Not `Debug`: the formatting of every command's
+/// value would stay in the binary through the vtables.)
+pub trait Command: Any {
     fn run(&self, run: &mut Run) -> Result<u8, Failure>;
 
     /// Whether it reads its input from stdin, which then cannot also hold the credential.

@@ -58,9 +58,12 @@ impl Command for Resend {
             reads: true,
         };
         let registered_before = self.registered_before;
-        bulk::run(run, &client, bulk, |_| {
-            Ok(Invitations { registered_before })
-        })
+        bulk::run(
+            run,
+            &client,
+            bulk,
+            Box::new(move |_| Ok(Box::new(Invitations { registered_before }))),
+        )
     }
 
     fn reads_stdin(&self) -> bool {

@@ -95,7 +95,12 @@ impl Command for Revoke {
             protect: self.protect.as_deref(),
             reads: true,
         };
-        bulk::run(run, &client, bulk, |_| Ok(Pending { cut_off }))
+        bulk::run(
+            run,
+            &client,
+            bulk,
+            Box::new(|_| Ok(Box::new(Pending { cut_off }))),
+        )
     }
 
     fn reads_stdin(&self) -> bool {
@@ -173,7 +178,7 @@ impl Change for Pending {
     }
 
     fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
-        bulk::chunked(targets, BATCH, |chunk| {
+        bulk::chunked(targets, BATCH, &|chunk| {
             let terminate_first: Vec<UserId> = chunk.iter().filter_map(|t| t.id).collect();
             Action::Delete { terminate_first }
         })

@@ -111,20 +111,25 @@ impl Command for SetType {
             reads: true,
         };
         let demotion = &self.demotion;
-        bulk::run(run, &client, bulk, |memory| {
-            let caller = memory.caller(&client)?;
-            let heir = match &demotion.heir {
-                None => None,
-                Some(heir) => Some(checked_heir(&client, heir, &caller)?),
-            };
-            Ok(Types {
-                user_type: self.user_type,
-                receiver: heir.as_ref().map_or(caller.id, |heir| heir.id),
-                heir,
-                wait: demotion.wait.unwrap_or(DEFAULT_WAIT),
-                promoted: HashSet::new(),
-            })
-        })
+        bulk::run(
+            run,
+            &client,
+            bulk,
+            Box::new(|memory| {
+                let caller = memory.caller(&client)?;
+                let heir = match &demotion.heir {
+                    None => None,
+                    Some(heir) => Some(checked_heir(&client, heir, &caller)?),
+                };
+                Ok(Box::new(Types {
+                    user_type: self.user_type,
+                    receiver: heir.as_ref().map_or(caller.id, |heir| heir.id),
+                    heir,
+                    wait: demotion.wait.unwrap_or(DEFAULT_WAIT),
+                    promoted: HashSet::new(),
+                }))
+            }),
+        )
     }
 
     fn reads_stdin(&self) -> bool {
@@ -178,9 +183,9 @@ impl Change for Types {
         let (promote, demote): (Vec<Target>, Vec<Target>) = targets
             .into_iter()
             .partition(|t| t.id.is_some_and(|id| self.promoted.contains(&id)));
-        let mut steps = bulk::chunked(promote, BATCH, |_| Action::Promote(self.user_type));
+        let mut steps = bulk::chunked(promote, BATCH, &|_| Action::Promote(self.user_type));
         // Ten a step, as for reassign jobs: a run killed mid-way leaves little to check.
-        steps.extend(bulk::chunked(demote, 10, |_| Action::Demote {
+        steps.extend(bulk::chunked(demote, 10, &|_| Action::Demote {
             user_type: self.user_type,
             heir: self.receiver,
             wait: self.wait,

@@ -74,7 +74,12 @@ impl Command for Terminate {
             protect: self.protect.as_deref(),
             reads: true,
         };
-        bulk::run(run, &client, bulk, |_| Ok(Batch(|| Action::Terminate)))
+        bulk::run(
+            run,
+            &client,
+            bulk,
+            Box::new(|_| Ok(Box::new(Batch(|| Action::Terminate)))),
+        )
     }
 
     fn reads_stdin(&self) -> bool {
@@ -96,7 +101,12 @@ impl Command for Activate {
             protect: None,
             reads: false,
         };
-        bulk::run(run, &client, bulk, |_| Ok(Batch(|| Action::Activate)))
+        bulk::run(
+            run,
+            &client,
+            bulk,
+            Box::new(|_| Ok(Box::new(Batch(|| Action::Activate)))),
+        )
     }
 
     fn reads_stdin(&self) -> bool {
@@ -118,6 +128,6 @@ impl Change for Batch {
     }
 
     fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
-        bulk::chunked(targets, BATCH, |_| (self.0)())
+        bulk::chunked(targets, BATCH, &|_| (self.0)())
     }
 }
