@@ -15,6 +15,7 @@ mod journal;
 mod listing;
 mod net;
 mod offboarding;
+mod one_table;
 mod output;
 mod people;
 mod profiles;
