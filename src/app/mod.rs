@@ -22,6 +22,7 @@ pub mod select;
 pub mod sequence;
 pub mod show;
 pub mod unicode;
+pub mod width;
 
 #[cfg(test)]
 mod tests {
