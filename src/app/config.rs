@@ -8,7 +8,8 @@ use super::journal::{self, Journal};
 use super::lock::{self, Lock};
 use docspace_people::{Client, ErrorKind, Options, Proxies, Secret};
 use std::collections::{HashMap, HashSet};
-use std::io::{self, BufRead};
+use std::fs::File;
+use std::io::{self, BufRead, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -173,11 +174,7 @@ pub fn connect(globals: &Globals, command: &Command, cx: &mut Context) -> Result
         .or_else(|| cx.env.var("DOCSPACE_TOKEN_FILE").map(Into::into));
     let credential = match token_file {
         Some(path) if path.as_os_str() == "-" => {
-            let mut text = String::new();
-            cx.stdin
-                .read_to_string(&mut text)
-                .map_err(|e| config(&format!("cannot read the credential from stdin: {e}")))?;
-            Secret::new(&text)
+            read_secret(&mut *cx.stdin, "the credential from stdin")?
         }
         Some(path) => read_token_file(&path)?,
         None => match (
@@ -207,36 +204,69 @@ fn note(text: &str) {
     eprintln!("docspace-people: {text}");
 }
 
+/// The most a credential is read of. An API key or a token is under 1 KiB: a larger
+/// file is the wrong file (a log, an archive), which must not be sent as a header.
+const LARGEST_CREDENTIAL: usize = 64 * 1024;
+
+/// Reads a credential from `source`, called `what` in messages, refusing one larger than
+/// [`LARGEST_CREDENTIAL`] after reading one byte more than that, whatever the source holds.
+fn read_secret(source: impl Read, what: &str) -> Result<Secret, Failure> {
+    let mut bytes = Vec::new();
+    source
+        .take(LARGEST_CREDENTIAL as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| config(&format!("cannot read {what}: {e}")))?;
+    if bytes.len() > LARGEST_CREDENTIAL {
+        return Err(config(&format!(
+            "{what} is too large to be a token (over 64 KiB): it should hold the API key alone"
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| config(&format!("cannot read {what}: it is not UTF-8 text")))?;
+    Ok(Secret::new(&text))
+}
+
 /// Reads a systemd credential.
 fn read_credential(path: &Path) -> Result<Secret, Failure> {
-    std::fs::read_to_string(path)
-        .map(|text| Secret::new(&text))
-        .map_err(|e| {
-            config(&format!(
-                "cannot read the credential {}: {e}",
-                path.display()
-            ))
-        })
+    let what = format!("the credential {}", path.display());
+    let file = File::open(path).map_err(|e| config(&format!("cannot read {what}: {e}")))?;
+    read_secret(file, &what)
 }
 
 /// Reads a token file, refusing one that others on the machine could read too.
 fn read_token_file(path: &Path) -> Result<Secret, Failure> {
-    let unreadable = |e: io::Error| {
-        config(&format!(
-            "cannot read the token file {}: {e}",
-            path.display()
-        ))
-    };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let what = format!("the token file {}", path.display());
+    let unreadable = |e: io::Error| config(&format!("cannot read {what}: {e}"));
+    let file = File::open(path).map_err(unreadable)?;
     let mode = file.metadata().map_err(unreadable)?.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(config(&format!(
-            "the token file {} can be read by other users (mode {:03o}): run 'chmod 600 {}'",
-            path.display(),
+            "{what} can be read by other users (mode {:03o}): run 'chmod 600 {}'",
             mode & 0o777,
             path.display()
         )));
     }
-    let text = io::read_to_string(file).map_err(unreadable)?;
-    Ok(Secret::new(&text))
+    read_secret(file, &what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> Result<String, String> {
+        read_secret(bytes, "the token file t")
+            .map(|s| s.expose().to_owned())
+            .map_err(|f| f.to_string())
+    }
+
+    #[test]
+    fn a_credential_over_64_kib_is_refused_without_reading_it_all() {
+        let most = vec![b'a'; 64 * 1024];
+        assert_eq!(read(&most).map(|k| k.len()), Ok(64 * 1024));
+        let over = vec![b'a'; 64 * 1024 + 1];
+        assert!(read(&over).unwrap_err().contains("too large to be a token"));
+        // A source without end: only a bounded read returns.
+        let endless = read_secret(io::repeat(b'a'), "the credential from stdin");
+        assert!(endless.is_err());
+    }
 }

@@ -1,6 +1,7 @@
 use crate::portal::{Fault, Portal, Reply};
 use crate::{docspace, lines, run};
 use std::io::{ErrorKind, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -204,6 +205,42 @@ fn the_credential_is_read_from_a_file_or_from_stdin() {
     .code(78)
     .stderr_has("cannot read the token file");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A file over 64 KiB is the wrong file, not a key: it is refused before anything is sent
+/// (it was sent as a header of megabytes).
+#[test]
+fn a_token_file_over_64_kib_is_refused_before_anything_is_sent() {
+    let portal = Portal::start();
+    let dir = portal.state_dir().join("large");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("docspace-token");
+    let url = portal.url();
+    for size in [64 * 1024 + 1, 10 << 20] {
+        std::fs::write(&file, "a".repeat(size)).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        run(
+            &["whoami", "--token-file", file.to_str().unwrap()],
+            &[("DOCSPACE_URL", &url)],
+            None,
+        )
+        .code(78)
+        .stderr_is(&format!(
+            "docspace-people: the token file {} is too large to be a token (over 64 KiB): it should hold the API key alone\n",
+            file.display()
+        ));
+        run(
+            &["whoami"],
+            &[
+                ("DOCSPACE_URL", &url),
+                ("CREDENTIALS_DIRECTORY", dir.to_str().unwrap()),
+            ],
+            None,
+        )
+        .code(78)
+        .stderr_has("is too large to be a token (over 64 KiB)");
+    }
+    assert!(portal.requests().is_empty());
 }
 
 #[test]
