@@ -223,7 +223,8 @@ fn read_secret(source: impl Read, what: &str) -> Result<Secret, Failure> {
     }
     let text = String::from_utf8(bytes)
         .map_err(|_| config(&format!("cannot read {what}: it is not UTF-8 text")))?;
-    Ok(Secret::new(&text))
+    // Notepad starts a UTF-8 file with a byte order mark, which is no part of the key.
+    Ok(Secret::new(text.strip_prefix('\u{feff}').unwrap_or(&text)))
 }
 
 /// Reads a systemd credential.
@@ -257,6 +258,13 @@ mod tests {
         read_secret(bytes, "the token file t")
             .map(|s| s.expose().to_owned())
             .map_err(|f| f.to_string())
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_the_line_break_are_no_part_of_the_key() {
+        assert_eq!(read(b"\xEF\xBB\xBFsk-abc\r\n").as_deref(), Ok("sk-abc"));
+        assert_eq!(read(b"sk-abc\n").as_deref(), Ok("sk-abc"));
+        assert!(read(b"\xFF\xFEs\0k\0").unwrap_err().contains("not UTF-8"));
     }
 
     #[test]

@@ -207,6 +207,53 @@ fn the_credential_is_read_from_a_file_or_from_stdin() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A key file written with Notepad starts with a UTF-8 byte order mark: the key after it
+/// is the credential, from a token file, stdin or a systemd credential alike.
+#[test]
+fn a_byte_order_mark_before_the_key_is_dropped() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let dir = portal.state_dir().join("bom");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("docspace-token");
+    std::fs::write(&file, format!("\u{feff}{}\r\n", owner.key)).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let url = portal.url();
+
+    run(
+        &["whoami", "--token-file", file.to_str().unwrap()],
+        &[("DOCSPACE_URL", &url)],
+        None,
+    )
+    .code(0)
+    .stdout_has("owner@example.com");
+    run(
+        &["whoami", "--token-file", "-"],
+        &[("DOCSPACE_URL", &url)],
+        Some(&format!("\u{feff}{}\n", owner.key)),
+    )
+    .code(0)
+    .stdout_has("owner@example.com");
+    run(
+        &["whoami"],
+        &[
+            ("DOCSPACE_URL", &url),
+            ("CREDENTIALS_DIRECTORY", dir.to_str().unwrap()),
+        ],
+        None,
+    )
+    .code(0)
+    .stdout_has("owner@example.com");
+    let requests = portal.api_requests();
+    assert!(!requests.is_empty());
+    for request in requests {
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {}", owner.key).as_str())
+        );
+    }
+}
+
 /// A file over 64 KiB is the wrong file, not a key: it is refused before anything is sent
 /// (it was sent as a header of megabytes).
 #[test]
