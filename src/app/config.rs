@@ -8,7 +8,7 @@ use super::journal::{self, Journal};
 use super::lock::{self, Lock};
 use docspace_people::{Client, ErrorKind, Options, Proxies, Secret};
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
+use std::fs::{File, Metadata};
 use std::io::{self, BufRead, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -227,19 +227,32 @@ fn read_secret(source: impl Read, what: &str) -> Result<Secret, Failure> {
     Ok(Secret::new(text.strip_prefix('\u{feff}').unwrap_or(&text)))
 }
 
+/// Opens a credential's file, refusing a directory by name: reading one fails with
+/// EISDIR, and its mode would be checked as if it were a key file.
+fn open_credential(path: &Path, what: &str) -> Result<(File, Metadata), Failure> {
+    let unreadable = |e: io::Error| config(&format!("cannot read {what}: {e}"));
+    let file = File::open(path).map_err(unreadable)?;
+    let metadata = file.metadata().map_err(unreadable)?;
+    if metadata.is_dir() {
+        return Err(config(&format!(
+            "{what} is a directory: name the file that holds the API key"
+        )));
+    }
+    Ok((file, metadata))
+}
+
 /// Reads a systemd credential.
 fn read_credential(path: &Path) -> Result<Secret, Failure> {
     let what = format!("the credential {}", path.display());
-    let file = File::open(path).map_err(|e| config(&format!("cannot read {what}: {e}")))?;
+    let (file, _) = open_credential(path, &what)?;
     read_secret(file, &what)
 }
 
 /// Reads a token file, refusing one that others on the machine could read too.
 fn read_token_file(path: &Path) -> Result<Secret, Failure> {
     let what = format!("the token file {}", path.display());
-    let unreadable = |e: io::Error| config(&format!("cannot read {what}: {e}"));
-    let file = File::open(path).map_err(unreadable)?;
-    let mode = file.metadata().map_err(unreadable)?.permissions().mode();
+    let (file, metadata) = open_credential(path, &what)?;
+    let mode = metadata.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(config(&format!(
             "{what} can be read by other users (mode {:03o}): run 'chmod 600 {}'",

@@ -290,6 +290,43 @@ fn a_token_file_over_64_kib_is_refused_before_anything_is_sent() {
     assert!(portal.requests().is_empty());
 }
 
+/// A directory given as the token file is named as one, whatever its mode, rather than
+/// asked to be made private with chmod.
+#[test]
+fn a_directory_as_the_token_file_is_named_a_directory() {
+    let portal = Portal::start();
+    let dir = portal.state_dir().join("credentials");
+    let nested = dir.join("docspace-token");
+    std::fs::create_dir_all(&nested).unwrap();
+    let url = portal.url();
+    for mode in [0o755, 0o700] {
+        std::fs::set_permissions(&nested, std::fs::Permissions::from_mode(mode)).unwrap();
+        let outcome = run(
+            &["whoami", "--token-file", nested.to_str().unwrap()],
+            &[("DOCSPACE_URL", &url)],
+            None,
+        );
+        outcome.code(78).stderr_is(&format!(
+            "docspace-people: the token file {} is a directory: name the file that holds the API key\n",
+            nested.display()
+        ));
+        run(
+            &["whoami"],
+            &[
+                ("DOCSPACE_URL", &url),
+                ("CREDENTIALS_DIRECTORY", dir.to_str().unwrap()),
+            ],
+            None,
+        )
+        .code(78)
+        .stderr_has(&format!(
+            "the credential {} is a directory",
+            nested.display()
+        ));
+    }
+    assert!(portal.requests().is_empty());
+}
+
 #[test]
 fn an_unknown_key_is_not_permitted_and_never_printed() {
     let portal = Portal::start();
