@@ -101,7 +101,7 @@ impl Context<'_> {
         };
         let dir = pending.lock_dir.ok_or_else(|| {
             Failure::Journal(
-                "there is no place for the lock file: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset; nothing was sent".to_owned(),
+                "there is no place for the lock file: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset, and /etc/passwd gives this user no home directory that exists; nothing was sent".to_owned(),
             )
         })?;
         self.lock = Some(lock::acquire(&dir, &pending.portal, pending.wait)?);

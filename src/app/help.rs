@@ -326,8 +326,9 @@ Options (before or after the command):
                       failure, up to N times (default 3; 0 disables)
   --insecure-http     allow plain http:// to a host other than this machine
   --journal PATH      record every change here (env DOCSPACE_JOURNAL; default
-                      $XDG_STATE_HOME/docspace-people/journal.jsonl, ~/.local/state/…,
-                      or $STATE_DIRECTORY/journal.jsonl under systemd)
+                      $XDG_STATE_HOME/docspace-people/journal.jsonl, ~/.local/state/…
+                      with ~ from HOME or else /etc/passwd, or
+                      $STATE_DIRECTORY/journal.jsonl under systemd)
   --no-journal        keep no record of changes
   --wait-lock DUR     wait up to DUR (30s, 10m, 1h) for another changing run against the
                       same portal to finish, instead of exiting 75
