@@ -159,7 +159,7 @@ pub const JOURNAL: Opt = Opt::value(
     "journal",
     Kind::Path,
     "PATH",
-    "record every change here (env DOCSPACE_JOURNAL; default\n$XDG_STATE_HOME/docspace-people/journal.jsonl, ~/.local/state/…,\nor $STATE_DIRECTORY/journal.jsonl under systemd)",
+    "record every change here (env DOCSPACE_JOURNAL; default\n$XDG_STATE_HOME/docspace-people/journal.jsonl, ~/.local/state/…\nwith ~ from HOME or else /etc/passwd, or\n$STATE_DIRECTORY/journal.jsonl under systemd)",
 );
 pub const NO_JOURNAL: Opt = Opt::flag("no-journal", "keep no record of changes");
 pub const WAIT_LOCK: Opt = Opt::value(

@@ -95,6 +95,7 @@ pub fn run<'c>(
     let cx = &mut *run.cx;
     let attended = settings.attended && !bulk.selection.reads_stdin();
     let named = bulk.selection.named();
+    cx.memory.load(&client.portal())?;
     let users = if named {
         select::users(bulk.selection, &mut cx.io)?
     } else {
@@ -119,7 +120,6 @@ pub fn run<'c>(
     };
     let mut change = make(&mut cx.memory)?;
     let change = &mut *change;
-    cx.memory.load(&client.portal())?;
     let past = cx.memory.past();
     let mut report = Report::new(run.out, Style::Bulk, users.len());
     let chosen = if named {

@@ -8,7 +8,8 @@ use super::journal::{self, Journal, Past};
 use super::lock::{self, Lock};
 use super::settings::{Credential, Settings};
 use docspace_people::{Client, ErrorKind, Options, Secret, User};
-use std::io::{self, BufRead};
+use std::fs::{File, Metadata};
+use std::io::{self, BufRead, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -20,9 +21,10 @@ pub struct Io<'a> {
 
 /// What a run knows of the past and of who it is: the journal's record of this portal,
 /// read once, and the account behind the credential, asked once.
-#[derive(Default)]
 pub struct Memory {
-    journal: Option<PathBuf>,
+    /// Where the journal is; an error when there is no place for it, which a changing
+    /// run reports before anything else.
+    journal: Result<Option<PathBuf>, Failure>,
     past: Past,
     caller: Option<User>,
 }
@@ -30,14 +32,15 @@ pub struct Memory {
 impl Memory {
     pub fn new(settings: &Settings) -> Memory {
         Memory {
-            journal: settings.journal_path().ok().flatten().map(Path::to_owned),
-            ..Memory::default()
+            journal: settings.journal_path().map(|p| p.map(Path::to_owned)),
+            past: Past::default(),
+            caller: None,
         }
     }
 
-    /// Reads what the journal remembers of `portal`.
+    /// Reads what the journal remembers of `portal`, at the start of a changing run.
     pub fn load(&mut self, portal: &str) -> Result<(), Failure> {
-        let Some(path) = &self.journal else {
+        let Some(path) = self.journal.as_ref().map_err(Clone::clone)? else {
             return Ok(());
         };
         self.past = journal::past(path, portal).map_err(|e| {
@@ -105,7 +108,7 @@ impl Session {
         let journal_path = self.journal_path.clone()?;
         let dir = self.lock_dir.as_deref().ok_or_else(|| {
             Failure::Journal(
-                "there is no place for the lock file: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset; nothing was sent".to_owned(),
+                "there is no place for the lock file: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset, and /etc/passwd gives this user no home directory that exists; nothing was sent".to_owned(),
             )
         })?;
         self.lock = Some(lock::acquire(dir, portal, self.wait)?);
@@ -177,11 +180,7 @@ pub fn connect(settings: &Settings, io: &mut Io, anonymous: bool) -> Result<Clie
     }
     let credential = match settings.credential.as_ref().map(|c| &c.value) {
         Some(Credential::File(path)) if path.as_os_str() == "-" => {
-            let mut text = String::new();
-            io.stdin
-                .read_to_string(&mut text)
-                .map_err(|e| config(&format!("cannot read the credential from stdin: {e}")))?;
-            Secret::new(&text)
+            read_secret(&mut *io.stdin, "the credential from stdin")?
         }
         Some(Credential::File(path)) => read_token_file(path)?,
         Some(Credential::Value(secret)) => secret.clone(),
@@ -206,36 +205,90 @@ fn note(text: &str) {
     eprintln!("docspace-people: {text}");
 }
 
+/// The most a credential is read of. An API key or a token is under 1 KiB: a larger
+/// file is the wrong file (a log, an archive), which must not be sent as a header.
+const LARGEST_CREDENTIAL: usize = 64 * 1024;
+
+/// Reads a credential from `source`, called `what` in messages, refusing one larger than
+/// [`LARGEST_CREDENTIAL`] after reading one byte more than that, whatever the source holds.
+fn read_secret(source: impl Read, what: &str) -> Result<Secret, Failure> {
+    let mut bytes = Vec::new();
+    source
+        .take(LARGEST_CREDENTIAL as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| config(&format!("cannot read {what}: {e}")))?;
+    if bytes.len() > LARGEST_CREDENTIAL {
+        return Err(config(&format!(
+            "{what} is too large to be a token (over 64 KiB): it should hold the API key alone"
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| config(&format!("cannot read {what}: it is not UTF-8 text")))?;
+    // Notepad starts a UTF-8 file with a byte order mark, which is no part of the key.
+    Ok(Secret::new(text.strip_prefix('\u{feff}').unwrap_or(&text)))
+}
+
+/// Opens a credential's file, refusing a directory by name: reading one fails with
+/// EISDIR, and its mode would be checked as if it were a key file.
+fn open_credential(path: &Path, what: &str) -> Result<(File, Metadata), Failure> {
+    let unreadable = |e: io::Error| config(&format!("cannot read {what}: {e}"));
+    let file = File::open(path).map_err(unreadable)?;
+    let metadata = file.metadata().map_err(unreadable)?;
+    if metadata.is_dir() {
+        return Err(config(&format!(
+            "{what} is a directory: name the file that holds the API key"
+        )));
+    }
+    Ok((file, metadata))
+}
+
 /// Reads a systemd credential.
 fn read_credential(path: &Path) -> Result<Secret, Failure> {
-    std::fs::read_to_string(path)
-        .map(|text| Secret::new(&text))
-        .map_err(|e| {
-            config(&format!(
-                "cannot read the credential {}: {e}",
-                path.display()
-            ))
-        })
+    let what = format!("the credential {}", path.display());
+    let (file, _) = open_credential(path, &what)?;
+    read_secret(file, &what)
 }
 
 /// Reads a token file, refusing one that others on the machine could read too.
 fn read_token_file(path: &Path) -> Result<Secret, Failure> {
-    let unreadable = |e: io::Error| {
-        config(&format!(
-            "cannot read the token file {}: {e}",
-            path.display()
-        ))
-    };
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mode = file.metadata().map_err(unreadable)?.permissions().mode();
+    let what = format!("the token file {}", path.display());
+    let (file, metadata) = open_credential(path, &what)?;
+    let mode = metadata.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(config(&format!(
-            "the token file {} can be read by other users (mode {:03o}): run 'chmod 600 {}'",
-            path.display(),
+            "{what} can be read by other users (mode {:03o}): run 'chmod 600 {}'",
             mode & 0o777,
             path.display()
         )));
     }
-    let text = io::read_to_string(file).map_err(unreadable)?;
-    Ok(Secret::new(&text))
+    read_secret(file, &what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> Result<String, String> {
+        read_secret(bytes, "the token file t")
+            .map(|s| s.expose().to_owned())
+            .map_err(|f| f.to_string())
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_the_line_break_are_no_part_of_the_key() {
+        assert_eq!(read(b"\xEF\xBB\xBFsk-abc\r\n").as_deref(), Ok("sk-abc"));
+        assert_eq!(read(b"sk-abc\n").as_deref(), Ok("sk-abc"));
+        assert!(read(b"\xFF\xFEs\0k\0").unwrap_err().contains("not UTF-8"));
+    }
+
+    #[test]
+    fn a_credential_over_64_kib_is_refused_without_reading_it_all() {
+        let most = vec![b'a'; 64 * 1024];
+        assert_eq!(read(&most).map(|k| k.len()), Ok(64 * 1024));
+        let over = vec![b'a'; 64 * 1024 + 1];
+        assert!(read(&over).unwrap_err().contains("too large to be a token"));
+        // A source without end: only a bounded read returns.
+        let endless = read_secret(io::repeat(b'a'), "the credential from stdin");
+        assert!(endless.is_err());
+    }
 }

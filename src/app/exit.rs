@@ -83,7 +83,7 @@ pub const TABLE: [Row; 14] = [
     },
     Row {
         code: CONFIG,
-        meaning: "configuration: no portal address or credential, a malformed URL, an unreadable or world-readable token file, a bad CA file, plain http to another host, a proxy address that is not an http(s) proxy",
+        meaning: "configuration: no portal address or credential, a malformed URL, an unreadable, world-readable or oversized token file, a bad CA file, plain http to another host, a proxy address that is not an http(s) proxy",
     },
 ];
 

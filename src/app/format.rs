@@ -4,6 +4,7 @@
 
 use super::exit::Failure;
 use super::show::{activation, safe, with_words};
+use super::width;
 use docspace_people::User;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -119,7 +120,8 @@ impl Column {
             .map_or("", |(n, _)| n)
     }
 
-    /// The width of the column in the table; the last column is never padded.
+    /// The width of the column in the table, in terminal cells; the last column is never
+    /// padded.
     fn width(self) -> usize {
         match self {
             Column::Id => 36,
@@ -259,8 +261,7 @@ impl Printer {
         text.push('\n');
     }
 
-    /// The values padded to their columns' widths (counted in characters), the last
-    /// one as it is.
+    /// The values padded to their columns' widths, the last one as it is.
     fn table_line<'a>(&self, text: &mut String, values: impl Iterator<Item = Cow<'a, str>>) {
         for (i, value) in values.take(self.columns.len()).enumerate() {
             let start = text.len();
@@ -271,10 +272,12 @@ impl Printer {
     }
 
     /// Pads the value of column `i`, written from `start`, to the column's width and the
-    /// gap after it; the last column is not padded.
+    /// gap after it; the last column is not padded. The width is counted in terminal
+    /// cells, not characters, so that a name in CJK, which takes two cells a character,
+    /// does not push the columns after it to the right.
     fn end_cell(&self, text: &mut String, i: usize, start: usize) {
         if i + 1 < self.columns.len() {
-            let written = text[start..].chars().count();
+            let written = width::width(text.get(start..).unwrap_or_default());
             let pad = self.columns[i].width().saturating_sub(written) + 2;
             text.extend(std::iter::repeat_n(' ', pad));
         }

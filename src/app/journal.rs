@@ -21,7 +21,9 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// The state directory: `$STATE_DIRECTORY` under systemd, else `$XDG_STATE_HOME` or
-/// `~/.local/state`, with `docspace-people` below the latter two.
+/// `~/.local/state`, with `docspace-people` below the latter two. `~` is `$HOME`, else
+/// the home directory in the password database, so that a service started without
+/// `HOME` still has its journal and its lock.
 pub fn state_dir(env: &dyn Environment) -> Option<PathBuf> {
     if let Some(dir) = env.var("STATE_DIRECTORY") {
         // systemd may list several, separated by colons; the first is this unit's own.
@@ -35,7 +37,11 @@ pub fn state_dir(env: &dyn Environment) -> Option<PathBuf> {
     }
     let base = match env.var("XDG_STATE_HOME") {
         Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env.var("HOME")?).join(".local/state"),
+        None => env
+            .var("HOME")
+            .map(PathBuf::from)
+            .or_else(|| env.passwd_home())?
+            .join(".local/state"),
     };
     Some(base.join("docspace-people"))
 }
@@ -391,6 +397,55 @@ pub fn timestamp(time: SystemTime) -> String {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    /// An environment of the given variables, and of a password database that gives
+    /// `passwd` as the home directory.
+    struct Env {
+        vars: Vec<(&'static str, &'static str)>,
+        passwd: Option<&'static str>,
+    }
+
+    impl Environment for Env {
+        fn var(&self, name: &str) -> Option<std::ffi::OsString> {
+            self.vars
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.into())
+        }
+
+        fn passwd_home(&self) -> Option<PathBuf> {
+            self.passwd.map(PathBuf::from)
+        }
+    }
+
+    #[test]
+    fn the_state_directory_falls_back_to_the_home_in_the_password_database() {
+        let dir = |vars: &[(&'static str, &'static str)], passwd| {
+            state_dir(&Env {
+                vars: vars.to_vec(),
+                passwd,
+            })
+        };
+        let all = [
+            ("STATE_DIRECTORY", "/var/lib/dp:/var/lib/other"),
+            ("XDG_STATE_HOME", "/x"),
+            ("HOME", "/h"),
+        ];
+        assert_eq!(dir(&all, Some("/p")), Some("/var/lib/dp".into()));
+        assert_eq!(
+            dir(&all[1..], Some("/p")),
+            Some("/x/docspace-people".into())
+        );
+        assert_eq!(
+            dir(&all[2..], Some("/p")),
+            Some("/h/.local/state/docspace-people".into())
+        );
+        assert_eq!(
+            dir(&[], Some("/p")),
+            Some("/p/.local/state/docspace-people".into())
+        );
+        assert_eq!(dir(&[], None), None);
+    }
 
     /// [`Past`] of `entries` read as JSON values, as [`past`] reads a line of odd shape.
     fn past_of(entries: &[Value], portal: &str) -> Past {

@@ -25,6 +25,7 @@ pub mod sequence;
 pub mod settings;
 pub mod show;
 pub mod unicode;
+pub mod width;
 
 use cli::Invocation;
 use commands::Run;

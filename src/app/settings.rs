@@ -213,7 +213,7 @@ impl Settings {
             Journaling::Off => Ok(None),
             Journaling::At(path) => Ok(Some(path)),
             Journaling::Nowhere => Err(Failure::Journal(
-                "there is no place for the journal: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset; pass --journal PATH, or --no-journal to keep none".to_owned(),
+                "there is no place for the journal: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset, and /etc/passwd gives this user no home directory that exists; pass --journal PATH, or --no-journal to keep none".to_owned(),
             )),
         }
     }

@@ -1,6 +1,7 @@
 use crate::portal::{Fault, Portal, Reply};
 use crate::{docspace, lines, run};
 use std::io::{ErrorKind, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -204,6 +205,126 @@ fn the_credential_is_read_from_a_file_or_from_stdin() {
     .code(78)
     .stderr_has("cannot read the token file");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A key file written with Notepad starts with a UTF-8 byte order mark: the key after it
+/// is the credential, from a token file, stdin or a systemd credential alike.
+#[test]
+fn a_byte_order_mark_before_the_key_is_dropped() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let dir = portal.state_dir().join("bom");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("docspace-token");
+    std::fs::write(&file, format!("\u{feff}{}\r\n", owner.key)).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let url = portal.url();
+
+    run(
+        &["whoami", "--token-file", file.to_str().unwrap()],
+        &[("DOCSPACE_URL", &url)],
+        None,
+    )
+    .code(0)
+    .stdout_has("owner@example.com");
+    run(
+        &["whoami", "--token-file", "-"],
+        &[("DOCSPACE_URL", &url)],
+        Some(&format!("\u{feff}{}\n", owner.key)),
+    )
+    .code(0)
+    .stdout_has("owner@example.com");
+    run(
+        &["whoami"],
+        &[
+            ("DOCSPACE_URL", &url),
+            ("CREDENTIALS_DIRECTORY", dir.to_str().unwrap()),
+        ],
+        None,
+    )
+    .code(0)
+    .stdout_has("owner@example.com");
+    let requests = portal.api_requests();
+    assert!(!requests.is_empty());
+    for request in requests {
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {}", owner.key).as_str())
+        );
+    }
+}
+
+/// A file over 64 KiB is the wrong file, not a key: it is refused before anything is sent
+/// (it was sent as a header of megabytes).
+#[test]
+fn a_token_file_over_64_kib_is_refused_before_anything_is_sent() {
+    let portal = Portal::start();
+    let dir = portal.state_dir().join("large");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("docspace-token");
+    let url = portal.url();
+    for size in [64 * 1024 + 1, 10 << 20] {
+        std::fs::write(&file, "a".repeat(size)).unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        run(
+            &["whoami", "--token-file", file.to_str().unwrap()],
+            &[("DOCSPACE_URL", &url)],
+            None,
+        )
+        .code(78)
+        .stderr_is(&format!(
+            "docspace-people: the token file {} is too large to be a token (over 64 KiB): it should hold the API key alone\n",
+            file.display()
+        ));
+        run(
+            &["whoami"],
+            &[
+                ("DOCSPACE_URL", &url),
+                ("CREDENTIALS_DIRECTORY", dir.to_str().unwrap()),
+            ],
+            None,
+        )
+        .code(78)
+        .stderr_has("is too large to be a token (over 64 KiB)");
+    }
+    assert!(portal.requests().is_empty());
+}
+
+/// A directory given as the token file is named as one, whatever its mode, rather than
+/// asked to be made private with chmod.
+#[test]
+fn a_directory_as_the_token_file_is_named_a_directory() {
+    let portal = Portal::start();
+    let dir = portal.state_dir().join("credentials");
+    let nested = dir.join("docspace-token");
+    std::fs::create_dir_all(&nested).unwrap();
+    let url = portal.url();
+    for mode in [0o755, 0o700] {
+        std::fs::set_permissions(&nested, std::fs::Permissions::from_mode(mode)).unwrap();
+        let outcome = run(
+            &["whoami", "--token-file", nested.to_str().unwrap()],
+            &[("DOCSPACE_URL", &url)],
+            None,
+        );
+        outcome.code(78).stderr_is(&format!(
+            "docspace-people: the token file {} is a directory: name the file that holds the API key\n",
+            nested.display()
+        ));
+        run(
+            &["whoami"],
+            &[
+                ("DOCSPACE_URL", &url),
+                ("CREDENTIALS_DIRECTORY", dir.to_str().unwrap()),
+            ],
+            None,
+        )
+        .code(78)
+        .stderr_has(&format!(
+            "the credential {} is a directory",
+            nested.display()
+        ));
+    }
+    assert!(portal.requests().is_empty());
 }
 
 #[test]

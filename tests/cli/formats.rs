@@ -150,6 +150,56 @@ fn tsv_table_jsonl_and_ids() {
     .stdout_is(&format!("{ann}\n"));
 }
 
+/// A name in CJK takes two terminal cells a character, and a combining accent none: the
+/// columns after the name start in the same cell on every line, as a terminal shows them.
+#[test]
+fn a_table_lines_up_names_by_the_cells_they_take() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let taro = portal
+        .add_member(Kind::User, "taro@example.com", "山田", "太郎")
+        .id;
+    let jose = portal
+        .add_member(Kind::RoomAdmin, "jose@example.com", "Jose\u{301}", "Lee")
+        .id;
+    let ann = portal
+        .add_member(Kind::User, "ann@example.com", "Ann", "Ray")
+        .id;
+
+    let table = docspace(
+        &portal,
+        &owner.key,
+        &[
+            "user",
+            "get",
+            &taro,
+            &jose,
+            &ann,
+            "--output",
+            "table",
+            "--columns",
+            "name,email,type",
+        ],
+    );
+    // Every cell is padded to 32 terminal cells and 2 of gap: 山田 太郎 takes 9 cells (5
+    // characters), Jose\u{301} Lee 8 (9 characters).
+    let pad = |cells: usize| " ".repeat(34 - cells);
+    table.code(0).stdout_is(&format!(
+        "NAME{}EMAIL{}TYPE\n\
+         山田 太郎{}taro@example.com{}user\n\
+         Jose\u{301} Lee{}jose@example.com{}room-admin\n\
+         Ann Ray{}ann@example.com{}user\n",
+        pad(4),
+        pad(5),
+        pad(9),
+        pad(16),
+        pad(8),
+        pad(16),
+        pad(7),
+        pad(15),
+    ));
+}
+
 #[test]
 fn a_format_or_column_that_does_not_exist_is_a_usage_error() {
     let portal = Portal::start();

@@ -2,7 +2,7 @@
 //! truthfully, never holds a credential; one changing run at a time per portal.
 
 use crate::portal::{Fault, Portal, Reply, Status};
-use crate::{changes, docspace, lines, state_home};
+use crate::{changes, docspace, lines, run_with_files, state_home};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
@@ -180,6 +180,82 @@ fn the_journal_never_holds_the_credential_the_portal_echoes() {
         "the portal's message is kept: {text}"
     );
     assert!(!text.contains(&owner.key[3..30]), "{text}");
+}
+
+/// A run started without HOME, XDG_STATE_HOME and STATE_DIRECTORY (a systemd system
+/// service without `User=`, `env -i`) keeps its journal and its lock under the home
+/// directory that /etc/passwd gives its user. Where it gives none that exists, nothing is
+/// sent (exit 73). The binary sees an /etc/passwd of the test's own, so the test writes
+/// nothing in the real home directory.
+#[test]
+fn without_home_the_journal_goes_under_the_home_in_etc_passwd() {
+    if !crate::sandbox("the tests of a run without HOME") {
+        return;
+    }
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ids = terminated(&portal, 2);
+    let dir = portal.state_dir().join("passwd");
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let uid: u32 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().next())
+        .and_then(|id| id.parse().ok())
+        .expect("a Uid: line");
+    let other = uid.wrapping_add(1);
+    let passwd = dir.join("passwd");
+    let url = portal.url();
+    let env = [
+        ("DOCSPACE_URL", url.as_str()),
+        ("DOCSPACE_TOKEN", owner.key.as_str()),
+    ];
+    let delete =
+        |id: &str| run_with_files(&[(&passwd, "/etc/passwd")], &["user", "delete", id], &env);
+
+    std::fs::write(
+        &passwd,
+        format!(
+            "other:x:{other}:0::/nowhere:/bin/sh\nservice:x:{uid}:0::{}:/usr/sbin/nologin\n",
+            home.display()
+        ),
+    )
+    .unwrap();
+    delete(&ids[0])
+        .code(0)
+        .stdout_has(&format!("deleted {}", ids[0]));
+    let state = home.join(".local/state/docspace-people");
+    let journal: Vec<Value> = std::fs::read_to_string(state.join("journal.jsonl"))
+        .expect("the journal is under the home in /etc/passwd")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(journal.len(), 2, "{journal:?}");
+    assert_eq!(journal[0]["event"], "intent");
+    assert_eq!(journal[0]["targets"][0]["id"], ids[0].as_str());
+    assert_eq!(
+        std::fs::read_dir(state.join("locks")).unwrap().count(),
+        1,
+        "the lock is there too"
+    );
+
+    let sent = changes(&portal).len();
+    let nonexistent = dir.join("nonexistent");
+    for passwd_text in [
+        format!("other:x:{other}:0::{}:/bin/sh\n", home.display()),
+        format!("service:x:{uid}:0::{}:/bin/sh\n", nonexistent.display()),
+    ] {
+        std::fs::write(&passwd, passwd_text).unwrap();
+        delete(&ids[1]).code(73).stderr_is(
+            "docspace-people: there is no place for the journal: HOME, XDG_STATE_HOME and \
+             STATE_DIRECTORY are all unset, and /etc/passwd gives this user no home directory \
+             that exists; pass --journal PATH, or --no-journal to keep none\n",
+        );
+    }
+    assert_eq!(changes(&portal).len(), sent, "nothing more was sent");
+    assert!(!nonexistent.exists(), "a home is not this tool's to create");
 }
 
 #[test]

@@ -26,7 +26,9 @@ mod truthful;
 
 use portal::{Logged, Portal};
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 
 /// What one run of the binary did.
 pub struct Outcome {
@@ -159,6 +161,59 @@ pub fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Outcome 
             .expect("stdin accepts the input");
     }
     let output = child.wait_with_output().expect("the binary finishes");
+    Outcome {
+        code: output
+            .status
+            .code()
+            .expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Whether this machine lets a test give the binary files of its own in /etc
+/// ([`run_with_files`]: `unshare --mount`, which needs root). When it does not, the test
+/// (`needs` names it) is skipped with a note, or fails where the sandbox is required
+/// (`DOCSPACE_PEOPLE_REQUIRE_SANDBOX`, as `.ci/run` sets it).
+pub fn sandbox(needs: &str) -> bool {
+    static USABLE: OnceLock<bool> = OnceLock::new();
+    let usable = *USABLE.get_or_init(|| {
+        Command::new("unshare")
+            .args(["--mount", "true"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    if !usable {
+        assert!(
+            std::env::var_os("DOCSPACE_PEOPLE_REQUIRE_SANDBOX").is_none(),
+            "DOCSPACE_PEOPLE_REQUIRE_SANDBOX is set, but 'unshare --mount' fails (it needs root)"
+        );
+        eprintln!("skipped: {needs} need 'unshare --mount', which needs root");
+    }
+    usable
+}
+
+/// Runs the binary with only `env`, in a mount namespace of its own where each file is
+/// bound over the path given with it (`/etc/resolv.conf`, `/etc/passwd`); the rest of the
+/// machine sees its own files. Only where [`sandbox`] says it can.
+pub fn run_with_files(files: &[(&Path, &str)], args: &[&str], env: &[(&str, &str)]) -> Outcome {
+    let script = r#"while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 125; shift 2; done; shift; exec "$@""#;
+    let mut command = Command::new("unshare");
+    command.args(["--mount", "--", "sh", "-c", script, "sh"]);
+    for (file, over) in files {
+        command.arg(file).arg(over);
+    }
+    let output = command
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_docspace-people"))
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("unshare runs");
     Outcome {
         code: output
             .status

@@ -9,11 +9,10 @@
 //! `DOCSPACE_PEOPLE_REQUIRE_SANDBOX` is set (as `.ci/run` sets it): then they fail.
 
 use crate::portal::{Fault, Portal, Reply};
-use crate::{Outcome, docspace, run};
+use crate::{Outcome, docspace, run, run_with_files};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Ipv4Addr, Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread;
 
@@ -571,25 +570,9 @@ fn dns_answer(query: &[u8]) -> Option<Vec<u8>> {
     Some(answer)
 }
 
-/// Whether this machine lets a test give the binary its own /etc/resolv.conf; when it
-/// does not, the test is skipped with a note, or fails where the sandbox is required.
+/// Whether the DNS tests can run here ([`crate::sandbox`]).
 fn sandbox() -> bool {
-    static USABLE: OnceLock<bool> = OnceLock::new();
-    let usable = *USABLE.get_or_init(|| {
-        Command::new("unshare")
-            .args(["--mount", "true"])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    });
-    if !usable {
-        assert!(
-            std::env::var_os("DOCSPACE_PEOPLE_REQUIRE_SANDBOX").is_none(),
-            "DOCSPACE_PEOPLE_REQUIRE_SANDBOX is set, but 'unshare --mount' fails (it needs root)"
-        );
-        eprintln!("skipped: the DNS tests need 'unshare --mount', which needs root");
-    }
-    usable
+    crate::sandbox("the DNS tests")
 }
 
 /// Runs the binary with only `env`, resolving names through [`dns_server`] alone.
@@ -609,27 +592,14 @@ fn run_resolving(args: &[&str], env: &[(&str, &str)]) -> Outcome {
         std::fs::write(&nsswitch, "hosts: dns\n").unwrap();
         (resolv, nsswitch)
     });
-    let script = r#"mount --bind "$1" /etc/resolv.conf && mount --bind "$2" /etc/nsswitch.conf && shift 2 && exec "$@""#;
-    let output = Command::new("unshare")
-        .args(["--mount", "--", "sh", "-c", script, "sh"])
-        .arg(resolv)
-        .arg(nsswitch)
-        .arg(env!("CARGO_BIN_EXE_docspace-people"))
-        .args(args)
-        .env_clear()
-        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .output()
-        .expect("unshare runs");
-    Outcome {
-        code: output
-            .status
-            .code()
-            .expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
+    run_with_files(
+        &[
+            (resolv, "/etc/resolv.conf"),
+            (nsswitch, "/etc/nsswitch.conf"),
+        ],
+        args,
+        env,
+    )
 }
 
 fn whoami_at(portal: &str, extra: &[(&str, &str)], args: &[&str]) -> Outcome {

@@ -92,7 +92,7 @@ pub struct Create(pub NewUser);
 
 impl Command for Create {
     fn run(&self, run: &mut Run) -> Result<u8, Failure> {
-        let client = run.connect()?;
+        let client = run.connect_to_change()?;
         one(&client, &self.0, run.out, run.cx)
     }
 }
@@ -103,7 +103,7 @@ pub struct CreateFrom(pub PathBuf);
 
 impl Command for CreateFrom {
     fn run(&self, run: &mut Run) -> Result<u8, Failure> {
-        let client = run.connect()?;
+        let client = run.connect_to_change()?;
         from_file(&client, &self.0, run.settings, run.out, run.cx)
     }
 

@@ -54,7 +54,7 @@ pub struct GuestApprove {
 
 impl Command for GuestApprove {
     fn run(&self, run: &mut Run) -> Result<u8, Failure> {
-        let client = run.connect()?;
+        let client = run.connect_to_change()?;
         let yes = run.settings.yes;
         approve(
             &client,

@@ -34,7 +34,7 @@ pub struct GuestCycle {
 
 impl Command for GuestCycle {
     fn run(&self, run: &mut Run) -> Result<u8, Failure> {
-        let client = run.connect()?;
+        let client = run.connect_to_change()?;
         let yes = run.settings.yes;
         cycle(
             &client,

@@ -58,7 +58,7 @@ pub struct Invite {
 
 impl Command for Invite {
     fn run(&self, run: &mut Run) -> Result<u8, Failure> {
-        let client = run.connect()?;
+        let client = run.connect_to_change()?;
         invite(
             &client,
             &self.emails,

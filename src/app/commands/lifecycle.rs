@@ -29,7 +29,7 @@ pub struct Lifecycle(pub NewUser);
 
 impl Command for Lifecycle {
     fn run(&self, run: &mut Run) -> Result<u8, Failure> {
-        let client = run.connect()?;
+        let client = run.connect_to_change()?;
         lifecycle(&client, &self.0, run.out, run.cx)
     }
 }

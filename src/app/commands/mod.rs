@@ -111,4 +111,12 @@ impl Run<'_, '_> {
     pub fn connect(&mut self) -> Result<Client, Failure> {
         config::connect(self.settings, &mut self.cx.io, false)
     }
+
+    /// The client of a run that changes the portal, with what the journal remembers of
+    /// it: a journal that cannot be kept or read stops the run before anything is sent.
+    pub fn connect_to_change(&mut self) -> Result<Client, Failure> {
+        let client = self.connect()?;
+        self.cx.memory.load(&client.portal())?;
+        Ok(client)
+    }
 }
