@@ -413,9 +413,10 @@ Usage: docspace-people invite resend USER... [--from FILE]
 
 Sends a new invitation (or activation e-mail) to users who never activated their
 account; without USER or --from, to every such user. All of them go in ONE request: the
-portal allows 5 per 15 minutes, so it is never repeated. Users the portal skips without
-a word are named 'skipped by the portal' (exit 1). A 429 exits 75 at once and says when
-to try again.
+portal allows 5 per 15 minutes, so it is never repeated. The portal skips without a word
+the users you may not invite (e.g. a room-admin may not invite a docspace-admin), so
+they are not sent but named 'skipped: a room-admin may not invite a docspace-admin'
+(exit 1, or 65 if nobody was sent). A 429 exits 75 at once and says when to try again.
 
 Example:
   docspace-people invite resend ann@example.com bob@example.com

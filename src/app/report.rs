@@ -21,7 +21,8 @@ pub enum Change {
     Approved,
     /// The user's type was changed to this one.
     Typed(UserType),
-    /// A new invitation (or activation e-mail) was sent.
+    /// The portal was asked for a new invitation (or activation e-mail) and, by its own
+    /// rule, sends one: its answer cannot confirm it, so not "delivered".
     Resent,
 }
 
@@ -39,7 +40,7 @@ impl Change {
             Change::Typed(UserType::RoomAdmin) => "made room-admin",
             Change::Typed(UserType::DocSpaceAdmin) => "made docspace-admin",
             Change::Typed(UserType::Guest) => "made guest",
-            Change::Resent => "invitation resent",
+            Change::Resent => "invitation sent",
         }
     }
 
@@ -56,7 +57,7 @@ impl Change {
             Change::Typed(UserType::RoomAdmin) => "would make room-admin",
             Change::Typed(UserType::DocSpaceAdmin) => "would make docspace-admin",
             Change::Typed(UserType::Guest) => "would make guest",
-            Change::Resent => "would resend invitation",
+            Change::Resent => "would send invitation",
         }
     }
 }
