@@ -304,7 +304,8 @@ impl<'o, 'a> Report<'o, 'a> {
     /// Records and prints what became of `target`; `who` describes it in the line.
     pub fn record(&mut self, target: Target, who: &str, outcome: Outcome) {
         let written = match &outcome {
-            Outcome::Failed(failure) | Outcome::NotFound(failure) => self.out.error(failure),
+            Outcome::NotFound(failure) => self.out.error(&format_args!("not found: {failure}")),
+            Outcome::Failed(failure) => self.out.error(&Failed(failure)),
             other => self.out.line(&format!("{} {who}", other.label())),
         };
         self.written(written);
@@ -344,7 +345,7 @@ impl<'o, 'a> Report<'o, 'a> {
 
     /// `failure` happened to all of `targets`: reported once, recorded for each.
     pub fn fail(&mut self, targets: &[Target], failure: Failure) {
-        let written = self.out.error(&failure);
+        let written = self.out.error(&Failed(&failure));
         self.written(written);
         let nobody = [Target::by_email("")];
         let targets = if targets.is_empty() {
@@ -461,6 +462,21 @@ impl<'o, 'a> Report<'o, 'a> {
             parts.push("nothing done".to_owned());
         }
         parts.join(", ")
+    }
+}
+
+/// A user's failure as its line says it. A user the portal does not have is said to be
+/// `not found` in the tool's words first, as an [`Outcome::NotFound`] is: the portal's
+/// message that follows is in the portal's language. Told by the error's kind, not its
+/// words.
+struct Failed<'f>(&'f Failure);
+
+impl std::fmt::Display for Failed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Failure::Portal(e) if e.is_not_found() => write!(f, "not found: {}", self.0),
+            failure => write!(f, "{failure}"),
+        }
     }
 }
 
