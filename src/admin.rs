@@ -131,7 +131,65 @@ impl Seats {
     }
 }
 
+/// How a user was read from the portal, which the portal's rule for resending an
+/// invitation needs to know of a guest ([`User::may_invite`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// Read with the caller's own credential (a look-up or a listing by the caller).
+    ByCaller,
+    /// Read with another credential, or not known.
+    Otherwise,
+}
+
 impl User {
+    /// Whether the portal sends `target` a new invitation when `self`, the caller, asks
+    /// for one with `PUT /people/invite`: the server's own rule, `HasAccessInviteAsync`
+    /// (`UserController.cs:1510-1540`, reference §2.16). The portal skips without a word
+    /// the users this rule refuses (`UserController.cs:1470-1492`) and answers with every
+    /// requested user the caller can see all the same (`UserController.cs:1501-1507`), so
+    /// its answer cannot say who was sent an invitation: decide with this before sending.
+    ///
+    /// - Anyone may have their own invitation sent again.
+    /// - A guest may not have anyone else's sent.
+    /// - A DocSpace admin's needs the owner; a room admin's a DocSpace admin; a user's a
+    ///   caller who is not a user; a guest's anyone (but see the next point).
+    /// - A caller who is not a DocSpace admin may not have a guest's sent unless it
+    ///   created the guest or has a relation with it. The API shows neither: `createdBy`
+    ///   only to DocSpace admins (`EmployeeFullDto.cs:353-459`, reference §3.2), a
+    ///   caller's relations nowhere. But a room admin is shown a guest only when it has a
+    ///   relation with it (`CanUserViewAnotherUserAsync`, `UserExtensions.cs:160-189`,
+    ///   reference §1.8), so a guest it read itself ([`Seen::ByCaller`]) passes. In every
+    ///   other case (a guest read otherwise, or a caller who is a user, whom the portal
+    ///   shows nobody else) the relation cannot be known and is taken to be missing: a
+    ///   guest said to be skipped that the portal would have mailed is a missed mail an
+    ///   admin can see and send; one said to be sent that the portal skipped is a false
+    ///   confirmation.
+    ///
+    /// The portal's other conditions are about the target alone: it must never have
+    /// activated ([`User::never_activated`]) and not be terminated.
+    pub fn may_invite(&self, target: &User, seen: Seen) -> bool {
+        if self.id == target.id {
+            return true;
+        }
+        let caller = self.user_type();
+        if caller == UserType::Guest {
+            return false;
+        }
+        let target_type = target.user_type();
+        if caller != UserType::DocSpaceAdmin
+            && target_type == UserType::Guest
+            && !(caller == UserType::RoomAdmin && seen == Seen::ByCaller)
+        {
+            return false;
+        }
+        match target_type {
+            UserType::DocSpaceAdmin => self.is_owner,
+            UserType::RoomAdmin => caller == UserType::DocSpaceAdmin,
+            UserType::User => caller != UserType::User,
+            UserType::Guest => true,
+        }
+    }
+
     /// When the account was registered (invited or created), if the portal said.
     pub fn registered_at(&self) -> Option<std::time::SystemTime> {
         crate::date::api_time(&self.registration_date)
@@ -193,8 +251,10 @@ impl Client {
     /// Sends the invitation (or activation instructions) again to each of these
     /// never-activated users, in one request that is never repeated.
     ///
-    /// The portal skips without a word the users the caller may not invite: compare the
-    /// users returned with the ids asked for. It allows 5 such requests per caller in 15
+    /// The portal skips without a word the users the caller may not invite, and the
+    /// activated and terminated ones, yet answers with every requested user the caller
+    /// can see, sent to or not: decide whom to ask for with [`User::may_invite`] and
+    /// [`User::never_activated`] before sending. It allows 5 such requests per caller in 15
     /// minutes; the 6th is a 429 ([`Error::retry_after`] says how long to wait when the
     /// portal says it).
     pub fn resend_invitations(&self, ids: &[UserId]) -> Result<Vec<User>, Error> {
@@ -236,6 +296,69 @@ mod tests {
             serde_json::json!({"features": [{"id": "manager", "value": -1, "used": {"value": 7}}]});
         assert_eq!(Seats::from_quota(&unlimited, "x").unwrap().limit, None);
         assert!(Seats::from_quota(&serde_json::json!({"features": []}), "x").is_err());
+    }
+
+    /// A user of this type (`owner` is the portal's owner), its id ending in `n`.
+    fn of(kind: &str, n: u8) -> User {
+        let flag = match kind {
+            "owner" => "isOwner",
+            "docspace-admin" => "isAdmin",
+            "room-admin" => "isRoomAdmin",
+            "user" => "isCollaborator",
+            "guest" => "isVisitor",
+            other => panic!("{other}"),
+        };
+        let id = format!("0b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b{n:02x}");
+        serde_json::from_value(serde_json::json!({"id": id, flag: true})).unwrap()
+    }
+
+    /// Each branch of `HasAccessInviteAsync` (UserController.cs:1510-1540): every caller
+    /// type against every target type, for a target read by the caller and otherwise.
+    #[test]
+    fn may_invite_follows_the_servers_rule_branch_by_branch() {
+        let callers = ["owner", "docspace-admin", "room-admin", "user", "guest"];
+        let targets = ["docspace-admin", "room-admin", "user", "guest"];
+        // Rows: callers; columns: targets; each cell: (read by the caller, read otherwise).
+        let expected = [
+            // The owner invites everyone.
+            [(true, true), (true, true), (true, true), (true, true)],
+            // A DocSpace admin: not another DocSpace admin; a guest without a relation.
+            [(false, false), (true, true), (true, true), (true, true)],
+            // A room admin: users, and the guests it is shown, which are its relations.
+            [(false, false), (false, false), (true, true), (true, false)],
+            // A user: nobody else (a guest's relation to it cannot be known).
+            [
+                (false, false),
+                (false, false),
+                (false, false),
+                (false, false),
+            ],
+            // A guest: nobody else.
+            [
+                (false, false),
+                (false, false),
+                (false, false),
+                (false, false),
+            ],
+        ];
+        for (caller, row) in callers.iter().zip(expected) {
+            for (target, (by_caller, otherwise)) in targets.iter().zip(row) {
+                let (me, them) = (of(caller, 1), of(target, 2));
+                assert_eq!(
+                    (
+                        me.may_invite(&them, Seen::ByCaller),
+                        me.may_invite(&them, Seen::Otherwise)
+                    ),
+                    (by_caller, otherwise),
+                    "a {caller} inviting a {target}"
+                );
+            }
+        }
+        // Anyone may have their own invitation sent again, a guest too.
+        for caller in callers {
+            let me = of(caller, 3);
+            assert!(me.may_invite(&me.clone(), Seen::Otherwise), "{caller}");
+        }
     }
 
     #[test]

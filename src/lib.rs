@@ -113,7 +113,7 @@ mod resolver;
 mod secret;
 mod user_id;
 
-pub use admin::Seats;
+pub use admin::{Seats, Seen};
 pub use client::{Client, Options, Request};
 pub use date::Date;
 pub use email::Email;

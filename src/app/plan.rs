@@ -13,7 +13,7 @@ use super::select;
 use super::sequence::Sequence;
 use super::show::short;
 use docspace_people::{
-    Client, Email, ErrorKind, Invitation, JobStatus, NewUser, ReassignJob, Refusal, Request,
+    Client, Email, ErrorKind, Invitation, JobStatus, NewUser, ReassignJob, Refusal, Request, Seen,
     Status, User, UserId, UserType,
 };
 use std::collections::HashSet;
@@ -89,8 +89,11 @@ pub enum Action {
         wait: Duration,
     },
     /// `PUT /people/invite`: new invitations for all the step's users in one request,
-    /// never repeated (the portal allows 5 in 15 minutes).
-    Resend,
+    /// never repeated (the portal allows 5 in 15 minutes). The users are the ones the
+    /// portal's rule lets `caller` invite ([`resend_outcome`]).
+    Resend {
+        caller: Box<User>,
+    },
 }
 
 impl Action {
@@ -106,7 +109,7 @@ impl Action {
             Action::Promote(user_type) | Action::Demote { user_type, .. } => {
                 Change::Typed(*user_type)
             }
-            Action::Resend => Change::Resent,
+            Action::Resend { .. } => Change::Resent,
         }
     }
 
@@ -123,7 +126,7 @@ impl Action {
             Action::Approve { .. } => "approve",
             Action::Promote(_) => "set type",
             Action::Demote { .. } => "set type with heir",
-            Action::Resend => "resend invitations",
+            Action::Resend { .. } => "resend invitations",
         }
     }
 }
@@ -189,7 +192,7 @@ impl Step {
                 .into_iter()
                 .map(|id| Request::start_type_change(id, *user_type, *heir))
                 .collect(),
-            Action::Resend => vec![Request::resend_invitations(&self.ids())],
+            Action::Resend { .. } => vec![Request::resend_invitations(&self.ids())],
             Action::Approve { confirm, email } => {
                 vec![Request::approve_guest(confirm.clone(), email.as_ref())]
             }
@@ -345,7 +348,7 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
             heir,
             wait,
         } => demote(client, step, *user_type, *heir, *wait, report),
-        Action::Resend => resend(client, step, report),
+        Action::Resend { caller } => resend(client, step, caller, report),
         Action::Approve { confirm, email } => {
             match client.approve_guest(confirm.clone(), email.as_ref()) {
                 Ok(guest) => report.changed(Change::Approved, &guest),
@@ -881,21 +884,58 @@ fn promote(client: &Client, step: &Step, user_type: UserType, report: &mut Repor
     }
 }
 
-/// Resends the invitations of a step's users in one request, never repeated. The portal
-/// skips without a word the users the caller may not invite: each user asked for and not
-/// in the answer is reported as skipped. A 429 is the portal's window of 5 calls per 15
-/// minutes: it ends the run at once (exit 75), saying when to try again.
-fn resend(client: &Client, step: &Step, report: &mut Report) {
+/// Whether the portal, by its own rules (ref §2.16), sends `user` a new invitation when
+/// `caller` asks for one: `None` if it does, else the user's outcome. It sends nothing to
+/// activated users, and skips without a word, which its answer cannot show, terminated
+/// users and the ones the caller may not invite (`HasAccessInviteAsync`,
+/// [`User::may_invite`]). `user` is always one the portal showed the caller: looked up,
+/// listed, or in its answer to the caller.
+pub fn resend_outcome(caller: &User, user: &User) -> Option<Outcome> {
+    let skipped = |reason: String| {
+        Some(Outcome::Failed(Failure::NotDone {
+            action: format!("resend the invitation of {}", short(user)),
+            reason,
+        }))
+    };
+    if user.status == Status::Terminated {
+        skipped("terminated, skipped: the portal sends nothing to a terminated user; reactivate it first".to_owned())
+    } else if !user.never_activated() {
+        Some(Outcome::Already(Already::Activated))
+    } else if !caller.may_invite(user, Seen::ByCaller) {
+        let (by, of) = (caller.user_type(), user.user_type());
+        let only = if of == UserType::DocSpaceAdmin {
+            " (only the owner may)"
+        } else {
+            ""
+        };
+        skipped(format!("skipped: a {by} may not invite a {of}{only}"))
+    } else {
+        None
+    }
+}
+
+/// Resends the invitations of a step's users in one request, never repeated. The
+/// users were chosen with the portal's rule ([`resend_outcome`]), since its answer lists
+/// every requested user the caller can see, sent to or not: it cannot confirm a resend.
+/// It can only show a user that changed since it was read (activated, terminated, of
+/// another type, or out of the caller's sight), which the rule is applied to again. A
+/// 429 is the portal's window of 5 calls per 15 minutes: it ends the run at once (exit
+/// 75), saying when to try again.
+fn resend(client: &Client, step: &Step, caller: &User, report: &mut Report) {
     match client.resend_invitations(&step.ids()) {
-        Ok(sent) => {
+        Ok(answer) => {
             for target in &step.targets {
-                match sent.iter().find(|u| Some(u.id) == target.id) {
-                    Some(_) => report.settle(target, Outcome::Done(Change::Resent)),
+                // Every user in the answer is one the portal shows the caller.
+                match answer.iter().find(|u| Some(u.id) == target.id) {
+                    Some(user) => match resend_outcome(caller, user) {
+                        None => report.settle(target, Outcome::Done(Change::Resent)),
+                        Some(outcome) => report.settle(target, outcome),
+                    },
                     None => report.fail(
                         std::slice::from_ref(target),
                         Failure::NotDone {
                             action: format!("resend the invitation of {}", target.who()),
-                            reason: "skipped by the portal (it resends only to pending users you may invite)".to_owned(),
+                            reason: "not sent: the portal left this user out of its answer, as it does a user deleted or out of your sight since it was read".to_owned(),
                         },
                     ),
                 }

@@ -21,7 +21,8 @@ pub enum Change {
     Approved,
     /// The user's type was changed to this one.
     Typed(UserType),
-    /// A new invitation (or activation e-mail) was sent.
+    /// The portal was asked for a new invitation (or activation e-mail) and, by its own
+    /// rule, sends one: its answer cannot confirm it, so not "delivered".
     Resent,
 }
 
@@ -39,7 +40,7 @@ impl Change {
             Change::Typed(UserType::RoomAdmin) => "made room-admin",
             Change::Typed(UserType::DocSpaceAdmin) => "made docspace-admin",
             Change::Typed(UserType::Guest) => "made guest",
-            Change::Resent => "invitation resent",
+            Change::Resent => "invitation sent",
         }
     }
 
@@ -56,7 +57,7 @@ impl Change {
             Change::Typed(UserType::RoomAdmin) => "would make room-admin",
             Change::Typed(UserType::DocSpaceAdmin) => "would make docspace-admin",
             Change::Typed(UserType::Guest) => "would make guest",
-            Change::Resent => "would resend invitation",
+            Change::Resent => "would send invitation",
         }
     }
 }
@@ -364,7 +365,8 @@ impl<'o, 'a> Report<'o, 'a> {
     /// Records and prints what became of `target`; `who` describes it in the line.
     pub fn record(&mut self, target: Target, who: &str, outcome: Outcome) {
         let written = match &outcome {
-            Outcome::Failed(failure) | Outcome::NotFound(failure) => self.out.error(failure),
+            Outcome::NotFound(failure) => self.out.error(&format_args!("not found: {failure}")),
+            Outcome::Failed(failure) => self.out.error(&Failed(failure)),
             other => self.out.line(&format!("{} {who}", other.label())),
         };
         self.written(written);
@@ -404,7 +406,7 @@ impl<'o, 'a> Report<'o, 'a> {
 
     /// `failure` happened to all of `targets`: reported once, recorded for each.
     pub fn fail(&mut self, targets: &[Target], failure: Failure) {
-        let written = self.out.error(&failure);
+        let written = self.out.error(&Failed(&failure));
         self.written(written);
         let nobody = [Target::by_email("")];
         let targets = if targets.is_empty() {
@@ -534,6 +536,21 @@ impl<'o, 'a> Report<'o, 'a> {
             parts.push("nothing done".to_owned());
         }
         parts.join(", ")
+    }
+}
+
+/// A user's failure as its line says it. A user the portal does not have is said to be
+/// `not found` in the tool's words first, as an [`Outcome::NotFound`] is: the portal's
+/// message that follows is in the portal's language. Told by the error's kind, not its
+/// words.
+struct Failed<'f>(&'f Failure);
+
+impl std::fmt::Display for Failed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Failure::Portal(e) if e.is_not_found() => write!(f, "not found: {}", self.0),
+            failure => write!(f, "{failure}"),
+        }
     }
 }
 

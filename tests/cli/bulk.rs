@@ -287,7 +287,7 @@ fn a_user_nobody_deleted_is_not_found_even_under_quiet() {
     )
     .code(67)
     .stdout_is("")
-    .stderr_is("docspace-people: delete jon.doe.typo@example.com: The user could not be found (HTTP 404)\n");
+    .stderr_is("docspace-people: not found: delete jon.doe.typo@example.com: The user could not be found (HTTP 404)\n");
 
     // Deleted by somebody else: this tool cannot tell it from a typo, so it says so.
     let run = with_stdin(

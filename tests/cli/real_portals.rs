@@ -99,6 +99,39 @@ fn delete_and_terminate_are_idempotent_on_a_german_portal() {
         .stderr_has("Der Benutzer konnte nicht gefunden werden");
 }
 
+/// Issue 21: a user a bulk command cannot find is `not found` in the tool's own words,
+/// whatever the portal's language, and the portal's message follows as it is. Every
+/// bulk command reads the users it is given first, so terminate counts it as delete does.
+#[test]
+fn a_missing_user_is_not_found_in_english_on_a_german_portal() {
+    let portal = Portal::start();
+    portal.set_language("de");
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    let ghost = "00000000-0000-4000-8000-00000000beef";
+    let german = "Der Benutzer konnte nicht gefunden werden (HTTP 404)";
+
+    docspace(&portal, &owner.key, &["user", "terminate", &ann.id, ghost])
+        .code(1)
+        .stdout_is(&format!(
+            "terminated {} Ann Lee <ann@example.com>\nterminated 1, not found 1\n",
+            ann.id
+        ))
+        .stderr_is(&format!(
+            "docspace-people: not found: terminate {ghost}: {german}\n"
+        ));
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", "nobody@example.com", "--terminate"],
+    )
+    .code(67)
+    .stdout_is("")
+    .stderr_is(&format!(
+        "docspace-people: not found: delete nobody@example.com: {german}\n"
+    ));
+}
+
 // ---------------------------------------------------------------------------
 // People whose names and addresses are not ASCII
 

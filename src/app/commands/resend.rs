@@ -1,16 +1,17 @@
 //! `invite resend`: a new invitation (or activation e-mail) for users who never
 //! activated their account, all in one request: the portal allows 5 such requests per
-//! 15 minutes, so the request is never repeated, and a 429 ends the run at once.
+//! 15 minutes, so the request is never repeated, and a 429 ends the run at once. Only
+//! the users the portal's own rule lets the caller invite are asked for; the others are
+//! `skipped`, since the portal would skip them without a word.
 
 use super::{Command, Prints, Run, Spec};
 use crate::app::args::{FROM, REGISTERED_BEFORE, Selection};
 use crate::app::bulk::{self, Bulk, Change, Check};
 use crate::app::exit::Failure;
 use crate::app::journal::Past;
-use crate::app::plan::{Action, Step};
-use crate::app::report::{Already, Outcome, Report, Target};
-use crate::app::show::short;
-use docspace_people::{Date, Filter, Status, User};
+use crate::app::plan::{self, Action, Step};
+use crate::app::report::{Report, Target};
+use docspace_people::{Date, Filter, User};
 
 pub const SPEC: Spec = Spec {
     name: "invite resend",
@@ -20,7 +21,10 @@ pub const SPEC: Spec = Spec {
 Sends a new invitation (or activation e-mail) to users who never activated their
 account; without USER or --from, to every such user (registered before the day, with
 --registered-before). All of them go in ONE request: the portal allows 5 per 15 minutes,
-so it is never repeated. A 429 exits 75 at once and says when to try again.",
+so it is never repeated. The portal skips without a word the users you may not invite
+(e.g. a room-admin may not invite a docspace-admin), so they are not sent but named
+'skipped: a room-admin may not invite a docspace-admin' (exit 1, or 65 if nobody was
+sent). A 429 exits 75 at once and says when to try again.",
     options: &[&FROM, &REGISTERED_BEFORE],
     examples: &["docspace-people invite resend ann@example.com bob@example.com"],
     prints: Prints::Json,
@@ -58,11 +62,20 @@ impl Command for Resend {
             reads: true,
         };
         let registered_before = self.registered_before;
+        let reader = &client;
         bulk::run(
             run,
             &client,
             bulk,
-            Box::new(move |_| Ok(Box::new(Invitations { registered_before }))),
+            Box::new(move |memory| {
+                // Whom the portal sends an invitation is decided here, with its own rule:
+                // its answer lists every requested user the caller can see, sent or not.
+                let caller = memory.caller(reader)?;
+                Ok(Box::new(Invitations {
+                    registered_before,
+                    caller,
+                }))
+            }),
         )
     }
 
@@ -73,6 +86,7 @@ impl Command for Resend {
 
 struct Invitations {
     registered_before: Option<Date>,
+    caller: User,
 }
 
 impl Change for Invitations {
@@ -89,20 +103,12 @@ impl Change for Invitations {
 
     fn check(&mut self, _: &Check, user: User, report: &mut Report) -> Option<Target> {
         let target = Target::of(&user);
-        if user.status == Status::Terminated {
-            report.fail(
-                &[target],
-                Failure::NotDone {
-                    action: format!("resend the invitation of {}", short(&user)),
-                    reason: "terminated, skipped: the portal sends nothing to a terminated user; reactivate it first".to_owned(),
-                },
-            );
-            None
-        } else if !user.never_activated() {
-            report.settle(&target, Outcome::Already(Already::Activated));
-            None
-        } else {
-            Some(target)
+        match plan::resend_outcome(&self.caller, &user) {
+            Some(outcome) => {
+                report.settle(&target, outcome);
+                None
+            }
+            None => Some(target),
         }
     }
 
@@ -111,7 +117,8 @@ impl Change for Invitations {
         if targets.is_empty() {
             Vec::new()
         } else {
-            vec![Step::batch(Action::Resend, targets)]
+            let caller = Box::new(self.caller.clone());
+            vec![Step::batch(Action::Resend { caller }, targets)]
         }
     }
 }

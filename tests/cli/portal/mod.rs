@@ -643,6 +643,20 @@ impl Portal {
         id
     }
 
+    /// A guest `inviter_id` invited and who never registered: Pending, empty names,
+    /// created by the inviter, with the relation inviter→guest (QUIRKS.md Q6).
+    pub fn add_pending_guest_of(&self, inviter_id: &str, email: &str) -> String {
+        let id = self.add_pending(email);
+        let mut state = self.state();
+        let owner_id = state.owner_id().to_owned();
+        state.unrelate(&owner_id, &id);
+        state.relate(inviter_id, &id);
+        let member = state.member_mut(&id).expect("just added");
+        member.kind = Kind::Guest;
+        member.created_by = Some(inviter_id.to_owned());
+        id
+    }
+
     /// Created with `POST /people` and never activated: Active, `activationStatus` 2,
     /// registered `days_ago` days ago.
     pub fn add_unactivated(&self, email: &str, first: &str, last: &str, days_ago: i64) -> String {

@@ -2732,3 +2732,118 @@ fn ldap_accounts_are_refused_or_dropped_like_on_docspace() {
         Answer::Ok,
     )]);
 }
+
+/// QUIRKS.md Q47: `PUT /people/invite` mails whom `HasAccessInviteAsync` lets the caller
+/// invite, among the requested users who never activated and are not terminated, and
+/// answers with every requested user the caller can see, mailed or not.
+#[test]
+fn resend_mails_by_the_servers_rule_and_answers_whom_the_caller_sees() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let dora = portal.add_member(Kind::DocSpaceAdmin, "dora@example.com", "Dora", "Ada");
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let rhea = portal.add_member(Kind::RoomAdmin, "rhea@example.com", "Rhea", "Ray");
+    let ulla = portal.add_member(Kind::User, "ulla@example.com", "Ulla", "Berg");
+    let gwen = portal.add_member(Kind::Guest, "gwen@example.com", "Gwen", "Gast");
+    let admin = portal.add_pending_as(Kind::DocSpaceAdmin, "p-admin@example.com", 1);
+    let room_admin = portal.add_pending_as(Kind::RoomAdmin, "p-ra@example.com", 1);
+    let user = portal.add_pending_as(Kind::User, "p-user@example.com", 1);
+    let ritas_guest = portal.add_pending_guest_of(&rita.id, "g-rita@example.com");
+    let owners_guest = portal.add_pending_as(Kind::Guest, "g-owner@example.com", 1);
+    let rheas_guest = portal.add_pending_guest_of(&rhea.id, "g-rhea@example.com");
+    let unlinked = portal.add_pending_guest_of(&rita.id, "g-unlinked@example.com");
+    let terminated = portal.add_pending_as(Kind::User, "p-term@example.com", 1);
+    portal.set_status(&terminated, Status::Terminated);
+    let activated = portal
+        .add_member(Kind::User, "ann@example.com", "Ann", "Lee")
+        .id;
+    let unknown = "00000000-0000-4000-8000-00000000beef";
+    let mut client = Client::connect(&portal);
+    let unlink = json!({"userIds": [unlinked]});
+    let gone = client.call("DELETE", "/api/2.0/people/guests", &rita.key, Some(&unlink));
+    assert_answer(&gone, Answer::Ok, "unlink");
+
+    let mut resend = |key: &str, body: Value| {
+        let answer = client.call("PUT", "/api/2.0/people/invite", key, Some(&body));
+        assert_answer(&answer, Answer::Ok, &body.to_string());
+        assert_eq!(answer.json()["count"], 1, "{}", answer.body);
+        let ids: Vec<String> = answer.json()["response"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|user| user["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids
+    };
+    let ids = |users: &[&String]| -> Vec<String> { users.iter().map(|u| (*u).clone()).collect() };
+
+    // A room admin: users, the guests it created (even unlinked since) or is related
+    // to. The answer: everyone asked for it sees, mailed or not; no unknown id.
+    let asked = json!({"userIds": [admin, room_admin, user, ritas_guest, owners_guest,
+        rheas_guest, unlinked, terminated, activated, unknown], "resendAll": false});
+    assert_eq!(
+        resend(&rita.key, asked),
+        ids(&[
+            &admin,
+            &room_admin,
+            &user,
+            &ritas_guest,
+            &terminated,
+            &activated
+        ])
+    );
+    assert_eq!(portal.resent(), ids(&[&user, &ritas_guest, &unlinked]));
+
+    // A DocSpace admin: room admins and every guest, not a DocSpace admin.
+    let asked = json!({"userIds": [admin, room_admin, owners_guest], "resendAll": false});
+    assert_eq!(
+        resend(&dora.key, asked),
+        ids(&[&admin, &room_admin, &owners_guest])
+    );
+    // The owner: a DocSpace admin too.
+    assert_eq!(
+        resend(&owner.key, json!({"userIds": [admin]})),
+        ids(&[&admin])
+    );
+    // A user and a guest see nobody else, and may not invite these: nothing is mailed.
+    assert_eq!(
+        resend(&ulla.key, json!({"userIds": [user, room_admin]})),
+        ids(&[])
+    );
+    assert_eq!(
+        resend(&gwen.key, json!({"userIds": [user, owners_guest]})),
+        ids(&[])
+    );
+    let mailed = ids(&[
+        &user,
+        &ritas_guest,
+        &unlinked,
+        &room_admin,
+        &owners_guest,
+        &admin,
+    ]);
+    assert_eq!(portal.resent(), mailed);
+
+    // resendAll: every pending user the caller may invite; refused to users and guests.
+    assert_eq!(
+        resend(&rhea.key, json!({"userIds": [], "resendAll": true})),
+        ids(&[&admin, &room_admin, &user, &rheas_guest, &terminated])
+    );
+    assert_eq!(portal.resent()[mailed.len()..], ids(&[&user, &rheas_guest]));
+    client.check_rows(&[
+        row(
+            &ulla.key,
+            "PUT",
+            "/api/2.0/people/invite",
+            r#"{"userIds":[],"resendAll":true}"#,
+            DENIED,
+        ),
+        row(
+            &gwen.key,
+            "PUT",
+            "/api/2.0/people/invite",
+            r#"{"userIds":[],"resendAll":true}"#,
+            DENIED,
+        ),
+    ]);
+}

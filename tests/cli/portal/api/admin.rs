@@ -265,25 +265,24 @@ pub(in super::super) fn sensitive_window(state: &mut State, request: &Request) -
     None
 }
 
-/// PUT /people/invite (Q47): a new invitation for each pending, non-terminated user the
-/// caller may invite; the others are skipped without a word. Answers the users sent to.
+/// PUT /people/invite (Q47): a new invitation for each requested user who never
+/// activated, is not terminated, and whom the caller may invite (`has_access_invite`);
+/// the others are skipped without a word. Answers with every requested user the caller
+/// can see, sent to or not.
 pub(super) fn resend(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
     let body = json_object(context.request)?;
     let mut fields = Fields::new(&body);
     let ids = fields.guid_list("userIds").unwrap_or_default();
     let all = fields.boolean("resendAll").unwrap_or(false);
     fields.finish()?;
-    if !matches!(
-        caller.kind,
-        Kind::Owner | Kind::DocSpaceAdmin | Kind::RoomAdmin
-    ) {
+    if all && matches!(caller.kind, Kind::User | Kind::Guest) {
         return Err(access_denied());
     }
     let chosen: Vec<Member> = if all {
         state
             .members
             .iter()
-            .filter(|m| m.activation == 2)
+            .filter(|m| !m.removed && m.activation == 2)
             .cloned()
             .collect()
     } else {
@@ -291,22 +290,51 @@ pub(super) fn resend(state: &mut State, context: &Context<'_>, caller: &Member) 
             .filter_map(|id| state.member(id).cloned())
             .collect()
     };
-    let mut sent = Vec::new();
-    for member in chosen {
-        let may_invite =
-            caller.is_docspace_admin() || matches!(member.kind, Kind::User | Kind::Guest);
-        if member.removed
-            || member.activation != 2
+    for member in &chosen {
+        // `IsActive` is the Activated flag (1); the others get an invitation (2) or
+        // activation instructions (0, 4), under the same rule.
+        let activated = member.activation & 1 == 1;
+        if activated
             || member.status == Status::Terminated
-            || !state.can_view(caller, &member)
-            || !may_invite
+            || (member.id != caller.id && !has_access_invite(state, caller, member))
         {
             continue;
         }
         state.resent.push(member.id.clone());
-        sent.push(employee_full_dto(state, context.base_url, &member, caller));
     }
-    Ok(Success::stream(sent))
+    let answer = chosen
+        .iter()
+        .filter(|member| state.can_view(caller, member))
+        .map(|member| employee_full_dto(state, context.base_url, member, caller))
+        .collect();
+    Ok(Success::stream(answer))
+}
+
+/// `HasAccessInviteAsync` (Q47): whether `caller` may have `target`'s invitation sent
+/// again. A guest invites nobody; a caller who is not a DocSpace admin needs a relation
+/// with a guest someone else created; a DocSpace admin needs the owner, a room admin a
+/// DocSpace admin, a user a caller who is not a user; a guest anyone.
+fn has_access_invite(state: &State, caller: &Member, target: &Member) -> bool {
+    if caller.kind == Kind::Guest {
+        return false;
+    }
+    let created_by_another = target
+        .created_by
+        .as_deref()
+        .is_some_and(|by| !by.eq_ignore_ascii_case(&caller.id));
+    if !caller.is_docspace_admin()
+        && target.kind == Kind::Guest
+        && created_by_another
+        && !state.related(&caller.id, &target.id)
+    {
+        return false;
+    }
+    match target.kind {
+        Kind::Owner | Kind::DocSpaceAdmin => caller.is_owner(),
+        Kind::RoomAdmin => caller.is_docspace_admin(),
+        Kind::User => caller.kind != Kind::User,
+        Kind::Guest => true,
+    }
 }
 
 /// GET /portal/payment/quota (Q45): the tariff's features; `manager` is the paid seats.
