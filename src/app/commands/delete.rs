@@ -9,6 +9,7 @@ use crate::app::args::{
     TERMINATED_BEFORE, TERMINATED_FOR, TYPE_FILTER, TerminatedAge, UserRef, WAIT,
 };
 use crate::app::bulk::{self, Bulk, Change, Check, Guard};
+use crate::app::config::Memory;
 use crate::app::exit::Failure;
 use crate::app::journal::Past;
 use crate::app::plan::{self, Action, BATCH, Deletable, Step};
@@ -139,11 +140,7 @@ impl Command for Delete {
             &client,
             bulk,
             Box::new(|memory| {
-                let caller = memory.caller(&client)?;
-                let heir = match &offboarding.heir {
-                    None => None,
-                    Some(heir) => Some(checked_heir(&client, heir, &caller)?),
-                };
+                let (caller, heir) = caller_and_heir(&client, memory, offboarding.heir.as_ref())?;
                 Ok(Box::new(Leavers {
                     decided: HashMap::new(),
                     terminate: self.terminate,
@@ -277,6 +274,20 @@ impl Change for Leavers {
     fn note(&self) -> Option<String> {
         self.age.as_ref().and_then(AgeFilter::warning)
     }
+}
+
+/// The caller, and the heir (`--heir`) checked against the portal's rules, before any
+/// user is checked.
+pub(crate) fn caller_and_heir(
+    client: &Client,
+    memory: &mut Memory,
+    heir: Option<&Heir>,
+) -> Result<(User, Option<User>), Failure> {
+    let caller = memory.caller(client)?;
+    let heir = heir
+        .map(|heir| checked_heir(client, heir, &caller))
+        .transpose()?;
+    Ok((caller, heir))
 }
 
 /// The heir, checked against the portal's rules for reassigning before anything is sent:

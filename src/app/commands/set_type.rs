@@ -3,7 +3,7 @@
 //! changes nothing). Promotions go in one request per chunk; a demotion is the portal's
 //! job, which hands the user's rooms to an heir and never silently to the caller.
 
-use super::delete::checked_heir;
+use super::delete::caller_and_heir;
 use super::{Command, Prints, Run, Spec};
 use crate::app::args::{self, FROM, HEIR, Heir, Kind, Opt, PROTECT, Selection, WAIT};
 use crate::app::bulk::{self, Bulk, Change, Check, Guard};
@@ -116,11 +116,7 @@ impl Command for SetType {
             &client,
             bulk,
             Box::new(|memory| {
-                let caller = memory.caller(&client)?;
-                let heir = match &demotion.heir {
-                    None => None,
-                    Some(heir) => Some(checked_heir(&client, heir, &caller)?),
-                };
+                let (caller, heir) = caller_and_heir(&client, memory, demotion.heir.as_ref())?;
                 Ok(Box::new(Types {
                     user_type: self.user_type,
                     receiver: heir.as_ref().map_or(caller.id, |heir| heir.id),
