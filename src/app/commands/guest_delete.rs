@@ -1,9 +1,8 @@
 //! `guest delete`: unlinks guests from the caller; their accounts stay.
 
-use super::status::Batch;
+use super::status;
 use super::{Command, Prints, Run, Spec};
 use crate::app::args::{FROM, REGISTERED_BEFORE, SEARCH, STATUS, Selection, TYPE_FILTER};
-use crate::app::bulk::{self, Bulk};
 use crate::app::exit::Failure;
 use crate::app::plan::Action;
 
@@ -26,21 +25,7 @@ pub struct GuestDelete(pub Selection);
 
 impl Command for GuestDelete {
     fn run(&self, run: &mut Run) -> Result<u8, Failure> {
-        let client = run.connect()?;
-        let bulk = Bulk {
-            verb: "unlink",
-            selection: &self.0,
-            accounts: true,
-            guard: None,
-            protect: None,
-            reads: false,
-        };
-        bulk::run(
-            run,
-            &client,
-            bulk,
-            Box::new(|_| Ok(Box::new(Batch(|| Action::Unlink)))),
-        )
+        status::unguarded(run, &self.0, "unlink", || Action::Unlink)
     }
 
     fn reads_stdin(&self) -> bool {

@@ -92,26 +92,38 @@ pub struct Activate(pub Selection);
 
 impl Command for Activate {
     fn run(&self, run: &mut Run) -> Result<u8, Failure> {
-        let client = run.connect()?;
-        let bulk = Bulk {
-            verb: "activate",
-            selection: &self.0,
-            accounts: true,
-            guard: None,
-            protect: None,
-            reads: false,
-        };
-        bulk::run(
-            run,
-            &client,
-            bulk,
-            Box::new(|_| Ok(Box::new(Batch(|| Action::Activate)))),
-        )
+        unguarded(run, &self.0, "activate", || Action::Activate)
     }
 
     fn reads_stdin(&self) -> bool {
         self.0.reads_stdin()
     }
+}
+
+/// A batch change that cannot harm an account (reactivating, unlinking a guest): the
+/// users go to the portal as named, without the guard, and its answer says what
+/// became of each.
+pub fn unguarded(
+    run: &mut Run,
+    selection: &Selection,
+    verb: &'static str,
+    action: fn() -> Action,
+) -> Result<u8, Failure> {
+    let client = run.connect()?;
+    let bulk = Bulk {
+        verb,
+        selection,
+        accounts: true,
+        guard: None,
+        protect: None,
+        reads: false,
+    };
+    bulk::run(
+        run,
+        &client,
+        bulk,
+        Box::new(move |_| Ok(Box::new(Batch(action)))),
+    )
 }
 
 /// A batch request per 100 users: terminate, activate, or unlink guests.
