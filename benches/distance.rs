@@ -1,0 +1,172 @@
+//! The bulk commands at a real portal's distance: the stand-in portal of the tests behind
+//! a relay that adds a round trip (50 ms unless told) to every exchange, with N terminated
+//! leavers who own nothing. Prints, for each run, the requests and connections the portal
+//! saw, the wall time, and the time the same requests would take one after another
+//! (requests × RTT). Asserts nothing about time.
+//!
+//! ```text
+//! cargo bench --bench distance                       # 1 000 leavers, 50 ms
+//! cargo bench --bench distance -- --users 10000 --rtt 50
+//! cargo bench --bench distance -- --only delete      # runs whose name contains "delete"
+//! ```
+// Test and example code: its public items are not an API.
+#![allow(missing_docs)]
+// `cargo clippy --all-targets` checks this bench with cfg(test) but without the test
+// harness: the portal's self-tests are compiled without their #[test] functions.
+#![cfg_attr(test, allow(unused_imports, dead_code))]
+
+#[path = "../tests/cli/portal/mod.rs"]
+mod portal;
+mod relay;
+
+use portal::Portal;
+use relay::Relay;
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_docspace-people");
+
+struct Bench {
+    name: String,
+    args: Vec<String>,
+    /// The leavers' ids go to stdin.
+    ids_on_stdin: bool,
+}
+
+fn main() {
+    let mut users = 1_000;
+    let mut rtt_ms = 50;
+    let mut only = String::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--users" => users = args.next().and_then(|v| v.parse().ok()).expect("--users N"),
+            "--rtt" => rtt_ms = args.next().and_then(|v| v.parse().ok()).expect("--rtt MS"),
+            "--only" => only = args.next().expect("--only TEXT"),
+            // `cargo bench` passes --bench.
+            _ => {}
+        }
+    }
+    let rtt = Duration::from_millis(rtt_ms);
+    let parallel = help_mentions("--parallel");
+    println!(
+        "{users} terminated leavers owning nothing, {rtt_ms} ms round trip{}",
+        if parallel {
+            ""
+        } else {
+            " (this build has no --parallel)"
+        }
+    );
+    println!(
+        "{:<44} {:>8} {:>6} {:>9} {:>14}",
+        "run", "requests", "conns", "wall", "requests × RTT"
+    );
+    let max = users.to_string();
+    let mut benches = Vec::new();
+    for workers in [None, Some("1")] {
+        if workers.is_some() && !parallel {
+            continue;
+        }
+        let extra: Vec<String> = workers
+            .map(|n| vec!["--parallel".to_owned(), n.to_owned()])
+            .unwrap_or_default();
+        let suffix = workers
+            .map(|n| format!(" --parallel {n}"))
+            .unwrap_or_default();
+        let with = |words: &[&str]| -> Vec<String> {
+            let mut args: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            args.extend(extra.iter().cloned());
+            args
+        };
+        benches.push(Bench {
+            name: format!("user list --ids{suffix}"),
+            args: with(&["user", "list", "--ids"]),
+            ids_on_stdin: false,
+        });
+        benches.push(Bench {
+            name: format!("user delete --from - --dry-run{suffix}"),
+            args: with(&["user", "delete", "--from", "-", "--dry-run", "--max", &max]),
+            ids_on_stdin: true,
+        });
+        benches.push(Bench {
+            name: format!("user delete --from -{suffix}"),
+            args: with(&["user", "delete", "--from", "-", "--yes", "--max", &max]),
+            ids_on_stdin: true,
+        });
+    }
+    for bench in benches.iter().filter(|b| b.name.contains(&only)) {
+        run(bench, users, rtt);
+    }
+}
+
+fn help_mentions(option: &str) -> bool {
+    Command::new(BIN)
+        .args(["user", "delete", "--help"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(option))
+}
+
+fn run(bench: &Bench, users: usize, rtt: Duration) {
+    let portal = Portal::start();
+    let ids = portal.seed_users(users);
+    for id in &ids {
+        portal.set_status(id, portal::Status::Terminated);
+    }
+    let upstream = portal
+        .url()
+        .trim_start_matches("http://")
+        .parse()
+        .expect("the stand-in's address");
+    let relay = Relay::start(upstream, rtt);
+    let state = std::env::temp_dir().join(format!(
+        "docspace-people-distance-{}-{}",
+        std::process::id(),
+        bench.name.len()
+    ));
+    let _ = std::fs::remove_dir_all(&state);
+    portal.clear_log();
+    let started = Instant::now();
+    let mut child = Command::new(BIN)
+        .arg("-q")
+        .args(&bench.args)
+        .env_clear()
+        .env("DOCSPACE_URL", relay.url())
+        .env("DOCSPACE_TOKEN", portal.owner().key)
+        .env("XDG_STATE_HOME", &state)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut stdin = child.stdin.take().expect("piped");
+    if bench.ids_on_stdin {
+        stdin
+            .write_all(ids.join("\n").as_bytes())
+            .expect("the ids are written");
+    }
+    drop(stdin);
+    let output = child.wait_with_output().expect("the binary ends");
+    let wall = started.elapsed();
+    let requests = portal.api_requests().len();
+    let sequential = rtt * requests as u32;
+    let status = match output.status.code() {
+        Some(0) => String::new(),
+        code => format!(
+            "  exit {code:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        ),
+    };
+    println!(
+        "{:<44} {:>8} {:>6} {:>8.1}s {:>13.1}s{status}",
+        bench.name,
+        requests,
+        portal.connections(),
+        wall.as_secs_f64(),
+        sequential.as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&state);
+}
