@@ -19,6 +19,7 @@ mod one_table;
 mod output;
 mod people;
 mod profiles;
+mod read_ahead;
 mod real_portals;
 mod selection;
 mod sequences;
@@ -160,14 +161,48 @@ pub fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Outcome 
         pipe.write_all(text.as_bytes())
             .expect("stdin accepts the input");
     }
-    let output = child.wait_with_output().expect("the binary finishes");
+    finish(child)
+}
+
+/// However the binary misbehaves, a test ends: a run that has not finished after this
+/// long is killed and the test fails, rather than hanging the suite.
+const DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Waits for the binary, at most [`DEADLINE`], and collects its output.
+fn finish(mut child: std::process::Child) -> Outcome {
+    use std::io::Read;
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the binary can be waited for") {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            let stderr = stderr.join().unwrap_or_default();
+            panic!(
+                "the binary did not finish within {} s; stderr:\n{}",
+                DEADLINE.as_secs(),
+                String::from_utf8_lossy(&stderr)
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
     Outcome {
-        code: output
-            .status
-            .code()
-            .expect("exited, not killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        code: status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(stdout.join().expect("stdout is read")).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(stderr.join().expect("stderr is read")).expect("stderr is UTF-8"),
     }
 }
 
