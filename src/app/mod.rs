@@ -59,7 +59,10 @@ pub fn run(invocation: Invocation) -> u8 {
     } else {
         Box::new(io::BufWriter::with_capacity(64 * 1024, io::stdout().lock()))
     };
-    let mut stderr = io::stderr().lock();
+    // Not locked for the run: a retry note comes from whichever thread retried (a page
+    // read ahead), and would wait forever for a lock this thread holds while it waits
+    // for that page.
+    let mut stderr = io::stderr();
     let mut stdin = io::stdin().lock();
     let mut out = Output::new(
         &mut stdout,
