@@ -425,12 +425,19 @@ impl ReadAhead {
         }
     }
 
-    /// The page being fetched and its first index, waited for; `None` if none is.
-    fn take(&mut self) -> Option<(usize, Page)> {
+    /// The page being fetched and its first index, waited for at most `bound`; `None`
+    /// if none is being fetched, or the wait ran out (the page is then asked for again
+    /// on this thread, which fails as the request does).
+    fn take(&mut self, bound: Duration) -> Option<(usize, Page)> {
         if !std::mem::take(&mut self.fetching) {
             return None;
         }
-        self.pages.recv().ok()
+        let page = self.pages.recv_timeout(bound).ok();
+        if page.is_none() {
+            // A worker still fetching would answer a later page with this one.
+            self.ask = None;
+        }
+        page
     }
 }
 
@@ -448,6 +455,14 @@ impl Drop for ReadAhead {
 fn fetch(client: &Client, query: &str, from: usize) -> Page {
     let path = format!("/api/2.0/people/filter?count={PAGE}&startIndex={from}{query}");
     client.fetch_body(&Request::new("GET", path), &page_action(from))
+}
+
+/// The longest a request can take with all its repeats: each attempt bounded by the
+/// timeout, each wait between attempts by the longest `Retry-After` honoured.
+fn longest_request(client: &Client) -> Duration {
+    let options = client.options();
+    let attempts = options.retries.saturating_add(1);
+    (options.timeout + crate::client::LONGEST_WAIT).saturating_mul(attempts)
 }
 
 fn page_action(from: usize) -> String {
@@ -475,7 +490,8 @@ impl Users<'_> {
 
     fn fetch_page(&mut self) -> Result<(), Error> {
         let action = page_action(self.next);
-        let fetched = self.ahead.as_mut().and_then(ReadAhead::take);
+        let bound = longest_request(self.client);
+        let fetched = self.ahead.as_mut().and_then(|ahead| ahead.take(bound));
         let body = match fetched {
             Some((from, page)) if from == self.next => page?,
             // A page fetched for a listing that has since started again.
