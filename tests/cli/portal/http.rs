@@ -94,6 +94,7 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
             Reply::Close
             | Reply::LoseAnswer
             | Reply::Pass
+            | Reply::Held(_)
             | Reply::RemoveFirst(_)
             | Reply::ActLater { .. } => false,
         };

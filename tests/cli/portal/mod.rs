@@ -114,10 +114,38 @@ pub enum Reply {
     /// Remove these users (as another admin would), then answer as usual: the portal
     /// changing between two requests of a listing (not from the server: test machinery).
     RemoveFirst(Vec<String>),
+    /// Hold the request until the test opens the gate (or the portal stops), then handle
+    /// it as usual: a run kept in the middle of a request for as long as a test needs,
+    /// without a clock (not from the server: test machinery).
+    Held(Gate),
     /// Answer this bodiless status at once and close the connection, then carry the
     /// request out that much later: a proxy's 504 while the portal is still working
     /// (not from the server: test machinery for what nginx's proxy_read_timeout does).
     ActLater { code: u16, after: Duration },
+}
+
+/// Opened once by a test; a request held behind it ([`Reply::Held`]) then goes on.
+#[derive(Clone, Debug, Default)]
+pub struct Gate(Arc<(Mutex<bool>, std::sync::Condvar)>);
+
+impl Gate {
+    pub fn open(&self) {
+        *lock(&self.0.0) = true;
+        self.0.1.notify_all();
+    }
+
+    /// Waits until the gate is open or `stopping` is set, looking at it every 20 ms.
+    fn wait(&self, stopping: &AtomicBool) {
+        let mut open = lock(&self.0.0);
+        while !*open && !stopping.load(Ordering::SeqCst) {
+            open = self
+                .0
+                .1
+                .wait_timeout(open, Duration::from_millis(20))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
 }
 
 impl Reply {
@@ -239,8 +267,14 @@ impl Shared {
         if faults[index].times == 0 {
             faults.remove(index);
         }
+        // A held request must not keep the other connections from their faults.
+        drop(faults);
         match reply {
             Reply::Pass => None,
+            Reply::Held(gate) => {
+                gate.wait(&self.stopping);
+                None
+            }
             Reply::RemoveFirst(ids) => {
                 let mut state = lock(&self.state);
                 for id in &ids {
