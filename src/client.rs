@@ -67,6 +67,9 @@ pub struct Client {
     options: Options,
     /// The proxy the requests go through, if any.
     proxy: Option<Via>,
+    /// The portal's own name as its answers write it, once an answer showed it: the
+    /// origin of the caller's `profileUrl`.
+    pub(crate) own_name: std::sync::OnceLock<Origin>,
 }
 
 /// A proxy in use: what failures name it by, never with its credentials.
@@ -299,6 +302,7 @@ impl Client {
             agent,
             options,
             proxy: via,
+            own_name: std::sync::OnceLock::new(),
         })
     }
 
@@ -311,6 +315,7 @@ impl Client {
             agent: self.agent.clone(),
             options: self.options.clone(),
             proxy: self.proxy.clone(),
+            own_name: self.own_name.clone(),
         }
     }
 

@@ -210,13 +210,11 @@ impl Client {
 
     /// The portal's own name, as its answers write it: the origin of the caller's
     /// `profileUrl`. `None` when the answer has none.
+    /// Asked once a client: a run that asked who the caller is already knows it.
     fn own_name(&self) -> Result<Option<crate::client::Origin>, Error> {
-        let me = self.whoami()?;
-        let value: serde_json::Value = serde_json::from_str(me.json()).unwrap_or_default();
-        Ok(value
-            .get("profileUrl")
-            .and_then(serde_json::Value::as_str)
-            .and_then(split_url)
-            .map(|(origin, _)| origin))
+        if let Some(origin) = self.own_name.get() {
+            return Ok(Some(origin.clone()));
+        }
+        Ok(self.whoami()?.profile_origin())
     }
 }

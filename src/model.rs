@@ -211,6 +211,19 @@ impl User {
         &self.raw
     }
 
+    /// The portal's own address as its answers write it (`https://portal.example.com`):
+    /// the origin of the user's `profileUrl`, whatever address the portal was called on.
+    /// `None` when the answer has no such link.
+    pub fn portal_address(&self) -> Option<String> {
+        self.profile_origin().map(|origin| origin.base())
+    }
+
+    pub(crate) fn profile_origin(&self) -> Option<crate::client::Origin> {
+        let value: serde_json::Value = serde_json::from_str(&self.raw).ok()?;
+        let url = value.get("profileUrl")?.as_str()?;
+        crate::client::split_url(url).map(|(origin, _)| origin)
+    }
+
     /// When the portal recorded the account's termination, if it did.
     pub fn terminated_at(&self) -> Option<std::time::SystemTime> {
         crate::date::api_time(&self.terminated)

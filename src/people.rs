@@ -114,10 +114,14 @@ impl Client {
     /// The account behind the credential (`GET /api/2.0/people/@self`): the cheapest way
     /// to check the address and the credential.
     pub fn whoami(&self) -> Result<User, Error> {
-        self.fetch(
+        let me: User = self.fetch(
             &Request::new("GET", "/api/2.0/people/@self".to_owned()),
             "whoami",
-        )
+        )?;
+        if let Some(origin) = me.profile_origin() {
+            let _ = self.own_name.set(origin);
+        }
+        Ok(me)
     }
 
     /// Creates an account (`POST /api/2.0/people`). The portal e-mails the new user an

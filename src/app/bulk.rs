@@ -114,6 +114,8 @@ pub fn run<'c>(
         }
         None => HashSet::new(),
     };
+    // Everything local is read and checked; the portal is not read before the lock.
+    cx.lock_before_reads(settings, client, bulk.guard.is_some())?;
     let caller = match &bulk.guard {
         Some(_) => Some(cx.memory.caller(client)?),
         None => None,

@@ -76,7 +76,8 @@ pub struct Session {
     wait: Option<Duration>,
     command_line: String,
     opened: bool,
-    lock: Option<Lock>,
+    /// The portal's lock, under each name it is known by in this run.
+    locks: Vec<Lock>,
     journal: Option<Journal>,
 }
 
@@ -95,7 +96,7 @@ impl Session {
             wait: settings.wait_lock,
             command_line: settings.command_line.clone(),
             opened: false,
-            lock: None,
+            locks: Vec::new(),
             journal: None,
         }
     }
@@ -106,12 +107,7 @@ impl Session {
             return Ok(());
         }
         let journal_path = self.journal_path.clone()?;
-        let dir = self.lock_dir.as_deref().ok_or_else(|| {
-            Failure::Journal(
-                "there is no place for the lock file: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset, and /etc/passwd gives this user no home directory that exists; nothing was sent".to_owned(),
-            )
-        })?;
-        self.lock = Some(lock::acquire(dir, portal, self.wait)?);
+        self.lock(&[portal])?;
         if let Some(path) = &journal_path {
             self.journal = Some(Journal::open(path, portal, &self.command_line)?);
         }
@@ -119,9 +115,57 @@ impl Session {
         Ok(())
     }
 
+    /// Takes the portal's lock under each of `names`, once a run: a second changing run
+    /// against the same portal is refused before it reads anything.
+    pub fn lock(&mut self, names: &[&str]) -> Result<(), Failure> {
+        if !self.locks.is_empty() {
+            return Ok(());
+        }
+        let dir = self.lock_dir.as_deref().ok_or_else(|| {
+            Failure::Journal(
+                "there is no place for the lock file: HOME, XDG_STATE_HOME and STATE_DIRECTORY are all unset, and /etc/passwd gives this user no home directory that exists; nothing was sent".to_owned(),
+            )
+        })?;
+        for (at, name) in names.iter().enumerate() {
+            if !names[..at].contains(name) {
+                self.locks.push(lock::acquire(dir, name, self.wait)?);
+            }
+        }
+        Ok(())
+    }
+
     /// The journal, once opened (none with `--no-journal`).
     pub fn journal(&mut self) -> Option<&mut Journal> {
         self.journal.as_mut()
+    }
+}
+
+impl Context<'_> {
+    /// Before the first read of a changing run (a dry run changes nothing and takes no
+    /// lock): takes the portal's lock under the address it is called on and, when the
+    /// caller is asked anyway (for the journal, or `caller_needed`), under the portal's
+    /// own name too, so that one portal reached by two addresses or through a proxy is
+    /// one portal. The caller is the one request before the lock.
+    pub fn lock_before_reads(
+        &mut self,
+        settings: &Settings,
+        client: &Client,
+        caller_needed: bool,
+    ) -> Result<(), Failure> {
+        if settings.dry_run {
+            return Ok(());
+        }
+        let address = client.portal();
+        let journal = matches!(self.memory.journal, Ok(Some(_)));
+        let own_name = if journal || caller_needed {
+            self.memory.caller(client)?.portal_address()
+        } else {
+            None
+        };
+        match own_name {
+            Some(name) => self.session.lock(&[&name, &address]),
+            None => self.session.lock(&[&address]),
+        }
     }
 }
 

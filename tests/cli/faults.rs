@@ -411,16 +411,17 @@ fn a_short_link_that_leads_to_another_host_is_refused_without_sending_the_creden
     docspace(&portal, &rita.key, &["guest", "approve", &link])
         .code(76)
         .stderr_has("the short link leads away from the portal; refused");
-    // Besides the short link, only the portal's own name was asked (of the portal).
+    // Besides the short link, only the portal's own name was asked (of the portal),
+    // once: for the lock, before anything else.
     let sent = portal.requests();
     assert_eq!(
         lines(&sent),
         [
+            format!("GET {SELF}"),
             format!("GET {}", &link[portal.url().len()..]),
-            format!("GET {SELF}")
         ]
     );
-    assert_eq!(sent[0].header("authorization"), None);
+    assert_eq!(sent[1].header("authorization"), None);
 }
 
 #[test]

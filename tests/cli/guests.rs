@@ -73,14 +73,16 @@ fn approve_resolves_the_short_link_without_the_credential_and_sends_the_confirm_
 
     let all = portal.requests();
     assert_eq!(
-        lines(&all)[1..],
-        [
-            "GET /api/2.0/people/@self",
-            "POST /api/2.0/people/guests/share/approve"
-        ],
-        "the link is resolved, the journal learns whose key it is, then the approval"
+        lines(&all)[..1],
+        ["GET /api/2.0/people/@self"],
+        "whose key it is, for the journal and the lock, before anything else"
     );
-    let (resolve, approve) = (&all[0], &all[2]);
+    assert_eq!(
+        lines(&all)[2..],
+        ["POST /api/2.0/people/guests/share/approve"],
+        "the link is resolved, then the approval"
+    );
+    let (resolve, approve) = (&all[1], &all[2]);
     assert!(resolve.path.starts_with("/s/"), "{}", resolve.path);
     assert_eq!(
         resolve.header("authorization"),

@@ -2,11 +2,10 @@
 //! truthfully, never holds a credential; one changing run at a time per portal.
 
 use crate::portal::{Fault, Portal, Reply, Status};
-use crate::{changes, docspace, lines, run_with_files, state_home};
+use crate::{changes, docspace, lines, run_with_files, spawn, state_home};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -28,20 +27,6 @@ fn terminated(portal: &Portal, n: usize) -> Vec<String> {
         portal.set_status(id, Status::Terminated);
     }
     ids
-}
-
-fn spawn(portal: &Portal, args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_docspace-people"))
-        .args(args)
-        .env_clear()
-        .env("DOCSPACE_URL", portal.url())
-        .env("DOCSPACE_TOKEN", portal.owner().key)
-        .env("XDG_STATE_HOME", state_home(portal))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts")
 }
 
 fn hang_deletes(portal: &Portal, seconds: u64) {

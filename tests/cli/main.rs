@@ -6,6 +6,7 @@
 mod portal;
 
 mod admin_tasks;
+mod at_distance;
 mod bulk;
 mod errors;
 mod faults;
@@ -121,6 +122,27 @@ pub fn docspace(portal: &Portal, key: &str, args: &[&str]) -> Outcome {
     )
 }
 
+/// Starts `docspace-people ARGS` against `portal` as its owner, as [`docspace`] runs it,
+/// without waiting for it: a run a test keeps going while it runs another.
+pub fn spawn(portal: &Portal, args: &[&str]) -> std::process::Child {
+    spawn_at(portal, &portal.url(), args)
+}
+
+/// [`spawn`], with the portal called at `url` (another address of the same portal).
+pub fn spawn_at(portal: &Portal, url: &str, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_docspace-people"))
+        .args(args)
+        .env_clear()
+        .env("DOCSPACE_URL", url)
+        .env("DOCSPACE_TOKEN", portal.owner().key)
+        .env("XDG_STATE_HOME", state_home(portal))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
+}
+
 /// The state directory (journal and locks) of the runs against `portal`: its own, so
 /// that re-runs against one portal share a journal and tests never share one.
 pub fn state_home(portal: &Portal) -> std::path::PathBuf {
@@ -169,7 +191,7 @@ pub fn run(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Outcome 
 const DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// Waits for the binary, at most [`DEADLINE`], and collects its output.
-fn finish(mut child: std::process::Child) -> Outcome {
+pub fn finish(mut child: std::process::Child) -> Outcome {
     use std::io::Read;
     fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
         std::thread::spawn(move || {

@@ -103,7 +103,7 @@ pub struct CreateFrom(pub PathBuf);
 
 impl Command for CreateFrom {
     fn run(&self, run: &mut Run) -> Result<u8, Failure> {
-        let client = run.connect_to_change()?;
+        let client = run.connect_to_change_later()?;
         from_file(&client, &self.0, run.settings, run.out, run.cx)
     }
 
@@ -141,6 +141,7 @@ fn from_file(
         settings.attended && path.as_os_str() != "-",
         settings,
     )?;
+    cx.lock_before_reads(settings, client, false)?;
     let steps = rows
         .into_iter()
         .map(|row| {

@@ -58,7 +58,7 @@ pub struct Invite {
 
 impl Command for Invite {
     fn run(&self, run: &mut Run) -> Result<u8, Failure> {
-        let client = run.connect_to_change()?;
+        let client = run.connect_to_change_later()?;
         invite(
             &client,
             &self.emails,
@@ -101,6 +101,7 @@ fn invite(
         settings.attended && from != Some(Path::new("-")),
         settings,
     )?;
+    cx.lock_before_reads(settings, client, false)?;
     let mut report = Report::new(out, Style::Bulk, emails.len());
     let mut new = Vec::new();
     let mut pending: Vec<String> = Vec::new();

@@ -114,7 +114,16 @@ impl Run<'_, '_> {
 
     /// The client of a run that changes the portal, with what the journal remembers of
     /// it: a journal that cannot be kept or read stops the run before anything is sent.
+    /// Takes the portal's lock before anything is read of it.
     pub fn connect_to_change(&mut self) -> Result<Client, Failure> {
+        let client = self.connect_to_change_later()?;
+        self.cx.lock_before_reads(self.settings, &client, false)?;
+        Ok(client)
+    }
+
+    /// [`Run::connect_to_change`] for a command that reads and checks its input before
+    /// it takes the lock ([`Context::lock_before_reads`]) and reads the portal.
+    pub fn connect_to_change_later(&mut self) -> Result<Client, Failure> {
         let client = self.connect()?;
         self.cx.memory.load(&client.portal())?;
         Ok(client)
