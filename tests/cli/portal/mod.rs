@@ -64,7 +64,8 @@ pub struct UserView {
     pub status: Status,
     pub removed: bool,
     /// `TerminatedDate` in unix seconds: stamped by `PUT /people/{userid}` with
-    /// `disable: true` or `set_terminated_at`, never by `PUT /people/status` (QUIRKS.md Q42).
+    /// `disable: true` or `set_terminated_at`, cleared by `disable: false`, never touched by
+    /// `PUT /people/status` (QUIRKS.md Q42, Q24).
     pub terminated_at: Option<i64>,
 }
 

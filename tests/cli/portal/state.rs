@@ -28,8 +28,8 @@ pub(super) struct Member {
     pub(super) password: Option<String>,
     /// Synced from an LDAP directory (QUIRKS.md Q43).
     pub(super) ldap: bool,
-    /// `TerminatedDate`, unix seconds: stamped only by `PUT /people/{userid}`
-    /// with `disable` (QUIRKS.md Q42).
+    /// `TerminatedDate`, unix seconds: stamped and cleared only by `PUT /people/{userid}`
+    /// with `disable` (QUIRKS.md Q42), never by `PUT /people/status` (Q24).
     pub(super) terminated_at: Option<i64>,
     /// Rooms this user owns (QUIRKS.md Q38).
     pub(super) rooms: usize,
