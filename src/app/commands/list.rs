@@ -11,7 +11,8 @@ use crate::app::format::{Format, Printer};
 use crate::app::output::Output;
 use crate::app::output::Printing;
 use crate::app::retention::AgeFilter;
-use docspace_people::{Client, Filter, Status};
+use crate::app::show;
+use docspace_people::{Client, Filter, Status, Users};
 
 pub const SPEC: Spec = Spec {
     name: "user list",
@@ -171,7 +172,8 @@ fn list(
     );
     out.data(&printer.start())?;
     let mut listed = 0;
-    for user in client.list_users(&filter).read_ahead() {
+    let mut users = client.list_users(&filter).read_ahead();
+    for user in users.by_ref() {
         let user = match user {
             Ok(user) => user,
             // A JSON array is left open: a consumer must not take a listing that failed
@@ -194,6 +196,7 @@ fn list(
     if let Some(warning) = age.as_ref().and_then(AgeFilter::warning) {
         out.error(&warning)?;
     }
+    miscounted(&users, listed, out)?;
     Ok(DONE)
 }
 
@@ -214,7 +217,8 @@ fn never_activated_list(
     );
     out.data(&printer.start())?;
     let mut listed = 0;
-    for user in client.list_users(filter).read_ahead() {
+    let mut users = client.list_users(filter).read_ahead();
+    for user in users.by_ref() {
         let user = user
             .map_err(|e| Failure::from(e.during(format!("list users (after {listed} listed)"))))?;
         if !user.never_activated() {
@@ -224,5 +228,15 @@ fn never_activated_list(
         out.data(printer.user(&user))?;
     }
     out.data(printer.finish())?;
+    miscounted(&users, listed, out)?;
     Ok(DONE)
+}
+
+/// A listing is complete when it printed every user the portal pages out, though its
+/// total says more (or fewer): the warning names both numbers.
+fn miscounted(users: &Users, listed: usize, out: &mut Output) -> Result<(), Failure> {
+    if let Some(miscount) = users.miscount() {
+        out.error(&show::miscount(miscount, &format!("listed {listed}")))?;
+    }
+    Ok(())
 }

@@ -1773,7 +1773,8 @@ fn list_people(
         order.then(tie(*left_index).cmp(&tie(*right_index)))
     });
 
-    let total = matches.len() as i64;
+    // A count of its own, which need not agree with the pages (QUIRKS.md Q23).
+    let total = matches.len() as i64 + state.miscount;
     let start = usize::try_from(start_index.max(0)).unwrap_or(usize::MAX);
     let page: Vec<Json> = matches
         .iter()

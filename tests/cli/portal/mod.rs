@@ -572,6 +572,12 @@ impl Portal {
         self.state().before_3_5 = true;
     }
 
+    /// From now on a listing's `total` counts `by` more users than it pages out (fewer
+    /// when negative), whatever the listing (QUIRKS.md Q23).
+    pub fn miscount_total(&self, by: i64) {
+        self.state().miscount = by;
+    }
+
     /// Progress polls a reassign job takes to complete (default 2: Running 50 %, then
     /// Completed); each poll before the last answers Running (QUIRKS.md Q40).
     pub fn reassign_polls(&self, polls: usize) {

@@ -647,6 +647,20 @@ fn invitations_are_not_atomic_and_listing_pages_by_count() {
         None,
     );
     assert_eq!(searched.json()["total"], 5);
+    // QUIRKS.md Q23: a total that does not count what the pages give.
+    portal.miscount_total(3);
+    let miscounted = client.call(
+        "GET",
+        "/api/2.0/people/filter?filterValue=USER000%20example",
+        &owner.key,
+        None,
+    );
+    let miscounted = miscounted.json();
+    assert_eq!(
+        (&miscounted["count"], &miscounted["total"]),
+        (&json!(5), &json!(8))
+    );
+    portal.miscount_total(0);
     let too_many = client.call("GET", "/api/2.0/people/filter?count=101", &owner.key, None);
     assert_eq!(
         (too_many.status, &too_many.json()["statusCode"]),
