@@ -22,9 +22,10 @@ pub const SPEC: Spec = Spec {
 Lists every matching account, reading the portal page by page, sorted by e-mail
 address. S is active, terminated or pending; T is user, guest, room-admin or
 docspace-admin; TEXT matches first name, last name or e-mail. --terminated-for 30d lists
-the users terminated at least that long ago (as the portal or this tool's journal
-recorded it; a user whose date is unknown is left out, and counted on stderr). --ids
-prints only ids, ready for 'user delete --from -'; --json prints a JSON array.
+the users terminated at least that long ago (the latest termination the portal or this
+tool's journal recorded; a user whose date is unknown, or whom this tool reactivated
+since, is left out, and counted on stderr). --ids prints only ids, ready for 'user
+delete --from -'; --json prints a JSON array.
 --activation pending lists the users who never activated their account: invited and
 never registered (pending), and created but never activated (active).",
     options: &[
