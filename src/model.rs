@@ -42,8 +42,10 @@ pub struct User {
     pub is_visitor: bool,
     /// `yyyy-MM-ddTHH:mm:ss.fffffff` with the portal's time zone; empty when not sent.
     pub registration_date: String,
-    /// When the account was terminated, in the same form; empty when the portal did not
-    /// record it (`PUT /people/status/Terminated` does not, `Client::disable_user` does).
+    /// When the account was terminated through its profile, in the same form; empty when
+    /// the portal did not record it. Only `Client::disable_user` stamps it: the status
+    /// endpoints neither stamp nor clear it, so a user they reactivated or terminated
+    /// again keeps an earlier termination's date.
     pub terminated: String,
     /// An account of an LDAP directory, which the portal's delete refuses.
     pub is_ldap: bool,
@@ -224,7 +226,8 @@ impl User {
         crate::client::split_url(url).map(|(origin, _)| origin)
     }
 
-    /// When the portal recorded the account's termination, if it did.
+    /// When the portal recorded the account's termination, if it did (see
+    /// [`User::terminated`]: possibly an earlier termination's).
     pub fn terminated_at(&self) -> Option<std::time::SystemTime> {
         crate::date::api_time(&self.terminated)
     }

@@ -10,6 +10,7 @@ use crate::secret::Secret;
 use crate::{Email, UserId};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 use std::{thread, vec};
@@ -230,9 +231,11 @@ impl Client {
     /// is unique; a user met twice is yielded once. When the portal changes while it is
     /// read (its `total` changes, a page overlaps the one before, or a page comes short of
     /// the total) the listing starts again, skipping the users already yielded, up to
-    /// three times; then it fails with an error of kind [`ErrorKind::Temporary`]. The
-    /// registration cut-off is applied here: a user without a readable registration date
-    /// is never "registered before" it.
+    /// three times; then it fails with an error of kind [`ErrorKind::Temporary`]. A
+    /// portal whose total never matches the users it pages out, two passes in a row alike
+    /// page for page, is not changing: the listing ends, and [`Users::miscount`] says
+    /// so. The registration cut-off is applied here: a user without a readable
+    /// registration date is never "registered before" it.
     pub fn list_users(&self, filter: &Filter) -> Users<'_> {
         let mut query = String::new();
         if let Some(status) = filter.status {
@@ -254,6 +257,9 @@ impl Client {
             last_page: Vec::new(),
             seen: HashSet::new(),
             restarts: 0,
+            pass: DefaultHasher::new(),
+            short_end: None,
+            miscount: None,
             page: Vec::new().into_iter(),
             finished: false,
             ahead: None,
@@ -377,10 +383,37 @@ pub struct Users<'a> {
     seen: HashSet<UserId>,
     /// How often the listing started again because the portal changed.
     restarts: u32,
+    /// The ids of this pass, in the order paged out.
+    pass: DefaultHasher,
+    /// How the pass before ended short of its total, if it did.
+    short_end: Option<ShortEnd>,
+    /// The total that never matched, once the listing ended all the same.
+    miscount: Option<Miscount>,
     page: vec::IntoIter<User>,
     finished: bool,
     /// Fetches the next page while this one is used, once asked to.
     ahead: Option<ReadAhead>,
+}
+
+/// How a pass of a listing ended short of the portal's total: two alike in a row show a
+/// portal that is not changing but miscounts.
+#[derive(Clone, Copy, PartialEq)]
+struct ShortEnd {
+    total: usize,
+    paged: usize,
+    /// The ids paged out, in order.
+    pages: u64,
+}
+
+/// A listing's `total` that never matched the users the portal paged out: read twice,
+/// page for page alike, so not a portal changing under the listing. Every user the
+/// portal pages out was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Miscount {
+    /// The portal's `total`.
+    pub total: usize,
+    /// The users it paged out.
+    pub paged: usize,
 }
 
 /// The body of a page, as [`Client::fetch_body`] gives it.
@@ -483,6 +516,12 @@ impl Users<'_> {
         self.total
     }
 
+    /// Once the listing has ended: the portal's total and the users it paged out, if the
+    /// two never matched.
+    pub fn miscount(&self) -> Option<Miscount> {
+        self.miscount
+    }
+
     /// Fetches each next page while the caller works through the one before, on a
     /// second thread and the same connection (one request at a time, as without). Only
     /// for a caller that sends no other request with the client while it lists: such a
@@ -502,21 +541,44 @@ impl Users<'_> {
             _ => fetch(self.client, &self.query, self.next)?,
         };
         // The page after this one is fetched while this one is read, where the total
-        // says there is one; were this page short, the portal changed, the listing
+        // says this one is full; were this page short, the portal changed, the listing
         // starts again, and the page fetched ahead is not used.
         if let (Some(ahead), Some(total)) = (&mut self.ahead, self.total)
-            && self.next + PAGE < total
+            && self.next + PAGE <= total
         {
             ahead.fetch(self.next + PAGE);
         }
         let (users, total) = self.client.read_list(&action, body, page::users)?;
         let total = total.and_then(|t| usize::try_from(t).ok());
         let overlaps = users.iter().any(|u| self.last_page.contains(&u.id));
-        let changed = match (self.total, total) {
-            (Some(before), Some(now)) if before != now => true,
-            _ if overlaps => true,
-            (_, Some(now)) => users.len() < PAGE && self.next + users.len() != now,
-            (_, None) => false,
+        let moved =
+            overlaps || matches!((self.total, total), (Some(before), Some(now)) if before != now);
+        for user in &users {
+            user.id.hash(&mut self.pass);
+        }
+        let paged = self.next + users.len();
+        let short = total.filter(|&now| users.len() < PAGE && paged != now);
+        let changed = match short {
+            _ if moved => {
+                self.short_end = None;
+                true
+            }
+            Some(total) => {
+                let end = ShortEnd {
+                    total,
+                    paged,
+                    pages: self.pass.finish(),
+                };
+                // The same pages and the same total as the pass before: the portal does
+                // not change, its total does not count what it pages out.
+                let alike = self.short_end == Some(end);
+                if alike {
+                    self.miscount = Some(Miscount { total, paged });
+                }
+                self.short_end = Some(end);
+                !alike
+            }
+            None => false,
         };
         if changed {
             if self.restarts == RESTARTS {
@@ -531,6 +593,7 @@ impl Users<'_> {
             }
             self.restarts += 1;
             self.next = 0;
+            self.pass = DefaultHasher::new();
             self.total = None;
             self.last_page.clear();
             self.page = Vec::new().into_iter();
@@ -548,10 +611,12 @@ impl Users<'_> {
         }
         self.total = self.total.or(total);
         self.last_page = users.iter().map(|u| u.id).collect();
-        // Without a total, the listing ends at a short page; with one, when it is
-        // reached, or at a short page all the same, so a portal that miscounts cannot
-        // keep the loop going.
-        self.finished = users.len() < PAGE || total.is_some_and(|t| self.next >= t);
+        // Only a short page ends the listing, with a total or without: a total reached
+        // on a full page may count fewer users than the pages give, and the rest would
+        // be lost without a word. The page after it is empty, or shows the miscount. A
+        // portal that repeats its pages cannot keep the loop going: an overlap starts the
+        // listing again, three times at most.
+        self.finished = users.len() < PAGE;
         if !self.finished
             && let Some(ahead) = &mut self.ahead
             && !ahead.fetching

@@ -11,7 +11,7 @@ use super::journal::Past;
 use super::plan::{self, Plan, Step};
 use super::report::{Outcome, Protection, Report, Style, Target};
 use super::select;
-use super::show::short;
+use super::show::{self, short};
 use docspace_people::{Client, Filter, User};
 use std::collections::HashSet;
 use std::path::Path;
@@ -128,13 +128,24 @@ pub fn run<'c>(
         select::resolve(client, &users, &past.deleted, bulk.verb, &mut report)
     } else {
         let mut listed = Vec::new();
-        for user in client.list_users(&change.listing(bulk.selection)) {
+        let mut users = client.list_users(&change.listing(bulk.selection));
+        for user in users.by_ref() {
             let user = user.map_err(|e| {
                 Failure::from(e.during(format!("select the users to {}", bulk.verb)))
             })?;
             if change.lists(&user, past) {
                 listed.push((Target::of(&user), Some(user)));
             }
+        }
+        // Selected from every user the portal pages out, which is all any listing can
+        // give: said before the plan and the question, not refused, or a portal that
+        // miscounts would stop every run.
+        if let Some(miscount) = users.miscount() {
+            let after = format!(
+                "the users to {} are selected from the {}",
+                bulk.verb, miscount.paged
+            );
+            report.note(&show::miscount(miscount, &after));
         }
         select::cap(listed.len(), bulk.verb, bulk.accounts, attended, settings)?;
         listed

@@ -185,6 +185,9 @@ pub struct Past {
     pub deleted: HashSet<String>,
     /// When this tool terminated each user (by id, lower-case), the latest time.
     pub terminations: HashMap<String, SystemTime>,
+    /// When this tool reactivated each user (by id, lower-case), the latest time: a
+    /// termination date older than that is stale.
+    pub activations: HashMap<String, SystemTime>,
     /// The ids (lower-case) of the guests this tool unlinked.
     pub unlinked: HashSet<String>,
 }
@@ -208,12 +211,9 @@ impl Past {
                     }
                 }
                 Some(Recorded::Unlinked) => self.unlinked.extend(id.map(str::to_ascii_lowercase)),
-                Some(Recorded::Terminated) => {
-                    if let (Some(id), Some(time)) = (id, time) {
-                        self.terminations.insert(id.to_ascii_lowercase(), time);
-                    }
-                }
-                Some(Recorded::Activated) | None => {}
+                Some(Recorded::Terminated) => remember(&mut self.terminations, id, time),
+                Some(Recorded::Activated) => remember(&mut self.activations, id, time),
+                None => {}
             }
         }
     }
@@ -228,6 +228,13 @@ impl Past {
             entry["time"].as_str(),
             results.map(|r| [r["outcome"].as_str(), r["id"].as_str(), r["email"].as_str()]),
         );
+    }
+}
+
+/// Keeps `time` as the user's latest (the journal is read oldest first).
+fn remember(times: &mut HashMap<String, SystemTime>, id: Option<&str>, time: Option<SystemTime>) {
+    if let (Some(id), Some(time)) = (id, time) {
+        times.insert(id.to_ascii_lowercase(), time);
     }
 }
 
@@ -464,7 +471,7 @@ mod tests {
             r#"{"event":"outcome","portal":"https://portal.example.com","time":"2026-07-01T10:00:00Z","results":[{"id":"A1","email":"X@Example.com","outcome":"deleted"},{"id":"b2","outcome":"terminated"},{"id":"c3","outcome":"unlinked"},{"id":"","email":"","outcome":"deleted"}]}"#,
             r#"{"event":"outcome","portal":"https://other.example.com","time":"2026-07-01T10:00:00Z","results":[{"id":"d4","outcome":"deleted"}]}"#,
             r#"{"event":"outcome","portal":"https://portal.example.com","results":[{"id":"e5","outcome":"terminated"},{"id":"f6","outcome":"deleted"}]}"#,
-            r#"{"event":"outcome","portal":"https://portal.example.com","time":"2026-07-02T11:00:00Z","results":[7,{"id":"g7","outcome":"deleted"},{"id":8,"outcome":"deleted"},{"id":"b2","outcome":"terminated"}]}"#,
+            r#"{"event":"outcome","portal":"https://portal.example.com","time":"2026-07-02T11:00:00Z","results":[7,{"id":"g7","outcome":"deleted"},{"id":8,"outcome":"deleted"},{"id":"b2","outcome":"terminated"},{"id":"B2","outcome":"activated"}]}"#,
             r#"{"event":"outcome","portal":"https://portal.example.com","time":"2026-07-02T11:00:00Z","results":[{"id":"h\u0038","outcome":"del\u0065ted"}]}"#,
             r#"{"event":"outcome","portal":"https://portal.example.com","portal":"https://other.example.com","results":[{"id":"i9","outcome":"deleted"}]}"#,
             r#"{"event":1,"portal":"https://portal.example.com","results":[{"id":"j0","outcome":"deleted"}]}"#,
@@ -481,6 +488,9 @@ mod tests {
         assert!(expected.deleted.contains("a1") && expected.deleted.contains("h8"));
         assert!(expected.deleted.contains("g7") && !expected.deleted.contains("d4"));
         assert_eq!(expected.terminations.len(), 1, "b2, at its latest time");
+        let july_2 = parse_timestamp("2026-07-02T11:00:00Z");
+        assert_eq!(expected.terminations.get("b2").copied(), july_2);
+        assert_eq!(expected.activations.get("b2").copied(), july_2);
         assert_eq!(past(&dir.join("none.jsonl"), p).unwrap(), Past::default());
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -1,6 +1,6 @@
 //! How users are shown: one line each, safe for a terminal.
 
-use docspace_people::{Status, User};
+use docspace_people::{Miscount, Status, User};
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -19,6 +19,15 @@ pub fn describe(user: &User) -> String {
         user.user_type(),
         user.status
     ))
+}
+
+/// A listing whose total never matched: what the portal said, what it gave, and
+/// `after`, what came of it.
+pub fn miscount(miscount: Miscount, after: &str) -> String {
+    format!(
+        "the portal reports {} users but pages out {}, the same on a second reading; {after}",
+        miscount.total, miscount.paged
+    )
 }
 
 /// Text from the portal without control characters, which could rewrite the terminal.

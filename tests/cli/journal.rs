@@ -2,19 +2,14 @@
 //! truthfully, never holds a credential; one changing run at a time per portal.
 
 use crate::portal::{Fault, Portal, Reply, Status};
-use crate::{changes, docspace, lines, run_with_files, spawn, state_home};
+use crate::{changes, docspace, journal_path, lines, run_with_files, spawn};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 use std::thread;
 use std::time::{Duration, Instant};
 
-fn journal_of(portal: &Portal) -> PathBuf {
-    state_home(portal).join("docspace-people/journal.jsonl")
-}
-
 fn entries(portal: &Portal) -> Vec<Value> {
-    std::fs::read_to_string(journal_of(portal))
+    std::fs::read_to_string(journal_path(portal))
         .expect("the journal exists")
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
@@ -91,7 +86,7 @@ fn every_change_is_journalled_before_and_after_it_is_sent() {
         .map(|r| r["outcome"].as_str().unwrap())
         .collect();
     assert_eq!(outcomes, ["deleted", "deleted"]);
-    let mode = std::fs::metadata(journal_of(&portal))
+    let mode = std::fs::metadata(journal_path(&portal))
         .unwrap()
         .permissions()
         .mode();
@@ -159,7 +154,7 @@ fn the_journal_never_holds_the_credential_the_portal_echoes() {
 
     docspace(&portal, &owner.key, &["user", "delete", &ids[0]]).code(65);
 
-    let text = std::fs::read_to_string(journal_of(&portal)).unwrap();
+    let text = std::fs::read_to_string(journal_path(&portal)).unwrap();
     assert!(
         text.contains("bad key"),
         "the portal's message is kept: {text}"
@@ -272,7 +267,7 @@ fn a_journal_that_cannot_be_written_stops_the_run_before_its_first_change() {
         &["user", "delete", &ids[0], "--no-journal"],
     )
     .code(0);
-    assert!(!journal_of(&portal).exists(), "--no-journal writes none");
+    assert!(!journal_path(&portal).exists(), "--no-journal writes none");
 }
 
 #[test]

@@ -112,6 +112,133 @@ fn a_portal_that_keeps_changing_fails_the_listing_and_its_json_is_left_unfinishe
     );
 }
 
+/// A portal whose `total` stays larger than the users it pages out (QUIRKS.md Q23) is not
+/// changing: read twice alike, page for page, the listing ends with every user it pages
+/// out, and says what did not add up.
+#[test]
+fn a_total_that_never_matches_ends_the_listing_with_a_warning() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let mut ids = portal.seed_users(201);
+    ids.push(owner.id.clone());
+    portal.miscount_total(3);
+
+    let run = docspace(&portal, &owner.key, &["user", "list", "--ids"]);
+
+    let listed = ids_of(&run.code(0).stdout);
+    assert_eq!(listed.len(), 202, "no user twice");
+    assert_eq!(
+        listed.into_iter().collect::<HashSet<_>>(),
+        ids.into_iter().collect::<HashSet<_>>()
+    );
+    run.stderr_is("docspace-people: the portal reports 205 users but pages out 202, the same on a second reading; listed 202\n");
+    assert_eq!(
+        portal.api_requests().len(),
+        6,
+        "two passes of three pages, no more"
+    );
+
+    // The same for a JSON array, which is complete.
+    let json = docspace(&portal, &owner.key, &["user", "list", "--json"]);
+    assert_eq!(json.code(0).json().as_array().map(Vec::len), Some(202));
+    json.stderr_has("the portal reports 205 users but pages out 202");
+}
+
+/// A total smaller than the users the portal pages out, on a page boundary: the listing
+/// does not stop at the total and lose the rest without a word.
+#[test]
+fn a_total_smaller_than_the_pages_loses_no_user() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let mut ids = portal.seed_users(201);
+    ids.push(owner.id.clone());
+    portal.miscount_total(-2);
+
+    let run = docspace(&portal, &owner.key, &["user", "list", "--ids"]);
+
+    let listed = ids_of(&run.code(0).stdout);
+    assert_eq!(listed.len(), 202, "no user twice");
+    assert_eq!(
+        listed.into_iter().collect::<HashSet<_>>(),
+        ids.into_iter().collect::<HashSet<_>>()
+    );
+    run.stderr_is("docspace-people: the portal reports 200 users but pages out 202, the same on a second reading; listed 202\n");
+    assert_eq!(portal.api_requests().len(), 6);
+}
+
+/// A portal that miscounts and changes while it is read: the change makes the listing
+/// start again, as ever, and the miscount ends it once two passes are alike.
+#[test]
+fn a_total_that_never_matches_on_a_portal_that_changes_still_starts_again() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ids = portal.seed_users(250);
+    portal.miscount_total(3);
+    portal.inject(second_page(Reply::RemoveFirst(ids[..3].to_vec())));
+
+    let run = docspace(&portal, &owner.key, &["user", "list", "--ids"]);
+
+    let listed = ids_of(&run.code(0).stdout);
+    let distinct: HashSet<&String> = listed.iter().collect();
+    assert_eq!(listed.len(), distinct.len(), "no user twice");
+    for id in &ids[3..] {
+        assert!(distinct.contains(id), "{id} was skipped");
+    }
+    run.stderr_has("the portal reports 251 users but pages out 248, the same on a second reading");
+    assert_eq!(
+        portal.api_requests().len(),
+        3 + 3 + 3,
+        "one pass cut short by the change (with the page it had fetched ahead), two alike"
+    );
+}
+
+/// A bulk change selected by a listing whose total never matches acts on every user the
+/// portal pages out, which is all any listing can give, and says so before the plan.
+#[test]
+fn a_bulk_change_on_a_listing_whose_total_never_matches_says_so() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ids = portal.seed_users(3);
+    for id in &ids {
+        portal.set_terminated_at(id, 40);
+    }
+    portal.miscount_total(2);
+
+    let run = docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", "--terminated-for", "30d"],
+    );
+
+    run.code(0).stderr_has(
+        "the portal reports 5 users but pages out 3, the same on a second reading; the users to delete are selected from the 3",
+    );
+    for id in &ids {
+        run.stdout_has(&format!("deleted {id}"));
+        assert!(portal.user(id).unwrap().removed);
+    }
+    let listings = portal
+        .api_requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/2.0/people/filter"))
+        .count();
+    assert_eq!(listings, 2, "two passes of one page");
+}
+
+#[test]
+fn seats_read_from_listings_whose_total_never_matches_say_so() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    portal.miscount_total(1);
+
+    docspace(&portal, &owner.key, &["seats"])
+        .code(0)
+        .stdout_has("rita@example.com")
+        .stdout_has("owner@example.com")
+        .stderr_is(&"docspace-people: the portal reports 2 users but pages out 1, the same on a second reading; the holders are read from the 1\n".repeat(2));
+}
+
 #[test]
 fn a_listing_that_fails_half_way_is_not_valid_json() {
     let portal = Portal::start();

@@ -315,13 +315,55 @@ pub fn body(request: &Logged) -> serde_json::Value {
     })
 }
 
-/// The day `days` days ago, as `YYYY-MM-DD` (UTC).
-pub fn portal_day_ago(days: u64) -> String {
-    let secs = std::time::SystemTime::now()
+/// The journal of the runs against `portal`.
+pub fn journal_path(portal: &Portal) -> std::path::PathBuf {
+    state_home(portal).join("docspace-people/journal.jsonl")
+}
+
+/// How many lines the journal of the runs against `portal` has: where the lines of the
+/// next run will start.
+pub fn journal_len(portal: &Portal) -> usize {
+    std::fs::read_to_string(journal_path(portal)).map_or(0, |text| text.lines().count())
+}
+
+/// Dates the journal's lines from `from` on `days` days ago, as if the runs that wrote
+/// them had been made then: the journal's times are when this tool terminated or
+/// reactivated a user, so retention can be tested without waiting.
+pub fn backdate_journal(portal: &Portal, from: usize, days: u64) {
+    let path = journal_path(portal);
+    let text = std::fs::read_to_string(&path).expect("the journal exists");
+    let then = seconds_now() - days * 86_400;
+    let time = format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        utc_day(then),
+        then % 86_400 / 3600,
+        then % 3600 / 60,
+        then % 60
+    );
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    assert!(from < lines.len(), "no journal line from {from} on");
+    for line in &mut lines[from..] {
+        let mut entry: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        entry["time"] = time.clone().into();
+        *line = entry.to_string();
+    }
+    std::fs::write(&path, lines.join("\n") + "\n").expect("the journal is written");
+}
+
+fn seconds_now() -> u64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("after 1970")
         .as_secs()
-        - days * 86_400;
+}
+
+/// The day `days` days ago, as `YYYY-MM-DD` (UTC).
+pub fn portal_day_ago(days: u64) -> String {
+    utc_day(seconds_now() - days * 86_400)
+}
+
+/// The day of `secs` seconds after 1970, as `YYYY-MM-DD` (UTC).
+fn utc_day(secs: u64) -> String {
     let z = (secs / 86_400) as i64 + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

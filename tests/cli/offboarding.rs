@@ -3,9 +3,8 @@
 //! job; jobs are followed to their end across runs; retention selects by termination age.
 
 use crate::portal::{Kind, Portal, Status};
-use crate::{body, changes, docspace, lines};
+use crate::{backdate_journal, body, changes, docspace, journal_len, lines};
 use serde_json::json;
-use std::time::Duration;
 
 const NOTHING: &str = "owns no rooms or shared files; personal files are destroyed";
 
@@ -358,23 +357,152 @@ fn retention_selects_by_termination_age_and_never_a_user_whose_date_is_unknown()
     .stdout_is(&format!("{}\n", ann.id))
     .stderr_has("1 terminated user(s) left out: when they were terminated is unknown");
 
-    // Stage 1 by this tool: the journal remembers when.
+    // Stage 1 by this tool, 31 days ago: the journal remembers when.
+    let mark = journal_len(&portal);
     docspace(&portal, &owner.key, &["user", "terminate", &dan.id]).code(0);
-    std::thread::sleep(Duration::from_millis(1100));
+    backdate_journal(&portal, mark, 31);
     docspace(
         &portal,
         &owner.key,
-        &["user", "delete", "--terminated-for", "1s"],
+        &["user", "delete", "--terminated-for", "30d"],
     )
     .code(0)
     .stdout_has(&format!("deleted {}", ann.id))
-    .stdout_has(&format!("deleted {}", bob.id))
     .stdout_has(&format!("deleted {}", dan.id))
     .stderr_has("1 terminated user(s) left out");
+    assert!(
+        !portal.user(&bob.id).unwrap().removed,
+        "terminated 10 days ago"
+    );
     assert!(
         !portal.user(&cat.id).unwrap().removed,
         "an unknown date is never old enough"
     );
+}
+
+/// The portal stamps `terminated` only through the profile (`disable: true`) and the
+/// status endpoints leave it as it was (QUIRKS.md Q24, Q42): a date from an earlier
+/// termination is stale once this tool reactivated and terminated the user again.
+#[test]
+fn a_stale_portal_date_never_deletes_a_user_terminated_again_since() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    // Today is 2 March. 1 January: disabled through the profile, which stamps the date.
+    portal.set_terminated_at(&ann.id, 60);
+    let january = portal.user(&ann.id).unwrap().terminated_at;
+    // 1 February: reactivated with this tool.
+    docspace(&portal, &owner.key, &["user", "activate", &ann.id]).code(0);
+    backdate_journal(&portal, 0, 29);
+    // 1 March: terminated again with this tool.
+    let march = journal_len(&portal);
+    docspace(&portal, &owner.key, &["user", "terminate", &ann.id]).code(0);
+    backdate_journal(&portal, march, 1);
+    let after = portal.user(&ann.id).unwrap();
+    assert_eq!(
+        (after.status, after.terminated_at),
+        (Status::Terminated, january),
+        "the portal still says 1 January"
+    );
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "list", "--terminated-for", "30d", "--ids"],
+    )
+    .code(0)
+    .stdout_is("")
+    .stderr_empty();
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", "--terminated-for", "30d"],
+    );
+    assert_eq!(deletes_sent(&portal), 0);
+    assert!(!portal.user(&ann.id).unwrap().removed);
+
+    // 31 March: 30 days after 1 March have passed.
+    portal.set_terminated_at(&ann.id, 89);
+    backdate_journal(&portal, 0, 58);
+    backdate_journal(&portal, march, 30);
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", "--terminated-for", "30d"],
+    )
+    .code(0)
+    .stdout_has(&format!("deleted {}", ann.id));
+    assert!(portal.user(&ann.id).unwrap().removed);
+}
+
+/// Reactivated with this tool after the portal's date, then terminated by something that
+/// records no date (the web UI's status change): when is unknown.
+#[test]
+fn a_reactivation_after_the_portals_date_leaves_the_user_out_with_the_warning() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    portal.set_terminated_at(&ann.id, 60);
+    docspace(&portal, &owner.key, &["user", "activate", &ann.id]).code(0);
+    backdate_journal(&portal, 0, 29);
+    portal.set_status(&ann.id, Status::Terminated);
+    let unknown = "1 terminated user(s) left out: when they were terminated is unknown";
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "list", "--terminated-for", "30d", "--ids"],
+    )
+    .code(0)
+    .stdout_is("")
+    .stderr_has(unknown);
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", "--terminated-for", "30d"],
+    )
+    .stderr_has(unknown);
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", &ann.id, "--terminated-for", "30d"],
+    )
+    .code(65)
+    .stderr_has("not terminated long enough ago (or when is unknown), skipped");
+    assert_eq!(deletes_sent(&portal), 0);
+    assert!(!portal.user(&ann.id).unwrap().removed);
+}
+
+/// A user active again keeps the date of an earlier termination on the portal: it is no
+/// termination age, even for a delete that may terminate first.
+#[test]
+fn an_active_user_with_an_old_date_is_not_terminated_long_ago() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    portal.set_terminated_at(&ann.id, 60);
+    portal.set_status(&ann.id, Status::Active);
+
+    docspace(
+        &portal,
+        &owner.key,
+        &[
+            "user",
+            "delete",
+            &ann.id,
+            "--terminate",
+            "--terminated-for",
+            "30d",
+        ],
+    )
+    .code(65)
+    .stderr_has("not terminated long enough ago (or when is unknown), skipped");
+    assert!(
+        changes(&portal).is_empty(),
+        "{:?}",
+        lines(&changes(&portal))
+    );
+    assert_eq!(portal.user(&ann.id).unwrap().status, Status::Active);
 }
 
 /// A portal before DocSpace 3.5 cannot say whether a leaver owns rooms: every delete

@@ -11,7 +11,8 @@ use crate::app::format::{Format, Printer};
 use crate::app::output::Output;
 use crate::app::output::Printing;
 use crate::app::retention::AgeFilter;
-use docspace_people::{Client, Filter, Status};
+use crate::app::show;
+use docspace_people::{Client, Filter, Status, Users};
 
 pub const SPEC: Spec = Spec {
     name: "user list",
@@ -21,9 +22,10 @@ pub const SPEC: Spec = Spec {
 Lists every matching account, reading the portal page by page, sorted by e-mail
 address. S is active, terminated or pending; T is user, guest, room-admin or
 docspace-admin; TEXT matches first name, last name or e-mail. --terminated-for 30d lists
-the users terminated at least that long ago (as the portal or this tool's journal
-recorded it; a user whose date is unknown is left out, and counted on stderr). --ids
-prints only ids, ready for 'user delete --from -'; --json prints a JSON array.
+the users terminated at least that long ago (the latest termination the portal or this
+tool's journal recorded; a user whose date is unknown, or whom this tool reactivated
+since, is left out, and counted on stderr). --ids prints only ids, ready for 'user
+delete --from -'; --json prints a JSON array.
 --activation pending lists the users who never activated their account: invited and
 never registered (pending), and created but never activated (active).",
     options: &[
@@ -171,7 +173,8 @@ fn list(
     );
     out.data(&printer.start())?;
     let mut listed = 0;
-    for user in client.list_users(&filter).read_ahead() {
+    let mut users = client.list_users(&filter).read_ahead();
+    for user in users.by_ref() {
         let user = match user {
             Ok(user) => user,
             // A JSON array is left open: a consumer must not take a listing that failed
@@ -194,6 +197,7 @@ fn list(
     if let Some(warning) = age.as_ref().and_then(AgeFilter::warning) {
         out.error(&warning)?;
     }
+    miscounted(&users, listed, out)?;
     Ok(DONE)
 }
 
@@ -214,7 +218,8 @@ fn never_activated_list(
     );
     out.data(&printer.start())?;
     let mut listed = 0;
-    for user in client.list_users(filter).read_ahead() {
+    let mut users = client.list_users(filter).read_ahead();
+    for user in users.by_ref() {
         let user = user
             .map_err(|e| Failure::from(e.during(format!("list users (after {listed} listed)"))))?;
         if !user.never_activated() {
@@ -224,5 +229,15 @@ fn never_activated_list(
         out.data(printer.user(&user))?;
     }
     out.data(printer.finish())?;
+    miscounted(&users, listed, out)?;
     Ok(DONE)
+}
+
+/// A listing is complete when it printed every user the portal pages out, though its
+/// total says more (or fewer): the warning names both numbers.
+fn miscounted(users: &Users, listed: usize, out: &mut Output) -> Result<(), Failure> {
+    if let Some(miscount) = users.miscount() {
+        out.error(&show::miscount(miscount, &format!("listed {listed}")))?;
+    }
+    Ok(())
 }

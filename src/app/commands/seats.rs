@@ -5,7 +5,7 @@ use super::{Command, Prints, Run, Spec};
 use crate::app::exit::{DONE, Failure};
 use crate::app::format::{Format, Printer};
 use crate::app::output::Output;
-use crate::app::show::user_json;
+use crate::app::show::{self, user_json};
 use docspace_people::{Client, Filter, Status, User, UserType};
 use serde_json::json;
 
@@ -41,12 +41,17 @@ fn seats(client: &Client, out: &mut Output) -> Result<u8, Failure> {
             user_type: Some(user_type),
             ..Filter::default()
         };
-        for user in client.list_users(&filter) {
+        let mut users = client.list_users(&filter);
+        for user in users.by_ref() {
             let user =
                 user.map_err(|e| Failure::from(e.during("list the holders of paid seats")))?;
             if user.status != Status::Terminated {
                 holders.push(user);
             }
+        }
+        if let Some(miscount) = users.miscount() {
+            let after = format!("the holders are read from the {}", miscount.paged);
+            out.error(&show::miscount(miscount, &after))?;
         }
     }
     let summary = match (seats.limit, seats.available()) {

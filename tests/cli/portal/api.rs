@@ -1773,7 +1773,8 @@ fn list_people(
         order.then(tie(*left_index).cmp(&tie(*right_index)))
     });
 
-    let total = matches.len() as i64;
+    // A count of its own, which need not agree with the pages (QUIRKS.md Q23).
+    let total = matches.len() as i64 + state.miscount;
     let start = usize::try_from(start_index.max(0)).unwrap_or(usize::MAX);
     let page: Vec<Json> = matches
         .iter()
@@ -2264,16 +2265,14 @@ fn update_member(state: &mut State, context: &Context<'_>, caller: &Member, user
                 member.terminated_at = Some(codec::now().0);
                 state.end_sessions(&target.id);
             }
-            Some(false) if target.status == Status::Terminated => {
+            // Active whatever the status was, a pending invitee's included, and the
+            // date gone: the one path that clears it.
+            Some(false) => {
                 let member = state.member_mut(&target.id).expect("found above");
-                member.status = if member.never_registered() {
-                    Status::Pending
-                } else {
-                    Status::Active
-                };
+                member.status = Status::Active;
                 member.terminated_at = None;
             }
-            _ => {}
+            None => {}
         }
     }
     let updated = state.member(&target.id).expect("found above");

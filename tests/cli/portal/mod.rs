@@ -64,7 +64,8 @@ pub struct UserView {
     pub status: Status,
     pub removed: bool,
     /// `TerminatedDate` in unix seconds: stamped by `PUT /people/{userid}` with
-    /// `disable: true` or `set_terminated_at`, never by `PUT /people/status` (QUIRKS.md Q42).
+    /// `disable: true` or `set_terminated_at`, cleared by `disable: false`, never touched by
+    /// `PUT /people/status` (QUIRKS.md Q42, Q24).
     pub terminated_at: Option<i64>,
 }
 
@@ -603,6 +604,12 @@ impl Portal {
     /// miss, a bare 404 (QUIRKS.md Q44). Nothing else changes.
     pub fn before_3_5(&self) {
         self.state().before_3_5 = true;
+    }
+
+    /// From now on a listing's `total` counts `by` more users than it pages out (fewer
+    /// when negative), whatever the listing (QUIRKS.md Q23).
+    pub fn miscount_total(&self, by: i64) {
+        self.state().miscount = by;
     }
 
     /// Progress polls a reassign job takes to complete (default 2: Running 50 %, then

@@ -647,6 +647,20 @@ fn invitations_are_not_atomic_and_listing_pages_by_count() {
         None,
     );
     assert_eq!(searched.json()["total"], 5);
+    // QUIRKS.md Q23: a total that does not count what the pages give.
+    portal.miscount_total(3);
+    let miscounted = client.call(
+        "GET",
+        "/api/2.0/people/filter?filterValue=USER000%20example",
+        &owner.key,
+        None,
+    );
+    let miscounted = miscounted.json();
+    assert_eq!(
+        (&miscounted["count"], &miscounted["total"]),
+        (&json!(5), &json!(8))
+    );
+    portal.miscount_total(0);
     let too_many = client.call("GET", "/api/2.0/people/filter?count=101", &owner.key, None);
     assert_eq!(
         (too_many.status, &too_many.json()["statusCode"]),
@@ -2673,6 +2687,65 @@ fn disabling_one_user_stamps_the_termination_date() {
         portal.user(&other_admin.id).unwrap().status,
         Status::Terminated
     );
+}
+
+/// QUIRKS.md Q24, Q42: only `disable` stamps and clears `TerminatedDate`; the status
+/// endpoints leave an earlier date on a reactivated user and do not refresh it.
+#[test]
+fn only_disable_stamps_or_clears_the_termination_date() {
+    let portal = Portal::start();
+    let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
+    let user = portal.add_member(Kind::User, "us@example.com", "Uma", "User");
+    let mut client = Client::connect(&portal);
+    let put = |client: &mut Client, path: &str, body: Value| {
+        let answer = client.call("PUT", path, &admin.key, Some(&body));
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+        answer.json()["response"].clone()
+    };
+    let profile = format!("/api/2.0/people/{}", user.id);
+    let ids = json!({"userIds": [user.id]});
+
+    portal.set_terminated_at(&user.id, 60);
+    let january = portal.user(&user.id).unwrap().terminated_at;
+    let shown = super::codec::format_api_date(january.unwrap(), 0);
+
+    let activated = put(&mut client, "/api/2.0/people/status/Active", ids.clone());
+    assert_eq!(activated[0]["status"], 1);
+    assert_eq!(activated[0]["terminated"], shown.as_str(), "left as it was");
+    assert_eq!(portal.user(&user.id).unwrap().terminated_at, january);
+
+    let terminated = put(
+        &mut client,
+        "/api/2.0/people/status/Terminated",
+        ids.clone(),
+    );
+    assert_eq!(terminated[0]["status"], 2);
+    assert_eq!(terminated[0]["terminated"], shown.as_str(), "not refreshed");
+    assert_eq!(portal.user(&user.id).unwrap().terminated_at, january);
+
+    // `disable: true` on a user already terminated stamps the date again.
+    let disabled = put(&mut client, &profile, json!({"disable": true}));
+    let now = portal.user(&user.id).unwrap().terminated_at.unwrap();
+    assert!((super::codec::now().0 - now).abs() < 60);
+    assert_eq!(
+        disabled["terminated"],
+        super::codec::format_api_date(now, 0).as_str()
+    );
+
+    let enabled = put(&mut client, &profile, json!({"disable": false}));
+    assert_eq!(enabled["status"], 1);
+    assert!(enabled.get("terminated").is_none(), "{enabled}");
+    assert_eq!(portal.user(&user.id).unwrap().terminated_at, None);
+
+    // `disable: false` makes any user Active, a pending invitee included.
+    let pending = portal.add_pending("pe@example.com");
+    let enabled = put(
+        &mut client,
+        &format!("/api/2.0/people/{pending}"),
+        json!({"disable": false}),
+    );
+    assert_eq!(enabled["status"], 1);
+    assert_eq!(portal.user(&pending).unwrap().status, Status::Active);
 }
 
 #[test]

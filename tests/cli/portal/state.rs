@@ -28,8 +28,8 @@ pub(super) struct Member {
     pub(super) password: Option<String>,
     /// Synced from an LDAP directory (QUIRKS.md Q43).
     pub(super) ldap: bool,
-    /// `TerminatedDate`, unix seconds: stamped only by `PUT /people/{userid}`
-    /// with `disable` (QUIRKS.md Q42).
+    /// `TerminatedDate`, unix seconds: stamped and cleared only by `PUT /people/{userid}`
+    /// with `disable` (QUIRKS.md Q42), never by `PUT /people/status` (Q24).
     pub(super) terminated_at: Option<i64>,
     /// Rooms this user owns (QUIRKS.md Q38).
     pub(super) rooms: usize,
@@ -127,6 +127,8 @@ pub(super) struct State {
     pub(super) reassign_failures: Vec<(String, String)>,
     /// Plays a server older than 3.5 (QUIRKS.md Q44).
     pub(super) before_3_5: bool,
+    /// How many more users a listing's `total` counts than it pages out (QUIRKS.md Q23).
+    pub(super) miscount: i64,
     /// Paid seats of the tariff (QUIRKS.md Q45); `None`: no limit.
     pub(super) seat_limit: Option<usize>,
     /// Demotion jobs and the kind each makes of its user (QUIRKS.md Q46).
@@ -158,6 +160,7 @@ impl State {
             reassign_polls: 2,
             reassign_failures: Vec::new(),
             before_3_5: false,
+            miscount: 0,
             seat_limit: None,
             type_jobs: Vec::new(),
             resend_calls: Vec::new(),
