@@ -541,10 +541,10 @@ impl Users<'_> {
             _ => fetch(self.client, &self.query, self.next)?,
         };
         // The page after this one is fetched while this one is read, where the total
-        // says this one is full; were this page short, the portal changed, the listing
+        // says there is one; were this page short, the portal changed, the listing
         // starts again, and the page fetched ahead is not used.
         if let (Some(ahead), Some(total)) = (&mut self.ahead, self.total)
-            && self.next + PAGE <= total
+            && self.next + PAGE < total
         {
             ahead.fetch(self.next + PAGE);
         }
@@ -611,12 +611,10 @@ impl Users<'_> {
         }
         self.total = self.total.or(total);
         self.last_page = users.iter().map(|u| u.id).collect();
-        // Only a short page ends the listing, with a total or without: a total reached
-        // on a full page may count fewer users than the pages give, and the rest would
-        // be lost without a word. The page after it is empty, or shows the miscount. A
-        // portal that repeats its pages cannot keep the loop going: an overlap starts the
-        // listing again, three times at most.
-        self.finished = users.len() < PAGE;
+        // Without a total, the listing ends at a short page; with one, when it is
+        // reached, or at a short page all the same, so a portal that miscounts cannot
+        // keep the loop going.
+        self.finished = users.len() < PAGE || total.is_some_and(|t| self.next >= t);
         if !self.finished
             && let Some(ahead) = &mut self.ahead
             && !ahead.fetching
