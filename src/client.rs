@@ -38,6 +38,10 @@ pub struct Options {
     /// The proxy to go through, if any. None by default: the environment's proxy
     /// variables are read only through [`Proxies::from_env`].
     pub proxies: Proxies,
+    /// How many requests may be in flight at once when the client is shared between
+    /// threads: the connections kept open for reuse (at least one). Requests sent one
+    /// after another always reuse a single connection.
+    pub parallel: usize,
 }
 
 impl Default for Options {
@@ -49,6 +53,7 @@ impl Default for Options {
             insecure_http: false,
             on_retry: None,
             proxies: Proxies::default(),
+            parallel: 1,
         }
     }
 }
@@ -70,6 +75,40 @@ pub struct Client {
     /// The portal's own name as its answers write it, once an answer showed it: the
     /// origin of the caller's `profileUrl`.
     pub(crate) own_name: std::sync::OnceLock<Origin>,
+    /// Shared by every thread using the client and its read-ahead handles.
+    pace: Arc<Pace>,
+}
+
+/// A pause every request of a client keeps: the portal's rate limit is per caller, so
+/// a `Retry-After` one request was given holds the requests of every thread.
+#[derive(Debug, Default)]
+struct Pace {
+    until: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl Pace {
+    /// Extends the pause to `wait` from now; true when this made it longer (the request
+    /// that did says so; the others that meet the same failure meanwhile keep quiet).
+    fn pause(&self, wait: Duration) -> bool {
+        let end = std::time::Instant::now() + wait;
+        let mut until = self.until.lock().unwrap_or_else(|e| e.into_inner());
+        match *until {
+            Some(current) if current >= end => false,
+            _ => {
+                *until = Some(end);
+                true
+            }
+        }
+    }
+
+    /// Waits out the pause, if there is one.
+    fn keep(&self) {
+        let until = *self.until.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(wait) = until.and_then(|u| u.checked_duration_since(std::time::Instant::now()))
+        {
+            std::thread::sleep(wait);
+        }
+    }
 }
 
 /// A proxy in use: what failures name it by, never with its credentials.
@@ -294,6 +333,8 @@ impl Client {
             // input buffer is read in several passes all the same.
             .input_buffer_size(64 * 1024)
             .output_buffer_size(16 * 1024)
+            .max_idle_connections(options.parallel.max(1))
+            .max_idle_connections_per_host(options.parallel.max(1))
             .build();
         let agent = Agent::with_parts(config, DefaultConnector::default(), ResolveOnce::default());
         Ok(Client {
@@ -303,6 +344,7 @@ impl Client {
             options,
             proxy: via,
             own_name: std::sync::OnceLock::new(),
+            pace: Arc::default(),
         })
     }
 
@@ -316,6 +358,7 @@ impl Client {
             options: self.options.clone(),
             proxy: self.proxy.clone(),
             own_name: self.own_name.clone(),
+            pace: Arc::clone(&self.pace),
         }
     }
 
@@ -424,6 +467,7 @@ impl Client {
         let mut maybe_done: Option<String> = None;
         loop {
             attempt += 1;
+            self.pace.keep();
             let result = self.exchange(request);
             if request.changes_portal() && maybe_done.is_none() {
                 maybe_done = match &result {
@@ -451,7 +495,11 @@ impl Client {
             };
             match wait {
                 Some((wait, why)) if attempt <= self.options.retries => {
-                    if let Some(note) = self.options.on_retry {
+                    // Every thread waits: a busy or rate-limited portal is busy for all
+                    // of them, and one note says so.
+                    if self.pace.pause(wait)
+                        && let Some(note) = self.options.on_retry
+                    {
                         note(&format!(
                             "{action}: {why}; retrying in {:.1} s (attempt {} of {})",
                             wait.as_secs_f64(),
@@ -459,7 +507,6 @@ impl Client {
                             self.options.retries + 1
                         ));
                     }
-                    std::thread::sleep(wait);
                 }
                 _ => {
                     let outcome = result

@@ -99,6 +99,7 @@ pub const GLOBALS: &[&Opt] = &[
     &PROFILE,
     &TIMEOUT,
     &RETRIES,
+    &PARALLEL,
     &INSECURE_HTTP,
     &JOURNAL,
     &NO_JOURNAL,
@@ -151,6 +152,14 @@ pub const RETRIES: Opt = Opt::value(
     "N",
     "repeat a request that is safe to repeat after a temporary\nfailure, up to N times (default 3; 0 disables)",
 );
+pub const PARALLEL: Opt = Opt::value(
+    "parallel",
+    Kind::Count(MOST_PARALLEL as u64),
+    "N",
+    "read the users of a bulk run on up to N connections at once\n(default 6; 1 reads one at a time; changes are always sent one\nbatch at a time, in order)",
+);
+/// The most connections a run opens to the portal at once.
+pub const MOST_PARALLEL: usize = 16;
 pub const INSECURE_HTTP: Opt = Opt::flag(
     "insecure-http",
     "allow plain http:// to a host other than this machine",
@@ -289,6 +298,7 @@ pub struct Globals {
     pub quiet: bool,
     pub timeout: Option<u64>,
     pub retries: Option<u32>,
+    pub parallel: Option<usize>,
     pub profile: Option<String>,
     pub ca_file: Option<PathBuf>,
     pub insecure_http: bool,
@@ -317,6 +327,14 @@ impl Globals {
             quiet: given.flag(&QUIET),
             timeout: given.seconds(&TIMEOUT)?,
             retries: given.count(&RETRIES)?.map(|n| n as u32),
+            parallel: match given.count(&PARALLEL)? {
+                Some(0) => {
+                    return Err(Failure::Usage(format!(
+                        "--parallel takes a whole number from 1 to {MOST_PARALLEL}, not '0'"
+                    )));
+                }
+                n => n.map(|n| n as usize),
+            },
             profile: given.text(&PROFILE)?,
             ca_file: given.path(&CA_FILE),
             insecure_http: given.flag(&INSECURE_HTTP),

@@ -202,6 +202,7 @@ pub fn connect(settings: &Settings, io: &mut Io, anonymous: bool) -> Result<Clie
         insecure_http: settings.insecure_http,
         on_retry: (!settings.printing.quiet).then_some(note as fn(&str)),
         proxies: settings.proxies.clone(),
+        parallel: settings.parallel.value,
     };
     // The library refuses plain http to another host without naming this program's flag.
     let plain_http = portal

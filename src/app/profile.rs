@@ -25,6 +25,7 @@ pub struct Profile {
     pub ca_file: Option<PathBuf>,
     pub timeout: Option<u64>,
     pub retries: Option<u32>,
+    pub parallel: Option<usize>,
     pub protect_file: Option<PathBuf>,
     pub journal: Option<PathBuf>,
 }

@@ -3,7 +3,7 @@
 //! it came from. Nothing after this step reads the environment; `config show` prints
 //! this value.
 
-use super::args::Globals;
+use super::args::{Globals, MOST_PARALLEL};
 use super::env::Environment;
 use super::exit::Failure;
 use super::journal;
@@ -12,6 +12,10 @@ use super::profile;
 use docspace_people::{Proxies, Secret};
 use std::path::PathBuf;
 use std::time::Duration;
+
+/// Connections a bulk run reads users on at once, unless told: measured at 50 ms
+/// (docs/performance.md), within what a portal's rate limit allows one caller.
+pub const DEFAULT_PARALLEL: usize = 6;
 
 /// A value and where it came from: a flag, a variable, a profile, or the default.
 #[derive(Debug, Clone)]
@@ -54,6 +58,8 @@ pub struct Settings {
     pub credential: Option<Sourced<Credential>>,
     pub timeout: Sourced<Duration>,
     pub retries: Sourced<u32>,
+    /// Connections a bulk run reads users on at once.
+    pub parallel: Sourced<usize>,
     pub ca_file: Option<Sourced<PathBuf>>,
     pub insecure_http: bool,
     pub proxies: Proxies,
@@ -152,6 +158,16 @@ impl Settings {
             }
             (None, None) => sourced(3, "default"),
         };
+        let parallel = match (globals.parallel, profile.parallel) {
+            (Some(n), _) => sourced(n, "--parallel"),
+            (None, Some(n)) if (1..=MOST_PARALLEL).contains(&n) => sourced(n, origin.clone()),
+            (None, Some(n)) => {
+                return Err(Failure::Config(format!(
+                    "{origin}: parallel {n} is not from 1 to {MOST_PARALLEL}"
+                )));
+            }
+            (None, None) => sourced(DEFAULT_PARALLEL, "default"),
+        };
         let state_dir = journal::state_dir(env);
         let journal = match (
             globals.no_journal,
@@ -181,6 +197,7 @@ impl Settings {
                 source: timeout.source,
             },
             retries,
+            parallel,
             ca_file,
             insecure_http: globals.insecure_http,
             proxies,
@@ -250,6 +267,11 @@ impl Settings {
             "retries",
             self.retries.value.to_string(),
             &self.retries.source,
+        );
+        row(
+            "parallel",
+            self.parallel.value.to_string(),
+            &self.parallel.source,
         );
         let journal = match &self.journal.value {
             Journaling::Off => "(none)".to_owned(),

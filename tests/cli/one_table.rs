@@ -241,6 +241,7 @@ fn config_show_prints_one_setting_a_line() {
             "credential",
             "timeout",
             "retries",
+            "parallel",
             "journal",
             "protect_file"
         ],
