@@ -2401,6 +2401,7 @@ fn reassign_start(state: &mut State, context: &Context<'_>, caller: &Member) -> 
         files_at_start: source.shared_files,
         rooms_moved: 0,
         files_moved: 0,
+        held: false,
     };
     let dto = job_dto(&job);
     state.reassign_jobs.retain(|known| known.from != source.id);

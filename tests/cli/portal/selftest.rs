@@ -2390,6 +2390,74 @@ fn a_reassign_job_advances_per_poll_and_blocks_deletion_until_done() {
 }
 
 #[test]
+fn a_web_ui_reassign_job_stays_running_and_blocks_a_batch_before_anything_is_deleted() {
+    let portal = Portal::start();
+    let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
+    let heir = portal.add_member(Kind::RoomAdmin, "heir@example.com", "Hera", "Heir");
+    let leaver = portal.add_member(Kind::User, "leaver@example.com", "Leo", "Leaver");
+    let other = portal.add_member(Kind::User, "other@example.com", "Olga", "Other");
+    portal.give_rooms(&leaver.id, 2);
+    portal.set_status(&leaver.id, Status::Terminated);
+    portal.set_status(&other.id, Status::Terminated);
+    portal.reassign_in_web_ui(&leaver.id, &heir.id, 40);
+    let mut client = Client::connect(&portal);
+
+    for _ in 0..3 {
+        let job = poll(&mut client, &admin.key, &leaver.id).json()["response"].clone();
+        assert_eq!(
+            (&job["status"], &job["percentage"], &job["isCompleted"]),
+            (&json!(1), &json!(40), &json!(false)),
+            "Running at 40 %, whatever the polls"
+        );
+    }
+    assert_eq!(portal.rooms_of(&heir.id), 0, "it moves nothing");
+
+    // The running job is checked before anything of the batch is deleted, even a user
+    // listed before the leaver (UserController.cs:1342).
+    let blocked = "Data reassign process for Leo Leaver is not complete.";
+    let batch = json!({"userIds": [other.id, leaver.id]}).to_string();
+    client.check_rows(&[
+        row(
+            &admin.key,
+            "PUT",
+            "/api/2.0/people/delete",
+            batch.clone(),
+            Answer::Error(500, blocked, Some(PLAIN_EXCEPTION)),
+        ),
+        row(
+            &admin.key,
+            "DELETE",
+            format!("/api/2.0/people/{}", leaver.id),
+            "",
+            Answer::Error(500, blocked, Some(PLAIN_EXCEPTION)),
+        ),
+    ]);
+    assert!(!portal.user(&other.id).unwrap().removed);
+    assert!(!portal.user(&leaver.id).unwrap().removed);
+
+    portal.finish_reassign(&leaver.id);
+    let done = poll(&mut client, &admin.key, &leaver.id).json()["response"].clone();
+    assert_eq!(
+        (&done["status"], &done["percentage"]),
+        (&json!(2), &json!(100))
+    );
+    assert_eq!(portal.rooms_of(&heir.id), 2);
+    assert!(
+        !portal.user(&leaver.id).unwrap().removed,
+        "the web UI's job keeps the profile"
+    );
+    client.check_rows(&[row(
+        &admin.key,
+        "PUT",
+        "/api/2.0/people/delete",
+        batch,
+        Answer::Ok,
+    )]);
+    assert!(portal.user(&other.id).unwrap().removed);
+    assert!(portal.user(&leaver.id).unwrap().removed);
+}
+
+#[test]
 fn a_reassign_job_fails_or_is_cancelled_and_keeps_what_moved() {
     let portal = Portal::start();
     let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
