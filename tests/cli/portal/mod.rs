@@ -103,6 +103,12 @@ pub enum Reply {
     Hang(Duration),
     /// Close the connection without answering.
     Close,
+    /// The portal had closed this keep-alive connection while it was idle, without
+    /// notice (no FIN reached the client), and the client learns it only under its next
+    /// request: the request is not handled and the connection ends without an answer.
+    /// Matches only a request on a connection that carried an earlier one, since a new
+    /// connection cannot have gone stale.
+    ClosedWhileIdle,
     /// Handle the request as usual (state changes, e.g. POST /people creates
     /// the user), then close the connection without answering: an answer
     /// lost in the network after the server acted, which a client must not
@@ -227,12 +233,15 @@ impl Shared {
         });
     }
 
-    fn take_fault(&self, method: &str, target: &str) -> Option<Reply> {
+    /// The fault for a request, if one matches; `reused` says whether the request came
+    /// on a connection that carried an earlier one.
+    fn take_fault(&self, method: &str, target: &str, reused: bool) -> Option<Reply> {
         let mut faults = lock(&self.faults);
         let index = faults.iter().position(|fault| {
             fault.times > 0
                 && (fault.method.is_empty() || fault.method == method)
                 && target.starts_with(&fault.path_prefix)
+                && (reused || !matches!(fault.reply, Reply::ClosedWhileIdle))
         })?;
         faults[index].times -= 1;
         let reply = faults[index].reply.clone();

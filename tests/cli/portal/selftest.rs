@@ -859,6 +859,54 @@ fn a_lost_answer_is_acted_on_but_never_sent() {
     assert_eq!(portal.connections(), 2);
 }
 
+#[test]
+fn a_connection_closed_while_idle_drops_the_next_request_unhandled() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(Fault {
+        method: "POST",
+        path_prefix: "/api/2.0/people".to_owned(),
+        times: 1,
+        reply: Reply::ClosedWhileIdle,
+    });
+    let ann = json!({"email": "ann@example.com", "firstName": "Ann", "type": "User"});
+    let bob = json!({"email": "bob@example.com", "firstName": "Bob", "type": "User"});
+
+    // A new connection cannot be stale: its first request is handled.
+    let mut client = Client::connect(&portal);
+    let created = client.call("POST", "/api/2.0/people", &owner.key, Some(&ann));
+    assert_eq!(created.status, 200);
+    // The next one on the same connection meets the close.
+    let body = bob.to_string();
+    client.write(
+        format!(
+            "POST /api/2.0/people HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            owner.key,
+            body.len()
+        )
+        .as_bytes(),
+    );
+    assert!(client.read_to_end().is_empty(), "closed without a byte");
+    assert!(
+        portal.user_by_email("bob@example.com").is_none(),
+        "the request never reached the portal"
+    );
+
+    // The fault is spent: the same request on a new connection is handled.
+    let mut client = Client::connect(&portal);
+    let again = client.call("POST", "/api/2.0/people", &owner.key, Some(&bob));
+    assert_eq!(again.status, 200);
+    assert_eq!(
+        portal
+            .api_requests()
+            .iter()
+            .map(|l| l.connection)
+            .collect::<Vec<_>>(),
+        [1, 1, 2]
+    );
+    assert_eq!(portal.connections(), 2);
+}
+
 fn fixture_roots(portal: &Portal) -> RootCertStore {
     let pem = std::fs::read(portal.ca_file()).unwrap();
     let mut roots = RootCertStore::empty();
