@@ -2212,9 +2212,16 @@ fn check_reassign_process<'i>(
                 "" => member.email.clone(),
                 name => name.to_owned(),
             };
+            // `Resource.ReassignDataRemoveUserError`, translated (QUIRKS.md Q49).
+            let message = match state.settings.language.as_deref() {
+                Some("de") => {
+                    format!("Die Neuzuweisung der Daten für {name} ist nicht abgeschlossen.")
+                }
+                _ => format!("Data reassign process for {name} is not complete."),
+            };
             return Err(Failure::Error {
                 code: 500,
-                message: format!("Data reassign process for {name} is not complete."),
+                message,
                 exception: Exception::Plain,
             });
         }

@@ -2482,6 +2482,19 @@ fn a_web_ui_reassign_job_stays_running_and_blocks_a_batch_before_anything_is_del
     ]);
     assert!(!portal.user(&other.id).unwrap().removed);
     assert!(!portal.user(&leaver.id).unwrap().removed);
+    // The message is a resource: translated (QUIRKS.md Q49).
+    portal.set_language("de");
+    client.check_rows(&[row(
+        &admin.key,
+        "PUT",
+        "/api/2.0/people/delete",
+        batch.clone(),
+        Answer::Error(
+            500,
+            "Die Neuzuweisung der Daten für Leo Leaver ist nicht abgeschlossen.",
+            Some(PLAIN_EXCEPTION),
+        ),
+    )]);
 
     portal.finish_reassign(&leaver.id);
     let done = poll(&mut client, &admin.key, &leaver.id).json()["response"].clone();
