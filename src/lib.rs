@@ -120,7 +120,7 @@ pub use email::Email;
 pub use error::{Error, ErrorKind, Refusal};
 pub use key::ApiKey;
 pub use model::{Invitation, NewUser, Status, User, UserType};
-pub use people::{Filter, Users};
+pub use people::{Deletion, Filter, Users};
 pub use proxy::Proxies;
 pub use reassign::{JobStatus, ReassignJob};
 pub use secret::Secret;

@@ -97,6 +97,21 @@ fn user_ids(ids: &[UserId]) -> UserIds<'_> {
     }
 }
 
+/// The portal's answer to [`Client::delete_users`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Deletion {
+    /// The users the answer lists: the ones deleted, and DocSpace admins the portal
+    /// skipped because the caller is not the owner.
+    pub users: Vec<User>,
+    /// The answer to an earlier attempt was lost after the request went out (the
+    /// connection broke, or a gateway answered 502 or 504) and the request was repeated;
+    /// `users` is the repeat's answer. The portal drops unknown ids from its answer, so a
+    /// user that earlier attempt deleted is missing from `users` and no longer found: a
+    /// caller that saw the user just before sending knows it was this request's doing.
+    pub after_lost_answer: bool,
+}
+
 /// Which accounts [`Client::list_users`] yields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -284,11 +299,21 @@ impl Client {
     /// Deletes terminated accounts in one request (`PUT /api/2.0/people/delete`).
     ///
     /// The portal refuses the whole batch with "Users are not suspended" when one of them
-    /// is not terminated. It silently drops unknown ids, and skips (but still returns)
-    /// DocSpace admins unless the caller is the owner.
-    pub fn delete_users(&self, ids: &[UserId]) -> Result<Vec<User>, Error> {
+    /// is not terminated, and with a 500 when one of them has a reassign job running
+    /// (whose message is translated: ask [`Client::reassign_progress`]); either way
+    /// before it deletes anything. It silently drops unknown ids, and skips (but still
+    /// returns) DocSpace admins unless the caller is the owner.
+    ///
+    /// The request is repeated after a temporary failure; see
+    /// [`Deletion::after_lost_answer`] for what a repeat's answer cannot show.
+    pub fn delete_users(&self, ids: &[UserId]) -> Result<Deletion, Error> {
         let action = format!("delete {}", joined(ids));
-        self.fetch_with(&Request::delete_users(ids), &action, page::users)
+        let (users, after_lost_answer) =
+            self.fetch_noting_loss(&Request::delete_users(ids), &action, page::users)?;
+        Ok(Deletion {
+            users,
+            after_lost_answer,
+        })
     }
 
     /// Invites people by e-mail (`POST /api/2.0/people/invite`).

@@ -728,11 +728,17 @@ fn delete(client: &Client, step: &Step, terminate_first: &[UserId], report: &mut
     let mut caller_is_owner: Option<bool> = None;
     while !chunk.is_empty() {
         match client.delete_users(&ids(&chunk)) {
-            Ok(deleted) => {
+            Ok(answer) => {
                 for target in &chunk {
                     let id = target.id.expect("delete targets have ids");
-                    match deleted.iter().find(|u| u.id == id) {
+                    match answer.users.iter().find(|u| u.id == id) {
                         None => match client.get_user(id) {
+                            // This run saw the user just before sending: after a lost
+                            // answer, the repeat no longer finds the user its first
+                            // attempt deleted.
+                            Err(e) if e.is_not_found() && answer.after_lost_answer => {
+                                report.settle(target, Outcome::Confirmed(Change::Deleted))
+                            }
                             Err(e) if e.is_not_found() => {
                                 report.settle(target, Outcome::Already(Already::Gone))
                             }

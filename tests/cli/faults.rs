@@ -208,6 +208,65 @@ fn a_create_that_broke_off_before_the_portal_acted_is_not_called_created_or_not(
     );
 }
 
+/// The answer to a bulk delete is lost after the portal deleted the users; the repeat
+/// no longer lists them. This run saw them just before and its intent is journalled:
+/// they are reported deleted, said how it is known, and counted and journalled as such.
+#[test]
+fn a_bulk_delete_whose_answer_was_lost_reports_the_users_this_run_deleted() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    let bob = crate::terminated_member(&portal, "bob@example.com", "Bob", "Ray");
+    portal.inject(fault("PUT", "/api/2.0/people/delete", 1, Reply::LoseAnswer));
+
+    let run = docspace(&portal, &owner.key, &["user", "delete", &ann.id, &bob.id]);
+
+    let fate = "owns no rooms or shared files; personal files are destroyed";
+    run.code(0).stdout_is(&format!(
+        "deleted (confirmed after the answer was lost) {} Ann Lee <ann@example.com> ({fate})\n\
+         deleted (confirmed after the answer was lost) {} Bob Ray <bob@example.com> ({fate})\n\
+         deleted 2\n",
+        ann.id, bob.id
+    ));
+    assert!(!run.stdout.contains("already gone"), "{}", run.stdout);
+    let deletes = crate::changes(&portal);
+    assert_eq!(
+        lines(&deletes),
+        ["PUT /api/2.0/people/delete", "PUT /api/2.0/people/delete"],
+        "sent, its answer lost, and repeated"
+    );
+    assert_eq!(deletes[0].body, deletes[1].body);
+    assert!(portal.user(&ann.id).unwrap().removed);
+    assert!(portal.user(&bob.id).unwrap().removed);
+
+    let journal = crate::state_home(&portal).join("docspace-people/journal.jsonl");
+    let entries: Vec<serde_json::Value> = std::fs::read_to_string(journal)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let events: Vec<&str> = entries
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["intent", "outcome"]);
+    let outcomes: Vec<(&str, &str)> = entries[1]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [(ann.id.as_str(), "deleted"), (bob.id.as_str(), "deleted")]
+    );
+
+    // The journal remembers: a later run finds them already gone.
+    docspace(&portal, &owner.key, &["user", "delete", &ann.id])
+        .code(0)
+        .stdout_has(&format!("already gone {}", ann.id));
+}
+
 /// nginx answers 504 after proxy_read_timeout while the portal is still creating: the
 /// account appears a moment later, and the create is reported as done.
 #[test]
