@@ -1207,6 +1207,24 @@ fn unsent(error: &ureq::Error) -> bool {
     }
 }
 
+/// The connection broke off before an answer came: reset, closed, or a broken pipe,
+/// which is what a keep-alive connection the portal closed while it was idle does under
+/// the next request. Not a time-out, and not a gateway's 502 or 504: the portal may still
+/// be working on the request then.
+pub(crate) fn broke_off(error: &Error) -> bool {
+    let source = std::error::Error::source(error).and_then(|e| e.downcast_ref::<ureq::Error>());
+    matches!(
+        source,
+        Some(ureq::Error::Io(e)) if matches!(
+            e.kind(),
+            io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::BrokenPipe
+                | io::ErrorKind::UnexpectedEof
+        )
+    )
+}
+
 /// A failure that may be gone on the next attempt.
 fn transient(error: &ureq::Error) -> bool {
     match error {
