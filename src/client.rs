@@ -391,15 +391,30 @@ impl Client {
         action: &str,
         read: ReadEnvelope<T>,
     ) -> Result<T, Error> {
-        let envelope: Envelope<T> = self.send_for_envelope(request, action, read)?;
-        envelope.response.ok_or_else(|| {
+        self.fetch_noting_loss(request, action, read)
+            .map(|(response, _)| response)
+    }
+
+    /// [`Client::fetch_with`], and whether the answer to an earlier attempt was lost
+    /// after the request went out (so that attempt may have been carried out) and the
+    /// request was repeated: the answer that counts is then the repeat's.
+    pub(crate) fn fetch_noting_loss<T>(
+        &self,
+        request: &Request,
+        action: &str,
+        read: ReadEnvelope<T>,
+    ) -> Result<(T, bool), Error> {
+        let (envelope, lost): (Envelope<T>, bool) =
+            self.send_noting_loss(request, action, |answer| self.decode(action, answer, read))?;
+        let response = envelope.response.ok_or_else(|| {
             let detail = if envelope.empty {
                 "the answer is not DocSpace JSON: it is empty"
             } else {
                 "the portal's answer has no 'response'"
             };
             Error::protocol(action, detail)
-        })
+        })?;
+        Ok((response, lost))
     }
 
     /// Sends a request whose answer is read later, perhaps on another thread, with
@@ -460,6 +475,18 @@ impl Client {
         action: &str,
         finish: impl Fn(Answer) -> Result<R, Error>,
     ) -> Result<R, Error> {
+        self.send_noting_loss(request, action, finish)
+            .map(|(outcome, _)| outcome)
+    }
+
+    /// [`Client::send_then`], and whether a change was repeated after the answer to an
+    /// earlier attempt was lost.
+    fn send_noting_loss<R>(
+        &self,
+        request: &Request,
+        action: &str,
+        finish: impl Fn(Answer) -> Result<R, Error>,
+    ) -> Result<(R, bool), Error> {
         let repeatable = !request.once && matches!(request.method, "GET" | "PUT" | "DELETE");
         let mut attempt: u32 = 0;
         // A change that may have been carried out although its answer was lost: a repeat
@@ -522,7 +549,7 @@ impl Client {
                                 ),
                             ))
                         }
-                        (outcome, _) => outcome,
+                        (outcome, lost) => outcome.map(|outcome| (outcome, lost.is_some())),
                     };
                 }
             }
@@ -1230,6 +1257,24 @@ fn unsent(error: &ureq::Error) -> bool {
         ureq::Error::Timeout(t) => matches!(t, ureq::Timeout::Connect | ureq::Timeout::Resolve),
         _ => false,
     }
+}
+
+/// The connection broke off before an answer came: reset, closed, or a broken pipe,
+/// which is what a keep-alive connection the portal closed while it was idle does under
+/// the next request. Not a time-out, and not a gateway's 502 or 504: the portal may still
+/// be working on the request then.
+pub(crate) fn broke_off(error: &Error) -> bool {
+    let source = std::error::Error::source(error).and_then(|e| e.downcast_ref::<ureq::Error>());
+    matches!(
+        source,
+        Some(ureq::Error::Io(e)) if matches!(
+            e.kind(),
+            io::ErrorKind::ConnectionReset
+                | io::ErrorKind::ConnectionAborted
+                | io::ErrorKind::BrokenPipe
+                | io::ErrorKind::UnexpectedEof
+        )
+    )
 }
 
 /// A failure that may be gone on the next attempt.

@@ -32,10 +32,12 @@
 //! Values are typed: a [`UserId`] is a parsed GUID, an [`Email`] an address the portal
 //! accepts, a [`Date`] a calendar day, so a request built from them cannot fail.
 //!
-//! A client repeats requests that are safe to repeat after a temporary failure, never
-//! sends a create twice, verifies TLS certificates, and scrubs the credential from
-//! everything it echoes; see [`Options`]. It goes through a proxy only when told to
-//! ([`Proxies`], which can read the environment the way curl does).
+//! A client repeats requests that are safe to repeat after a temporary failure, sends a
+//! create a second time only when its connection broke off before any answer and the
+//! address is still unknown ([`Client::create_user`]), verifies TLS certificates, and
+//! scrubs the credential from everything it echoes; see [`Options`]. It goes through a
+//! proxy only when told to ([`Proxies`], which can read the environment the way curl
+//! does).
 //!
 //! The rules are those of a real DocSpace 3.7 server rather than of its simplest
 //! examples: the credential always goes as `Authorization: Bearer …` (a raw API key is
@@ -120,7 +122,7 @@ pub use email::Email;
 pub use error::{Error, ErrorKind, Refusal};
 pub use key::ApiKey;
 pub use model::{Invitation, NewUser, Status, User, UserType};
-pub use people::{Filter, Miscount, Users};
+pub use people::{Deletion, Filter, Miscount, Users};
 pub use proxy::Proxies;
 pub use reassign::{JobStatus, ReassignJob};
 pub use secret::Secret;

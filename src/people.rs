@@ -1,9 +1,9 @@
 //! Operations on portal accounts: create, look up, list, terminate, reactivate, delete,
 //! invite, and logging in.
 
-use crate::client::{Client, Request, encode_query};
+use crate::client::{Client, Request, broke_off, encode_query};
 use crate::date::{Date, api_time};
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Refusal};
 use crate::model::{Invitation, NewUser, Status, User, UserType};
 use crate::page;
 use crate::secret::Secret;
@@ -98,6 +98,21 @@ fn user_ids(ids: &[UserId]) -> UserIds<'_> {
     }
 }
 
+/// The portal's answer to [`Client::delete_users`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Deletion {
+    /// The users the answer lists: the ones deleted, and DocSpace admins the portal
+    /// skipped because the caller is not the owner.
+    pub users: Vec<User>,
+    /// The answer to an earlier attempt was lost after the request went out (the
+    /// connection broke, or a gateway answered 502 or 504) and the request was repeated;
+    /// `users` is the repeat's answer. The portal drops unknown ids from its answer, so a
+    /// user that earlier attempt deleted is missing from `users` and no longer found: a
+    /// caller that saw the user just before sending knows it was this request's doing.
+    pub after_lost_answer: bool,
+}
+
 /// Which accounts [`Client::list_users`] yields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -128,26 +143,44 @@ impl Client {
     /// Creates an account (`POST /api/2.0/people`). The portal e-mails the new user an
     /// activation link. Guests cannot be created this way; they join through room sharing.
     ///
-    /// A create is never sent twice. When its answer is lost (a timeout, a connection
-    /// that broke after sending, a gateway's 502 or 504 while the portal may still be
-    /// working), the user is looked up by e-mail, again and again with a doubling pause,
-    /// for as long as one request may take ([`Options::timeout`](crate::Options::timeout)): found means created.
-    /// Still absent then is an error of kind [`ErrorKind::Temporary`] saying so, never a
-    /// flat "not created".
+    /// When the answer to a create is lost (a timeout, a connection that broke after
+    /// sending, a gateway's 502 or 504 while the portal may still be working), the user
+    /// is looked up by e-mail, again and again with a doubling pause, for as long as one
+    /// request may take ([`Options::timeout`](crate::Options::timeout)): found means
+    /// created. Still absent then is an error of kind [`ErrorKind::Temporary`] saying so,
+    /// never a flat "not created".
+    ///
+    /// A create is sent a second time only when the connection broke off without an
+    /// answer, as a keep-alive connection the portal closed while it was idle does under
+    /// the next request, and the first look-up shows no such account: then the create
+    /// is sent once more, on the new connection the look-up opened. Should the first
+    /// attempt have made the account after all, the portal refuses the address as
+    /// registered, and the account is looked up again rather than reported as taken.
     pub fn create_user(&self, new: &NewUser) -> Result<User, Error> {
         let action = format!("create {}", new.email);
         if new.user_type == UserType::Guest {
             return Err(Error::invalid_input(GUESTS_JOIN_BY_LINK).during(action));
         }
-        match self.fetch_with(&Request::create_user(new), &action, page::user) {
-            Err(lost) if outcome_unknown(&lost) => self.recheck_create(new, &lost, &action),
+        let request = Request::create_user(new);
+        match self.fetch_with(&request, &action, page::user) {
+            Err(lost) if outcome_unknown(&lost) => {
+                let resend = broke_off(&lost).then_some(&request);
+                self.recheck_create(new, &lost, &action, resend)
+            }
             result => result,
         }
     }
 
     /// After a create whose answer was lost: the account it made, if the portal shows
-    /// one within the window.
-    fn recheck_create(&self, new: &NewUser, lost: &Error, action: &str) -> Result<User, Error> {
+    /// one within the window. With `resend`, a first look-up that finds nothing sends
+    /// that create once more instead ([`Client::create_again`]).
+    fn recheck_create(
+        &self,
+        new: &NewUser,
+        lost: &Error,
+        action: &str,
+        mut resend: Option<&Request>,
+    ) -> Result<User, Error> {
         let lost_text = lost.to_string();
         let lost_text = lost_text
             .strip_prefix(&format!("{action}: "))
@@ -169,6 +202,9 @@ impl Client {
                     ));
                 }
                 Err(lookup) if lookup.is_not_found() => {
+                    if let Some(request) = resend.take() {
+                        return self.create_again(new, request, action);
+                    }
                     let waited = started.elapsed();
                     if waited >= window {
                         return Err(Error::new(
@@ -193,6 +229,24 @@ impl Client {
                     ));
                 }
             }
+        }
+    }
+
+    /// Sends a create once more, after its connection broke off without an answer and
+    /// no account with the address was found. If this answer is lost too, the look-ups
+    /// of [`Client::recheck_create`] decide, with no third attempt. If the portal
+    /// refuses the address as registered, the first attempt may have made the account
+    /// after all: it is looked up once more.
+    fn create_again(&self, new: &NewUser, request: &Request, action: &str) -> Result<User, Error> {
+        match self.fetch_with(request, action, page::user) {
+            Err(lost) if outcome_unknown(&lost) => self.recheck_create(new, &lost, action, None),
+            Err(refused) if refused.kind() == ErrorKind::Refused(Refusal::Invalid) => {
+                match self.get_user_by_email(&new.email) {
+                    Ok(user) if made_by(new, &user, SystemTime::now()) => Ok(user),
+                    _ => Err(refused),
+                }
+            }
+            result => result,
         }
     }
 
@@ -294,11 +348,21 @@ impl Client {
     /// Deletes terminated accounts in one request (`PUT /api/2.0/people/delete`).
     ///
     /// The portal refuses the whole batch with "Users are not suspended" when one of them
-    /// is not terminated. It silently drops unknown ids, and skips (but still returns)
-    /// DocSpace admins unless the caller is the owner.
-    pub fn delete_users(&self, ids: &[UserId]) -> Result<Vec<User>, Error> {
+    /// is not terminated, and with a 500 when one of them has a reassign job running
+    /// (whose message is translated: ask [`Client::reassign_progress`]); either way
+    /// before it deletes anything. It silently drops unknown ids, and skips (but still
+    /// returns) DocSpace admins unless the caller is the owner.
+    ///
+    /// The request is repeated after a temporary failure; see
+    /// [`Deletion::after_lost_answer`] for what a repeat's answer cannot show.
+    pub fn delete_users(&self, ids: &[UserId]) -> Result<Deletion, Error> {
         let action = format!("delete {}", joined(ids));
-        self.fetch_with(&Request::delete_users(ids), &action, page::users)
+        let (users, after_lost_answer) =
+            self.fetch_noting_loss(&Request::delete_users(ids), &action, page::users)?;
+        Ok(Deletion {
+            users,
+            after_lost_answer,
+        })
     }
 
     /// Invites people by e-mail (`POST /api/2.0/people/invite`).

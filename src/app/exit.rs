@@ -71,7 +71,7 @@ pub const TABLE: [Row; 14] = [
     },
     Row {
         code: TEMPORARY,
-        meaning: "temporary: timeout, connection reset, a DNS lookup that failed for now, 408, 429, 502, 503, 504, a proxy that cannot reach the portal, another run against the same portal in progress, a reassign job still running after `--wait` — try again later",
+        meaning: "temporary: timeout, connection reset, a DNS lookup that failed for now, 408, 429, 502, 503, 504, a proxy that cannot reach the portal, another run against the same portal in progress, a reassign job still running after `--wait` or started by someone else — try again later",
     },
     Row {
         code: PROTOCOL,

@@ -720,19 +720,28 @@ fn follow_jobs(jobs: &Jobs, targets: Vec<Target>, report: &mut Report) {
 ///
 /// The portal drops unknown ids and LDAP accounts without a word, and skips (but still
 /// returns) DocSpace admins unless the caller is the owner: each is looked at and
-/// reported. If a user was reactivated since the plan was made, the portal refuses the
-/// whole chunk; then each user is judged again and the rest sent once more.
+/// reported. Two refusals of the whole chunk change nothing on the portal, so the rest is
+/// sent once more: "not suspended", when a user was reactivated since the plan was made
+/// (each user is judged again), and a 500 when a reassign job runs for one of them
+/// (each user's job is asked for, [`reassign_blocks`]).
 fn delete(client: &Client, step: &Step, terminate_first: &[UserId], report: &mut Report) {
     let mut chunk = terminated_first(client, &step.targets, terminate_first, report);
     let mut judged_again = false;
+    let mut jobs_asked = false;
     let mut caller_is_owner: Option<bool> = None;
     while !chunk.is_empty() {
         match client.delete_users(&ids(&chunk)) {
-            Ok(deleted) => {
+            Ok(answer) => {
                 for target in &chunk {
                     let id = target.id.expect("delete targets have ids");
-                    match deleted.iter().find(|u| u.id == id) {
+                    match answer.users.iter().find(|u| u.id == id) {
                         None => match client.get_user(id) {
+                            // This run saw the user just before sending: after a lost
+                            // answer, the repeat no longer finds the user its first
+                            // attempt deleted.
+                            Err(e) if e.is_not_found() && answer.after_lost_answer => {
+                                report.settle(target, Outcome::Confirmed(Change::Deleted))
+                            }
                             Err(e) if e.is_not_found() => {
                                 report.settle(target, Outcome::Already(Already::Gone))
                             }
@@ -781,9 +790,59 @@ fn delete(client: &Client, step: &Step, terminate_first: &[UserId], report: &mut
                 }
                 chunk = keep;
             }
+            Err(e) if !jobs_asked && e.status() == Some(500) => {
+                jobs_asked = true;
+                match reassign_blocks(client, chunk, report) {
+                    Ok(rest) => chunk = rest,
+                    Err(rest) => return report.fail(&rest, e.into()),
+                }
+            }
             Err(e) => return report.fail(&chunk, e.into()),
         }
     }
+}
+
+/// After a bulk delete refused with a 500: the portal checks every listed user's reassign
+/// job before it deletes anything (`CheckReassignProcessAsync`, UserController.cs:1342)
+/// and refuses the whole batch for one still running, in a translated message that is
+/// not read. Each user's job is asked for instead: the users with one running are
+/// reported, and the others are returned to be sent again (one whose job cannot be read
+/// too: if it is what blocks, the portal's 500 is reported then). `Err` with the whole
+/// chunk when no job runs: the 500 was something else.
+fn reassign_blocks(
+    client: &Client,
+    chunk: Vec<Target>,
+    report: &mut Report,
+) -> Result<Vec<Target>, Vec<Target>> {
+    let mut running = Vec::new();
+    let mut rest = Vec::new();
+    for target in chunk {
+        let job = target.id.map(|id| client.reassign_progress(id));
+        match job {
+            Some(Ok(Some(job))) if !job.status.is_finished() => running.push((target, job)),
+            _ => rest.push(target),
+        }
+    }
+    if running.is_empty() {
+        return Err(rest);
+    }
+    for (target, job) in running {
+        report.fail(
+            std::slice::from_ref(&target),
+            reassign_running(&target, &job),
+        );
+    }
+    Ok(rest)
+}
+
+/// A user not deleted because a reassign job for it, started by someone else, is still
+/// running: the portal refuses to delete the user until it ends.
+pub fn reassign_running(target: &Target, job: &ReassignJob) -> Failure {
+    Failure::Busy(format!(
+        "delete {}: reassign running ({:.0} %), not deleted: run again when it ends",
+        target.who(),
+        job.percentage
+    ))
 }
 
 /// Invites in order. The portal stops at the first invitation it refuses, having sent the

@@ -133,6 +133,10 @@ impl Recorded {
 #[derive(Debug, Clone)]
 pub enum Outcome {
     Done(Change),
+    /// Done by this run: the portal's answer was lost, and a look-up afterwards showed
+    /// the change made (a repeated bulk delete no longer lists the users its first
+    /// attempt deleted). Counted and journalled as [`Outcome::Done`].
+    Confirmed(Change),
     /// `--dry-run`: what a real run would do.
     Would(Change),
     Already(Already),
@@ -150,10 +154,13 @@ impl Outcome {
     /// The outcomes the journal remembers, for a later run to read back.
     pub fn recorded(&self) -> Option<Recorded> {
         match self {
-            Outcome::Done(Change::Deleted) => Some(Recorded::Deleted),
-            Outcome::Done(Change::Terminated) => Some(Recorded::Terminated),
-            Outcome::Done(Change::Activated) => Some(Recorded::Activated),
-            Outcome::Done(Change::Unlinked) => Some(Recorded::Unlinked),
+            Outcome::Done(change) | Outcome::Confirmed(change) => match change {
+                Change::Deleted => Some(Recorded::Deleted),
+                Change::Terminated => Some(Recorded::Terminated),
+                Change::Activated => Some(Recorded::Activated),
+                Change::Unlinked => Some(Recorded::Unlinked),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -161,6 +168,8 @@ impl Outcome {
     fn label(&self) -> &'static str {
         match self {
             Outcome::Done(change) => change.done(),
+            // Counted with the changes done; its line says how it was confirmed.
+            Outcome::Confirmed(change) => change.done(),
             Outcome::Would(change) => change.would(),
             Outcome::Already(Already::Gone) => "already gone",
             Outcome::Already(Already::Exists) => "exists, skipped",
@@ -367,6 +376,10 @@ impl<'o, 'a> Report<'o, 'a> {
         let written = match &outcome {
             Outcome::NotFound(failure) => self.out.error(&format_args!("not found: {failure}")),
             Outcome::Failed(failure) => self.out.error(&Failed(failure)),
+            Outcome::Confirmed(change) => self.out.line(&format!(
+                "{} (confirmed after the answer was lost) {who}",
+                change.done()
+            )),
             other => self.out.line(&format!("{} {who}", other.label())),
         };
         self.written(written);

@@ -178,11 +178,86 @@ fn a_create_whose_answer_was_lost_is_found_by_email_and_reported_created() {
     );
 }
 
+/// A keep-alive connection the portal closed while idle breaks under the create; the
+/// look-up shows nothing was created, so the create goes once more, on the new
+/// connection the look-up opened, and is reported created.
 #[test]
-fn a_create_that_broke_off_before_the_portal_acted_is_not_called_created_or_not() {
+fn a_create_on_a_connection_closed_while_idle_is_sent_once_more_on_a_new_one() {
     let portal = Portal::start();
     let owner = portal.owner();
-    portal.inject(fault("POST", "/api/2.0/people", 1, Reply::Close));
+    portal.inject(fault("POST", "/api/2.0/people", 1, Reply::ClosedWhileIdle));
+
+    let run = docspace(&portal, &owner.key, &CREATE_ANN);
+
+    let ann = portal
+        .user_by_email("ann@example.com")
+        .expect("the second create made her");
+    run.code(0)
+        .stdout_is(&format!("created {} Ann <ann@example.com>\n", ann.id));
+    let sent = portal.api_requests();
+    assert_eq!(
+        lines(&sent),
+        [
+            CALLER,
+            "POST /api/2.0/people",
+            "GET /api/2.0/people/email?email=ann%40example.com",
+            "POST /api/2.0/people"
+        ]
+    );
+    let carried: Vec<usize> = sent.iter().map(|r| r.connection).collect();
+    assert_eq!(
+        carried,
+        [1, 1, 2, 2],
+        "the first create died with the idle connection; the second went on a new one"
+    );
+    assert_eq!(portal.connections(), 2);
+    assert_eq!(sent[1].body, sent[3].body, "the same create, sent again");
+}
+
+/// The portal made the account although the connection broke, but does not show it yet
+/// when it is looked up: the create sent once more is refused as already registered,
+/// and a second look-up finds the account the first attempt made. One account, reported
+/// created.
+#[test]
+fn a_create_sent_once_more_that_meets_the_first_attempts_account_reports_it_created() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault("POST", "/api/2.0/people", 1, Reply::LoseAnswer));
+    let not_yet = r#"{"error":{"message":"The user could not be found","type":"ASC.Common.Web.ItemNotFoundException","stack":null,"hresult":-2146233088},"status":1,"statusCode":404}"#;
+    portal.inject(fault(
+        "GET",
+        "/api/2.0/people/email",
+        1,
+        Reply::json(404, not_yet),
+    ));
+
+    let run = docspace(&portal, &owner.key, &CREATE_ANN);
+
+    let ann = portal
+        .user_by_email("ann@example.com")
+        .expect("the first attempt made her");
+    run.code(0)
+        .stdout_is(&format!("created {} Ann <ann@example.com>\n", ann.id));
+    let lookup = "GET /api/2.0/people/email?email=ann%40example.com";
+    assert_eq!(
+        lines(&portal.api_requests()),
+        [
+            CALLER,
+            "POST /api/2.0/people",
+            lookup,
+            "POST /api/2.0/people",
+            lookup
+        ]
+    );
+}
+
+/// When the create sent once more breaks off too, nothing is sent a third time: the
+/// look-ups decide, and an address still unknown is never a flat "not created".
+#[test]
+fn a_create_that_broke_off_twice_is_not_called_created_or_not() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(fault("POST", "/api/2.0/people", 2, Reply::Close));
 
     let run = docspace(
         &portal,
@@ -197,15 +272,79 @@ fn a_create_that_broke_off_before_the_portal_acted_is_not_called_created_or_not(
         run.stderr
     );
     let sent = lines(&portal.api_requests());
-    assert_eq!(sent[..2], [CALLER, "POST /api/2.0/people"]);
-    let lookups = &sent[2..];
-    assert!(lookups.len() >= 3, "looked up again and again: {sent:?}");
-    assert!(
-        lookups
-            .iter()
-            .all(|l| l == "GET /api/2.0/people/email?email=ann%40example.com"),
-        "{sent:?}"
+    let lookup = "GET /api/2.0/people/email?email=ann%40example.com";
+    assert_eq!(
+        sent[..4],
+        [
+            CALLER,
+            "POST /api/2.0/people",
+            lookup,
+            "POST /api/2.0/people"
+        ]
     );
+    let lookups = &sent[4..];
+    assert!(lookups.len() >= 3, "looked up again and again: {sent:?}");
+    assert!(lookups.iter().all(|l| l == lookup), "{sent:?}");
+    assert!(portal.user_by_email("ann@example.com").is_none());
+}
+
+/// The answer to a bulk delete is lost after the portal deleted the users; the repeat
+/// no longer lists them. This run saw them just before and its intent is journalled:
+/// they are reported deleted, said how it is known, and counted and journalled as such.
+#[test]
+fn a_bulk_delete_whose_answer_was_lost_reports_the_users_this_run_deleted() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    let bob = crate::terminated_member(&portal, "bob@example.com", "Bob", "Ray");
+    portal.inject(fault("PUT", "/api/2.0/people/delete", 1, Reply::LoseAnswer));
+
+    let run = docspace(&portal, &owner.key, &["user", "delete", &ann.id, &bob.id]);
+
+    let fate = "owns no rooms or shared files; personal files are destroyed";
+    run.code(0).stdout_is(&format!(
+        "deleted (confirmed after the answer was lost) {} Ann Lee <ann@example.com> ({fate})\n\
+         deleted (confirmed after the answer was lost) {} Bob Ray <bob@example.com> ({fate})\n\
+         deleted 2\n",
+        ann.id, bob.id
+    ));
+    assert!(!run.stdout.contains("already gone"), "{}", run.stdout);
+    let deletes = crate::changes(&portal);
+    assert_eq!(
+        lines(&deletes),
+        ["PUT /api/2.0/people/delete", "PUT /api/2.0/people/delete"],
+        "sent, its answer lost, and repeated"
+    );
+    assert_eq!(deletes[0].body, deletes[1].body);
+    assert!(portal.user(&ann.id).unwrap().removed);
+    assert!(portal.user(&bob.id).unwrap().removed);
+
+    let journal = crate::state_home(&portal).join("docspace-people/journal.jsonl");
+    let entries: Vec<serde_json::Value> = std::fs::read_to_string(journal)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let events: Vec<&str> = entries
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["intent", "outcome"]);
+    let outcomes: Vec<(&str, &str)> = entries[1]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["outcome"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [(ann.id.as_str(), "deleted"), (bob.id.as_str(), "deleted")]
+    );
+
+    // The journal remembers: a later run finds them already gone.
+    docspace(&portal, &owner.key, &["user", "delete", &ann.id])
+        .code(0)
+        .stdout_has(&format!("already gone {}", ann.id));
 }
 
 /// nginx answers 504 after proxy_read_timeout while the portal is still creating: the

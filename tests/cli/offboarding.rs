@@ -196,8 +196,10 @@ fn a_job_that_outlives_wait_is_followed_to_its_end_by_the_next_run() {
         .stderr_has("run the same command again to follow it to its end");
     assert!(!portal.user(&ann.id).unwrap().removed);
 
-    // Without the heir, a rerun does not delete her under the running job.
-    docspace(&portal, &owner.key, &["user", "delete", &ann.id]).code(65);
+    // Without the heir, a rerun does not delete her under the running job, and says so.
+    docspace(&portal, &owner.key, &["user", "delete", &ann.id])
+        .code(75)
+        .stderr_has("reassign running (0 %), not deleted: run again when it ends");
     assert_eq!(deletes_sent(&portal), 0);
 
     portal.reassign_polls(1);
@@ -595,4 +597,165 @@ fn a_protected_address_is_protected_when_the_user_is_named_by_id() {
     let _ = std::fs::remove_file(&protect);
     assert_eq!(portal.user(&bob.id).unwrap().status, Status::Active);
     assert!(changes(&portal).is_empty());
+}
+
+/// The outcomes of the journal's outcome records, as `(id, outcome)`, in order.
+fn journalled(portal: &Portal) -> Vec<(String, String)> {
+    let journal = crate::state_home(portal).join("docspace-people/journal.jsonl");
+    std::fs::read_to_string(journal)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("each line is JSON"))
+        .filter(|e| e["event"] == "outcome")
+        .flat_map(|e| e["results"].as_array().cloned().unwrap_or_default())
+        .map(|r| {
+            let field = |name: &str| r[name].as_str().unwrap_or_default().to_owned();
+            (field("id"), field("outcome"))
+        })
+        .collect()
+}
+
+fn progress_asked(portal: &Portal, id: &str) -> usize {
+    let progress = format!("GET /api/2.0/people/reassign/progress/{id}");
+    lines(&portal.api_requests())
+        .iter()
+        .filter(|l| **l == progress)
+        .count()
+}
+
+/// Another admin hands the leaver's rooms over in the web UI: while that job runs, the
+/// leaver still owns them, and the run says the job is running rather than asking for
+/// an heir; once it ended, the same command deletes the leaver.
+#[test]
+fn a_leaver_whose_data_someone_else_is_handing_over_waits_for_that_job() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    let bob = crate::terminated_member(&portal, "bob@example.com", "Bob", "Ray");
+    portal.give_rooms(&ann.id, 2);
+    portal.reassign_in_web_ui(&ann.id, &rita.id, 40);
+
+    docspace(&portal, &owner.key, &["user", "delete", &ann.id])
+        .code(75)
+        .stdout_is("")
+        .stderr_has(&format!(
+            "delete {} Ann Lee <ann@example.com>: reassign running (40 %), not deleted: run again when it ends",
+            ann.id
+        ));
+    assert_eq!(deletes_sent(&portal), 0);
+    assert_eq!(progress_asked(&portal, &ann.id), 1);
+    assert!(!portal.user(&ann.id).unwrap().removed);
+
+    // A leaver who owns nothing costs no progress request.
+    docspace(&portal, &owner.key, &["user", "delete", &bob.id]).code(0);
+    assert_eq!(progress_asked(&portal, &bob.id), 0);
+
+    portal.finish_reassign(&ann.id);
+    portal.clear_log();
+    docspace(&portal, &owner.key, &["user", "delete", &ann.id])
+        .code(0)
+        .stdout_is(&format!(
+            "deleted {} Ann Lee <ann@example.com> ({NOTHING})\n",
+            ann.id
+        ));
+    assert!(portal.user(&ann.id).unwrap().removed);
+    assert_eq!(
+        portal.rooms_of(&rita.id),
+        2,
+        "the web UI's heir has the rooms"
+    );
+    assert_eq!(progress_asked(&portal, &ann.id), 0, "she owns nothing now");
+    assert_eq!(
+        journalled(&portal),
+        [
+            (bob.id.clone(), "deleted".to_owned()),
+            (ann.id.clone(), "deleted".to_owned())
+        ]
+    );
+}
+
+/// A leaver who owns nothing any more while another admin's reassign job for her still
+/// runs (it has moved her rooms and is finishing): the portal refuses the whole batch
+/// with a 500 before deleting anything, in a translated message. Each user's job is asked
+/// for, the running one is named, and the others are sent again.
+#[test]
+fn a_batch_refused_for_a_running_reassign_job_is_sent_again_without_that_leaver() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.set_language("de");
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    let bob = crate::terminated_member(&portal, "bob@example.com", "Bob", "Ray");
+    let cid = crate::terminated_member(&portal, "cid@example.com", "Cid", "Cole");
+    portal.reassign_in_web_ui(&ann.id, &rita.id, 70);
+
+    let run = docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", &bob.id, &ann.id, &cid.id],
+    );
+
+    run.code(1)
+        .stdout_has(&format!("deleted {} Bob Ray <bob@example.com>", bob.id))
+        .stdout_has(&format!("deleted {} Cid Cole <cid@example.com>", cid.id))
+        .stdout_has("deleted 2, failed 1")
+        .stderr_has(&format!(
+            "delete {} Ann Lee <ann@example.com> ({NOTHING}): reassign running (70 %), not deleted: run again when it ends",
+            ann.id
+        ));
+    assert!(
+        !run.stderr.contains("failed internally"),
+        "the 500 is explained: {}",
+        run.stderr
+    );
+    let sent: Vec<serde_json::Value> = changes(&portal).iter().map(body).collect();
+    assert_eq!(
+        sent,
+        [
+            json!({"userIds": [bob.id, ann.id, cid.id], "resendAll": false}),
+            json!({"userIds": [bob.id, cid.id], "resendAll": false}),
+        ]
+    );
+    for user in [&bob, &ann, &cid] {
+        assert_eq!(progress_asked(&portal, &user.id), 1, "{}", user.email);
+    }
+    assert!(portal.user(&bob.id).unwrap().removed);
+    assert!(portal.user(&cid.id).unwrap().removed);
+    let left = portal.user(&ann.id).unwrap();
+    assert_eq!((left.removed, left.status), (false, Status::Terminated));
+    assert_eq!(
+        journalled(&portal),
+        [
+            (ann.id.clone(), "failed".to_owned()),
+            (bob.id.clone(), "deleted".to_owned()),
+            (cid.id.clone(), "deleted".to_owned()),
+        ]
+    );
+}
+
+/// A 500 that no running job explains is the portal's own failure, reported as such
+/// and not sent again.
+#[test]
+fn a_batch_refused_with_a_500_no_reassign_job_explains_is_not_sent_again() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
+    portal.inject(crate::portal::Fault {
+        method: "PUT",
+        path_prefix: "/api/2.0/people/delete".to_owned(),
+        times: 1,
+        reply: crate::portal::Reply::json(
+            500,
+            r#"{"error":{"message":"Object reference not set to an instance of an object.","type":"System.NullReferenceException","stack":null,"hresult":-2147467261},"status":1,"statusCode":500}"#,
+        ),
+    });
+
+    docspace(&portal, &owner.key, &["user", "delete", &ann.id])
+        .code(69)
+        .stderr_has("Object reference not set to an instance of an object. (HTTP 500)")
+        .stderr_has("the portal failed internally");
+    assert_eq!(deletes_sent(&portal), 1);
+    assert_eq!(progress_asked(&portal, &ann.id), 1);
+    assert!(!portal.user(&ann.id).unwrap().removed);
 }

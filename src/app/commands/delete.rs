@@ -348,9 +348,18 @@ fn decide(
                 short(heir)
             ),
         )),
-        (Some(true), None) => Err(not_done(
-            "skipped: owns rooms or shared files; give --heir USER or --heir me".to_owned(),
-        )),
+        // Owning something is also what a reassign job someone else started (in the web
+        // UI) leaves until it ends, and the portal refuses to delete the user meanwhile:
+        // asked only for these leavers, so that one who owns nothing costs no request.
+        (Some(true), None) => match client.reassign_progress(user.id) {
+            Ok(Some(job)) if !job.status.is_finished() => {
+                Err(plan::reassign_running(&Target::of(user), &job))
+            }
+            Ok(_) => Err(not_done(
+                "skipped: owns rooms or shared files; give --heir USER or --heir me".to_owned(),
+            )),
+            Err(e) => Err(e.during(format!("delete {}", short(user))).into()),
+        },
         (None, None) => Err(not_done(
             "skipped: this portal (DocSpace before 3.5) cannot say whether the user owns rooms or shared files, which a delete would hand to you; give --heir USER or --heir me".to_owned(),
         )),

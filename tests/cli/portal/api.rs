@@ -2213,9 +2213,16 @@ fn check_reassign_process<'i>(
                 "" => member.email.clone(),
                 name => name.to_owned(),
             };
+            // `Resource.ReassignDataRemoveUserError`, translated (QUIRKS.md Q49).
+            let message = match state.settings.language.as_deref() {
+                Some("de") => {
+                    format!("Die Neuzuweisung der Daten für {name} ist nicht abgeschlossen.")
+                }
+                _ => format!("Data reassign process for {name} is not complete."),
+            };
             return Err(Failure::Error {
                 code: 500,
-                message: format!("Data reassign process for {name} is not complete."),
+                message,
                 exception: Exception::Plain,
             });
         }
@@ -2400,6 +2407,7 @@ fn reassign_start(state: &mut State, context: &Context<'_>, caller: &Member) -> 
         files_at_start: source.shared_files,
         rooms_moved: 0,
         files_moved: 0,
+        held: false,
     };
     let dto = job_dto(&job);
     state.reassign_jobs.retain(|known| known.from != source.id);

@@ -55,9 +55,11 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
     // read, so writing past it loses nothing, and a TLS stream cannot be
     // split into a reader and a writer the way a socket can be cloned.
     let mut reader = BufReader::new(stream);
+    let mut served = 0;
     while let Ok(Some(request)) = read_request(&mut reader) {
         shared.record(&request, connection);
-        let reply = match shared.take_fault(&request.method, &request.target) {
+        served += 1;
+        let reply = match shared.take_fault(&request.method, &request.target, served > 1) {
             Some(Reply::ActLater { code, after }) => {
                 let _ = write_response(reader.get_mut(), code, &[], &[], true);
                 reader.get_mut().finish();
@@ -92,6 +94,7 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
             }
             // take_fault never hands out Pass: it is answered as usual.
             Reply::Close
+            | Reply::ClosedWhileIdle
             | Reply::LoseAnswer
             | Reply::Pass
             | Reply::Held(_)

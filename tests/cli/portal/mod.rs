@@ -104,6 +104,12 @@ pub enum Reply {
     Hang(Duration),
     /// Close the connection without answering.
     Close,
+    /// The portal had closed this keep-alive connection while it was idle, without
+    /// notice (no FIN reached the client), and the client learns it only under its next
+    /// request: the request is not handled and the connection ends without an answer.
+    /// Matches only a request on a connection that carried an earlier one, since a new
+    /// connection cannot have gone stale.
+    ClosedWhileIdle,
     /// Handle the request as usual (state changes, e.g. POST /people creates
     /// the user), then close the connection without answering: an answer
     /// lost in the network after the server acted, which a client must not
@@ -256,12 +262,15 @@ impl Shared {
         });
     }
 
-    fn take_fault(&self, method: &str, target: &str) -> Option<Reply> {
+    /// The fault for a request, if one matches; `reused` says whether the request came
+    /// on a connection that carried an earlier one.
+    fn take_fault(&self, method: &str, target: &str, reused: bool) -> Option<Reply> {
         let mut faults = lock(&self.faults);
         let index = faults.iter().position(|fault| {
             fault.times > 0
                 && (fault.method.is_empty() || fault.method == method)
                 && target.starts_with(&fault.path_prefix)
+                && (reused || !matches!(fault.reply, Reply::ClosedWhileIdle))
         })?;
         faults[index].times -= 1;
         let reply = faults[index].reply.clone();
@@ -628,6 +637,62 @@ impl Portal {
         self.state()
             .reassign_failures
             .push((user_id.to_owned(), message.to_owned()));
+    }
+
+    /// A reassign job another admin started in the web UI, handing the data of
+    /// `user_id` (terminated) to `heir_id` and keeping the profile: it answers Running at
+    /// `percentage` % to every progress poll and moves nothing, and blocks the user's
+    /// deletion (QUIRKS.md Q40, Q41), until [`Portal::finish_reassign`].
+    pub fn reassign_in_web_ui(&self, user_id: &str, heir_id: &str, percentage: i64) {
+        let mut state = self.state();
+        let source = state
+            .member(user_id)
+            .cloned()
+            .expect("reassign_in_web_ui of an unknown user");
+        assert_eq!(
+            source.status,
+            Status::Terminated,
+            "the portal reassigns only a terminated user's data"
+        );
+        let heir = state
+            .member(heir_id)
+            .expect("reassign_in_web_ui to an unknown heir");
+        assert!(
+            matches!(
+                heir.kind,
+                Kind::Owner | Kind::DocSpaceAdmin | Kind::RoomAdmin
+            ),
+            "the portal hands data only to a room admin or DocSpace admin"
+        );
+        let job = state::ReassignJob {
+            id: state.new_guid(),
+            from: source.id.clone(),
+            to: heir_id.to_owned(),
+            delete_profile: false,
+            status: state::JobStatus::Running,
+            percentage,
+            error: None,
+            polls: 0,
+            rooms_at_start: source.rooms,
+            files_at_start: source.shared_files,
+            rooms_moved: 0,
+            files_moved: 0,
+            held: true,
+        };
+        state.reassign_jobs.retain(|known| known.from != source.id);
+        state.reassign_jobs.push(job);
+    }
+
+    /// Completes the reassign job of `user_id` as its last poll would: everything the
+    /// user still has goes to the heir (QUIRKS.md Q40).
+    pub fn finish_reassign(&self, user_id: &str) {
+        let mut state = self.state();
+        let index = state
+            .reassign_jobs
+            .iter()
+            .position(|job| job.from.eq_ignore_ascii_case(user_id))
+            .expect("finish_reassign of a user without a reassign job");
+        state.complete_reassign(index);
     }
 
     /// Terminates the user and stamps `TerminatedDate` that many days ago, as

@@ -873,6 +873,54 @@ fn a_lost_answer_is_acted_on_but_never_sent() {
     assert_eq!(portal.connections(), 2);
 }
 
+#[test]
+fn a_connection_closed_while_idle_drops_the_next_request_unhandled() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    portal.inject(Fault {
+        method: "POST",
+        path_prefix: "/api/2.0/people".to_owned(),
+        times: 1,
+        reply: Reply::ClosedWhileIdle,
+    });
+    let ann = json!({"email": "ann@example.com", "firstName": "Ann", "type": "User"});
+    let bob = json!({"email": "bob@example.com", "firstName": "Bob", "type": "User"});
+
+    // A new connection cannot be stale: its first request is handled.
+    let mut client = Client::connect(&portal);
+    let created = client.call("POST", "/api/2.0/people", &owner.key, Some(&ann));
+    assert_eq!(created.status, 200);
+    // The next one on the same connection meets the close.
+    let body = bob.to_string();
+    client.write(
+        format!(
+            "POST /api/2.0/people HTTP/1.1\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            owner.key,
+            body.len()
+        )
+        .as_bytes(),
+    );
+    assert!(client.read_to_end().is_empty(), "closed without a byte");
+    assert!(
+        portal.user_by_email("bob@example.com").is_none(),
+        "the request never reached the portal"
+    );
+
+    // The fault is spent: the same request on a new connection is handled.
+    let mut client = Client::connect(&portal);
+    let again = client.call("POST", "/api/2.0/people", &owner.key, Some(&bob));
+    assert_eq!(again.status, 200);
+    assert_eq!(
+        portal
+            .api_requests()
+            .iter()
+            .map(|l| l.connection)
+            .collect::<Vec<_>>(),
+        [1, 1, 2]
+    );
+    assert_eq!(portal.connections(), 2);
+}
+
 fn fixture_roots(portal: &Portal) -> RootCertStore {
     let pem = std::fs::read(portal.ca_file()).unwrap();
     let mut roots = RootCertStore::empty();
@@ -2401,6 +2449,87 @@ fn a_reassign_job_advances_per_poll_and_blocks_deletion_until_done() {
         None,
     );
     assert_eq!(gone.status, 404);
+}
+
+#[test]
+fn a_web_ui_reassign_job_stays_running_and_blocks_a_batch_before_anything_is_deleted() {
+    let portal = Portal::start();
+    let admin = portal.add_member(Kind::DocSpaceAdmin, "ad@example.com", "Ada", "Admin");
+    let heir = portal.add_member(Kind::RoomAdmin, "heir@example.com", "Hera", "Heir");
+    let leaver = portal.add_member(Kind::User, "leaver@example.com", "Leo", "Leaver");
+    let other = portal.add_member(Kind::User, "other@example.com", "Olga", "Other");
+    portal.give_rooms(&leaver.id, 2);
+    portal.set_status(&leaver.id, Status::Terminated);
+    portal.set_status(&other.id, Status::Terminated);
+    portal.reassign_in_web_ui(&leaver.id, &heir.id, 40);
+    let mut client = Client::connect(&portal);
+
+    for _ in 0..3 {
+        let job = poll(&mut client, &admin.key, &leaver.id).json()["response"].clone();
+        assert_eq!(
+            (&job["status"], &job["percentage"], &job["isCompleted"]),
+            (&json!(1), &json!(40), &json!(false)),
+            "Running at 40 %, whatever the polls"
+        );
+    }
+    assert_eq!(portal.rooms_of(&heir.id), 0, "it moves nothing");
+
+    // The running job is checked before anything of the batch is deleted, even a user
+    // listed before the leaver (UserController.cs:1342).
+    let blocked = "Data reassign process for Leo Leaver is not complete.";
+    let batch = json!({"userIds": [other.id, leaver.id]}).to_string();
+    client.check_rows(&[
+        row(
+            &admin.key,
+            "PUT",
+            "/api/2.0/people/delete",
+            batch.clone(),
+            Answer::Error(500, blocked, Some(PLAIN_EXCEPTION)),
+        ),
+        row(
+            &admin.key,
+            "DELETE",
+            format!("/api/2.0/people/{}", leaver.id),
+            "",
+            Answer::Error(500, blocked, Some(PLAIN_EXCEPTION)),
+        ),
+    ]);
+    assert!(!portal.user(&other.id).unwrap().removed);
+    assert!(!portal.user(&leaver.id).unwrap().removed);
+    // The message is a resource: translated (QUIRKS.md Q49).
+    portal.set_language("de");
+    client.check_rows(&[row(
+        &admin.key,
+        "PUT",
+        "/api/2.0/people/delete",
+        batch.clone(),
+        Answer::Error(
+            500,
+            "Die Neuzuweisung der Daten für Leo Leaver ist nicht abgeschlossen.",
+            Some(PLAIN_EXCEPTION),
+        ),
+    )]);
+
+    portal.finish_reassign(&leaver.id);
+    let done = poll(&mut client, &admin.key, &leaver.id).json()["response"].clone();
+    assert_eq!(
+        (&done["status"], &done["percentage"]),
+        (&json!(2), &json!(100))
+    );
+    assert_eq!(portal.rooms_of(&heir.id), 2);
+    assert!(
+        !portal.user(&leaver.id).unwrap().removed,
+        "the web UI's job keeps the profile"
+    );
+    client.check_rows(&[row(
+        &admin.key,
+        "PUT",
+        "/api/2.0/people/delete",
+        batch,
+        Answer::Ok,
+    )]);
+    assert!(portal.user(&other.id).unwrap().removed);
+    assert!(portal.user(&leaver.id).unwrap().removed);
 }
 
 #[test]

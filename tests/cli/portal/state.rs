@@ -116,6 +116,9 @@ pub(super) struct ReassignJob {
     pub(super) files_at_start: usize,
     pub(super) rooms_moved: usize,
     pub(super) files_moved: usize,
+    /// Started in the web UI by another admin (test set-up): Running at `percentage` on
+    /// every poll, moving nothing, until the test finishes it (QUIRKS.md Q40).
+    pub(super) held: bool,
 }
 
 pub(super) struct State {
@@ -470,8 +473,9 @@ impl State {
             .reassign_jobs
             .iter()
             .position(|job| job.from.eq_ignore_ascii_case(user_id))?;
-        if self.reassign_jobs[index].status.finished() {
-            return Some(self.reassign_jobs[index].clone());
+        let job = &self.reassign_jobs[index];
+        if job.status.finished() || job.held {
+            return Some(job.clone());
         }
         if let Some(failure) = self
             .reassign_failures
@@ -490,14 +494,7 @@ impl State {
         let done = job.polls.min(polls);
         let (from, to) = (job.from.clone(), job.to.clone());
         if done == polls {
-            // Completion hands over everything the source still has.
-            job.status = JobStatus::Completed;
-            job.percentage = 100;
-            let delete_profile = job.delete_profile;
-            self.hand_over(&from, &to, usize::MAX, usize::MAX);
-            if delete_profile {
-                self.remove(&from);
-            }
+            self.complete_reassign(index);
         } else {
             // Each Running poll moves its share, which a cancel leaves moved.
             job.status = JobStatus::Running;
@@ -509,6 +506,20 @@ impl State {
             self.hand_over(&from, &to, rooms, files);
         }
         self.reassign_jobs.get(index).cloned()
+    }
+
+    /// The job's last step: it hands over everything the source still has, and deletes
+    /// the profile if asked (QUIRKS.md Q40).
+    pub(super) fn complete_reassign(&mut self, index: usize) {
+        let job = &mut self.reassign_jobs[index];
+        job.status = JobStatus::Completed;
+        job.percentage = 100;
+        job.held = false;
+        let (from, to, delete_profile) = (job.from.clone(), job.to.clone(), job.delete_profile);
+        self.hand_over(&from, &to, usize::MAX, usize::MAX);
+        if delete_profile {
+            self.remove(&from);
+        }
     }
 
     /// CanUserViewAnotherUser (QUIRKS.md Q4).

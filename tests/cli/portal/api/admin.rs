@@ -173,6 +173,7 @@ pub(super) fn type_start(state: &mut State, context: &Context<'_>, caller: &Memb
         files_at_start: 0,
         rooms_moved: 0,
         files_moved: 0,
+        held: false,
     };
     let dto = job_dto(&job);
     state.type_jobs.retain(|(known, _)| known.from != source.id);
