@@ -300,7 +300,7 @@ fn print(plan: &Plan, report: &mut Report) {
         }
     }
     if let Some(sequence) = &plan.sequence {
-        report.line(sequence.then());
+        report.plan_line(sequence.then());
     }
 }
 

@@ -356,6 +356,12 @@ impl<'o, 'a> Report<'o, 'a> {
         self.written(written);
     }
 
+    /// Prints a line of a dry run's plan that is not a user's outcome.
+    pub fn plan_line(&mut self, text: &str) {
+        let written = self.out.plan(text);
+        self.written(written);
+    }
+
     /// Prints a request a dry run holds back.
     pub fn would_send(&mut self, request: &docspace_people::Request) {
         let written = self.out.would_send(request);
@@ -367,6 +373,7 @@ impl<'o, 'a> Report<'o, 'a> {
         let written = match &outcome {
             Outcome::NotFound(failure) => self.out.error(&format_args!("not found: {failure}")),
             Outcome::Failed(failure) => self.out.error(&Failed(failure)),
+            Outcome::Would(_) => self.out.plan(&format!("{} {who}", outcome.label())),
             other => self.out.line(&format!("{} {who}", other.label())),
         };
         self.written(written);
