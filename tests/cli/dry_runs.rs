@@ -2,8 +2,18 @@
 //! same skips, the plan even under `-q`, and `nothing selected` for a selection of nobody.
 
 use crate::portal::{Kind, Portal, Status};
-use crate::{changes, docspace};
+use crate::{changes, docspace, lines};
 use serde_json::json;
+use std::path::PathBuf;
+
+/// A file of the test's own in the portal's state directory.
+fn file(portal: &Portal, name: &str, text: &str) -> PathBuf {
+    let dir = portal.state_dir().join("files");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
 
 /// The outcome of each user of a `--json` bulk report.
 fn outcomes(report: &serde_json::Value) -> Vec<(String, String)> {
@@ -18,6 +28,117 @@ fn outcomes(report: &serde_json::Value) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// The dry run looks the addresses up (GETs only) and skips an existing one with the
+/// real run's words; the real run then does what the dry run said.
+#[test]
+fn create_from_a_file_dry_run_skips_an_existing_address_as_the_real_run_does() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let old = portal.add_member(Kind::User, "old@example.com", "Old", "Timer");
+    let csv = file(
+        &portal,
+        "new-staff.csv",
+        "email,firstName,lastName\nann@example.com,Ann,Lee\nold@example.com,Old,Timer\nzoe@example.com,Zoe,Ng\n",
+    );
+    let csv = csv.to_str().unwrap();
+    let create = ["user", "create", "--from", csv];
+    let post = |email: &str, first: &str, last: &str| {
+        format!(
+            "would send POST /api/2.0/people {}",
+            json!({"firstName": first, "lastName": last, "email": email, "type": "User"})
+        )
+    };
+
+    let mut dry = create.to_vec();
+    dry.push("--dry-run");
+    docspace(&portal, &key, &dry).code(0).stdout_is(&format!(
+        "{}\nwould create ann@example.com\n\
+         exists, skipped old@example.com\n\
+         {}\nwould create zoe@example.com\n\
+         would create 2, exists, skipped 1\n",
+        post("ann@example.com", "Ann", "Lee"),
+        post("zoe@example.com", "Zoe", "Ng"),
+    ));
+    let sent = portal.api_requests();
+    assert!(changes(&portal).is_empty(), "{:?}", lines(&sent));
+    assert!(
+        lines(&sent).contains(&"GET /api/2.0/people/email?email=old%40example.com".to_owned()),
+        "each address is looked up: {:?}",
+        lines(&sent)
+    );
+
+    let mut dry_json = dry.clone();
+    dry_json.push("--json");
+    let planned = outcomes(&docspace(&portal, &key, &dry_json).code(0).json());
+    let mut real_json = create.to_vec();
+    real_json.push("--json");
+    let done = outcomes(&docspace(&portal, &key, &real_json).code(0).json());
+    let said = |outcomes: &[(String, String)]| -> Vec<String> {
+        outcomes
+            .iter()
+            .map(|(email, outcome)| format!("{email} {outcome}"))
+            .collect()
+    };
+    assert_eq!(
+        said(&planned),
+        [
+            "ann@example.com would create",
+            "old@example.com exists, skipped",
+            "zoe@example.com would create",
+        ]
+    );
+    assert_eq!(
+        said(&done),
+        [
+            "ann@example.com created",
+            "old@example.com exists, skipped",
+            "zoe@example.com created",
+        ]
+    );
+    // The real run learns of the existing address from the portal's refusal of its
+    // create (then looks it up, as the dry run did): that refusal changes nothing.
+    for email in ["ann@example.com", "zoe@example.com"] {
+        assert!(portal.user_by_email(email).is_some(), "{email} created");
+    }
+    let old_now = portal.user(&old.id).unwrap();
+    assert_eq!(
+        (old_now.first_name.as_str(), old_now.kind),
+        ("Old", Kind::User)
+    );
+}
+
+/// One account to create whose address the portal has: the dry run fails as the real
+/// run does (exit 65), and sends nothing.
+#[test]
+fn a_dry_run_create_of_an_existing_address_fails_as_the_real_run_does() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let old = portal.add_member(Kind::User, "old@example.com", "Old", "Timer");
+    let create = [
+        "user",
+        "create",
+        "--email",
+        "old@example.com",
+        "--first-name",
+        "Another",
+    ];
+
+    let mut dry = create.to_vec();
+    dry.push("--dry-run");
+    docspace(&portal, &key, &dry)
+        .code(65)
+        .stdout_is("")
+        .stderr_is(&format!(
+            "docspace-people: create old@example.com: the address already has an account ({} Old Timer <old@example.com>), so the portal would refuse it\n",
+            old.id
+        ));
+    assert!(changes(&portal).is_empty());
+
+    docspace(&portal, &key, &create)
+        .code(65)
+        .stderr_has("User with this email is already registered (HTTP 400)");
 }
 
 /// `-q` silences the summary, never a dry run's plan: the requests and the users.
