@@ -123,6 +123,7 @@ pub fn run<'c>(
     let past = cx.memory.past();
     let mut report = Report::new(run.out, Style::Bulk, users.len());
     let chosen = if named {
+        report.selected(users.len());
         select::resolve(client, &users, &past.deleted, bulk.verb, &mut report)
     } else {
         let mut listed = Vec::new();
@@ -135,6 +136,7 @@ pub fn run<'c>(
             }
         }
         select::cap(listed.len(), bulk.verb, bulk.accounts, attended, settings)?;
+        report.selected(listed.len());
         listed
     };
     let check = Check {

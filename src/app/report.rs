@@ -284,6 +284,8 @@ pub struct Report<'o, 'a> {
     broken: Option<io::Error>,
     /// The run stopped for this failure (the journal could not be written).
     aborted: Option<Failure>,
+    /// The selection (the named users, the listing, the file's rows) was empty.
+    nobody: bool,
 }
 
 impl<'o, 'a> Report<'o, 'a> {
@@ -298,7 +300,16 @@ impl<'o, 'a> Report<'o, 'a> {
             drawn: None,
             broken: None,
             aborted: None,
+            nobody: false,
         }
+    }
+
+    /// `count` users were selected: the progress line counts them, and a selection of
+    /// nobody is said to be one in the summary (nothing was asked for, so it is not a
+    /// failure).
+    pub fn selected(&mut self, count: usize) {
+        self.total = count;
+        self.nobody = count == 0;
     }
 
     pub fn dry_run(&self) -> bool {
@@ -464,7 +475,11 @@ impl<'o, 'a> Report<'o, 'a> {
                 None => Ok(()),
             },
             Style::Bulk => {
-                let summary = (self.entries.len() > 1).then(|| self.summary());
+                let summary = match self.entries.len() {
+                    0 if self.nobody => Some("nothing selected".to_owned()),
+                    0 | 1 => None,
+                    _ => Some(self.summary()),
+                };
                 let results: Vec<Value> = self.entries.iter().map(entry_json).collect();
                 summary
                     .map_or(Ok(()), |s| self.out.line(&s))

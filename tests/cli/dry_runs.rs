@@ -2,7 +2,7 @@
 //! same skips, the plan even under `-q`, and `nothing selected` for a selection of nobody.
 
 use crate::portal::{Kind, Portal, Status};
-use crate::{changes, docspace, lines};
+use crate::{changes, docspace, lines, state_home};
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -184,4 +184,70 @@ fn a_quiet_dry_run_still_prints_the_plan() {
         .stdout_is("")
         .stderr_empty();
     assert_eq!(portal.user(&ann.id).unwrap().status, Status::Terminated);
+}
+
+/// Every bulk command whose selection is empty says so and exits 0 (nothing was asked
+/// for, so nothing failed), in a dry run and a real one; `-q` keeps a nightly run silent
+/// and `--json` prints an empty array. Nothing that changes the portal is sent.
+#[test]
+fn a_selection_of_nobody_says_nothing_selected_and_exits_0() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    let leaver = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
+    portal.set_status(&leaver.id, Status::Terminated);
+    portal.set_terminated_at(&leaver.id, 3);
+    let empty = file(&portal, "empty.txt", "# nobody this week\n\n");
+    let empty = empty.to_str().unwrap();
+    let header = file(&portal, "new-staff.csv", "email,firstName,lastName\n");
+    let header = header.to_str().unwrap();
+
+    let commands: [&[&str]; 11] = [
+        &["user", "terminate", "--search", "nobody-by-that-name"],
+        &["user", "terminate", "--from", empty],
+        &[
+            "user",
+            "activate",
+            "--status",
+            "terminated",
+            "--type",
+            "guest",
+        ],
+        // Terminated 3 days ago: not long enough.
+        &["user", "delete", "--terminated-for", "30d", "--heir", "me"],
+        &["user", "delete", "--from", empty],
+        &["user", "set-type", "--from", empty, "--type", "room-admin"],
+        &["guest", "delete", "--type", "guest"],
+        &["user", "create", "--from", header],
+        &["invite", "--from", empty],
+        &["invite", "resend"],
+        &["invite", "revoke", "--older-than", "30d"],
+    ];
+    for command in commands {
+        for extra in [&[][..], &["--dry-run"]] {
+            let args = [command, extra].concat();
+            docspace(&portal, &key, &args)
+                .code(0)
+                .stdout_is("nothing selected\n")
+                .stderr_empty();
+            let quiet = [&["-q"][..], &args].concat();
+            docspace(&portal, &key, &quiet)
+                .code(0)
+                .stdout_is("")
+                .stderr_empty();
+            let json = [&args[..], &["--json"]].concat();
+            docspace(&portal, &key, &json)
+                .code(0)
+                .stdout_is("[]\n")
+                .stderr_empty();
+        }
+    }
+    assert!(
+        changes(&portal).is_empty(),
+        "{:?}",
+        lines(&changes(&portal))
+    );
+    // Nothing changed, so nothing was journalled either.
+    let journal = state_home(&portal).join("docspace-people/journal.jsonl");
+    assert!(!journal.exists(), "{}", journal.display());
 }

@@ -102,6 +102,7 @@ fn invite(
         settings,
     )?;
     let mut report = Report::new(out, Style::Bulk, emails.len());
+    report.selected(emails.len());
     let mut new = Vec::new();
     let mut pending: Vec<String> = Vec::new();
     for email in emails {
