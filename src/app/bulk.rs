@@ -156,7 +156,8 @@ pub fn run<'c>(
                     continue;
                 }
                 Err(e) => {
-                    report.fail(&[target], e.into());
+                    let failure = Failure::from(e.during(format!("{} {id}", bulk.verb)));
+                    report.fail(&[target], failure);
                     continue;
                 }
             },

@@ -7,6 +7,7 @@ mod portal;
 
 mod admin_tasks;
 mod bulk;
+mod causes;
 mod dry_runs;
 mod errors;
 mod faults;
