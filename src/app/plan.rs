@@ -910,7 +910,7 @@ fn promote(client: &Client, step: &Step, user_type: UserType, report: &mut Repor
                     (_, None) => {
                         refused = Some(target.who());
                         let action = format!("make {} {user_type}", target.who());
-                        report.fail(one, error.clone().during(action).into());
+                        report.fail(one, promotion_refused(&error, action));
                     }
                     (_, Some(first)) => report.fail(
                         one,
@@ -924,6 +924,22 @@ fn promote(client: &Client, step: &Step, user_type: UserType, report: &mut Repor
                 }
             }
         }
+    }
+}
+
+/// A promotion the portal refused, as the run reports it. A 402 in DocSpace's own
+/// envelope is its paid-seat check (`TenantQuotaException`, ref §1.5, §2.15): the line
+/// says where to look. A 402 without it (an unpaid portal's `ProblemDetails`) is not
+/// about seats, and is reported as it came.
+fn promotion_refused(error: &docspace_people::Error, action: String) -> Failure {
+    match error.portal_message() {
+        Some(message) if error.refusal() == Some(Refusal::PaymentRequired) => Failure::NotDone {
+            action,
+            reason: format!(
+                "{message} (HTTP 402); no paid seat is free: 'docspace-people seats' shows who holds one; demote someone or add seats, then run the same command again"
+            ),
+        },
+        _ => error.clone().during(action).into(),
     }
 }
 

@@ -1,7 +1,8 @@
 //! Errors name the real cause (issue 21, item 14): a member given to `guest delete` is
-//! not a guest, and an heir that does not exist is not found.
+//! not a guest, an heir that does not exist is not found, and a promotion with no paid
+//! seat left points to `seats`.
 
-use crate::portal::{Kind, Portal};
+use crate::portal::{Kind, Portal, Status};
 use crate::{body, changes, docspace, lines, terminated_member};
 use serde_json::json;
 
@@ -117,4 +118,44 @@ fn an_heir_that_does_not_exist_is_not_found_and_nothing_is_sent() {
     assert!(!portal.user(&leaver.id).unwrap().removed);
     assert_eq!(portal.rooms_of(&leaver.id), 2);
     assert_eq!(portal.user(&demoted.id).unwrap().kind, Kind::RoomAdmin);
+}
+
+/// QUIRKS.md Q45: no paid seat left is the portal's 402 in its own words, and the line
+/// says where to look (`seats`). The portal stops there: the user before it was made a
+/// room admin and is reported so (exit 1).
+#[test]
+fn a_promotion_without_a_free_seat_points_to_seats() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    let bob = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
+    portal.set_seat_limit(Some(portal.seats_used() + 1));
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "set-type", &ann.id, &bob.id, "--type", "room-admin"],
+    )
+    .code(1)
+    .stdout_is(&format!(
+        "made room-admin {} Ann Lee <ann@example.com>\nmade room-admin 1, failed 1\n",
+        ann.id
+    ))
+    .stderr_is(&format!(
+        "docspace-people: make {} Bob Ray <bob@example.com> room-admin: The number of admins should not exceed 2 (HTTP 402); no paid seat is free: 'docspace-people seats' shows who holds one; demote someone or add seats, then run the same command again\n",
+        bob.id
+    ));
+    assert_eq!(
+        lines(&changes(&portal)),
+        ["PUT /api/2.0/people/type/RoomAdmin"]
+    );
+    assert_eq!(portal.user(&ann.id).unwrap().kind, Kind::RoomAdmin);
+    assert_eq!(portal.user(&bob.id).unwrap().kind, Kind::User);
+
+    // What the hint points to: the seats, all taken, and who holds them.
+    docspace(&portal, &owner.key, &["seats"])
+        .code(0)
+        .stdout_has("paid seats: 2 used, 0 available, 2 in all")
+        .stdout_has("ann@example.com");
+    assert_eq!(portal.user(&bob.id).unwrap().status, Status::Active);
 }
