@@ -22,6 +22,7 @@ mod output;
 mod people;
 mod profiles;
 mod real_portals;
+mod recipes;
 mod selection;
 mod sequences;
 mod truthful;
