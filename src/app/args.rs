@@ -204,7 +204,7 @@ pub const COLUMNS: Opt = Opt::value(
 pub const NO_HEADER: Opt = Opt::flag("no-header", "no header line in table, csv and tsv");
 pub const QUIET: Opt = Opt::flag(
     "quiet",
-    "no notes, progress or summaries (a read command still prints its\ndata; errors are always printed)",
+    "no notes, progress or summaries (a read command still prints its\ndata, a dry run its plan; errors are always printed)",
 )
 .short('q');
 pub const HELP: Opt = Opt::flag(

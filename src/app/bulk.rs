@@ -125,6 +125,7 @@ pub fn run<'c>(
     let past = cx.memory.past();
     let mut report = Report::new(run.out, Style::Bulk, users.len());
     let chosen = if named {
+        report.selected(users.len());
         select::resolve(client, &users, &past.deleted, bulk.verb, &mut report)
     } else {
         let mut listed = Vec::new();
@@ -148,6 +149,7 @@ pub fn run<'c>(
             report.note(&show::miscount(miscount, &after));
         }
         select::cap(listed.len(), bulk.verb, bulk.accounts, attended, settings)?;
+        report.selected(listed.len());
         listed
     };
     let check = Check {
@@ -167,7 +169,8 @@ pub fn run<'c>(
                     continue;
                 }
                 Err(e) => {
-                    report.fail(&[target], e.into());
+                    let failure = Failure::from(e.during(format!("{} {id}", bulk.verb)));
+                    report.fail(&[target], failure);
                     continue;
                 }
             },

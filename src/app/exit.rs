@@ -51,7 +51,7 @@ pub const TABLE: [Row; 14] = [
     },
     Row {
         code: NOT_FOUND,
-        meaning: "the user was not found (404)",
+        meaning: "the user was not found (404), or the heir given with `--heir`",
     },
     Row {
         code: NO_HOST,
@@ -101,6 +101,8 @@ pub enum Failure {
     BadInput(Vec<String>),
     /// The portal, or what it answered, says the change was not made.
     NotDone { action: String, reason: String },
+    /// Someone the command needs (the heir) is not on the portal; nothing was sent.
+    Missing(String),
     /// The library's error: the portal or the way to it.
     Portal(Error),
     /// The results could not be written.
@@ -134,6 +136,7 @@ impl Failure {
             Failure::Usage(_) => USAGE,
             Failure::Config(_) => CONFIG,
             Failure::Input(_) => NO_INPUT,
+            Failure::Missing(_) => NOT_FOUND,
             Failure::BadInput(_) | Failure::NotDone { .. } => REFUSED,
             Failure::Output(..) => OUTPUT,
             Failure::Journal(_) => CANT_CREATE,
@@ -207,9 +210,11 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Usage(m) => write!(f, "{m} (see 'docspace-people --help')"),
-            Failure::Config(m) | Failure::Input(m) | Failure::Journal(m) | Failure::Busy(m) => {
-                f.write_str(m)
-            }
+            Failure::Config(m)
+            | Failure::Input(m)
+            | Failure::Missing(m)
+            | Failure::Journal(m)
+            | Failure::Busy(m) => f.write_str(m),
             Failure::BadInput(lines) => f.write_str(&lines.join("\ndocspace-people: ")),
             Failure::NotDone { action, reason } => write!(f, "{action}: {reason}"),
             Failure::Output(_, m) => write!(f, "cannot write the results: {m}"),
@@ -264,6 +269,7 @@ mod tests {
             Failure::Usage(String::new()),
             Failure::Config(String::new()),
             Failure::Input(String::new()),
+            Failure::Missing(String::new()),
             Failure::BadInput(Vec::new()),
             Failure::NotDone {
                 action: String::new(),

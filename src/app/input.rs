@@ -72,10 +72,11 @@ pub struct Row {
 /// is checked; all problems are returned together.
 pub fn people(text: &str) -> Result<Vec<Row>, Vec<String>> {
     let text = text.trim_start_matches('\u{feff}');
-    let first = text
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default();
+    // A file without people (empty, or a header alone) selects nobody: a nightly
+    // export on a night without new staff is not an error.
+    let Some(first) = text.lines().find(|l| !l.trim().is_empty()) else {
+        return Ok(Vec::new());
+    };
     let raw = if first.trim_start().starts_with('{') {
         json_lines(text)?
     } else {
@@ -92,9 +93,6 @@ pub fn people(text: &str) -> Result<Vec<Row>, Vec<String>> {
             Ok(user) => rows.push(Row { line, user }),
             Err(problem) => problems.push(format!("line {line}: {problem}")),
         }
-    }
-    if rows.is_empty() && problems.is_empty() {
-        problems.push("no people in the file".to_owned());
     }
     if problems.is_empty() {
         Ok(rows)
@@ -435,10 +433,9 @@ mod tests {
         );
         assert!(people("email,firstName\n\"a@b.co,A\n").unwrap_err()[0].contains("not closed"));
         assert!(people("email,firstName\na\"b@c.co,A\n").unwrap_err()[0].contains("quote inside"));
-        assert_eq!(
-            people("email,firstName\n").unwrap_err(),
-            vec!["no people in the file"]
-        );
+        // Nobody to create is not a bad file.
+        assert_eq!(people("email,firstName\n").unwrap(), Vec::new());
+        assert_eq!(people("\u{feff}\n  \n").unwrap(), Vec::new());
     }
 
     #[test]

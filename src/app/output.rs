@@ -87,7 +87,19 @@ impl<'a> Output<'a> {
         self.out.write_all(text.as_bytes())
     }
 
-    /// A JSON result (only with `--json`, and not with `--quiet`).
+    /// A line of a dry run's plan (a user it would change, what follows): printed even
+    /// with `--quiet`, since the plan is what a dry run is for; not with `--json`, whose
+    /// results say it.
+    pub fn plan(&mut self, text: &str) -> io::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        self.clear_progress()?;
+        writeln!(self.out, "{text}")
+    }
+
+    /// A JSON result (only with `--json`, and not with `--quiet` unless it is a dry
+    /// run's plan).
     pub fn json(&mut self, value: &Value) -> io::Result<()> {
         self.json_text(&value.to_string())?;
         self.json_text("\n")
@@ -95,7 +107,7 @@ impl<'a> Output<'a> {
 
     /// Raw JSON text, for output streamed in pieces.
     pub fn json_text(&mut self, text: &str) -> io::Result<()> {
-        if !self.json || self.quiet {
+        if !self.json || (self.quiet && !self.dry_run) {
             return Ok(());
         }
         self.clear_progress()?;
@@ -108,11 +120,9 @@ impl<'a> Output<'a> {
         writeln!(self.err, "docspace-people: {error}")
     }
 
-    /// A request `--dry-run` holds back. On stdout, unless stdout is JSON.
+    /// A request `--dry-run` holds back. On stdout, unless stdout is JSON; even with
+    /// `--quiet`: it is the plan.
     pub fn would_send(&mut self, request: &Request) -> io::Result<()> {
-        if self.quiet {
-            return Ok(());
-        }
         if self.json {
             writeln!(self.err, "docspace-people: would send {request}")
         } else {

@@ -211,7 +211,7 @@ fn ids(targets: &[Target]) -> Vec<UserId> {
 /// written, nothing more is sent: the rest is `not sent`.
 pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Context) {
     if report.dry_run() {
-        return print(plan, report);
+        return print(client, plan, report);
     }
     if let Some(question) = &plan.question {
         match report.out.confirm(question, cx.io.stdin) {
@@ -290,17 +290,60 @@ fn journal_outcome(cx: &mut Context, report: &mut Report, from: usize) {
     }
 }
 
-fn print(plan: &Plan, report: &mut Report) {
+/// Prints what a real run would send, and what would become of each user. A create
+/// whose address the portal already has is settled as the real run settles it, by a
+/// look-up (read-only) instead of the refused request.
+fn print(client: &Client, plan: &Plan, report: &mut Report) {
     for step in &plan.steps {
+        if let Action::Create {
+            user,
+            line,
+            skip_existing,
+        } = &step.action
+            && let Some(outcome) = existing(client, user, *line, *skip_existing)
+        {
+            report.settle(&Target::by_email(user.email.as_str()), outcome);
+            continue;
+        }
         for request in step.requests() {
             report.would_send(&request);
         }
         for target in &step.targets {
             report.settle(target, Outcome::Would(step.action.change()));
         }
+        if let Some(sequence) = &plan.sequence {
+            report.plan_line(sequence.then());
+        }
     }
-    if let Some(sequence) = &plan.sequence {
-        report.line(sequence.then());
+}
+
+/// What a real run's create of `user` would end in, if not in a new account: the
+/// portal refuses an address it already has ("already registered", ref §2.2), which
+/// `skip_existing` reports as `exists, skipped`. Asked with the look-up the real run
+/// makes after that refusal; an address that cannot be looked up is the look-up's
+/// failure.
+fn existing(
+    client: &Client,
+    user: &NewUser,
+    line: Option<usize>,
+    skip_existing: bool,
+) -> Option<Outcome> {
+    let email = &user.email;
+    let action = match line {
+        Some(line) => format!("create {email} (line {line})"),
+        None => format!("create {email}"),
+    };
+    match client.get_user_by_email(email) {
+        Err(e) if e.is_not_found() => None,
+        Ok(_) if skip_existing => Some(Outcome::Already(Already::Exists)),
+        Ok(found) => Some(Outcome::Failed(Failure::NotDone {
+            action,
+            reason: format!(
+                "the address already has an account ({}), so the portal would refuse it",
+                short(&found)
+            ),
+        })),
+        Err(e) => Some(Outcome::Failed(Failure::from(e.during(action)))),
     }
 }
 
@@ -926,7 +969,7 @@ fn promote(client: &Client, step: &Step, user_type: UserType, report: &mut Repor
                     (_, None) => {
                         refused = Some(target.who());
                         let action = format!("make {} {user_type}", target.who());
-                        report.fail(one, error.clone().during(action).into());
+                        report.fail(one, promotion_refused(&error, action));
                     }
                     (_, Some(first)) => report.fail(
                         one,
@@ -940,6 +983,22 @@ fn promote(client: &Client, step: &Step, user_type: UserType, report: &mut Repor
                 }
             }
         }
+    }
+}
+
+/// A promotion the portal refused, as the run reports it. A 402 in DocSpace's own
+/// envelope is its paid-seat check (`TenantQuotaException`, ref §1.5, §2.15): the line
+/// says where to look. A 402 without it (an unpaid portal's `ProblemDetails`) is not
+/// about seats, and is reported as it came.
+fn promotion_refused(error: &docspace_people::Error, action: String) -> Failure {
+    match error.portal_message() {
+        Some(message) if error.refusal() == Some(Refusal::PaymentRequired) => Failure::NotDone {
+            action,
+            reason: format!(
+                "{message} (HTTP 402); no paid seat is free: 'docspace-people seats' shows who holds one; demote someone or add seats, then run the same command again"
+            ),
+        },
+        _ => error.clone().during(action).into(),
     }
 }
 

@@ -293,6 +293,8 @@ pub struct Report<'o, 'a> {
     broken: Option<io::Error>,
     /// The run stopped for this failure (the journal could not be written).
     aborted: Option<Failure>,
+    /// The selection (the named users, the listing, the file's rows) was empty.
+    nobody: bool,
 }
 
 impl<'o, 'a> Report<'o, 'a> {
@@ -307,7 +309,16 @@ impl<'o, 'a> Report<'o, 'a> {
             drawn: None,
             broken: None,
             aborted: None,
+            nobody: false,
         }
+    }
+
+    /// `count` users were selected: the progress line counts them, and a selection of
+    /// nobody is said to be one in the summary (nothing was asked for, so it is not a
+    /// failure).
+    pub fn selected(&mut self, count: usize) {
+        self.total = count;
+        self.nobody = count == 0;
     }
 
     pub fn dry_run(&self) -> bool {
@@ -365,6 +376,12 @@ impl<'o, 'a> Report<'o, 'a> {
         self.written(written);
     }
 
+    /// Prints a line of a dry run's plan that is not a user's outcome.
+    pub fn plan_line(&mut self, text: &str) {
+        let written = self.out.plan(text);
+        self.written(written);
+    }
+
     /// Prints a request a dry run holds back.
     pub fn would_send(&mut self, request: &docspace_people::Request) {
         let written = self.out.would_send(request);
@@ -380,6 +397,7 @@ impl<'o, 'a> Report<'o, 'a> {
                 "{} (confirmed after the answer was lost) {who}",
                 change.done()
             )),
+            Outcome::Would(_) => self.out.plan(&format!("{} {who}", outcome.label())),
             other => self.out.line(&format!("{} {who}", other.label())),
         };
         self.written(written);
@@ -470,7 +488,11 @@ impl<'o, 'a> Report<'o, 'a> {
                 None => Ok(()),
             },
             Style::Bulk => {
-                let summary = (self.entries.len() > 1).then(|| self.summary());
+                let summary = match self.entries.len() {
+                    0 if self.nobody => Some("nothing selected".to_owned()),
+                    0 | 1 => None,
+                    _ => Some(self.summary()),
+                };
                 let results: Vec<Value> = self.entries.iter().map(entry_json).collect();
                 summary
                     .map_or(Ok(()), |s| self.out.line(&s))

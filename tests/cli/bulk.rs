@@ -366,7 +366,6 @@ fn dry_run_sends_nothing_that_changes_the_portal_and_prints_what_it_would() {
         // Bob is terminated already: that one would send nothing.
         &["user", "terminate", "ann@example.com", "--dry-run"][..],
         &["user", "activate", "bob@example.com", "--dry-run"],
-        &["guest", "delete", "bob@example.com", "--dry-run"],
         &["invite", "new@example.com", "--dry-run"],
         &[
             "user",

@@ -156,6 +156,7 @@ fn from_file(
         .collect();
     let plan = Plan::of(steps);
     let mut report = Report::new(out, Style::Bulk, plan.steps.len());
+    report.selected(plan.steps.len());
     plan::carry_out(client, &plan, &mut report, cx);
     Ok(report.finish())
 }

@@ -293,10 +293,22 @@ pub(crate) fn caller_and_heir(
 /// The heir, checked against the portal's rules for reassigning before anything is sent:
 /// an active room admin or DocSpace admin.
 pub(crate) fn checked_heir(client: &Client, heir: &Heir, caller: &User) -> Result<User, Failure> {
-    let user = match heir {
-        Heir::Me => caller.clone(),
-        Heir::User(UserRef::Id(id)) => client.get_user(*id)?,
-        Heir::User(UserRef::Email(email)) => client.get_user_by_email(email)?,
+    let found = match heir {
+        Heir::Me => Ok(caller.clone()),
+        Heir::User(UserRef::Id(id)) => client.get_user(*id),
+        Heir::User(UserRef::Email(email)) => client.get_user_by_email(email),
+    };
+    let user = match (found, heir) {
+        (Ok(user), _) => user,
+        (Err(e), Heir::User(named)) if e.is_not_found() => {
+            return Err(Failure::Missing(format!(
+                "the heir {named} was not found: nothing was sent; check --heir (an active room admin or DocSpace admin, or 'me')"
+            )));
+        }
+        (Err(e), Heir::User(named)) => {
+            return Err(e.during(format!("check the heir {named}")).into());
+        }
+        (Err(e), Heir::Me) => return Err(e.into()),
     };
     let refused = |reason: &str| {
         Err(Failure::BadInput(vec![format!(

@@ -103,6 +103,7 @@ fn invite(
     )?;
     cx.lock_before_reads(settings, client, false)?;
     let mut report = Report::new(out, Style::Bulk, emails.len());
+    report.selected(emails.len());
     let mut new = Vec::new();
     let mut pending: Vec<String> = Vec::new();
     for email in emails {

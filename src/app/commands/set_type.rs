@@ -24,10 +24,10 @@ pub const SPEC: Spec = Spec {
 Makes users T: user, room-admin or docspace-admin (room admins and DocSpace admins take
 paid seats; see 'seats'). Each user's type is read first; one already of that type is
 'already T' and not sent. Promotions go in one request per 100 users; the portal stops at
-its first refusal, and each user is reported from what it did (exit 1). No paid seat left
-is exit 65 with the portal's message. A demotion to user is the portal's job, which hands
-the user's rooms to the heir: a user who owns rooms is demoted only with --heir (an active
-room admin or DocSpace admin; 'me' is you). --wait (default 5m) bounds the wait for each
+its first refusal, and each user is reported from what it did (exit 1). No paid seat
+left is the portal's 402, reported with a pointer to 'seats'. A demotion to user is the
+portal's job, which hands the user's rooms to the heir: a user who owns rooms is demoted
+only with --heir (an active room admin or DocSpace admin; 'me' is you). --wait (default 5m) bounds the wait for each
 job; the same command again follows a job still running. The owner, you and the accounts
 of --protect FILE or the profile's protect_file are never changed.",
     options: &[&FROM, &TYPE_SET, &HEIR, &WAIT, &PROTECT],

@@ -100,9 +100,8 @@ impl Command for Activate {
     }
 }
 
-/// A batch change that cannot harm an account (reactivating, unlinking a guest): the
-/// users go to the portal as named, without the guard, and its answer says what
-/// became of each.
+/// A batch change that cannot harm an account (reactivating): the users go to the
+/// portal as named, without the guard, and its answer says what became of each.
 pub fn unguarded(
     run: &mut Run,
     selection: &Selection,
@@ -126,7 +125,7 @@ pub fn unguarded(
     )
 }
 
-/// A batch request per 100 users: terminate, activate, or unlink guests.
+/// A batch request per 100 users: terminate or activate.
 pub struct Batch(pub fn() -> Action);
 
 impl Change for Batch {
