@@ -98,6 +98,7 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
             | Reply::LoseAnswer
             | Reply::Pass
             | Reply::Held(_)
+            | Reply::Slow(_)
             | Reply::RemoveFirst(_)
             | Reply::ActLater { .. } => false,
         };

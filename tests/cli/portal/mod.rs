@@ -79,6 +79,8 @@ pub struct Logged {
     pub body: String,
     /// 1-based number of the TCP connection that carried the request.
     pub connection: usize,
+    /// When the request was read (test instrumentation).
+    pub at: Instant,
 }
 
 impl Logged {
@@ -125,6 +127,9 @@ pub enum Reply {
     /// it as usual: a run kept in the middle of a request for as long as a test needs,
     /// without a clock (not from the server: test machinery).
     Held(Gate),
+    /// Wait this long, then handle the request as usual: a portal at a distance, or a
+    /// slow one (not from the server: test machinery).
+    Slow(Duration),
     /// Answer this bodiless status at once and close the connection, then carry the
     /// request out that much later: a proxy's 504 while the portal is still working
     /// (not from the server: test machinery for what nginx's proxy_read_timeout does).
@@ -259,6 +264,7 @@ impl Shared {
             headers: request.headers.clone(),
             body: String::from_utf8_lossy(&request.body).into_owned(),
             connection,
+            at: Instant::now(),
         });
     }
 
@@ -283,6 +289,10 @@ impl Shared {
             Reply::Pass => None,
             Reply::Held(gate) => {
                 gate.wait(&self.stopping);
+                None
+            }
+            Reply::Slow(duration) => {
+                self.sleep_unless_stopping(duration);
                 None
             }
             Reply::RemoveFirst(ids) => {
