@@ -109,6 +109,15 @@ impl Outcome {
 
 /// Runs `docspace-people ARGS` against `portal` with `key` as the credential.
 pub fn docspace(portal: &Portal, key: &str, args: &[&str]) -> Outcome {
+    docspace_fed(portal, key, args, None)
+}
+
+/// [`docspace`], with `stdin` as its standard input.
+pub fn with_stdin(portal: &Portal, key: &str, args: &[&str], stdin: &str) -> Outcome {
+    docspace_fed(portal, key, args, Some(stdin))
+}
+
+fn docspace_fed(portal: &Portal, key: &str, args: &[&str], stdin: Option<&str>) -> Outcome {
     let url = portal.url();
     let state = state_home(portal);
     run(
@@ -121,7 +130,7 @@ pub fn docspace(portal: &Portal, key: &str, args: &[&str]) -> Outcome {
                 state.to_str().expect("a UTF-8 temporary directory"),
             ),
         ],
-        None,
+        stdin,
     )
 }
 

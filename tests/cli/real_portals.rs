@@ -2,21 +2,7 @@
 //! give, against a stand-in that is no kinder than the server.
 
 use crate::portal::{Kind, Portal, Reply, Status, Wire};
-use crate::{changes, docspace, lines, run};
-
-fn with_stdin(portal: &Portal, key: &str, args: &[&str], stdin: &str) -> crate::Outcome {
-    let url = portal.url();
-    let state = crate::state_home(portal);
-    run(
-        args,
-        &[
-            ("DOCSPACE_URL", url.as_str()),
-            ("DOCSPACE_TOKEN", key),
-            ("XDG_STATE_HOME", state.to_str().expect("UTF-8")),
-        ],
-        Some(stdin),
-    )
-}
+use crate::{changes, docspace, lines, with_stdin};
 
 // ---------------------------------------------------------------------------
 // Portals that do not speak English
