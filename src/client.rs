@@ -87,18 +87,15 @@ struct Pace {
 }
 
 impl Pace {
-    /// Extends the pause to `wait` from now; true when this made it longer (the request
-    /// that did says so; the others that meet the same failure meanwhile keep quiet).
+    /// Extends the pause to `wait` from now; true when no pause was under way (the
+    /// request that starts one says so; the others that meet the same failure meanwhile
+    /// keep quiet).
     fn pause(&self, wait: Duration) -> bool {
-        let end = std::time::Instant::now() + wait;
+        let now = std::time::Instant::now();
         let mut until = self.until.lock().unwrap_or_else(|e| e.into_inner());
-        match *until {
-            Some(current) if current >= end => false,
-            _ => {
-                *until = Some(end);
-                true
-            }
-        }
+        let quiet = until.is_some_and(|current| current > now);
+        *until = Some(until.map_or(now + wait, |current| current.max(now + wait)));
+        !quiet
     }
 
     /// Waits out the pause, if there is one.

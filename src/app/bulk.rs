@@ -3,17 +3,19 @@
 //! supplies only what differs: which users a listing selects, its check of each user,
 //! the steps for the users that pass, and its question.
 
-use super::args::Selection;
+use super::args::{Selection, UserRef};
 use super::commands::Run;
 use super::config::Memory;
 use super::exit::Failure;
 use super::journal::Past;
+use super::parallel::{self, Stop};
 use super::plan::{self, Plan, Step};
+use super::progress;
 use super::report::{Outcome, Protection, Report, Style, Target};
 use super::select;
 use super::show::{self, short};
-use docspace_people::{Client, Filter, User};
-use std::collections::HashSet;
+use docspace_people::{Client, Error, Filter, User, UserId};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// What a bulk command is, for the pipeline.
@@ -45,6 +47,63 @@ pub struct Check<'c> {
     pub past: &'c Past,
     /// The user was named (as an argument or in a file), not listed by the portal.
     pub named: bool,
+    /// What `reassign/necessary` said of the users whose screen asked for it, read for
+    /// all of them at once.
+    owns: &'c HashMap<UserId, Result<Option<bool>, Error>>,
+}
+
+impl Check<'_> {
+    /// Whether `user` owns rooms or shared files that a delete or a demotion would hand
+    /// over (`None`: a portal before DocSpace 3.5 cannot say), as read before the checks,
+    /// or asked now for a user whose screen did not ask for it.
+    pub fn owns(&self, user: &User) -> Result<Option<bool>, Error> {
+        match self.owns.get(&user.id) {
+            Some(answer) => answer.clone(),
+            None => self.client.reassign_necessary(user.id, user.user_type()),
+        }
+    }
+}
+
+/// A user past the screen.
+enum Screened {
+    /// Read and screened: checked next; whether its ownership was asked for.
+    Read(User, bool),
+    /// Named by id and not read: goes to the portal as named.
+    Unread(Target),
+}
+
+/// Reads what `read` reads of each item on up to `workers` connections, with the
+/// progress line showing `phase`. Once `stop` is set, nothing more is read, and a read
+/// that failed meanwhile for the reason the run stops counts as not read: it is said
+/// once, not once per user.
+fn read_all<T: Sync, R: Send>(
+    phase: &'static str,
+    items: &[T],
+    workers: usize,
+    stop: &Stop,
+    read: &(dyn Fn(&T) -> Option<Result<R, Error>> + Sync),
+) -> Vec<Option<Option<Result<R, Error>>>> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    progress::phase(phase, items.len());
+    let observed = |item: &T| {
+        let result = read(item);
+        if let Some(result) = &result {
+            stop.observe(result);
+        }
+        result
+    };
+    let mut reads = parallel::map(items, workers, stop, &progress::tick, &observed);
+    progress::end();
+    if stop.is_set() {
+        for read in &mut reads {
+            if matches!(read, Some(Some(Err(e))) if parallel::gone(e) || e.is_temporary()) {
+                *read = None;
+            }
+        }
+    }
+    reads
 }
 
 /// What differs between the bulk commands.
@@ -57,6 +116,13 @@ pub trait Change {
     /// Whether a listed user is selected (no request): the others are left out silently.
     fn lists(&mut self, _user: &User, _past: &Past) -> bool {
         true
+    }
+
+    /// The part of the check that sends nothing: `None` when the user's outcome is
+    /// settled here; else the user, and whether its check asks whether it owns rooms
+    /// ([`Check::owns`]), which is then read for every such user at once.
+    fn screen(&mut self, _check: &Check, user: User, _report: &mut Report) -> Option<(User, bool)> {
+        Some((user, false))
     }
 
     /// The user's target, if it is to be changed; otherwise its outcome is settled here.
@@ -123,10 +189,18 @@ pub fn run<'c>(
     let mut change = make(&mut cx.memory)?;
     let change = &mut *change;
     let past = cx.memory.past();
-    let mut report = Report::new(run.out, Style::Bulk, users.len());
+    let mut report = Report::new(run.out, Style::Bulk);
+    let workers = settings.parallel.value;
     let chosen = if named {
         report.selected(users.len());
-        select::resolve(client, &users, &past.deleted, bulk.verb, &mut report)
+        let reads_by_id = bulk.reads || bulk.guard.is_some();
+        let read = |user: &UserRef| match user {
+            UserRef::Id(_) if !reads_by_id => None,
+            UserRef::Id(id) => Some(client.get_user(*id)),
+            UserRef::Email(email) => Some(client.get_user_by_email(email)),
+        };
+        let reads = read_all("reading", &users, workers, report.stop(), &read);
+        select::resolve(&users, reads, &past.deleted, bulk.verb, &mut report)
     } else {
         let mut listed = Vec::new();
         let mut users = client.list_users(&change.listing(bulk.selection));
@@ -152,32 +226,13 @@ pub fn run<'c>(
         report.selected(listed.len());
         listed
     };
-    let check = Check {
-        client,
-        past,
-        named,
-    };
-    let mut targets = Vec::new();
+    let mut screened = Vec::new();
+    let mut owners = Vec::new();
     for (target, found) in chosen {
-        let user = match (found, target.id) {
-            (Some(user), _) => user,
-            (None, Some(id)) if bulk.reads || bulk.guard.is_some() => match client.get_user(id) {
-                Ok(user) => user,
-                Err(e) if e.is_not_found() => {
-                    let gone = e.during(format!("{} {id}", bulk.verb));
-                    report.settle(&target, select::gone(&past.deleted, &target, gone));
-                    continue;
-                }
-                Err(e) => {
-                    let failure = Failure::from(e.during(format!("{} {id}", bulk.verb)));
-                    report.fail(&[target], failure);
-                    continue;
-                }
-            },
-            (None, _) => {
-                targets.push(target);
-                continue;
-            }
+        let Some(user) = found else {
+            // Named by id and not read: the portal's answer to the change says.
+            screened.push(Screened::Unread(target));
+            continue;
         };
         if let (Some(guard), Some(caller)) = (&bulk.guard, &caller) {
             if let Some(why) = protection(&user, caller, &protected) {
@@ -193,9 +248,56 @@ pub fn run<'c>(
                 continue;
             }
         }
-        if let Some(target) = change.check(&check, user, &mut report) {
-            targets.push(target);
+        let local = Check {
+            client,
+            past,
+            named,
+            owns: &HashMap::new(),
+        };
+        if let Some((user, owns)) = change.screen(&local, user, &mut report) {
+            if owns {
+                owners.push(user.clone());
+            }
+            screened.push(Screened::Read(user, owns));
         }
+    }
+    let ownership = |user: &User| Some(client.reassign_necessary(user.id, user.user_type()));
+    let owned = read_all("checking", &owners, workers, report.stop(), &ownership);
+    let mut owns = HashMap::with_capacity(owners.len());
+    for (user, read) in owners.iter().zip(owned) {
+        match read {
+            Some(Some(answer)) => {
+                owns.insert(user.id, answer);
+            }
+            _ => report.not_sent(&[Target::of(user)]),
+        }
+    }
+    let check = Check {
+        client,
+        past,
+        named,
+        owns: &owns,
+    };
+    let mut targets = Vec::new();
+    for screened in screened {
+        match screened {
+            Screened::Unread(target) => targets.push(target),
+            // A user whose ownership was not read is already reported not sent.
+            Screened::Read(user, true) if !owns.contains_key(&user.id) => {}
+            Screened::Read(user, _) => {
+                if let Some(target) = change.check(&check, user, &mut report) {
+                    targets.push(target);
+                }
+            }
+        }
+    }
+    if let Some(reason) = report.stop().reason() {
+        // The portal is gone: nothing more is sent, and what was not is said once.
+        report.not_sent(&targets);
+        report.abort(Failure::from(
+            reason.during(format!("read the users to {}", bulk.verb)),
+        ));
+        return Ok(report.finish());
     }
     if let Some(note) = change.note() {
         report.note(&note);

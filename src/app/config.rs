@@ -6,6 +6,7 @@
 use super::exit::Failure;
 use super::journal::{self, Journal, Past};
 use super::lock::{self, Lock};
+use super::progress;
 use super::settings::{Credential, Settings};
 use docspace_people::{Client, ErrorKind, Options, Secret, User};
 use std::fs::{File, Metadata};
@@ -247,7 +248,7 @@ fn config(text: &str) -> Failure {
 }
 
 fn note(text: &str) {
-    eprintln!("docspace-people: {text}");
+    progress::note(text);
 }
 
 /// The most a credential is read of. An API key or a token is under 1 KiB: a larger

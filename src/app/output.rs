@@ -1,6 +1,7 @@
 //! Where results and errors go, and in which form.
 
 use super::format::{Column, Format};
+use super::progress;
 use docspace_people::Request;
 use serde_json::Value;
 use std::io::{self, BufRead, Write};
@@ -25,10 +26,6 @@ pub struct Output<'a> {
     pub json: bool,
     pub quiet: bool,
     pub dry_run: bool,
-    /// Progress may be drawn on stderr: a person is watching it.
-    progress: bool,
-    /// A progress line is on screen and must be cleared before other output.
-    progress_shown: bool,
 }
 
 impl<'a> Output<'a> {
@@ -40,31 +37,19 @@ impl<'a> Output<'a> {
         printing: &Printing,
         dry_run: bool,
     ) -> Output<'a> {
+        progress::enable(printing.progress && !printing.quiet);
         Output {
             out,
             err,
             json: printing.json,
             quiet: printing.quiet,
             dry_run,
-            progress: printing.progress,
-            progress_shown: false,
         }
     }
 
-    /// Draws `done / total` over the previous progress line.
-    pub fn progress(&mut self, done: usize, total: usize) -> io::Result<()> {
-        if !self.progress {
-            return Ok(());
-        }
-        self.progress_shown = true;
-        write!(self.err, "\r{done} / {total}")?;
-        self.err.flush()
-    }
-
+    /// Clears the progress line before other output (it is drawn again at its next step).
     fn clear_progress(&mut self) -> io::Result<()> {
-        if std::mem::take(&mut self.progress_shown) {
-            write!(self.err, "\r\x1b[K")?;
-        }
+        progress::clear();
         Ok(())
     }
 

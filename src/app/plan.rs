@@ -8,6 +8,7 @@
 
 use super::config::Context;
 use super::exit::Failure;
+use super::progress;
 use super::report::{Already, Change, Outcome, Report, Target};
 use super::select;
 use super::sequence::Sequence;
@@ -229,20 +230,44 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         }
         return;
     }
+    if let Some(first) = plan.steps.first() {
+        let total = plan.steps.iter().map(|s| s.targets.len().max(1)).sum();
+        progress::phase(gerund(&first.action), total);
+    }
     for (at, step) in plan.steps.iter().enumerate() {
         report.flush();
         if !report.stopped() && journal_intent(client, cx, report, step.action.name(), step) {
             let before = report.len();
+            progress::rename(gerund(&step.action));
             run(client, step, report, cx);
             journal_outcome(cx, report, before);
+            report.observe_since(before);
+            progress::advance(step.targets.len().max(1));
             continue;
         }
         for rest in &plan.steps[at..] {
             report.not_sent(&rest.targets);
         }
-        return;
+        break;
     }
+    progress::end();
     report.flush();
+}
+
+/// What the progress line calls a step while it is sent.
+fn gerund(action: &Action) -> &'static str {
+    match action {
+        Action::Create { .. } => "creating",
+        Action::Terminate => "terminating",
+        Action::Activate => "activating",
+        Action::Unlink => "unlinking",
+        Action::Delete { .. } => "deleting",
+        Action::Reassign { .. } => "handing over and deleting",
+        Action::Invite(_) => "inviting",
+        Action::Approve { .. } => "approving",
+        Action::Promote(_) | Action::Demote { .. } => "changing types",
+        Action::Resend { .. } => "resending",
+    }
 }
 
 /// Records in the journal, before it is sent, what `step` is about to do; false (the

@@ -3,11 +3,11 @@
 
 use super::exit::{self, Failure};
 use super::output::Output;
+use super::parallel::Stop;
 use super::show::{short, user_json};
 use docspace_people::{User, UserId, UserType};
 use serde_json::{Value, json};
 use std::io;
-use std::time::{Duration, Instant};
 
 /// A change a command makes to a user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -284,10 +284,6 @@ pub struct Report<'o, 'a> {
     entries: Vec<Entry>,
     /// What `--json` prints for a [`Style::Single`] or [`Style::Sequence`] command.
     user: Option<Value>,
-    /// The number of users selected, for the progress line.
-    total: usize,
-    started: Instant,
-    drawn: Option<Instant>,
     /// The report could not be written: a changing command stops before its next
     /// request, since what it printed must be what it did.
     broken: Option<io::Error>,
@@ -295,29 +291,27 @@ pub struct Report<'o, 'a> {
     aborted: Option<Failure>,
     /// The selection (the named users, the listing, the file's rows) was empty.
     nobody: bool,
+    /// Set when the portal is gone: the rest is not sent.
+    stop: Stop,
 }
 
 impl<'o, 'a> Report<'o, 'a> {
-    pub fn new(out: &'o mut Output<'a>, style: Style, total: usize) -> Self {
+    pub fn new(out: &'o mut Output<'a>, style: Style) -> Self {
         Report {
             out,
             style,
             entries: Vec::new(),
             user: None,
-            total,
-            started: Instant::now(),
-            drawn: None,
             broken: None,
             aborted: None,
             nobody: false,
+            stop: Stop::default(),
         }
     }
 
-    /// `count` users were selected: the progress line counts them, and a selection of
-    /// nobody is said to be one in the summary (nothing was asked for, so it is not a
-    /// failure).
+    /// `count` users were selected: a selection of nobody is said to be one in the
+    /// summary (nothing was asked for, so it is not a failure).
     pub fn selected(&mut self, count: usize) {
-        self.total = count;
         self.nobody = count == 0;
     }
 
@@ -336,6 +330,30 @@ impl<'o, 'a> Report<'o, 'a> {
     /// sent.
     pub fn stopped(&self) -> bool {
         self.broken.is_some() || self.aborted.is_some()
+    }
+
+    /// Whether the run goes on: told of the result of every read made for it.
+    pub fn stop(&self) -> &Stop {
+        &self.stop
+    }
+
+    /// Takes note of how the step recorded since `from` went: a failure that shows the
+    /// portal gone, or the third temporary one in a row, stops the run. Its line is
+    /// already printed; the summary says what was not sent.
+    pub fn observe_since(&mut self, from: usize) {
+        let entries = &self.entries[from.min(self.entries.len())..];
+        let failed = entries.iter().find_map(|e| match &e.outcome {
+            Outcome::Failed(Failure::Portal(error)) => Some(error.clone()),
+            _ => None,
+        });
+        match failed {
+            Some(error) => self.stop.observe::<()>(&Err(error)),
+            None if !entries.is_empty() => self.stop.observe(&Ok(())),
+            None => {}
+        }
+        if let Some(reason) = self.stop.reason() {
+            self.aborted.get_or_insert(Failure::Portal(reason));
+        }
     }
 
     /// Stops the run for `failure`: nothing more is sent, and the run ends with its code.
@@ -402,7 +420,6 @@ impl<'o, 'a> Report<'o, 'a> {
         };
         self.written(written);
         self.entries.push(Entry { target, outcome });
-        self.progress();
     }
 
     /// Records that `targets` were not sent because the run stopped.
@@ -451,24 +468,6 @@ impl<'o, 'a> Report<'o, 'a> {
                 outcome: Outcome::Failed(failure.clone()),
             });
         }
-        self.progress();
-    }
-
-    /// Redraws the progress line of a run that has taken more than two seconds, at most
-    /// four times a second.
-    fn progress(&mut self) {
-        let now = Instant::now();
-        let due = now.duration_since(self.started) > Duration::from_secs(2)
-            && self
-                .drawn
-                .is_none_or(|d| now.duration_since(d) > Duration::from_millis(250));
-        if !due {
-            return;
-        }
-        self.drawn = Some(now);
-        let done = self.entries.len();
-        // Progress is for a person watching; a terminal that went away stops nothing.
-        let _ = self.out.progress(done, self.total.max(done));
     }
 
     fn failures(&self) -> impl Iterator<Item = &Failure> {

@@ -8,7 +8,7 @@ use super::exit::Failure;
 use super::input;
 use super::report::{Already, Outcome, Report, Target};
 use super::settings::Settings;
-use docspace_people::{Client, User, UserId};
+use docspace_people::{User, UserId};
 use std::collections::HashSet;
 use std::io;
 use std::path::Path;
@@ -100,45 +100,52 @@ pub fn gone(
     }
 }
 
-/// Looks up the users named by e-mail, with the user the portal described when it was
-/// looked up. One that is not found is `not found`, unless `deleted` (what the journal
-/// says this tool deleted) has it: then it is `already gone`. Each user comes once.
+/// What was read of a user named by id or address: `None` when it was not read, because
+/// the run stopped first; `Some(None)` when a user named by id is not read before it is
+/// changed (the portal's answer says what became of it).
+pub type Read = Option<Option<Result<User, docspace_people::Error>>>;
+
+/// The named users with what was read of each, in order. One that is not found is `not
+/// found`, unless `deleted` (what the journal says this tool deleted) has it: then it is
+/// `already gone`; one that was not read is `not sent`. Each user comes once.
 pub fn resolve(
-    client: &Client,
     users: &[UserRef],
+    reads: Vec<Read>,
     deleted: &HashSet<String>,
     verb: &str,
     report: &mut Report,
 ) -> Vec<(Target, Option<User>)> {
     let mut targets = Vec::with_capacity(users.len());
     let mut seen: HashSet<UserId> = HashSet::with_capacity(users.len());
-    for user in users {
-        let (target, found) = match user {
-            UserRef::Id(id) => (Target::by_id(*id), None),
-            UserRef::Email(email) => match client.get_user_by_email(email) {
-                Ok(found) => {
-                    let target = Target {
-                        id: Some(found.id),
-                        email: found.email.clone(),
-                        label: None,
-                        fate: None,
-                    };
-                    (target, Some(found))
-                }
-                Err(e) if e.is_not_found() => {
-                    let target = Target::by_email(email.as_str());
-                    report.settle(
-                        &target,
-                        gone(deleted, &target, e.during(format!("{verb} {email}"))),
-                    );
-                    continue;
-                }
-                Err(e) => {
-                    let failure = Failure::from(e.during(format!("{verb} {email}")));
-                    report.fail(&[Target::by_email(email.as_str())], failure);
-                    continue;
-                }
-            },
+    for (user, read) in users.iter().zip(reads) {
+        let named = match user {
+            UserRef::Id(id) => Target::by_id(*id),
+            UserRef::Email(email) => Target::by_email(email.as_str()),
+        };
+        let (target, found) = match read {
+            None => {
+                report.not_sent(&[named]);
+                continue;
+            }
+            Some(None) => (named, None),
+            Some(Some(Ok(found))) => {
+                let target = Target {
+                    id: Some(found.id),
+                    email: found.email.clone(),
+                    label: None,
+                    fate: None,
+                };
+                (target, Some(found))
+            }
+            Some(Some(Err(e))) if e.is_not_found() => {
+                let not_found = e.during(format!("{verb} {user}"));
+                report.settle(&named, gone(deleted, &named, not_found));
+                continue;
+            }
+            Some(Some(Err(e))) => {
+                report.fail(&[named], e.during(format!("{verb} {user}")).into());
+                continue;
+            }
         };
         if target.id.is_some_and(|id| seen.insert(id)) {
             targets.push((target, found));

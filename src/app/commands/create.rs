@@ -119,7 +119,7 @@ fn one(client: &Client, new: &NewUser, out: &mut Output, cx: &mut Context) -> Re
         skip_existing: false,
     };
     let plan = Plan::of(vec![Step::batch(action, Vec::new())]);
-    let mut report = Report::new(out, Style::Single, 1);
+    let mut report = Report::new(out, Style::Single);
     plan::carry_out(client, &plan, &mut report, cx);
     Ok(report.finish())
 }
@@ -155,7 +155,7 @@ fn from_file(
         })
         .collect();
     let plan = Plan::of(steps);
-    let mut report = Report::new(out, Style::Bulk, plan.steps.len());
+    let mut report = Report::new(out, Style::Bulk);
     report.selected(plan.steps.len());
     plan::carry_out(client, &plan, &mut report, cx);
     Ok(report.finish())

@@ -193,7 +193,7 @@ impl Change for Leavers {
         self.age.as_mut().is_none_or(|age| age.selects(user, past))
     }
 
-    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
+    fn screen(&mut self, check: &Check, user: User, report: &mut Report) -> Option<(User, bool)> {
         let target = Target::of(&user);
         let user = match plan::judge(user, self.terminate) {
             Deletable::Yes(user) => user,
@@ -203,23 +203,34 @@ impl Change for Leavers {
                 return None;
             }
         };
+        let not_done = |reason: &str| {
+            Outcome::Failed(Failure::NotDone {
+                action: format!("delete {}", short(&user)),
+                reason: reason.to_owned(),
+            })
+        };
         if check.named
             && self
                 .age
                 .as_mut()
                 .is_some_and(|age| !age.selects(&user, check.past))
         {
-            report.settle(
-                &target,
-                Outcome::Failed(Failure::NotDone {
-                    action: format!("delete {}", short(&user)),
-                    reason: "not terminated long enough ago (or when is unknown), skipped"
-                        .to_owned(),
-                }),
-            );
+            let skipped = not_done("not terminated long enough ago (or when is unknown), skipped");
+            report.settle(&target, skipped);
             return None;
         }
-        match decide(check.client, &user, self.heir.as_ref(), &self.caller) {
+        if user.is_admin && !self.caller.is_owner {
+            let refused =
+                not_done("a DocSpace admin: only the owner can delete one or hand over its data");
+            report.settle(&target, refused);
+            return None;
+        }
+        Some((user, true))
+    }
+
+    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
+        let target = Target::of(&user);
+        match decide(check, &user, self.heir.as_ref()) {
             Ok((plan, fate)) => {
                 let terminate_first = user.status != Status::Terminated;
                 self.decided.insert(user.id, (plan, terminate_first));
@@ -330,23 +341,13 @@ pub(crate) fn checked_heir(client: &Client, heir: &Heir, caller: &User) -> Resul
 
 /// Whether `user` owns anything to hand over, and so how it is deleted; or why it cannot
 /// be deleted as asked.
-fn decide(
-    client: &Client,
-    user: &User,
-    heir: Option<&User>,
-    caller: &User,
-) -> Result<(Plan1, String), Failure> {
+fn decide(check: &Check, user: &User, heir: Option<&User>) -> Result<(Plan1, String), Failure> {
     let not_done = |reason: String| Failure::NotDone {
         action: format!("delete {}", short(user)),
         reason,
     };
-    if user.is_admin && !caller.is_owner {
-        return Err(not_done(
-            "a DocSpace admin: only the owner can delete one or hand over its data".to_owned(),
-        ));
-    }
-    let owns = client
-        .reassign_necessary(user.id, user.user_type())
+    let owns = check
+        .owns(user)
         .map_err(|e| Failure::from(e.during(format!("delete {}", short(user)))))?;
     match (owns, heir) {
         (Some(false), _) => Ok((Plan1::Plain, NOTHING_TO_HAND_OVER.to_owned())),
@@ -363,7 +364,7 @@ fn decide(
         // Owning something is also what a reassign job someone else started (in the web
         // UI) leaves until it ends, and the portal refuses to delete the user meanwhile:
         // asked only for these leavers, so that one who owns nothing costs no request.
-        (Some(true), None) => match client.reassign_progress(user.id) {
+        (Some(true), None) => match check.client.reassign_progress(user.id) {
             Ok(Some(job)) if !job.status.is_finished() => {
                 Err(plan::reassign_running(&Target::of(user), &job))
             }

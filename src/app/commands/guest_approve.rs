@@ -87,7 +87,7 @@ fn approve(
         email: email.cloned(),
     };
     let plan = Plan::of(vec![Step::batch(action, Vec::new())]);
-    let mut report = Report::new(out, Style::Single, 1);
+    let mut report = Report::new(out, Style::Single);
     plan::carry_out(client, &plan, &mut report, cx);
     Ok(report.finish())
 }

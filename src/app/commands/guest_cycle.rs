@@ -72,7 +72,7 @@ fn cycle(
         }),
         question: None,
     };
-    let mut report = Report::new(out, Style::Sequence, 1);
+    let mut report = Report::new(out, Style::Sequence);
     plan::carry_out(client, &plan, &mut report, cx);
     Ok(report.finish())
 }

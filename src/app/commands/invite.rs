@@ -102,7 +102,7 @@ fn invite(
         settings,
     )?;
     cx.lock_before_reads(settings, client, false)?;
-    let mut report = Report::new(out, Style::Bulk, emails.len());
+    let mut report = Report::new(out, Style::Bulk);
     report.selected(emails.len());
     let mut new = Vec::new();
     let mut pending: Vec<String> = Vec::new();

@@ -50,7 +50,7 @@ fn lifecycle(
         sequence: Some(Sequence::Lifecycle(new.clone())),
         question: None,
     };
-    let mut report = Report::new(out, Style::Sequence, 1);
+    let mut report = Report::new(out, Style::Sequence);
     plan::carry_out(client, &plan, &mut report, cx);
     Ok(report.finish())
 }

@@ -130,12 +130,9 @@ impl Change for Pending {
         user.never_activated() && self.old_enough(user)
     }
 
-    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
+    fn screen(&mut self, _: &Check, user: User, report: &mut Report) -> Option<(User, bool)> {
         let target = Target::of(&user);
-        let not_done = |reason: &str| Failure::NotDone {
-            action: format!("revoke {}", short(&user)),
-            reason: reason.to_owned(),
-        };
+        let not_done = |reason: &str| not_done(&user, reason);
         if !user.never_activated() {
             report.fail(
                 &[target],
@@ -153,7 +150,13 @@ impl Change for Pending {
             );
             return None;
         }
-        match check.client.reassign_necessary(user.id, user.user_type()) {
+        Some((user, true))
+    }
+
+    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
+        let target = Target::of(&user);
+        let not_done = |reason: &str| not_done(&user, reason);
+        match check.owns(&user) {
             Ok(Some(true)) => report.fail(
                 &[target],
                 not_done(
@@ -188,5 +191,13 @@ impl Change for Pending {
         Some(format!(
             "Revoke {count} never-activated account(s): terminate and delete them for good?"
         ))
+    }
+}
+
+/// A pending account this run does not revoke, and why.
+fn not_done(user: &User, reason: &str) -> Failure {
+    Failure::NotDone {
+        action: format!("revoke {}", short(user)),
+        reason: reason.to_owned(),
     }
 }

@@ -11,7 +11,7 @@ use crate::app::exit::Failure;
 use crate::app::plan::{Action, BATCH, Step};
 use crate::app::report::{Already, Outcome, Report, Target};
 use crate::app::show::short;
-use docspace_people::{Client, Status, User, UserId, UserType};
+use docspace_people::{Status, User, UserId, UserType};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -144,7 +144,7 @@ struct Types {
 }
 
 impl Change for Types {
-    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
+    fn screen(&mut self, _: &Check, user: User, report: &mut Report) -> Option<(User, bool)> {
         let user_type = self.user_type;
         let target = Target::of(&user);
         let current = user.user_type();
@@ -164,9 +164,18 @@ impl Change for Types {
         }
         if rank(user_type) > rank(current) || user_type == UserType::RoomAdmin {
             self.promoted.insert(user.id);
+            return Some((user, false));
+        }
+        // A demotion hands the user's rooms over: who owns what is read first.
+        Some((user, true))
+    }
+
+    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
+        let target = Target::of(&user);
+        if self.promoted.contains(&user.id) {
             return Some(target);
         }
-        match demoted(check.client, &user, self.heir.as_ref()) {
+        match demoted(check, &user, self.heir.as_ref()) {
             Ok(fate) => Some(target.with_fate(fate)),
             Err(failure) => {
                 report.fail(&[target], failure);
@@ -210,13 +219,13 @@ fn rank(user_type: UserType) -> u8 {
 
 /// What a demotion does with `user`'s rooms, or why it is not sent: a user who owns rooms
 /// is demoted only with an heir, since the portal would otherwise hand them to the caller.
-fn demoted(client: &Client, user: &User, heir: Option<&User>) -> Result<String, Failure> {
+fn demoted(check: &Check, user: &User, heir: Option<&User>) -> Result<String, Failure> {
     let not_done = |reason: String| Failure::NotDone {
         action: format!("make {} {}", short(user), UserType::User),
         reason,
     };
-    let owns = client
-        .reassign_necessary(user.id, user.user_type())
+    let owns = check
+        .owns(user)
         .map_err(|e| Failure::from(e.during(format!("make {} user", short(user)))))?;
     match (owns, heir) {
         (_, Some(heir)) if heir.id == user.id => Err(not_done(
