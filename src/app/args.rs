@@ -156,7 +156,7 @@ pub const PARALLEL: Opt = Opt::value(
     "parallel",
     Kind::Count(MOST_PARALLEL as u64),
     "N",
-    "read the users of a bulk run on up to N connections at once\n(default 6; 1 reads one at a time; changes are always sent one\nbatch at a time, in order)",
+    "read the users of a bulk run on up to N connections at once\n(default 8; 1 reads one at a time; changes are always sent one\nbatch at a time, in order)",
 );
 /// The most connections a run opens to the portal at once.
 pub const MOST_PARALLEL: usize = 16;

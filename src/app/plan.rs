@@ -777,6 +777,10 @@ fn follow_jobs(jobs: &Jobs, targets: Vec<Target>, report: &mut Report) {
         }
         running = still;
         if !running.is_empty() {
+            progress::rename(match jobs.job {
+                "reassign" => "waiting for reassign",
+                _ => "waiting for type change",
+            });
             std::thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_secs(2));
         }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 /// Connections a bulk run reads users on at once, unless told: measured at 50 ms
 /// (docs/performance.md), within what a portal's rate limit allows one caller.
-pub const DEFAULT_PARALLEL: usize = 6;
+pub const DEFAULT_PARALLEL: usize = 8;
 
 /// A value and where it came from: a flag, a variable, a profile, or the default.
 #[derive(Debug, Clone)]
