@@ -65,6 +65,10 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
                 let _ = api::respond(shared, &request);
                 return;
             }
+            Some(Reply::Hold(gate)) => {
+                shared.wait_for(&gate);
+                api::respond(shared, &request)
+            }
             Some(Reply::LoseAnswer) => {
                 let _ = api::respond(shared, &request);
                 Reply::LoseAnswer
@@ -95,7 +99,8 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
             | Reply::LoseAnswer
             | Reply::Pass
             | Reply::RemoveFirst(_)
-            | Reply::ActLater { .. } => false,
+            | Reply::ActLater { .. }
+            | Reply::Hold(_) => false,
         };
         if !keep_going {
             break;

@@ -118,6 +118,29 @@ pub enum Reply {
     /// request out that much later: a proxy's 504 while the portal is still working
     /// (not from the server: test machinery for what nginx's proxy_read_timeout does).
     ActLater { code: u16, after: Duration },
+    /// Hold the request until the gate opens, then handle it as usual: a request a test
+    /// knows to be under way while it does something else (not from the server: test
+    /// machinery).
+    Hold(Gate),
+}
+
+/// What a [`Reply::Hold`] waits for: opened once by the test.
+#[derive(Clone, Debug, Default)]
+pub struct Gate(Arc<AtomicBool>);
+
+impl Gate {
+    pub fn new() -> Gate {
+        Gate::default()
+    }
+
+    /// Lets the held requests go on.
+    pub fn open(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    fn is_open(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 impl Reply {
@@ -249,6 +272,13 @@ impl Shared {
                 None
             }
             reply => Some(reply),
+        }
+    }
+
+    /// Waits until `gate` opens or the portal stops.
+    fn wait_for(&self, gate: &Gate) {
+        while !gate.is_open() && !self.stopping.load(Ordering::SeqCst) {
+            thread::sleep(Duration::from_millis(10));
         }
     }
 
