@@ -176,7 +176,7 @@ pub const MAX: Opt = Opt::value(
     "max",
     Kind::Count(u32::MAX as u64),
     "N",
-    "refuse to act on more than N users (default 100 for a bulk change of\naccounts when stdin is not a terminal)",
+    "refuse to act on more than N users (default 100 for a bulk change of\naccounts when no one is at a terminal)",
 );
 pub const YES: Opt = Opt::flag("yes", "do not ask for confirmation on a terminal").short('y');
 pub const JSON: Opt = Opt::flag("json", "print results as JSON on stdout (--output json)");

@@ -141,6 +141,36 @@ impl Step {
         ids(&self.targets)
     }
 
+    /// What the step does to `target`, every request in order, as the question before a
+    /// run says it: `terminate first, then delete`.
+    pub fn stages(&self, target: &Target) -> String {
+        let first =
+            |terminate_first: &[UserId]| target.id.is_some_and(|id| terminate_first.contains(&id));
+        match &self.action {
+            Action::Create { .. } => "create".to_owned(),
+            Action::Terminate => "terminate".to_owned(),
+            Action::Activate => "activate".to_owned(),
+            Action::Unlink => "unlink from you".to_owned(),
+            Action::Delete { terminate_first } if first(terminate_first) => {
+                "terminate first, then delete".to_owned()
+            }
+            Action::Delete { .. } => "delete".to_owned(),
+            Action::Reassign {
+                terminate_first, ..
+            } if first(terminate_first) => {
+                "terminate first, then hand their data to the heir and delete".to_owned()
+            }
+            Action::Reassign { .. } => "hand their data to the heir and delete".to_owned(),
+            Action::Invite(_) => "invite".to_owned(),
+            Action::Approve { .. } => "approve".to_owned(),
+            Action::Promote(user_type) => format!("make {user_type}"),
+            Action::Demote { user_type, .. } => {
+                format!("hand their rooms to the heir, then make {user_type}")
+            }
+            Action::Resend { .. } => "send the invitation again".to_owned(),
+        }
+    }
+
     /// Whom the step is for, as far as it is known before it is sent.
     fn intended(&self) -> Vec<Target> {
         match &self.action {
@@ -214,7 +244,7 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         return print(plan, report);
     }
     if let Some(question) = &plan.question {
-        match report.out.confirm(question, cx.io.stdin) {
+        match cx.io.confirm(report.out, question) {
             Ok(true) => {}
             Ok(false) | Err(_) => return report.note(&"cancelled; nothing was sent"),
         }
@@ -244,6 +274,9 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
     }
     report.flush();
 }
+
+/// The most users a message names; the others are counted.
+pub const NAMED: usize = 10;
 
 /// Records in the journal, before it is sent, what `step` is about to do; false (the
 /// run aborted) when the journal cannot be written.

@@ -238,7 +238,8 @@ impl Target {
         }
     }
 
-    fn name(&self) -> String {
+    /// `ID NAME <EMAIL>`, `ID <EMAIL>`, or whichever of the two is known.
+    pub fn name(&self) -> String {
         if let Some(label) = &self.label {
             return label.clone();
         }

@@ -68,9 +68,8 @@ pub struct Settings {
     pub dry_run: bool,
     pub yes: bool,
     pub max: Option<usize>,
-    /// A person is at the keyboard (stdin is a terminal): confirmations can be asked,
-    /// and the unattended limits do not apply.
-    pub attended: bool,
+    /// What the process is attached to: whether a person can be asked ([`Keyboard::of`]).
+    pub terminal: Terminal,
     /// The command line, for the journal (secrets are scrubbed when it is written).
     pub command_line: String,
     /// `DOCSPACE_PASSWORD`, for `login`.
@@ -82,6 +81,35 @@ pub struct Settings {
 pub struct Terminal {
     pub stdin: bool,
     pub stderr: bool,
+    /// The process has a controlling terminal: `/dev/tty` opens.
+    pub controlling: bool,
+}
+
+/// Where a person at the keyboard answers a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyboard {
+    /// stdin, a terminal the command does not read its input from.
+    Stdin,
+    /// The controlling terminal, `/dev/tty`: stdin is a pipe or holds the input
+    /// (`docspace-people user list --ids … | docspace-people user delete --from -`).
+    Tty,
+}
+
+impl Keyboard {
+    /// Where a person answers, if one is there: stdin when it is a terminal the command
+    /// does not read (`reads_stdin`), else the controlling terminal when stderr, where
+    /// the question is written, is a terminal too (as `rm -i`, apt and git ask). None
+    /// without any terminal (cron, systemd, a script whose stderr is a file): nobody is
+    /// asked, and the unattended limits apply.
+    pub fn of(terminal: Terminal, reads_stdin: bool) -> Option<Keyboard> {
+        if terminal.stdin && !reads_stdin {
+            Some(Keyboard::Stdin)
+        } else if terminal.controlling && terminal.stderr {
+            Some(Keyboard::Tty)
+        } else {
+            None
+        }
+    }
 }
 
 impl Settings {
@@ -199,7 +227,7 @@ impl Settings {
             dry_run: globals.dry_run,
             yes: globals.yes,
             max: globals.max,
-            attended: terminal.stdin,
+            terminal,
             command_line: command_line.to_owned(),
             password: env
                 .var("DOCSPACE_PASSWORD")

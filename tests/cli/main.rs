@@ -22,6 +22,7 @@ mod profiles;
 mod real_portals;
 mod selection;
 mod sequences;
+mod terminal;
 mod truthful;
 
 use portal::{Logged, Portal};
