@@ -3,6 +3,7 @@
 //! process's input ([`Io`]), what the journal remembers with the caller read once
 //! ([`Memory`]), and the run's session: its lock and journal file ([`Session`]).
 
+use super::args::CommandLine;
 use super::exit::Failure;
 use super::journal::{self, Journal, Past};
 use super::lock::{self, Lock};
@@ -92,7 +93,7 @@ pub struct Session {
     journal_path: Result<Option<PathBuf>, Failure>,
     lock_dir: Option<PathBuf>,
     wait: Option<Duration>,
-    command_line: String,
+    command_line: CommandLine,
     opened: bool,
     lock: Option<Lock>,
     journal: Option<Journal>,

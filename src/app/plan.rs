@@ -253,7 +253,7 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         let Some(step) = plan.steps.first() else {
             return;
         };
-        if journal_intent(client, cx, report, sequence.name(), step) {
+        if journal_intent(client, cx, report, sequence.name(), step, None) {
             sequence.run(client, report);
             journal_outcome(cx, report, 0);
         }
@@ -261,7 +261,9 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
     }
     for (at, step) in plan.steps.iter().enumerate() {
         report.flush();
-        if !report.stopped() && journal_intent(client, cx, report, step.action.name(), step) {
+        let first = (at == 0).then_some(plan);
+        if !report.stopped() && journal_intent(client, cx, report, step.action.name(), step, first)
+        {
             let before = report.len();
             run(client, step, report, cx);
             journal_outcome(cx, report, before);
@@ -278,7 +280,8 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
 /// The most users a message names; the others are counted.
 pub const NAMED: usize = 10;
 
-/// Records in the journal, before it is sent, what `step` is about to do; false (the
+/// Records in the journal, before it is sent, what `step` is about to do (and, before
+/// the first step of a `plan` of several, every user the run is to change); false (the
 /// run aborted) when the journal cannot be written.
 fn journal_intent(
     client: &Client,
@@ -286,6 +289,7 @@ fn journal_intent(
     report: &mut Report,
     action: &str,
     step: &Step,
+    plan: Option<&Plan>,
 ) -> bool {
     if let Err(failure) = cx.session.before_changes(&client.portal()) {
         report.abort(failure);
@@ -305,6 +309,14 @@ fn journal_intent(
     let Some(journal) = cx.session.journal() else {
         return true;
     };
+    // A run killed before its end leaves on record the users it never reached.
+    if let Some(plan) = plan.filter(|p| p.steps.len() > 1) {
+        let everyone: Vec<Target> = plan.steps.iter().flat_map(Step::intended).collect();
+        if let Err(failure) = journal.plan(&everyone) {
+            report.abort(failure);
+            return false;
+        }
+    }
     match journal.intent(caller, action, &step.intended(), &step.requests()) {
         Ok(()) => true,
         Err(failure) => {

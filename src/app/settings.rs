@@ -3,7 +3,7 @@
 //! it came from. Nothing after this step reads the environment; `config show` prints
 //! this value.
 
-use super::args::Globals;
+use super::args::{CommandLine, Globals};
 use super::env::Environment;
 use super::exit::Failure;
 use super::journal;
@@ -71,7 +71,7 @@ pub struct Settings {
     /// What the process is attached to: whether a person can be asked ([`Keyboard::of`]).
     pub terminal: Terminal,
     /// The command line, for the journal (secrets are scrubbed when it is written).
-    pub command_line: String,
+    pub command_line: CommandLine,
     /// `DOCSPACE_PASSWORD`, for `login`.
     pub password: Option<Secret>,
 }
@@ -116,7 +116,7 @@ impl Settings {
     /// Resolves the settings of a run.
     pub fn resolve(
         globals: &Globals,
-        command_line: &str,
+        command_line: &CommandLine,
         env: &dyn Environment,
         terminal: Terminal,
     ) -> Result<Settings, Failure> {
@@ -228,7 +228,7 @@ impl Settings {
             yes: globals.yes,
             max: globals.max,
             terminal,
-            command_line: command_line.to_owned(),
+            command_line: command_line.clone(),
             password: env
                 .var("DOCSPACE_PASSWORD")
                 .map(|p| Secret::new(&p.to_string_lossy())),

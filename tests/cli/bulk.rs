@@ -1,26 +1,9 @@
 //! Selecting, previewing, capping and acting on many accounts, as a cron job does.
 
 use crate::portal::{Kind, Portal, Status};
-use crate::{body, changes, docspace, lines, run};
+use crate::{body, changes, docspace, lines, run, with_stdin};
 use serde_json::json;
 use std::collections::BTreeSet;
-
-fn with_stdin(portal: &Portal, key: &str, args: &[&str], stdin: &str) -> crate::Outcome {
-    let url = portal.url();
-    let state = crate::state_home(portal);
-    run(
-        args,
-        &[
-            ("DOCSPACE_URL", url.as_str()),
-            ("DOCSPACE_TOKEN", key),
-            (
-                "XDG_STATE_HOME",
-                state.to_str().expect("a UTF-8 temporary directory"),
-            ),
-        ],
-        Some(stdin),
-    )
-}
 
 #[test]
 fn list_reads_a_250_user_portal_in_full_page_by_page() {

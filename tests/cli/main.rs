@@ -121,6 +121,24 @@ pub fn docspace(portal: &Portal, key: &str, args: &[&str]) -> Outcome {
     )
 }
 
+/// Runs `docspace-people ARGS` as [`docspace`] does, with `stdin` as its standard input.
+pub fn with_stdin(portal: &Portal, key: &str, args: &[&str], stdin: &str) -> crate::Outcome {
+    let url = portal.url();
+    let state = crate::state_home(portal);
+    run(
+        args,
+        &[
+            ("DOCSPACE_URL", url.as_str()),
+            ("DOCSPACE_TOKEN", key),
+            (
+                "XDG_STATE_HOME",
+                state.to_str().expect("a UTF-8 temporary directory"),
+            ),
+        ],
+        Some(stdin),
+    )
+}
+
 /// The state directory (journal and locks) of the runs against `portal`: its own, so
 /// that re-runs against one portal share a journal and tests never share one.
 pub fn state_home(portal: &Portal) -> std::path::PathBuf {
