@@ -151,6 +151,14 @@ impl Journal {
             .map_err(|e| self.failure(&e))
     }
 
+    /// Records that the person at the terminal stopped the run, and the users it did
+    /// not send.
+    pub fn interrupted(&mut self, not_sent: &[Target]) -> Result<(), Failure> {
+        let entry = json!({ "not_sent": not_sent.iter().map(target_json).collect::<Vec<_>>() });
+        self.write("interrupted", entry, true)
+            .map_err(|e| self.failure(&e))
+    }
+
     /// Records what became of each user of the step last announced.
     pub fn outcome(&mut self, results: Vec<Value>) -> Result<(), Failure> {
         let entry = json!({ "step": self.step, "results": results });

@@ -13,6 +13,7 @@ pub mod exit;
 pub mod format;
 pub mod help;
 pub mod input;
+pub mod interrupt;
 pub mod journal;
 pub mod lock;
 pub mod output;

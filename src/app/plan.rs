@@ -8,6 +8,7 @@
 
 use super::config::Context;
 use super::exit::Failure;
+use super::interrupt::Watch;
 use super::report::{Already, Change, Outcome, Report, Target};
 use super::select;
 use super::sequence::Sequence;
@@ -259,6 +260,16 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         }
         return;
     }
+    // Ctrl-C at the terminal stops a bulk run between its requests; the terminal is
+    // put back as it was when `watch` is dropped.
+    let watch = if report.bulk() && cx.io.keyboard.is_some() {
+        Watch::start()
+    } else {
+        None
+    };
+    if let Some(watch) = &watch {
+        report.watch(watch.stop());
+    }
     for (at, step) in plan.steps.iter().enumerate() {
         report.flush();
         let first = (at == 0).then_some(plan);
@@ -272,9 +283,47 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         for rest in &plan.steps[at..] {
             report.not_sent(&rest.targets);
         }
-        return;
+        break;
+    }
+    drop(watch);
+    if report.interrupted() {
+        interrupted(cx, report);
     }
     report.flush();
+}
+
+/// Ends a run the person at the terminal stopped before all was sent: the users not
+/// sent are recorded in the journal and named, and the run ends with exit 130. A run
+/// stopped after its last request ends as its outcomes say.
+fn interrupted(cx: &mut Context, report: &mut Report) {
+    let rest = report.not_sent_targets();
+    if rest.is_empty() {
+        return;
+    }
+    let recorded = match cx.session.journal() {
+        Some(journal) => match journal.interrupted(&rest) {
+            Ok(()) => true,
+            Err(failure) => {
+                report.note(&failure);
+                false
+            }
+        },
+        None => false,
+    };
+    let mut names: Vec<String> = rest.iter().take(NAMED).map(Target::name).collect();
+    if rest.len() > NAMED {
+        names.push(format!("and {} more", rest.len() - NAMED));
+    }
+    let next = if recorded {
+        "; 'docspace-people journal' lists them, with the command that sends them"
+    } else {
+        ""
+    };
+    report.abort(Failure::Interrupted(format!(
+        "interrupted: {} user(s) not sent: {}{next}",
+        rest.len(),
+        names.join(", ")
+    )));
 }
 
 /// The most users a message names; the others are counted.
@@ -699,7 +748,11 @@ fn follow_jobs(jobs: &Jobs, targets: Vec<Target>, report: &mut Report) {
     let mut running: Vec<(Target, Instant)> = Vec::new();
     let mut pause = Duration::from_millis(100);
     while !queue.is_empty() || !running.is_empty() {
-        while running.len() < JOBS_AT_ONCE {
+        if report.stopped() {
+            let rest: Vec<Target> = queue.drain(..).collect();
+            report.not_sent(&rest);
+        }
+        while running.len() < JOBS_AT_ONCE && !report.stopped() {
             let Some(target) = queue.pop_front() else {
                 break;
             };
@@ -737,17 +790,24 @@ fn follow_jobs(jobs: &Jobs, targets: Vec<Target>, report: &mut Report) {
                     let why = job.error.unwrap_or_else(|| "it was cancelled".to_owned());
                     report.fail(one, (jobs.unfinished)(&target, why));
                 }
-                Ok(Some(job)) if since.elapsed() >= jobs.wait => report.fail(
-                    one,
-                    Failure::Busy(format!(
-                        "{} {}: {} still running ({:.0} %) after {} s; the portal goes on with it: run the same command again to follow it to its end",
-                        jobs.verb,
-                        target.who(),
-                        jobs.job,
-                        job.percentage,
-                        since.elapsed().as_secs()
-                    )),
-                ),
+                // Ctrl-C stops the waiting too: the job is the portal's from then on.
+                Ok(Some(job)) if since.elapsed() >= jobs.wait || report.interrupted() => {
+                    let when = if report.interrupted() {
+                        "when the run was interrupted".to_owned()
+                    } else {
+                        format!("after {} s", since.elapsed().as_secs())
+                    };
+                    report.fail(
+                        one,
+                        Failure::Busy(format!(
+                            "{} {}: {} still running ({:.0} %) {when}; the portal goes on with it: run the same command again to follow it to its end",
+                            jobs.verb,
+                            target.who(),
+                            jobs.job,
+                            job.percentage,
+                        )),
+                    )
+                }
                 Ok(Some(_)) => still.push((target, since)),
                 Err(e) => report.fail(one, e.into()),
             }

@@ -2,6 +2,7 @@
 //! and exit code derived from them in one place.
 
 use super::exit::{self, Failure};
+use super::interrupt::Stop;
 use super::output::Output;
 use super::show::{short, user_json};
 use docspace_people::{User, UserId, UserType};
@@ -283,8 +284,10 @@ pub struct Report<'o, 'a> {
     /// The report could not be written: a changing command stops before its next
     /// request, since what it printed must be what it did.
     broken: Option<io::Error>,
-    /// The run stopped for this failure (the journal could not be written).
+    /// The run stopped for this failure (the journal could not be written, Ctrl-C).
     aborted: Option<Failure>,
+    /// Ctrl-C at the terminal asks the run to stop.
+    stop: Stop,
 }
 
 impl<'o, 'a> Report<'o, 'a> {
@@ -299,11 +302,27 @@ impl<'o, 'a> Report<'o, 'a> {
             drawn: None,
             broken: None,
             aborted: None,
+            stop: Stop::default(),
         }
     }
 
     pub fn dry_run(&self) -> bool {
         self.out.dry_run
+    }
+
+    /// One line a user: a command about many users.
+    pub fn bulk(&self) -> bool {
+        self.style == Style::Bulk
+    }
+
+    /// From now on, the run stops when `stop` is requested.
+    pub fn watch(&mut self, stop: Stop) {
+        self.stop = stop;
+    }
+
+    /// The person at the terminal asked the run to stop (Ctrl-C).
+    pub fn interrupted(&self) -> bool {
+        self.stop.requested()
     }
 
     /// Keeps the first failure to write; the outcomes are recorded all the same.
@@ -313,10 +332,10 @@ impl<'o, 'a> Report<'o, 'a> {
         }
     }
 
-    /// The report could not be written, or the run was aborted: nothing more is to be
-    /// sent.
+    /// The report could not be written, the run was aborted, or the person at the
+    /// terminal stopped it: nothing more is to be sent.
     pub fn stopped(&self) -> bool {
-        self.broken.is_some() || self.aborted.is_some()
+        self.broken.is_some() || self.aborted.is_some() || self.interrupted()
     }
 
     /// Stops the run for `failure`: nothing more is sent, and the run ends with its code.
@@ -383,6 +402,15 @@ impl<'o, 'a> Report<'o, 'a> {
                 outcome: Outcome::NotSent,
             });
         }
+    }
+
+    /// The users recorded as not sent, in order.
+    pub fn not_sent_targets(&self) -> Vec<Target> {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.outcome, Outcome::NotSent))
+            .map(|e| e.target.clone())
+            .collect()
     }
 
     /// Records `outcome` for a target described by itself.

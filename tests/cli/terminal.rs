@@ -1,12 +1,13 @@
-//! A person at a terminal: asked on it when stdin is a pipe. The binary runs under a
-//! pseudo-terminal that `terminal.py` (Python 3, which every machine that runs these
-//! tests has) sets up and types on.
+//! A person at a terminal: asked on it when stdin is a pipe, and stopping a bulk run with
+//! Ctrl-C. The binary runs under a pseudo-terminal that `terminal.py` (Python 3, which
+//! every machine that runs these tests has) sets up and types on.
 
-use crate::portal::{Portal, Status};
-use crate::{changes, lines, state_home};
+use crate::portal::{Fault, Gate, Portal, Reply, Status};
+use crate::{changes, docspace, lines, state_home, with_stdin};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// The binary at a terminal, driven through `terminal.py`.
 struct Terminal {
@@ -211,6 +212,37 @@ fn a_pipe_at_a_terminal_answered_yes_goes_on() {
     assert!(run.same_settings);
 }
 
+/// A terminal on stdin is asked there, as it always was; Ctrl-C works there too.
+#[test]
+fn a_terminal_on_stdin_is_asked_there() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let ids = terminated(&portal, 101);
+    let gate = hold_the_first_delete(&portal);
+    let mut args = vec!["user", "delete"];
+    args.extend(ids.iter().map(String::as_str));
+    let mut terminal = Terminal::start(&portal, &key, &args, None, true);
+    terminal.expect("Delete 101 user(s) for good?");
+    terminal.send("yes\n");
+    wait_for_a_delete(&portal);
+    terminal.send("\x1c");
+    terminal.expect("interrupted: nothing more is sent");
+    gate.open();
+    let run = terminal.finish();
+
+    assert_eq!(run.code, 130, "{}{}", run.stdout, run.tty);
+    assert!(run.same_settings);
+    assert!(
+        run.tty.contains(&format!(
+            "docspace-people: interrupted: 1 user(s) not sent: {}; 'docspace-people journal'",
+            shown(&portal, &ids[100])
+        )),
+        "{}",
+        run.tty
+    );
+    assert_eq!(lines(&changes(&portal)), ["PUT /api/2.0/people/delete"]);
+}
+
 /// With no controlling terminal (cron, a service) nobody is asked, as before, even
 /// though stderr is a terminal: a pipe of more than 100 users is refused unless `--max`
 /// allows it, and a smaller one is deleted without a question.
@@ -237,6 +269,240 @@ fn without_a_controlling_terminal_a_pipe_is_unattended_as_before() {
     assert_eq!(small.code, 0, "{}", small.tty);
     assert!(!small.tty.contains("[y/N]"), "{}", small.tty);
     assert_eq!(lines(&changes(&portal)), ["PUT /api/2.0/people/delete"]);
+}
+
+/// Holds the first `PUT /people/delete`, and waits until the portal has it.
+fn hold_the_first_delete(portal: &Portal) -> Gate {
+    let gate = Gate::new();
+    portal.inject(Fault {
+        method: "PUT",
+        path_prefix: "/api/2.0/people/delete".to_owned(),
+        times: 1,
+        reply: Reply::Hold(gate.clone()),
+    });
+    gate
+}
+
+fn wait_for_a_delete(portal: &Portal) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !lines(&changes(portal)).contains(&"PUT /api/2.0/people/delete".to_owned()) {
+        assert!(Instant::now() < deadline, "the delete was never sent");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Ctrl-C while the first batch of 100 is under way: that batch is answered and
+/// reported, the second is not sent, the run ends with 130 naming what it did not send,
+/// and the terminal is as it was. The journal lists the run as interrupted with the
+/// users left, which a later run sent through `--from -` settles.
+#[test]
+fn ctrl_c_stops_a_bulk_run_after_the_request_under_way() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let ids = terminated(&portal, 150);
+    let gate = hold_the_first_delete(&portal);
+    let mut terminal = Terminal::start(
+        &portal,
+        &key,
+        &["user", "delete", "--from", "-"],
+        Some(&one_a_line(&ids)),
+        true,
+    );
+    terminal.expect("and 140 more\r\nDelete 150 user(s) for good?");
+    terminal.send("y\n");
+    wait_for_a_delete(&portal);
+    terminal.send("\x03");
+    terminal.expect("interrupted: nothing more is sent once the request under way is answered");
+    gate.open();
+    let run = terminal.finish();
+
+    assert_eq!(run.code, 130, "{}{}", run.stdout, run.tty);
+    assert!(run.same_settings, "the terminal's settings are restored");
+    let deleted = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("deleted ") && l.contains('<'))
+        .count();
+    assert_eq!(deleted, 100, "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("deleted 100, not sent 50\n"),
+        "{}",
+        run.stdout
+    );
+    let named: Vec<String> = ids[100..110].iter().map(|id| shown(&portal, id)).collect();
+    let note = format!(
+        "docspace-people: interrupted: 50 user(s) not sent: {}, and 40 more; 'docspace-people journal' lists them, with the command that sends them\n",
+        named.join(", ")
+    );
+    assert!(run.tty.contains(&note), "{}", run.tty);
+    assert!(
+        run.tty
+            .contains("docspace-people: the run stopped: deleted 100, not sent 50\n"),
+        "{}",
+        run.tty
+    );
+    assert_eq!(
+        lines(&changes(&portal)),
+        ["PUT /api/2.0/people/delete"],
+        "nothing after the interruption"
+    );
+    assert!(ids[..100].iter().all(|id| portal.user(id).unwrap().removed));
+    assert!(
+        ids[100..]
+            .iter()
+            .all(|id| !portal.user(id).unwrap().removed)
+    );
+
+    let journal: Vec<Value> =
+        std::fs::read_to_string(state_home(&portal).join("docspace-people/journal.jsonl"))
+            .expect("the journal")
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+    let events: Vec<&str> = journal
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(events, ["plan", "intent", "outcome", "interrupted"]);
+    assert_eq!(journal[0]["targets"].as_array().unwrap().len(), 150);
+    assert_eq!(journal[3]["not_sent"].as_array().unwrap().len(), 50);
+    let id = journal[0]["run"].as_str().unwrap();
+    let unfinished = format!("docspace-people journal --unfinished {id}");
+    docspace(&portal, &key, &["journal"])
+        .code(0)
+        .stdout_has(&format!(
+            "interrupted: {} user delete (run {id}, stopped with Ctrl-C): 50 user(s) not sent\n  \
+         the 50 user(s) left, one a line:  {unfinished}\n  \
+         send them:   {unfinished} | docspace-people user delete --from -\n",
+            journal[0]["time"].as_str().unwrap()
+        ));
+    let left = docspace(&portal, &key, &["journal", "--unfinished", id]);
+    left.code(0).stdout_is(&one_a_line(&ids[100..]));
+    with_stdin(
+        &portal,
+        &key,
+        &["user", "delete", "--from", "-"],
+        &left.stdout,
+    )
+    .code(0)
+    .stdout_has("deleted 50\n");
+    docspace(&portal, &key, &["journal"]).code(0).stdout_has(&format!(
+        "settled: {} user delete (run {id}, stopped with Ctrl-C): interrupted with 50 user(s) left; later runs of 'user delete' finished them\n",
+        journal[0]["time"].as_str().unwrap()
+    ));
+}
+
+/// A second Ctrl-C quits at once, the terminal put back first; the journal says the
+/// step under way has an unknown outcome, and which users were never sent.
+#[test]
+fn a_second_ctrl_c_quits_at_once() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let ids = terminated(&portal, 150);
+    let gate = hold_the_first_delete(&portal);
+    let mut terminal = Terminal::start(
+        &portal,
+        &key,
+        &["user", "delete", "--from", "-", "--yes"],
+        Some(&one_a_line(&ids)),
+        true,
+    );
+    wait_for_a_delete(&portal);
+    terminal.send("\x03");
+    terminal.expect("interrupted: nothing more is sent");
+    terminal.send("\x03");
+    terminal.expect("quit at once");
+    let run = terminal.finish();
+    gate.open();
+
+    assert_eq!(run.code, 130, "{}{}", run.stdout, run.tty);
+    assert!(run.same_settings, "the terminal's settings are restored");
+    assert!(
+        !run.tty.contains("[y/N]"),
+        "--yes asks nothing: {}",
+        run.tty
+    );
+    assert!(run.tty.contains("docspace-people: quit at once: the outcome of the request under way is unknown; 'docspace-people journal' shows it\n"), "{}", run.tty);
+    let journal = docspace(&portal, &key, &["journal", "--json"]).json();
+    let interrupted = &journal["interrupted"][0];
+    assert_eq!(interrupted["stopped"], false);
+    assert_eq!(
+        interrupted["unknown"][0]["targets"]
+            .as_array()
+            .unwrap()
+            .len(),
+        100
+    );
+    assert_eq!(interrupted["not_sent"].as_array().unwrap().len(), 50);
+    assert_eq!(interrupted["unfinished"].as_array().unwrap().len(), 150);
+    docspace(&portal, &key, &["journal"]).code(0).stdout_has(
+        "delete of 100 user(s) under way (step 1), outcome unknown; 50 user(s) not sent\n",
+    );
+}
+
+/// Ctrl-C while the portal's reassign jobs run: no job is started after it, the one
+/// running is left to the portal (said so, as after --wait), and the rest are not sent.
+#[test]
+fn ctrl_c_starts_no_more_reassign_jobs_and_stops_waiting() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let ids = terminated(&portal, 12);
+    for id in &ids {
+        portal.give_rooms(id, 1);
+    }
+    portal.reassign_polls(1_000);
+    let gate = Gate::new();
+    portal.inject(Fault {
+        method: "POST",
+        path_prefix: "/api/2.0/people/reassign/start".to_owned(),
+        times: 1,
+        reply: Reply::Hold(gate.clone()),
+    });
+    let mut terminal = Terminal::start(
+        &portal,
+        &key,
+        &["user", "delete", "--from", "-", "--heir", "me", "--yes"],
+        Some(&one_a_line(&ids)),
+        true,
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while changes(&portal).is_empty() {
+        assert!(Instant::now() < deadline, "no job was started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    terminal.send("\x03");
+    terminal.expect("interrupted: nothing more is sent");
+    gate.open();
+    let run = terminal.finish();
+
+    assert_eq!(run.code, 130, "{}{}", run.stdout, run.tty);
+    assert!(run.same_settings);
+    assert_eq!(
+        lines(&changes(&portal)),
+        ["POST /api/2.0/people/reassign/start"],
+        "one job, and nothing after the interruption"
+    );
+    assert!(
+        run.tty.contains(&format!(
+            "delete {} (rooms and shared files go to {}; personal files never shared are destroyed): reassign still running (",
+            shown(&portal, &ids[0]),
+            shown(&portal, &portal.owner().id)
+        )) && run
+            .tty
+            .contains("%) when the run was interrupted; the portal goes on with it"),
+        "{}",
+        run.tty
+    );
+    assert!(
+        run.tty.contains("interrupted: 11 user(s) not sent: "),
+        "{}",
+        run.tty
+    );
+    assert!(
+        run.stdout.ends_with("failed 1, not sent 11\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 /// Every changing bulk command that asks says each step: `invite revoke` terminates,

@@ -20,8 +20,8 @@ pub const SPEC: Spec = Spec {
     about: "\
 Shows the changes this tool recorded: one line per user and step, with its outcome.
 Every change is written to the journal before its request is sent, so a run that was
-killed (SIGKILL, out of memory, power loss) leaves an intent without an outcome, and
-the users it never reached. Such a run is listed as
+killed (SIGKILL, out of memory, power loss) leaves an intent without an outcome, and a
+run stopped with Ctrl-C records the users it did not send. Such a run is listed as
 'interrupted', with the commands that list its users, check them and send them, until
 later runs of the same command have finished them all: it is then 'settled'. USER is an
 id or an e-mail address. --unfinished RUN prints the ids of the users run RUN left
