@@ -552,7 +552,8 @@ pub fn history(entries: &[Value], since: Option<Date>, user: Option<&UserRef>) -
         }
         let mut not_sent = Vec::new();
         for target in run.planned.iter().chain(&run.not_sent) {
-            if left.seen(target).is_none() && run.done.seen(target).is_none() {
+            let known = Users::keys(target).iter().any(Option::is_some);
+            if known && left.seen(target).is_none() && run.done.seen(target).is_none() {
                 left.insert(target, 0);
                 not_sent.push(*target);
             }
@@ -836,12 +837,16 @@ mod tests {
         let lines = [
             r#"{"portal":"p","name":"user delete","run":"r1","event":"intent","step":1,"action":"reassign and delete","targets":[{"id":"a"},{"id":"b"}]}"#,
             r#"{"portal":"p","name":"user delete","run":"r1","event":"outcome","step":1,"results":[{"id":"a","outcome":"deleted"},{"id":"b","outcome":"not sent"}]}"#,
-            r#"{"portal":"p","name":"user delete","run":"r1","event":"interrupted","not_sent":[{"id":"b"},{"id":"c","email":"c@x.co"}]}"#,
+            r#"{"portal":"p","name":"user delete","run":"r1","event":"interrupted","not_sent":[{"id":"b"},{"id":"c","email":"c@x.co"},{"id":"","email":""}]}"#,
         ];
         let all = history(&parsed(&lines), None, None);
         let run = &all.interrupted[0];
         assert!(run.stopped && run.unknown.is_empty());
-        assert_eq!(ids(&run.not_sent), ["b", "c"]);
+        assert_eq!(
+            ids(&run.not_sent),
+            ["b", "c"],
+            "a user known by nothing is left out"
+        );
         assert_eq!(ids(&run.unfinished), ["b", "c"]);
         assert_eq!(
             all.results.len(),

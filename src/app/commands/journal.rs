@@ -115,7 +115,9 @@ fn unfinished(
         let lines: String = run
             .unfinished
             .iter()
-            .map(|t| format!("{}\n", printable(&who(t))))
+            .map(who)
+            .filter(|who| !who.is_empty())
+            .map(|who| format!("{}\n", printable(&who)))
             .collect();
         out.data(&lines)?;
     }
