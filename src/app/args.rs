@@ -185,7 +185,7 @@ pub const MAX: Opt = Opt::value(
     "max",
     Kind::Count(u32::MAX as u64),
     "N",
-    "refuse to act on more than N users (default 100 for a bulk change of\naccounts when stdin is not a terminal)",
+    "refuse to act on more than N users (default 100 for a bulk change of\naccounts when no one is at a terminal)",
 );
 pub const YES: Opt = Opt::flag("yes", "do not ask for confirmation on a terminal").short('y');
 pub const JSON: Opt = Opt::flag("json", "print results as JSON on stdout (--output json)");
@@ -288,6 +288,36 @@ pub const TERMINATED_FOR: Opt = Opt::value(
 
 /// The filters of `user list`, which the bulk commands also select by.
 pub const FILTERS: [&Opt; 4] = [&STATUS, &TYPE_FILTER, &SEARCH, &REGISTERED_BEFORE];
+
+/// Whether `opt` is [`FROM`], the list of users a command is given ([`FROM`] is a
+/// constant, so its copies are told by their definition, not their address).
+pub fn is_user_list(opt: &Opt) -> bool {
+    opt.long == FROM.long && opt.help == FROM.help
+}
+
+/// `word` as a shell reads it back: as it is when it holds nothing the shell treats
+/// specially, else in single quotes.
+pub fn quoted(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// The command line of a run, as the journal keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandLine {
+    /// The arguments as given (secrets are scrubbed when it is written).
+    pub line: String,
+    /// The command's name: `user delete`.
+    pub name: &'static str,
+    /// For a command that takes a list of users (`--from`): the same command without
+    /// its users (the words naming them, `--from` and the listing's filters), quoted for
+    /// a shell. Given the users with `--from -`, it sends the ones a run did not finish.
+    pub again: Option<String>,
+}
 
 /// The options every command takes, as given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

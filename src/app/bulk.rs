@@ -159,7 +159,7 @@ pub fn run<'c>(
 ) -> Result<u8, Failure> {
     let settings = run.settings;
     let cx = &mut *run.cx;
-    let attended = settings.attended && !bulk.selection.reads_stdin();
+    let attended = cx.io.keyboard.is_some();
     let named = bulk.selection.named();
     cx.memory.load(&client.portal())?;
     let users = if named {
@@ -305,10 +305,40 @@ pub fn run<'c>(
     let mut plan = Plan::of(change.steps(targets));
     let count: usize = plan.steps.iter().map(|s| s.targets.len()).sum();
     if attended && !settings.yes && count > 0 {
-        plan.question = change.question(count);
+        plan.question = change.question(count).map(|q| asked(&plan, &q));
     }
     plan::carry_out(client, &plan, &mut report, cx);
     Ok(report.finish())
+}
+
+/// The question before a plan is carried out: each kind of change with its users (the
+/// first [`plan::NAMED`] of them, then how many more), then the command's `headline`.
+fn asked(plan: &Plan, headline: &str) -> String {
+    let mut kinds: Vec<(String, Vec<&Target>)> = Vec::new();
+    for step in &plan.steps {
+        for target in &step.targets {
+            let stages = step.stages(target);
+            match kinds.iter_mut().find(|(s, _)| *s == stages) {
+                Some((_, users)) => users.push(target),
+                None => kinds.push((stages, vec![target])),
+            }
+        }
+    }
+    let mut text = String::new();
+    let mut named = 0;
+    for (stages, users) in &kinds {
+        text.push_str(&format!("{stages} ({}):\n", users.len()));
+        let shown = users.len().min(plan::NAMED - named);
+        for user in &users[..shown] {
+            text.push_str(&format!("  {}\n", user.name()));
+        }
+        named += shown;
+        if shown < users.len() {
+            text.push_str(&format!("  and {} more\n", users.len() - shown));
+        }
+    }
+    text.push_str(headline);
+    text
 }
 
 /// Why `user` is never changed by a bulk run, if it is not: the owner, the caller, or

@@ -5,7 +5,7 @@
 //! command line is tested without I/O. Arguments stay `OsString`s until an option's
 //! kind says it is text: a path need not be UTF-8.
 
-use super::args::{self, Args, Globals, Kind, Opt};
+use super::args::{self, Args, CommandLine, Globals, Kind, Opt};
 use super::commands::{self, Command, Prints, Spec};
 use super::exit::Failure;
 use super::format::Format;
@@ -27,7 +27,7 @@ pub struct Invocation {
     pub globals: Globals,
     pub command: Box<dyn Command>,
     /// The arguments as given, for the journal.
-    pub command_line: String,
+    pub command_line: CommandLine,
 }
 
 impl std::fmt::Debug for Invocation {
@@ -123,6 +123,15 @@ where
         words: rest.iter().map(|w| (*w).to_owned()).collect(),
         given: Vec::new(),
     };
+    let command_line = CommandLine {
+        again: spec
+            .options
+            .iter()
+            .any(|o| args::is_user_list(o))
+            .then(|| again(spec, &given)),
+        line: command_line,
+        name: spec.name,
+    };
     for (opt, value) in given {
         let (target, spec_has) = if args::GLOBALS.iter().any(|g| g.long == opt.long) {
             (&mut globals, true)
@@ -162,6 +171,22 @@ where
         command,
         command_line,
     })))
+}
+
+/// The command named `spec` with the options `given`, but not the ones that select
+/// users (`--from`, the listing's filters), each value quoted for a shell.
+fn again(spec: &Spec, given: &[(&'static Opt, Option<OsString>)]) -> String {
+    let mut words = vec![spec.name.to_owned()];
+    for (opt, value) in given {
+        if args::is_user_list(opt) || args::FILTERS.iter().any(|f| f.long == opt.long) {
+            continue;
+        }
+        words.push(format!("--{}", opt.long));
+        if let Some(value) = value {
+            words.push(args::quoted(&value.to_string_lossy()));
+        }
+    }
+    words.join(" ")
 }
 
 /// The command the words name: the longest name of the table they start with.

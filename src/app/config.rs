@@ -3,21 +3,40 @@
 //! process's input ([`Io`]), what the journal remembers with the caller read once
 //! ([`Memory`]), and the run's session: its lock and journal file ([`Session`]).
 
+use super::args::CommandLine;
 use super::exit::Failure;
 use super::journal::{self, Journal, Past};
 use super::lock::{self, Lock};
+use super::output::Output;
 use super::progress;
-use super::settings::{Credential, Settings};
+use super::settings::{Credential, Keyboard, Settings};
 use docspace_people::{Client, ErrorKind, Options, Secret, User};
 use std::fs::{File, Metadata};
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The process's input.
+/// The process's input: stdin, and where a person answers questions.
 pub struct Io<'a> {
     pub stdin: &'a mut dyn BufRead,
+    /// Where a person at the keyboard answers, if one is there.
+    pub keyboard: Option<Keyboard>,
+}
+
+impl Io<'_> {
+    /// Asks `question` on stderr and reads the answer where the person at the keyboard
+    /// gives it: no one there is no.
+    pub fn confirm(&mut self, out: &mut Output, question: &str) -> io::Result<bool> {
+        match self.keyboard {
+            Some(Keyboard::Stdin) => out.confirm(question, self.stdin),
+            Some(Keyboard::Tty) => {
+                let mut tty = BufReader::new(File::open("/dev/tty")?);
+                out.confirm(question, &mut tty)
+            }
+            None => Ok(false),
+        }
+    }
 }
 
 /// What a run knows of the past and of who it is: the journal's record of this portal,
@@ -75,7 +94,7 @@ pub struct Session {
     journal_path: Result<Option<PathBuf>, Failure>,
     lock_dir: Option<PathBuf>,
     wait: Option<Duration>,
-    command_line: String,
+    command_line: CommandLine,
     opened: bool,
     /// The portal's lock, under each name it is known by in this run.
     locks: Vec<Lock>,
@@ -178,9 +197,13 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(settings: &Settings, stdin: &'a mut dyn BufRead) -> Context<'a> {
+    pub fn new(
+        settings: &Settings,
+        stdin: &'a mut dyn BufRead,
+        keyboard: Option<Keyboard>,
+    ) -> Context<'a> {
         Context {
-            io: Io { stdin },
+            io: Io { stdin, keyboard },
             memory: Memory::new(settings),
             session: Session::new(settings),
         }

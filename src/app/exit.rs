@@ -26,9 +26,10 @@ pub const TEMPORARY: u8 = 75;
 pub const PROTOCOL: u8 = 76;
 pub const NOT_PERMITTED: u8 = 77;
 pub const CONFIG: u8 = 78;
+pub const INTERRUPTED: u8 = 130;
 
 /// Every exit code the program ends with, in order.
-pub const TABLE: [Row; 14] = [
+pub const TABLE: [Row; 15] = [
     Row {
         code: DONE,
         meaning: "done (also: a closed stdout pipe, a declined confirmation)",
@@ -85,6 +86,10 @@ pub const TABLE: [Row; 14] = [
         code: CONFIG,
         meaning: "configuration: no portal address or credential, a malformed URL, an unreadable, world-readable or oversized token file, a bad CA file, plain http to another host, a proxy address that is not an http(s) proxy",
     },
+    Row {
+        code: INTERRUPTED,
+        meaning: "interrupted with Ctrl-C at the terminal: what was done is reported, the rest was not sent (`docspace-people journal` lists it)",
+    },
 ];
 
 /// Why a command, or its work on one user, did not succeed.
@@ -111,6 +116,8 @@ pub enum Failure {
     Journal(String),
     /// Another run against the same portal holds its lock.
     Busy(String),
+    /// The person at the terminal stopped the run (Ctrl-C) before all was sent.
+    Interrupted(String),
 }
 
 impl From<Error> for Failure {
@@ -141,6 +148,7 @@ impl Failure {
             Failure::Output(..) => OUTPUT,
             Failure::Journal(_) => CANT_CREATE,
             Failure::Busy(_) => TEMPORARY,
+            Failure::Interrupted(_) => INTERRUPTED,
             Failure::Portal(e) => match e.kind() {
                 ErrorKind::InvalidInput => USAGE,
                 ErrorKind::Config => CONFIG,
@@ -214,7 +222,8 @@ impl fmt::Display for Failure {
             | Failure::Input(m)
             | Failure::Missing(m)
             | Failure::Journal(m)
-            | Failure::Busy(m) => f.write_str(m),
+            | Failure::Busy(m)
+            | Failure::Interrupted(m) => f.write_str(m),
             Failure::BadInput(lines) => f.write_str(&lines.join("\ndocspace-people: ")),
             Failure::NotDone { action, reason } => write!(f, "{action}: {reason}"),
             Failure::Output(_, m) => write!(f, "cannot write the results: {m}"),
@@ -278,6 +287,7 @@ mod tests {
             Failure::Output(io::ErrorKind::Other, String::new()),
             Failure::Journal(String::new()),
             Failure::Busy(String::new()),
+            Failure::Interrupted(String::new()),
         ];
         let client = docspace_people::Client::new(
             "https://portal.example.com",

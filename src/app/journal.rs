@@ -6,7 +6,7 @@
 //! It is also the tool's memory: a user this tool deleted, looked for again, is `already
 //! gone` rather than `not found`.
 
-use super::args::UserRef;
+use super::args::{CommandLine, UserRef};
 use super::env::Environment;
 use super::exit::Failure;
 use super::report::{Recorded, Target};
@@ -65,7 +65,7 @@ pub struct Journal {
 impl Journal {
     /// Opens the journal for appending (created mode 600), for a run of `command` against
     /// `portal`.
-    pub fn open(path: &Path, portal: &str, command: &str) -> Result<Journal, Failure> {
+    pub fn open(path: &Path, portal: &str, command: &CommandLine) -> Result<Journal, Failure> {
         let unwritable = |e: io::Error| {
             Failure::Journal(format!(
                 "the journal {} cannot be written ({e}); nothing was sent: fix it, or pass --journal PATH or --no-journal",
@@ -82,14 +82,20 @@ impl Journal {
             .open(path)
             .map_err(unwritable)?;
         let run = format!("{}-{}", now_seconds(), std::process::id());
+        let scrub = |text: &str| Secret::new("").scrub(text);
+        let mut head = json!({
+            "run": run,
+            "portal": portal,
+            "command": scrub(&command.line),
+            "name": command.name,
+        });
+        if let Some(again) = &command.again {
+            head["again"] = Value::String(scrub(again));
+        }
         Ok(Journal {
             file,
             path: path.to_owned(),
-            head: json!({
-                "run": run,
-                "portal": portal,
-                "command": Secret::new("").scrub(command),
-            }),
+            head,
             step: 0,
         })
     }
@@ -133,6 +139,23 @@ impl Journal {
         });
         // On the disk before the change is sent, whatever happens to the machine then.
         self.write("intent", entry, true)
+            .map_err(|e| self.failure(&e))
+    }
+
+    /// Records every user a run of several steps is to change, before its first intent
+    /// (whose sync puts this line on the disk too): a run killed before its end leaves
+    /// on record the users it never reached.
+    pub fn plan(&mut self, targets: &[Target]) -> Result<(), Failure> {
+        let entry = json!({ "targets": targets.iter().map(target_json).collect::<Vec<_>>() });
+        self.write("plan", entry, false)
+            .map_err(|e| self.failure(&e))
+    }
+
+    /// Records that the person at the terminal stopped the run, and the users it did
+    /// not send.
+    pub fn interrupted(&mut self, not_sent: &[Target]) -> Result<(), Failure> {
+        let entry = json!({ "not_sent": not_sent.iter().map(target_json).collect::<Vec<_>>() });
+        self.write("interrupted", entry, true)
             .map_err(|e| self.failure(&e))
     }
 
@@ -304,11 +327,135 @@ fn parse_timestamp(text: &str) -> Option<SystemTime> {
         .checked_add(std::time::Duration::from_secs(seconds))
 }
 
-/// What `journal` shows: each user's outcome, and the steps whose outcome was never
-/// written (the run was killed while they were under way).
+/// What `journal` shows: each user's outcome, and the runs that ended before each user
+/// they were to change had one.
 pub struct History {
     pub results: Vec<Value>,
-    pub interrupted: Vec<Value>,
+    pub interrupted: Vec<Interrupted>,
+}
+
+/// A run that ended before each user it was to change had an outcome: killed (SIGKILL,
+/// a power cut, SIGINT or SIGTERM without a terminal) during a step or between two, or
+/// stopped with Ctrl-C at the terminal.
+#[derive(Debug)]
+pub struct Interrupted {
+    pub run: String,
+    pub portal: String,
+    /// The time of its first line.
+    pub time: String,
+    /// The command's name (`user delete`), and its line.
+    pub name: String,
+    pub command: String,
+    /// The command that sends it users again ([`CommandLine::again`]).
+    pub again: Option<String>,
+    /// Stopped with Ctrl-C at the terminal, not killed.
+    pub stopped: bool,
+    /// The intents of the steps under way when it ended: what became of their users is
+    /// unknown.
+    pub unknown: Vec<Value>,
+    /// The users it never sent.
+    pub not_sent: Vec<Value>,
+    /// Of the users of `unknown` and `not_sent`, the ones no later run of the same
+    /// command finished (gave an outcome other than failed or not sent).
+    pub unfinished: Vec<Value>,
+}
+
+impl Interrupted {
+    /// Later runs finished every user it left.
+    pub fn settled(&self) -> bool {
+        self.unfinished.is_empty()
+    }
+
+    pub fn json(&self) -> Value {
+        json!({
+            "run": self.run,
+            "portal": self.portal,
+            "time": self.time,
+            "command": self.name,
+            "stopped": self.stopped,
+            "settled": self.settled(),
+            "unknown": self.unknown,
+            "not_sent": self.not_sent,
+            "unfinished": self.unfinished,
+        })
+    }
+}
+
+/// Users of journal entries (`{id, email}`), told apart by id, or by address when the
+/// id is not known.
+#[derive(Default)]
+struct Users {
+    ids: HashMap<String, usize>,
+    emails: HashMap<String, usize>,
+}
+
+impl Users {
+    fn keys(user: &Value) -> [Option<String>; 2] {
+        let key = |field: &str| {
+            user[field]
+                .as_str()
+                .filter(|k| !k.is_empty())
+                .map(str::to_ascii_lowercase)
+        };
+        [key("id"), key("email")]
+    }
+
+    /// Adds `user`, seen at line `at`.
+    fn insert(&mut self, user: &Value, at: usize) {
+        let [id, email] = Users::keys(user);
+        if let Some(id) = id {
+            self.ids.insert(id, at);
+        }
+        if let Some(email) = email {
+            self.emails.insert(email, at);
+        }
+    }
+
+    /// The line at which `user` was last seen.
+    fn seen(&self, user: &Value) -> Option<usize> {
+        let [id, email] = Users::keys(user);
+        let by_id = id.and_then(|id| self.ids.get(&id));
+        let by_email = email.and_then(|email| self.emails.get(&email));
+        by_id.into_iter().chain(by_email).max().copied()
+    }
+}
+
+/// One run, as its lines tell it.
+struct Run<'e> {
+    /// Its first line, which holds the command.
+    head: &'e Value,
+    /// The number of its last line.
+    last: usize,
+    planned: Vec<&'e Value>,
+    intents: Vec<&'e Value>,
+    /// The steps whose outcome was written.
+    answered: HashSet<String>,
+    /// The users with an outcome other than `not sent`.
+    done: Users,
+    not_sent: Vec<&'e Value>,
+    stopped: bool,
+}
+
+fn array(value: &Value) -> impl Iterator<Item = &Value> {
+    value.as_array().into_iter().flatten()
+}
+
+/// The command of a run: its `name`, or for journals written before the name was
+/// kept, the leading words of its command line.
+fn command_name(head: &Value) -> String {
+    if let Some(name) = head["name"].as_str() {
+        return name.to_owned();
+    }
+    let line = head["command"].as_str().unwrap_or_default();
+    let word = |w: &&str| {
+        !w.is_empty()
+            && !w.starts_with('-')
+            && w.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+    };
+    line.split(' ')
+        .take_while(word)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn history(entries: &[Value], since: Option<Date>, user: Option<&UserRef>) -> History {
@@ -317,6 +464,7 @@ pub fn history(entries: &[Value], since: Option<Date>, user: Option<&UserRef>) -
             .as_str()
             .and_then(|t| t.get(..10)?.parse::<Date>().ok())
     };
+    let shown = |entry: &Value| since.is_none_or(|since| day(entry).is_some_and(|d| d >= since));
     let matches_user = |record: &Value| match user {
         None => true,
         Some(UserRef::Id(id)) => record["id"].as_str() == Some(&id.to_string()),
@@ -324,59 +472,141 @@ pub fn history(entries: &[Value], since: Option<Date>, user: Option<&UserRef>) -
             .as_str()
             .is_some_and(|e| e.eq_ignore_ascii_case(email.as_str())),
     };
+    let step_of = |e: &Value| e["step"].to_string();
     let mut results = Vec::new();
-    let mut open: Vec<&Value> = Vec::new();
-    for entry in entries {
-        if since.is_some_and(|since| day(entry).is_none_or(|d| d < since)) {
+    let mut runs: HashMap<&str, Run> = HashMap::new();
+    let mut order: Vec<&str> = Vec::new();
+    // Per portal and command, where each user last had an outcome that settles it.
+    let mut finished: HashMap<(String, String), Users> = HashMap::new();
+    for (at, entry) in entries.iter().enumerate() {
+        let Some(id) = entry["run"].as_str() else {
             continue;
-        }
-        let step_of = |e: &Value| (e["run"].clone(), e["step"].clone());
+        };
+        let run = runs.entry(id).or_insert_with(|| {
+            order.push(id);
+            Run {
+                head: entry,
+                last: at,
+                planned: Vec::new(),
+                intents: Vec::new(),
+                answered: HashSet::new(),
+                done: Users::default(),
+                not_sent: Vec::new(),
+                stopped: false,
+            }
+        });
+        run.last = at;
         match entry["event"].as_str() {
-            Some("intent") => open.push(entry),
+            Some("plan") => run.planned.extend(array(&entry["targets"])),
+            Some("intent") => run.intents.push(entry),
             Some("outcome") => {
-                open.retain(|intent| step_of(intent) != step_of(entry));
-                let action = entry_action(entries, entry);
-                for result in entry["results"].as_array().into_iter().flatten() {
-                    if matches_user(result) {
+                run.answered.insert(step_of(entry));
+                let action = run
+                    .intents
+                    .iter()
+                    .find(|i| step_of(i) == step_of(entry))
+                    .and_then(|i| i["action"].as_str())
+                    .unwrap_or("change");
+                let command = (
+                    run.head["portal"].as_str().unwrap_or_default().to_owned(),
+                    command_name(run.head),
+                );
+                for result in array(&entry["results"]) {
+                    match result["outcome"].as_str() {
+                        Some("not sent") => run.not_sent.push(result),
+                        outcome => {
+                            run.done.insert(result, at);
+                            if outcome != Some("failed") {
+                                finished
+                                    .entry(command.clone())
+                                    .or_default()
+                                    .insert(result, at);
+                            }
+                        }
+                    }
+                    if shown(entry) && matches_user(result) {
                         let mut record = result.clone();
                         record["time"] = entry["time"].clone();
                         record["portal"] = entry["portal"].clone();
-                        record["action"] = Value::String(action.clone());
+                        record["action"] = Value::String(action.to_owned());
                         results.push(record);
                     }
                 }
             }
+            Some("interrupted") => {
+                run.stopped = true;
+                run.not_sent.extend(array(&entry["not_sent"]));
+            }
             _ => {}
         }
     }
-    let interrupted = open
-        .into_iter()
-        .filter(|intent| {
-            user.is_none()
-                || intent["targets"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .any(matches_user)
-        })
-        .cloned()
-        .collect();
+    let mut interrupted = Vec::new();
+    for id in order {
+        let run = &runs[id];
+        let unknown: Vec<&Value> = run
+            .intents
+            .iter()
+            .filter(|i| !run.answered.contains(&step_of(i)))
+            .copied()
+            .collect();
+        let mut left = Users::default();
+        let mut unknown_users = Vec::new();
+        for target in unknown.iter().flat_map(|i| array(&i["targets"])) {
+            if left.seen(target).is_none() {
+                left.insert(target, 0);
+                unknown_users.push(target);
+            }
+        }
+        let mut not_sent = Vec::new();
+        for target in run.planned.iter().chain(&run.not_sent) {
+            let known = Users::keys(target).iter().any(Option::is_some);
+            if known && left.seen(target).is_none() && run.done.seen(target).is_none() {
+                left.insert(target, 0);
+                not_sent.push(*target);
+            }
+        }
+        if unknown_users.is_empty() && not_sent.is_empty() {
+            continue;
+        }
+        if !shown(run.head)
+            || !unknown_users
+                .iter()
+                .chain(&not_sent)
+                .any(|t| matches_user(t))
+        {
+            continue;
+        }
+        let name = command_name(run.head);
+        let portal = run.head["portal"].as_str().unwrap_or_default().to_owned();
+        let later = finished.get(&(portal.clone(), name.clone()));
+        let unfinished = unknown_users
+            .iter()
+            .chain(&not_sent)
+            .filter(|t| {
+                later
+                    .and_then(|l| l.seen(t))
+                    .is_none_or(|at| at <= run.last)
+            })
+            .map(|t| (*t).clone())
+            .collect();
+        let text = |field: &str| run.head[field].as_str().unwrap_or_default().to_owned();
+        interrupted.push(Interrupted {
+            run: id.to_owned(),
+            portal,
+            time: text("time"),
+            command: text("command"),
+            again: run.head["again"].as_str().map(str::to_owned),
+            name,
+            stopped: run.stopped,
+            unknown: unknown.into_iter().cloned().collect(),
+            not_sent: not_sent.into_iter().cloned().collect(),
+            unfinished,
+        });
+    }
     History {
         results,
         interrupted,
     }
-}
-
-/// The action of the intent an outcome answers.
-fn entry_action(entries: &[Value], outcome: &Value) -> String {
-    entries
-        .iter()
-        .find(|e| {
-            e["event"] == "intent" && e["run"] == outcome["run"] && e["step"] == outcome["step"]
-        })
-        .and_then(|e| e["action"].as_str())
-        .unwrap_or("change")
-        .to_owned()
 }
 
 fn now_seconds() -> u64 {
@@ -524,10 +754,126 @@ mod tests {
         assert_eq!(all.results.len(), 1);
         assert_eq!(all.results[0]["action"], "delete");
         assert_eq!(all.interrupted.len(), 1);
-        assert_eq!(all.interrupted[0]["run"], "r2");
+        assert_eq!(all.interrupted[0].run, "r2");
+        assert_eq!(all.interrupted[0].name, "", "no name, no command");
         let later = history(&entries, Some("2026-12-02".parse().unwrap()), None);
         assert_eq!((later.results.len(), later.interrupted.len()), (0, 1));
         assert!(past_of(&entries, "p").deleted.contains("ann@x.co"));
         assert!(past_of(&entries, "other").deleted.is_empty());
+    }
+
+    fn parsed(lines: &[&str]) -> Vec<Value> {
+        lines
+            .iter()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect()
+    }
+
+    fn ids(users: &[Value]) -> Vec<&str> {
+        users.iter().map(|u| u["id"].as_str().unwrap()).collect()
+    }
+
+    /// A run killed in its second step: the step's users are unknown, those of its
+    /// third step never sent; a later run of the same command settles them one by one,
+    /// a run of another command or a failure does not.
+    #[test]
+    fn an_interrupted_run_is_settled_by_later_runs_of_its_command() {
+        let head = r#""portal":"p","command":"user delete --from l.txt","name":"user delete","again":"user delete""#;
+        let line = |rest: &str| format!("{{{head},{rest}}}");
+        let killed = [
+            line(
+                r#""run":"r1","event":"plan","time":"2026-12-01T01:00:00Z","targets":[{"id":"a"},{"id":"b"},{"id":"c"},{"id":"d"},{"id":"e"}]"#,
+            ),
+            line(
+                r#""run":"r1","event":"intent","step":1,"action":"delete","targets":[{"id":"a"},{"id":"b"}]"#,
+            ),
+            line(
+                r#""run":"r1","event":"outcome","step":1,"results":[{"id":"a","outcome":"deleted"},{"id":"b","outcome":"failed"}]"#,
+            ),
+            line(
+                r#""run":"r1","event":"intent","step":2,"action":"delete","targets":[{"id":"c"},{"id":"d"}]"#,
+            ),
+        ];
+        let mut lines: Vec<String> = killed.to_vec();
+        let now = |lines: &[String]| {
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            let mut all = history(&parsed(&refs), None, None).interrupted;
+            let at = all
+                .iter()
+                .position(|r| r.run == "r1")
+                .expect("r1 is listed");
+            all.remove(at)
+        };
+        let run = now(&lines);
+        assert_eq!(
+            (run.run.as_str(), run.name.as_str(), run.stopped),
+            ("r1", "user delete", false)
+        );
+        assert_eq!(run.time, "2026-12-01T01:00:00Z");
+        assert_eq!(run.again.as_deref(), Some("user delete"));
+        assert_eq!(run.unknown.len(), 1);
+        assert_eq!(run.unknown[0]["step"], 2);
+        assert_eq!(ids(&run.not_sent), ["e"]);
+        assert_eq!(ids(&run.unfinished), ["c", "d", "e"]);
+        assert!(!run.settled());
+
+        lines.push(r#"{"portal":"p","name":"user terminate","run":"r2","event":"outcome","step":1,"results":[{"id":"c","outcome":"terminated"}]}"#.to_owned());
+        lines.push(line(r#""run":"r3","event":"outcome","step":1,"results":[{"id":"c","outcome":"failed"},{"id":"d","outcome":"already gone"}]"#));
+        assert_eq!(ids(&now(&lines).unfinished), ["c", "e"]);
+        lines.push(line(r#""run":"r4","event":"outcome","step":1,"results":[{"id":"C","outcome":"deleted"},{"id":"e","outcome":"not sent"}]"#));
+        let run = now(&lines);
+        assert_eq!(ids(&run.unfinished), ["e"]);
+        let all = |lines: &[String]| {
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            history(&parsed(&refs), None, None).interrupted
+        };
+        let listed = all(&lines);
+        assert_eq!(
+            listed.len(),
+            2,
+            "r4, which did not send e either, is listed too"
+        );
+        assert_eq!(ids(&listed[1].unfinished), ["e"]);
+
+        lines.push(line(r#""run":"r5","event":"outcome","step":1,"results":[{"id":"e","outcome":"protected (protect file)"}]"#));
+        assert!(all(&lines).iter().all(Interrupted::settled));
+        assert_eq!(now(&lines).json()["settled"], true);
+    }
+
+    /// A run stopped with Ctrl-C records the users it did not send, and those of a step
+    /// it stopped in the middle of (reassign jobs it never started) are `not sent`.
+    #[test]
+    fn a_run_stopped_at_the_terminal_leaves_its_users_not_sent() {
+        let lines = [
+            r#"{"portal":"p","name":"user delete","run":"r1","event":"intent","step":1,"action":"reassign and delete","targets":[{"id":"a"},{"id":"b"}]}"#,
+            r#"{"portal":"p","name":"user delete","run":"r1","event":"outcome","step":1,"results":[{"id":"a","outcome":"deleted"},{"id":"b","outcome":"not sent"}]}"#,
+            r#"{"portal":"p","name":"user delete","run":"r1","event":"interrupted","not_sent":[{"id":"b"},{"id":"c","email":"c@x.co"},{"id":"","email":""}]}"#,
+        ];
+        let all = history(&parsed(&lines), None, None);
+        let run = &all.interrupted[0];
+        assert!(run.stopped && run.unknown.is_empty());
+        assert_eq!(
+            ids(&run.not_sent),
+            ["b", "c"],
+            "a user known by nothing is left out"
+        );
+        assert_eq!(ids(&run.unfinished), ["b", "c"]);
+        assert_eq!(
+            all.results.len(),
+            2,
+            "not sent is an outcome the journal shows too"
+        );
+        let of_c = history(
+            &parsed(&lines),
+            None,
+            Some(&UserRef::Email("C@x.co".parse().unwrap())),
+        );
+        assert_eq!(of_c.interrupted.len(), 1);
+        let of_d = history(
+            &parsed(&lines),
+            None,
+            Some(&UserRef::Email("d@x.co".parse().unwrap())),
+        );
+        assert!(of_d.interrupted.is_empty());
     }
 }

@@ -13,6 +13,7 @@ pub mod exit;
 pub mod format;
 pub mod help;
 pub mod input;
+pub mod interrupt;
 pub mod journal;
 pub mod lock;
 pub mod output;
@@ -35,7 +36,7 @@ use config::Context;
 use env::ProcessEnvironment;
 use exit::Failure;
 use output::Output;
-use settings::{Settings, Terminal};
+use settings::{Keyboard, Settings, Terminal};
 use std::io::{self, IsTerminal, Write};
 
 /// Runs a parsed command: resolves its settings, runs it, prints a failure that came
@@ -44,6 +45,7 @@ pub fn run(invocation: Invocation) -> u8 {
     let terminal = Terminal {
         stdin: io::stdin().is_terminal(),
         stderr: io::stderr().is_terminal(),
+        controlling: std::fs::File::open("/dev/tty").is_ok(),
     };
     let settings = match Settings::resolve(
         &invocation.globals,
@@ -72,7 +74,8 @@ pub fn run(invocation: Invocation) -> u8 {
         &settings.printing,
         settings.dry_run,
     );
-    let mut cx = Context::new(&settings, &mut stdin);
+    let keyboard = Keyboard::of(terminal, invocation.command.reads_stdin());
+    let mut cx = Context::new(&settings, &mut stdin, keyboard);
     let mut run = Run {
         settings: &settings,
         out: &mut out,

@@ -8,6 +8,7 @@
 
 use super::config::Context;
 use super::exit::Failure;
+use super::interrupt::Watch;
 use super::progress;
 use super::report::{Already, Change, Outcome, Report, Target};
 use super::select;
@@ -142,6 +143,36 @@ impl Step {
         ids(&self.targets)
     }
 
+    /// What the step does to `target`, every request in order, as the question before a
+    /// run says it: `terminate first, then delete`.
+    pub fn stages(&self, target: &Target) -> String {
+        let first =
+            |terminate_first: &[UserId]| target.id.is_some_and(|id| terminate_first.contains(&id));
+        match &self.action {
+            Action::Create { .. } => "create".to_owned(),
+            Action::Terminate => "terminate".to_owned(),
+            Action::Activate => "activate".to_owned(),
+            Action::Unlink => "unlink from you".to_owned(),
+            Action::Delete { terminate_first } if first(terminate_first) => {
+                "terminate first, then delete".to_owned()
+            }
+            Action::Delete { .. } => "delete".to_owned(),
+            Action::Reassign {
+                terminate_first, ..
+            } if first(terminate_first) => {
+                "terminate first, then hand their data to the heir and delete".to_owned()
+            }
+            Action::Reassign { .. } => "hand their data to the heir and delete".to_owned(),
+            Action::Invite(_) => "invite".to_owned(),
+            Action::Approve { .. } => "approve".to_owned(),
+            Action::Promote(user_type) => format!("make {user_type}"),
+            Action::Demote { user_type, .. } => {
+                format!("hand their rooms to the heir, then make {user_type}")
+            }
+            Action::Resend { .. } => "send the invitation again".to_owned(),
+        }
+    }
+
     /// Whom the step is for, as far as it is known before it is sent.
     fn intended(&self) -> Vec<Target> {
         match &self.action {
@@ -215,7 +246,7 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         return print(client, plan, report);
     }
     if let Some(question) = &plan.question {
-        match report.out.confirm(question, cx.io.stdin) {
+        match cx.io.confirm(report.out, question) {
             Ok(true) => {}
             Ok(false) | Err(_) => return report.note(&"cancelled; nothing was sent"),
         }
@@ -224,11 +255,21 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         let Some(step) = plan.steps.first() else {
             return;
         };
-        if journal_intent(client, cx, report, sequence.name(), step) {
+        if journal_intent(client, cx, report, sequence.name(), step, None) {
             sequence.run(client, report);
             journal_outcome(cx, report, 0);
         }
         return;
+    }
+    // Ctrl-C at the terminal stops a bulk run between its requests; the terminal is
+    // put back as it was when `watch` is dropped.
+    let watch = if report.bulk() && cx.io.keyboard.is_some() {
+        Watch::start()
+    } else {
+        None
+    };
+    if let Some(watch) = &watch {
+        report.watch(watch.interrupt());
     }
     if let Some(first) = plan.steps.first() {
         let total = plan.steps.iter().map(|s| s.targets.len().max(1)).sum();
@@ -236,7 +277,9 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
     }
     for (at, step) in plan.steps.iter().enumerate() {
         report.flush();
-        if !report.stopped() && journal_intent(client, cx, report, step.action.name(), step) {
+        let first = (at == 0).then_some(plan);
+        if !report.stopped() && journal_intent(client, cx, report, step.action.name(), step, first)
+        {
             let before = report.len();
             progress::rename(gerund(&step.action));
             run(client, step, report, cx);
@@ -251,6 +294,10 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         break;
     }
     progress::end();
+    drop(watch);
+    if report.interrupted() {
+        interrupted(cx, report);
+    }
     report.flush();
 }
 
@@ -270,7 +317,45 @@ fn gerund(action: &Action) -> &'static str {
     }
 }
 
-/// Records in the journal, before it is sent, what `step` is about to do; false (the
+/// Ends a run the person at the terminal stopped before all was sent: the users not
+/// sent are recorded in the journal and named, and the run ends with exit 130. A run
+/// stopped after its last request ends as its outcomes say.
+fn interrupted(cx: &mut Context, report: &mut Report) {
+    let rest = report.not_sent_targets();
+    if rest.is_empty() {
+        return;
+    }
+    let recorded = match cx.session.journal() {
+        Some(journal) => match journal.interrupted(&rest) {
+            Ok(()) => true,
+            Err(failure) => {
+                report.note(&failure);
+                false
+            }
+        },
+        None => false,
+    };
+    let mut names: Vec<String> = rest.iter().take(NAMED).map(Target::name).collect();
+    if rest.len() > NAMED {
+        names.push(format!("and {} more", rest.len() - NAMED));
+    }
+    let next = if recorded {
+        "; 'docspace-people journal' lists them, with the command that sends them"
+    } else {
+        ""
+    };
+    report.abort(Failure::Interrupted(format!(
+        "interrupted: {} user(s) not sent: {}{next}",
+        rest.len(),
+        names.join(", ")
+    )));
+}
+
+/// The most users a message names; the others are counted.
+pub const NAMED: usize = 10;
+
+/// Records in the journal, before it is sent, what `step` is about to do (and, before
+/// the first step of a `plan` of several, every user the run is to change); false (the
 /// run aborted) when the journal cannot be written.
 fn journal_intent(
     client: &Client,
@@ -278,6 +363,7 @@ fn journal_intent(
     report: &mut Report,
     action: &str,
     step: &Step,
+    plan: Option<&Plan>,
 ) -> bool {
     if let Err(failure) = cx.session.before_changes(&client.portal()) {
         report.abort(failure);
@@ -297,6 +383,14 @@ fn journal_intent(
     let Some(journal) = cx.session.journal() else {
         return true;
     };
+    // A run killed before its end leaves on record the users it never reached.
+    if let Some(plan) = plan.filter(|p| p.steps.len() > 1) {
+        let everyone: Vec<Target> = plan.steps.iter().flat_map(Step::intended).collect();
+        if let Err(failure) = journal.plan(&everyone) {
+            report.abort(failure);
+            return false;
+        }
+    }
     match journal.intent(caller, action, &step.intended(), &step.requests()) {
         Ok(()) => true,
         Err(failure) => {
@@ -722,7 +816,11 @@ fn follow_jobs(jobs: &Jobs, targets: Vec<Target>, report: &mut Report) {
     let mut running: Vec<(Target, Instant)> = Vec::new();
     let mut pause = Duration::from_millis(100);
     while !queue.is_empty() || !running.is_empty() {
-        while running.len() < JOBS_AT_ONCE {
+        if report.stopped() {
+            let rest: Vec<Target> = queue.drain(..).collect();
+            report.not_sent(&rest);
+        }
+        while running.len() < JOBS_AT_ONCE && !report.stopped() {
             let Some(target) = queue.pop_front() else {
                 break;
             };
@@ -760,17 +858,24 @@ fn follow_jobs(jobs: &Jobs, targets: Vec<Target>, report: &mut Report) {
                     let why = job.error.unwrap_or_else(|| "it was cancelled".to_owned());
                     report.fail(one, (jobs.unfinished)(&target, why));
                 }
-                Ok(Some(job)) if since.elapsed() >= jobs.wait => report.fail(
-                    one,
-                    Failure::Busy(format!(
-                        "{} {}: {} still running ({:.0} %) after {} s; the portal goes on with it: run the same command again to follow it to its end",
-                        jobs.verb,
-                        target.who(),
-                        jobs.job,
-                        job.percentage,
-                        since.elapsed().as_secs()
-                    )),
-                ),
+                // Ctrl-C stops the waiting too: the job is the portal's from then on.
+                Ok(Some(job)) if since.elapsed() >= jobs.wait || report.interrupted() => {
+                    let when = if report.interrupted() {
+                        "when the run was interrupted".to_owned()
+                    } else {
+                        format!("after {} s", since.elapsed().as_secs())
+                    };
+                    report.fail(
+                        one,
+                        Failure::Busy(format!(
+                            "{} {}: {} still running ({:.0} %) {when}; the portal goes on with it: run the same command again to follow it to its end",
+                            jobs.verb,
+                            target.who(),
+                            jobs.job,
+                            job.percentage,
+                        )),
+                    )
+                }
                 Ok(Some(_)) => still.push((target, since)),
                 Err(e) => report.fail(one, e.into()),
             }

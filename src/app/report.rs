@@ -2,6 +2,7 @@
 //! and exit code derived from them in one place.
 
 use super::exit::{self, Failure};
+use super::interrupt::Interrupt;
 use super::output::Output;
 use super::parallel::Stop;
 use super::show::{short, user_json};
@@ -247,7 +248,8 @@ impl Target {
         }
     }
 
-    fn name(&self) -> String {
+    /// `ID NAME <EMAIL>`, `ID <EMAIL>`, or whichever of the two is known.
+    pub fn name(&self) -> String {
         if let Some(label) = &self.label {
             return label.clone();
         }
@@ -287,10 +289,12 @@ pub struct Report<'o, 'a> {
     /// The report could not be written: a changing command stops before its next
     /// request, since what it printed must be what it did.
     broken: Option<io::Error>,
-    /// The run stopped for this failure (the journal could not be written).
+    /// The run stopped for this failure (the journal could not be written, Ctrl-C).
     aborted: Option<Failure>,
     /// The selection (the named users, the listing, the file's rows) was empty.
     nobody: bool,
+    /// Ctrl-C at the terminal asks the run to stop.
+    interrupt: Interrupt,
     /// Set when the portal is gone: the rest is not sent.
     stop: Stop,
 }
@@ -305,6 +309,7 @@ impl<'o, 'a> Report<'o, 'a> {
             broken: None,
             aborted: None,
             nobody: false,
+            interrupt: Interrupt::default(),
             stop: Stop::default(),
         }
     }
@@ -319,6 +324,21 @@ impl<'o, 'a> Report<'o, 'a> {
         self.out.dry_run
     }
 
+    /// One line a user: a command about many users.
+    pub fn bulk(&self) -> bool {
+        self.style == Style::Bulk
+    }
+
+    /// From now on, the run stops when `stop` is requested.
+    pub fn watch(&mut self, interrupt: Interrupt) {
+        self.interrupt = interrupt;
+    }
+
+    /// The person at the terminal asked the run to stop (Ctrl-C).
+    pub fn interrupted(&self) -> bool {
+        self.interrupt.requested()
+    }
+
     /// Keeps the first failure to write; the outcomes are recorded all the same.
     fn written(&mut self, result: io::Result<()>) {
         if let Err(e) = result {
@@ -326,10 +346,10 @@ impl<'o, 'a> Report<'o, 'a> {
         }
     }
 
-    /// The report could not be written, or the run was aborted: nothing more is to be
-    /// sent.
+    /// The report could not be written, the run was aborted, or the person at the
+    /// terminal stopped it: nothing more is to be sent.
     pub fn stopped(&self) -> bool {
-        self.broken.is_some() || self.aborted.is_some()
+        self.broken.is_some() || self.aborted.is_some() || self.interrupted()
     }
 
     /// Whether the run goes on: told of the result of every read made for it.
@@ -430,6 +450,15 @@ impl<'o, 'a> Report<'o, 'a> {
                 outcome: Outcome::NotSent,
             });
         }
+    }
+
+    /// The users recorded as not sent, in order.
+    pub fn not_sent_targets(&self) -> Vec<Target> {
+        self.entries
+            .iter()
+            .filter(|e| matches!(e.outcome, Outcome::NotSent))
+            .map(|e| e.target.clone())
+            .collect()
     }
 
     /// Records `outcome` for a target described by itself.

@@ -3,7 +3,7 @@
 //! it came from. Nothing after this step reads the environment; `config show` prints
 //! this value.
 
-use super::args::{Globals, MOST_PARALLEL};
+use super::args::{CommandLine, Globals, MOST_PARALLEL};
 use super::env::Environment;
 use super::exit::Failure;
 use super::journal;
@@ -74,11 +74,10 @@ pub struct Settings {
     pub dry_run: bool,
     pub yes: bool,
     pub max: Option<usize>,
-    /// A person is at the keyboard (stdin is a terminal): confirmations can be asked,
-    /// and the unattended limits do not apply.
-    pub attended: bool,
+    /// What the process is attached to: whether a person can be asked ([`Keyboard::of`]).
+    pub terminal: Terminal,
     /// The command line, for the journal (secrets are scrubbed when it is written).
-    pub command_line: String,
+    pub command_line: CommandLine,
     /// `DOCSPACE_PASSWORD`, for `login`.
     pub password: Option<Secret>,
 }
@@ -88,13 +87,42 @@ pub struct Settings {
 pub struct Terminal {
     pub stdin: bool,
     pub stderr: bool,
+    /// The process has a controlling terminal: `/dev/tty` opens.
+    pub controlling: bool,
+}
+
+/// Where a person at the keyboard answers a question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyboard {
+    /// stdin, a terminal the command does not read its input from.
+    Stdin,
+    /// The controlling terminal, `/dev/tty`: stdin is a pipe or holds the input
+    /// (`docspace-people user list --ids … | docspace-people user delete --from -`).
+    Tty,
+}
+
+impl Keyboard {
+    /// Where a person answers, if one is there: stdin when it is a terminal the command
+    /// does not read (`reads_stdin`), else the controlling terminal when stderr, where
+    /// the question is written, is a terminal too (as `rm -i`, apt and git ask). None
+    /// without any terminal (cron, systemd, a script whose stderr is a file): nobody is
+    /// asked, and the unattended limits apply.
+    pub fn of(terminal: Terminal, reads_stdin: bool) -> Option<Keyboard> {
+        if terminal.stdin && !reads_stdin {
+            Some(Keyboard::Stdin)
+        } else if terminal.controlling && terminal.stderr {
+            Some(Keyboard::Tty)
+        } else {
+            None
+        }
+    }
 }
 
 impl Settings {
     /// Resolves the settings of a run.
     pub fn resolve(
         globals: &Globals,
-        command_line: &str,
+        command_line: &CommandLine,
         env: &dyn Environment,
         terminal: Terminal,
     ) -> Result<Settings, Failure> {
@@ -216,8 +244,8 @@ impl Settings {
             dry_run: globals.dry_run,
             yes: globals.yes,
             max: globals.max,
-            attended: terminal.stdin,
-            command_line: command_line.to_owned(),
+            terminal,
+            command_line: command_line.clone(),
             password: env
                 .var("DOCSPACE_PASSWORD")
                 .map(|p| Secret::new(&p.to_string_lossy())),

@@ -7,12 +7,12 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 fn hold_deletes(portal: &Portal) -> Gate {
-    let gate = Gate::default();
+    let gate = Gate::new();
     portal.inject(Fault {
         method: "PUT",
         path_prefix: "/api/2.0/people/delete".to_owned(),
         times: 1,
-        reply: Reply::Held(gate.clone()),
+        reply: Reply::Hold(gate.clone()),
     });
     gate
 }

@@ -2,7 +2,7 @@
 //! truthfully, never holds a credential; one changing run at a time per portal.
 
 use crate::portal::{Fault, Portal, Reply, Status};
-use crate::{changes, docspace, journal_path, lines, run_with_files, spawn};
+use crate::{changes, docspace, journal_path, lines, run_with_files, spawn, with_stdin};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::thread;
@@ -123,17 +123,45 @@ fn a_run_killed_mid_chunk_leaves_an_intent_that_journal_shows_as_interrupted() {
     let journal = entries(&portal);
     assert_eq!(journal.len(), 1, "the intent, and no outcome: {journal:?}");
     assert_eq!(journal[0]["event"], "intent");
-    let shown = docspace(&portal, &portal.owner().key, &["journal"]);
-    shown.code(0).stdout_has(&format!(
-        "delete of 3 user(s) (run {}, step 1): the outcome is unknown; check with 'docspace-people user get {} {} {}'",
-        journal[0]["run"].as_str().unwrap(),
-        ids[0],
-        ids[1],
-        ids[2]
+    let key = portal.owner().key;
+    let run = journal[0]["run"].as_str().unwrap();
+    let unfinished = format!("docspace-people journal --unfinished {run}");
+    docspace(&portal, &key, &["journal"]).code(0).stdout_is(&format!(
+        "interrupted: {} user delete (run {run}): delete of 3 user(s) under way (step 1), outcome unknown\n  \
+         the 3 user(s) left, one a line:  {unfinished}\n  \
+         check them:  {unfinished} | docspace-people user get --from -\n  \
+         send them:   {unfinished} | docspace-people user delete --from -\n",
+        journal[0]["time"].as_str().unwrap()
     ));
-    let json = docspace(&portal, &portal.owner().key, &["journal", "--json"]).json();
+    let json = docspace(&portal, &key, &["journal", "--json"]).json();
     assert_eq!(json["interrupted"].as_array().unwrap().len(), 1);
+    assert_eq!(json["interrupted"][0]["settled"], false);
     assert_eq!(json["changes"].as_array().unwrap().len(), 0);
+
+    // The ids, for --from -: no command line of 37 characters a user.
+    let left = docspace(&portal, &key, &["journal", "--unfinished", run]);
+    left.code(0)
+        .stdout_is(&format!("{}\n{}\n{}\n", ids[0], ids[1], ids[2]));
+    with_stdin(
+        &portal,
+        &key,
+        &["user", "delete", "--from", "-"],
+        &left.stdout,
+    )
+    .code(0)
+    .stdout_has("deleted 3");
+    docspace(&portal, &key, &["journal"])
+        .code(0)
+        .stdout_has(&format!(
+            "settled: {} user delete (run {run}): interrupted with 3 user(s) left; later runs of 'user delete' finished them\n",
+            journal[0]["time"].as_str().unwrap()
+        ));
+    docspace(&portal, &key, &["journal", "--unfinished", run])
+        .code(0)
+        .stdout_is("");
+    docspace(&portal, &key, &["journal", "--unfinished", "0-0"])
+        .code(64)
+        .stderr_has("has no run 0-0");
 }
 
 #[test]

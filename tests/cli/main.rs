@@ -27,6 +27,7 @@ mod real_portals;
 mod recipes;
 mod selection;
 mod sequences;
+mod terminal;
 mod truthful;
 
 use portal::{Logged, Portal};

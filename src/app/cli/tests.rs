@@ -276,7 +276,8 @@ fn journal_options_and_durations() {
         journal,
         Journal {
             since: Some("2026-11-01".parse().unwrap()),
-            user: Some(UserRef::Email(email("a@b.co")))
+            user: Some(UserRef::Email(email("a@b.co"))),
+            unfinished: None,
         }
     );
     let inv = run(&[
@@ -293,6 +294,50 @@ fn journal_options_and_durations() {
     assert_eq!(inv.globals.wait_lock, Some(Duration::from_secs(600)));
     usage_error(&["journal", "--since", "yesterday"]);
     usage_error(&["whoami", "--wait-lock", "soon"]);
+}
+
+/// The journal keeps, for a command given a list of users, the same command without
+/// them: the users a run did not finish are sent to it with `--from -`.
+#[test]
+fn the_command_again_is_the_command_without_its_users() {
+    let again = |args: &[&str]| run(args).unwrap().command_line.again;
+    assert_eq!(
+        again(&[
+            "--portal",
+            "https://p.example.com",
+            "user",
+            "delete",
+            ID,
+            "ann@x.co",
+            "-q",
+            "--from",
+            "leavers.txt",
+            "--heir",
+            "me",
+            "--protect",
+            "keep it's.txt",
+        ])
+        .as_deref(),
+        Some(
+            "user delete --portal https://p.example.com --quiet --heir me --protect 'keep it'\\''s.txt'"
+        )
+    );
+    assert_eq!(
+        again(&[
+            "user",
+            "terminate",
+            "--status",
+            "active",
+            "--search",
+            "Ann Lee"
+        ])
+        .as_deref(),
+        Some("user terminate")
+    );
+    let create = run(&["user", "create", "--from", "people.csv"]).unwrap();
+    assert_eq!(create.command_line.again, None, "its --from is a CSV file");
+    assert_eq!(create.command_line.name, "user create");
+    assert_eq!(create.command_line.line, "user create --from people.csv");
 }
 
 /// Every duration option refuses a bare number, naming itself and suggesting a unit.

@@ -138,7 +138,7 @@ fn from_file(
         rows.len(),
         "create",
         false,
-        settings.attended && path.as_os_str() != "-",
+        cx.io.keyboard.is_some(),
         settings,
     )?;
     cx.lock_before_reads(settings, client, false)?;

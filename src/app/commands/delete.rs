@@ -28,8 +28,10 @@ pub const SPEC: Spec = Spec {
     about: "\
 Deletes terminated accounts for good; with --terminate, active ones are terminated
 first, without it they are skipped. USER is a user id or an e-mail address. Unattended
-(stdin not a terminal) at most 100 users unless --max says otherwise; on a terminal it
-asks first unless --yes.
+(no one at a terminal) at most 100 users unless --max says otherwise; at a terminal it
+asks first, naming the users and each step, unless --yes: on /dev/tty when stdin is a
+pipe ('user list --ids ... | user delete --from -'). Ctrl-C stops it after the request
+under way (exit 130).
 
 What a delete does with the leaver's data, said for each user in the plan, the
 question and the report: personal files that were never shared are destroyed. Rooms and

@@ -98,7 +98,7 @@ fn invite(
         emails.len(),
         "invite",
         false,
-        settings.attended && from != Some(Path::new("-")),
+        cx.io.keyboard.is_some(),
         settings,
     )?;
     cx.lock_before_reads(settings, client, false)?;

@@ -38,7 +38,8 @@ impl Command for Login {
         // No credential: this is how one is obtained.
         let client = config::connect(run.settings, &mut run.cx.io, true)?;
         let password = run.settings.password.clone();
-        let attended = run.settings.attended;
+        // The password is typed without echo only where stdin is the terminal.
+        let attended = run.settings.terminal.stdin;
         login(
             &client,
             &self.email,

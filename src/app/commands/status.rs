@@ -19,7 +19,7 @@ pub const TERMINATE: Spec = Spec {
 Suspends the accounts: they can no longer sign in, and their sessions end. USER is a user
 id or an e-mail address; instead of naming users, the filters of 'user list' select them.
 Never the owner, you, or the accounts of --protect FILE and of the profile's
-protect_file. Unattended (stdin not a terminal) at most 100 users unless --max says
+protect_file. Unattended (no one at a terminal) at most 100 users unless --max says
 otherwise. Users the portal refuses are named and the others are still done.",
     options: &[
         &FROM,

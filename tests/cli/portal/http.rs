@@ -67,6 +67,10 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
                 let _ = api::respond(shared, &request);
                 return;
             }
+            Some(Reply::Hold(gate)) => {
+                shared.wait_for(&gate);
+                api::respond(shared, &request)
+            }
             Some(Reply::LoseAnswer) => {
                 let _ = api::respond(shared, &request);
                 Reply::LoseAnswer
@@ -97,10 +101,10 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
             | Reply::ClosedWhileIdle
             | Reply::LoseAnswer
             | Reply::Pass
-            | Reply::Held(_)
             | Reply::Slow(_)
             | Reply::RemoveFirst(_)
-            | Reply::ActLater { .. } => false,
+            | Reply::ActLater { .. }
+            | Reply::Hold(_) => false,
         };
         if !keep_going {
             break;

@@ -123,10 +123,6 @@ pub enum Reply {
     /// Remove these users (as another admin would), then answer as usual: the portal
     /// changing between two requests of a listing (not from the server: test machinery).
     RemoveFirst(Vec<String>),
-    /// Hold the request until the test opens the gate (or the portal stops), then handle
-    /// it as usual: a run kept in the middle of a request for as long as a test needs,
-    /// without a clock (not from the server: test machinery).
-    Held(Gate),
     /// Wait this long, then handle the request as usual: a portal at a distance, or a
     /// slow one (not from the server: test machinery).
     Slow(Duration),
@@ -134,29 +130,28 @@ pub enum Reply {
     /// request out that much later: a proxy's 504 while the portal is still working
     /// (not from the server: test machinery for what nginx's proxy_read_timeout does).
     ActLater { code: u16, after: Duration },
+    /// Hold the request until the gate opens, then handle it as usual: a request a test
+    /// knows to be under way while it does something else (not from the server: test
+    /// machinery).
+    Hold(Gate),
 }
 
-/// Opened once by a test; a request held behind it ([`Reply::Held`]) then goes on.
+/// What a [`Reply::Hold`] waits for: opened once by the test.
 #[derive(Clone, Debug, Default)]
-pub struct Gate(Arc<(Mutex<bool>, std::sync::Condvar)>);
+pub struct Gate(Arc<AtomicBool>);
 
 impl Gate {
-    pub fn open(&self) {
-        *lock(&self.0.0) = true;
-        self.0.1.notify_all();
+    pub fn new() -> Gate {
+        Gate::default()
     }
 
-    /// Waits until the gate is open or `stopping` is set, looking at it every 20 ms.
-    fn wait(&self, stopping: &AtomicBool) {
-        let mut open = lock(&self.0.0);
-        while !*open && !stopping.load(Ordering::SeqCst) {
-            open = self
-                .0
-                .1
-                .wait_timeout(open, Duration::from_millis(20))
-                .unwrap_or_else(|e| e.into_inner())
-                .0;
-        }
+    /// Lets the held requests go on.
+    pub fn open(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    fn is_open(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
     }
 }
 
@@ -287,10 +282,6 @@ impl Shared {
         drop(faults);
         match reply {
             Reply::Pass => None,
-            Reply::Held(gate) => {
-                gate.wait(&self.stopping);
-                None
-            }
             Reply::Slow(duration) => {
                 self.sleep_unless_stopping(duration);
                 None
@@ -303,6 +294,13 @@ impl Shared {
                 None
             }
             reply => Some(reply),
+        }
+    }
+
+    /// Waits until `gate` opens or the portal stops.
+    fn wait_for(&self, gate: &Gate) {
+        while !gate.is_open() && !self.stopping.load(Ordering::SeqCst) {
+            thread::sleep(Duration::from_millis(10));
         }
     }
 
