@@ -535,3 +535,42 @@ fn the_question_of_a_revoke_says_it_terminates_then_deletes() {
     assert_eq!(run.code, 0);
     assert!(changes(&portal).is_empty());
 }
+
+/// A bulk run at a terminal shows what it does from its first request, before any answer
+/// came: the phase and how far it is, redrawn in place; with `-q`, nothing.
+#[test]
+fn progress_shows_from_the_first_request_and_never_with_quiet() {
+    for quiet in [false, true] {
+        let portal = Portal::start();
+        let key = portal.owner().key;
+        let ids = terminated(&portal, 20);
+        let gate = Gate::new();
+        portal.inject(Fault {
+            method: "GET",
+            path_prefix: format!("/api/2.0/people/{}", ids[0]),
+            times: 1,
+            reply: Reply::Hold(gate.clone()),
+        });
+        let mut args = vec!["user", "delete", "--from", "-", "--yes", "--parallel", "1"];
+        if quiet {
+            args.push("-q");
+        }
+        let mut terminal = Terminal::start(&portal, &key, &args, Some(&one_a_line(&ids)), true);
+        if !quiet {
+            // The first read is held: nothing has been answered yet.
+            terminal.expect("reading 0 / 20");
+        }
+        gate.open();
+        let run = terminal.finish();
+        assert_eq!(run.code, 0, "{}", run.tty);
+        assert!(ids.iter().all(|id| portal.user(id).unwrap().removed));
+        if quiet {
+            assert!(!run.tty.contains(" / 20"), "no progress with -q:\n{}", run.tty);
+        } else {
+            for phase in ["reading 20 / 20", "checking", "deleting"] {
+                assert!(run.tty.contains(phase), "{phase}:\n{}", run.tty);
+            }
+            assert!(run.same_settings);
+        }
+    }
+}
