@@ -228,6 +228,13 @@ pub fn run<'c>(
     };
     let mut screened = Vec::new();
     let mut owners = Vec::new();
+    let nothing_read = HashMap::new();
+    let local = Check {
+        client,
+        past,
+        named,
+        owns: &nothing_read,
+    };
     for (target, found) in chosen {
         let Some(user) = found else {
             // Named by id and not read: the portal's answer to the change says.
@@ -248,12 +255,6 @@ pub fn run<'c>(
                 continue;
             }
         }
-        let local = Check {
-            client,
-            past,
-            named,
-            owns: &HashMap::new(),
-        };
         if let Some((user, owns)) = change.screen(&local, user, &mut report) {
             if owns {
                 owners.push(user.clone());
