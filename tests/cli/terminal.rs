@@ -565,12 +565,51 @@ fn progress_shows_from_the_first_request_and_never_with_quiet() {
         assert_eq!(run.code, 0, "{}", run.tty);
         assert!(ids.iter().all(|id| portal.user(id).unwrap().removed));
         if quiet {
-            assert!(!run.tty.contains(" / 20"), "no progress with -q:\n{}", run.tty);
+            assert!(
+                !run.tty.contains(" / 20"),
+                "no progress with -q:\n{}",
+                run.tty
+            );
         } else {
             for phase in ["reading 20 / 20", "checking", "deleting"] {
                 assert!(run.tty.contains(phase), "{phase}:\n{}", run.tty);
             }
             assert!(run.same_settings);
         }
+    }
+}
+
+/// Every bulk change of accounts asks at a terminal, terminate and activate included:
+/// a pipe typed at a terminal was capped at 100 before it was asked about, and must not
+/// now go through unasked.
+#[test]
+fn terminate_and_activate_from_a_pipe_at_a_terminal_ask_first() {
+    for (command, status) in [
+        ("terminate", Status::Active),
+        ("activate", Status::Terminated),
+    ] {
+        let portal = Portal::start();
+        let key = portal.owner().key;
+        let ids = portal.seed_users(3);
+        for id in &ids {
+            portal.set_status(id, status);
+        }
+        let mut terminal = Terminal::start(
+            &portal,
+            &key,
+            &["user", command, "--from", "-"],
+            Some(&one_a_line(&ids)),
+            true,
+        );
+        terminal.expect("[y/N]");
+        terminal.send("n\n");
+        let run = terminal.finish();
+        assert!(run.tty.contains(ids[0].as_str()), "{}", run.tty);
+        assert!(
+            run.tty.contains("cancelled; nothing was sent"),
+            "{}",
+            run.tty
+        );
+        assert!(changes(&portal).is_empty(), "{command}: nothing sent");
     }
 }

@@ -82,4 +82,10 @@ impl Change for Guests {
     fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
         bulk::chunked(targets, BATCH, &|_| Action::Unlink)
     }
+
+    fn question(&self, count: usize) -> Option<String> {
+        Some(format!(
+            "Unlink {count} guest(s) from you? Their accounts stay; they are no longer linked to you."
+        ))
+    }
 }

@@ -141,4 +141,13 @@ impl Change for Batch {
     fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
         bulk::chunked(targets, BATCH, &|_| (self.0)())
     }
+
+    fn question(&self, count: usize) -> Option<String> {
+        Some(match (self.0)() {
+            Action::Terminate => format!(
+                "Terminate {count} user(s)? They are signed out and cannot sign in until reactivated."
+            ),
+            _ => format!("Reactivate {count} user(s)? They can sign in again."),
+        })
+    }
 }
