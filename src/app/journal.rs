@@ -272,6 +272,13 @@ struct Line<'a> {
     time: Option<Cow<'a, str>>,
     #[serde(borrow)]
     results: Option<Vec<LineResult<'a>>>,
+    #[serde(borrow)]
+    run: Option<Cow<'a, str>>,
+    step: Option<u64>,
+    #[serde(borrow)]
+    action: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    targets: Option<Vec<LineResult<'a>>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -295,6 +302,8 @@ pub fn past(path: &Path, portal: &str) -> io::Result<Past> {
         Err(e) => return Err(e),
     };
     let mut past = Past::default();
+    // The users of each delete step sent without an outcome on record yet, by run and step.
+    let mut unanswered: HashMap<(String, u64), Vec<String>> = HashMap::new();
     for line in BufReader::new(file).lines() {
         let line = line?;
         let Ok(read) = serde_json::from_str::<Line>(&line) else {
@@ -303,14 +312,42 @@ pub fn past(path: &Path, portal: &str) -> io::Result<Past> {
             }
             continue;
         };
-        if read.event.as_deref() == Some("outcome") && read.portal.as_deref() == Some(portal) {
-            let results = read.results.iter().flatten();
-            past.record(
-                read.time.as_deref(),
-                results.map(|r| [r.outcome.as_deref(), r.id.as_deref(), r.email.as_deref()]),
-            );
+        if read.portal.as_deref() != Some(portal) {
+            continue;
+        }
+        let step = read
+            .run
+            .as_deref()
+            .zip(read.step)
+            .map(|(r, s)| (r.to_owned(), s));
+        match read.event.as_deref() {
+            Some("intent") if read.action.as_deref().is_some_and(|a| a.contains("delete")) => {
+                let keys = read.targets.iter().flatten().flat_map(|t| {
+                    let id = t.id.as_deref().filter(|id| !id.is_empty());
+                    let email = t.email.as_deref().filter(|e| !e.is_empty());
+                    id.into_iter().chain(email).map(str::to_ascii_lowercase)
+                });
+                if let Some(step) = step {
+                    unanswered.insert(step, keys.collect());
+                }
+            }
+            Some("outcome") => {
+                if let Some(step) = &step {
+                    unanswered.remove(step);
+                }
+                let results = read.results.iter().flatten();
+                past.record(
+                    read.time.as_deref(),
+                    results.map(|r| [r.outcome.as_deref(), r.id.as_deref(), r.email.as_deref()]),
+                );
+            }
+            _ => {}
         }
     }
+    // A run killed while its delete was on the way left no outcome: the users it named
+    // and that are gone now are taken for gone by this tool (`already gone`), not for
+    // a typo (`not found`), when the same list is sent again.
+    past.deleted.extend(unanswered.into_values().flatten());
     Ok(past)
 }
 

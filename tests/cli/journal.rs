@@ -326,3 +326,42 @@ fn a_second_changing_run_against_the_same_portal_is_refused_or_waits() {
         "the refused run sent nothing"
     );
 }
+
+/// A run killed while its delete was on the way, which the portal carried out: sending
+/// the same list again finds the users gone, and says so as `already gone`, not as typos.
+#[test]
+fn users_a_killed_run_was_deleting_are_already_gone_when_sent_again() {
+    let portal = Portal::start();
+    let ids = terminated(&portal, 3);
+    let gate = crate::portal::Gate::new();
+    portal.inject(Fault {
+        method: "PUT",
+        path_prefix: "/api/2.0/people/delete".to_owned(),
+        times: 1,
+        reply: Reply::Hold(gate.clone()),
+    });
+    let mut child = spawn(&portal, &["user", "delete", &ids[0], &ids[1]]);
+    wait_for_a_delete(&portal);
+    child.kill().expect("SIGKILL");
+    child.wait().expect("ended");
+    // The portal goes on with the request it had read.
+    gate.open();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !portal.user(&ids[1]).unwrap().removed {
+        assert!(
+            Instant::now() < deadline,
+            "the held delete was never carried out"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
+
+    docspace(
+        &portal,
+        &portal.owner().key,
+        &["user", "delete", &ids[0], &ids[1], &ids[2]],
+    )
+    .code(0)
+    .stdout_has(&format!("already gone {}", ids[0]))
+    .stdout_has(&format!("already gone {}", ids[1]))
+    .stdout_has(&format!("deleted {}", ids[2]));
+}
