@@ -1,32 +1,9 @@
 //! What a portal at a real distance needs: one changing run at a time, decided before the
 //! second run reads anything.
 
-use crate::portal::{Fault, Gate, Portal, Reply, Status};
-use crate::{changes, finish, lines, spawn, spawn_at};
-use std::thread;
-use std::time::{Duration, Instant};
-
-fn hold_deletes(portal: &Portal) -> Gate {
-    let gate = Gate::new();
-    portal.inject(Fault {
-        method: "PUT",
-        path_prefix: "/api/2.0/people/delete".to_owned(),
-        times: 1,
-        reply: Reply::Hold(gate.clone()),
-    });
-    gate
-}
-
-fn wait_for_a_delete(portal: &Portal) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !lines(&changes(portal))
-        .iter()
-        .any(|l| l == "PUT /api/2.0/people/delete")
-    {
-        assert!(Instant::now() < deadline, "the delete was never sent");
-        thread::sleep(Duration::from_millis(10));
-    }
-}
+use crate::portal::{Fault, Portal, Reply, Status};
+use crate::{changes, finish, hold_the_first_delete, lines, spawn, spawn_at, wait_for_a_delete};
+use std::time::Duration;
 
 #[test]
 fn a_second_run_through_another_address_is_refused_before_its_first_read() {
@@ -36,7 +13,7 @@ fn a_second_run_through_another_address_is_refused_before_its_first_read() {
     for id in &ids {
         portal.set_status(id, Status::Terminated);
     }
-    let gate = hold_deletes(&portal);
+    let gate = hold_the_first_delete(&portal);
     let first = spawn(&portal, &["user", "delete", &ids[0]]);
     wait_for_a_delete(&portal);
     portal.clear_log();
@@ -73,7 +50,7 @@ fn a_dry_run_takes_no_lock() {
     for id in &ids {
         portal.set_status(id, Status::Terminated);
     }
-    let gate = hold_deletes(&portal);
+    let gate = hold_the_first_delete(&portal);
     let first = spawn(&portal, &["user", "delete", &ids[0]]);
     wait_for_a_delete(&portal);
 

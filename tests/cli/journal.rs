@@ -2,7 +2,10 @@
 //! truthfully, never holds a credential; one changing run at a time per portal.
 
 use crate::portal::{Fault, Portal, Reply, Status};
-use crate::{changes, docspace, journal_path, lines, run_with_files, spawn, with_stdin};
+use crate::{
+    changes, docspace, finish, hold_the_first_delete, journal_path, run_with_files, spawn,
+    wait_for_a_delete, with_stdin,
+};
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::thread;
@@ -31,17 +34,6 @@ fn hang_deletes(portal: &Portal, seconds: u64) {
         times: 1,
         reply: Reply::Hang(Duration::from_secs(seconds)),
     });
-}
-
-fn wait_for_a_delete(portal: &Portal) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !lines(&changes(portal))
-        .iter()
-        .any(|l| l == "PUT /api/2.0/people/delete")
-    {
-        assert!(Instant::now() < deadline, "the delete was never sent");
-        thread::sleep(Duration::from_millis(10));
-    }
 }
 
 #[test]
@@ -302,9 +294,9 @@ fn a_journal_that_cannot_be_written_stops_the_run_before_its_first_change() {
 fn a_second_changing_run_against_the_same_portal_is_refused_or_waits() {
     let portal = Portal::start();
     let ids = terminated(&portal, 3);
-    hang_deletes(&portal, 2);
+    let gate = hold_the_first_delete(&portal);
 
-    let mut first = spawn(&portal, &["user", "delete", &ids[0], "--retries", "0"]);
+    let first = spawn(&portal, &["user", "delete", &ids[0]]);
     wait_for_a_delete(&portal);
     let second = docspace(&portal, &portal.owner().key, &["user", "delete", &ids[1]]);
     second.code(75).stderr_has(&format!(
@@ -314,13 +306,17 @@ fn a_second_changing_run_against_the_same_portal_is_refused_or_waits() {
     ));
     docspace(&portal, &portal.owner().key, &["user", "list"]).code(0);
 
-    let waited = docspace(
-        &portal,
-        &portal.owner().key,
-        &["user", "delete", &ids[2], "--wait-lock", "30s"],
+    let mut waiting = spawn(&portal, &["user", "delete", &ids[2], "--wait-lock", "30s"]);
+    thread::sleep(Duration::from_millis(200));
+    assert!(
+        waiting.try_wait().expect("it can be waited for").is_none(),
+        "the lock is held: it cannot have finished"
     );
-    waited.code(0).stdout_has(&format!("deleted {}", ids[2]));
-    first.wait().expect("the first run ends");
+    gate.open();
+    finish(first).code(0);
+    finish(waiting)
+        .code(0)
+        .stdout_has(&format!("deleted {}", ids[2]));
     assert!(
         !portal.user(&ids[1]).unwrap().removed,
         "the refused run sent nothing"
@@ -333,13 +329,7 @@ fn a_second_changing_run_against_the_same_portal_is_refused_or_waits() {
 fn users_a_killed_run_was_deleting_are_already_gone_when_sent_again() {
     let portal = Portal::start();
     let ids = terminated(&portal, 3);
-    let gate = crate::portal::Gate::new();
-    portal.inject(Fault {
-        method: "PUT",
-        path_prefix: "/api/2.0/people/delete".to_owned(),
-        times: 1,
-        reply: Reply::Hold(gate.clone()),
-    });
+    let gate = hold_the_first_delete(&portal);
     let mut child = spawn(&portal, &["user", "delete", &ids[0], &ids[1]]);
     wait_for_a_delete(&portal);
     child.kill().expect("SIGKILL");

@@ -156,6 +156,30 @@ pub fn spawn_at(portal: &Portal, url: &str, args: &[&str]) -> std::process::Chil
         .expect("the binary starts")
 }
 
+/// Holds the first `PUT /people/delete` until the test opens the gate.
+pub fn hold_the_first_delete(portal: &Portal) -> portal::Gate {
+    let gate = portal::Gate::new();
+    portal.inject(portal::Fault {
+        method: "PUT",
+        path_prefix: "/api/2.0/people/delete".to_owned(),
+        times: 1,
+        reply: portal::Reply::Hold(gate.clone()),
+    });
+    gate
+}
+
+/// Waits until the portal has received a `PUT /people/delete`.
+pub fn wait_for_a_delete(portal: &Portal) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !lines(&changes(portal)).contains(&"PUT /api/2.0/people/delete".to_owned()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the delete was never sent"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// The state directory (journal and locks) of the runs against `portal`: its own, so
 /// that re-runs against one portal share a journal and tests never share one.
 pub fn state_home(portal: &Portal) -> std::path::PathBuf {

@@ -3,7 +3,9 @@
 //! every machine that runs these tests has) sets up and types on.
 
 use crate::portal::{Fault, Gate, Portal, Reply, Status};
-use crate::{changes, docspace, lines, state_home, with_stdin};
+use crate::{
+    changes, docspace, hold_the_first_delete, lines, state_home, wait_for_a_delete, with_stdin,
+};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -269,26 +271,6 @@ fn without_a_controlling_terminal_a_pipe_is_unattended_as_before() {
     assert_eq!(small.code, 0, "{}", small.tty);
     assert!(!small.tty.contains("[y/N]"), "{}", small.tty);
     assert_eq!(lines(&changes(&portal)), ["PUT /api/2.0/people/delete"]);
-}
-
-/// Holds the first `PUT /people/delete`, and waits until the portal has it.
-fn hold_the_first_delete(portal: &Portal) -> Gate {
-    let gate = Gate::new();
-    portal.inject(Fault {
-        method: "PUT",
-        path_prefix: "/api/2.0/people/delete".to_owned(),
-        times: 1,
-        reply: Reply::Hold(gate.clone()),
-    });
-    gate
-}
-
-fn wait_for_a_delete(portal: &Portal) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !lines(&changes(portal)).contains(&"PUT /api/2.0/people/delete".to_owned()) {
-        assert!(Instant::now() < deadline, "the delete was never sent");
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// Ctrl-C while the first batch of 100 is under way: that batch is answered and
