@@ -2,7 +2,9 @@
 //! second run reads anything.
 
 use crate::portal::{Fault, Portal, Reply, Status};
-use crate::{changes, finish, hold_the_first_delete, lines, spawn, spawn_at, wait_for_a_delete};
+use crate::{
+    changes, finish, hold_the_first_delete, lines, spawn, spawn_at, terminated, wait_for_a_delete,
+};
 use std::time::Duration;
 
 #[test]
@@ -199,18 +201,10 @@ fn parallel_reads_give_the_outcomes_journal_and_code_of_one_connection() {
     );
 }
 
-fn seeded_terminated(portal: &Portal, n: usize) -> Vec<String> {
-    let ids = portal.seed_users(n);
-    for id in &ids {
-        portal.set_status(id, Status::Terminated);
-    }
-    ids
-}
-
 #[test]
 fn a_429_on_one_read_holds_every_connection_for_its_retry_after() {
     let portal = Portal::start();
-    let ids = seeded_terminated(&portal, 60);
+    let ids = terminated(&portal, 60);
     let first_read = format!("/api/2.0/people/{}", ids[0]);
     portal.inject(Fault {
         method: "GET",
@@ -273,24 +267,30 @@ fn a_429_on_one_read_holds_every_connection_for_its_retry_after() {
     );
 }
 
+/// After `requests` requests answered as usual, every connection breaks without an
+/// answer: the portal is gone.
+fn gone_after(portal: &Portal, requests: usize) {
+    portal.inject(Fault {
+        method: "",
+        path_prefix: "/".to_owned(),
+        times: requests,
+        reply: Reply::Pass,
+    });
+    portal.inject(Fault {
+        method: "",
+        path_prefix: "/".to_owned(),
+        times: 100_000,
+        reply: Reply::Close,
+    });
+}
+
 #[test]
 fn a_portal_gone_mid_run_stops_it_at_once_with_one_line_for_the_rest() {
     for parallel in ["1", "6"] {
         let portal = Portal::start();
-        let ids = seeded_terminated(&portal, 50);
-        // The caller, then ten reads; then every connection breaks: the portal is gone.
-        portal.inject(Fault {
-            method: "",
-            path_prefix: "/".to_owned(),
-            times: 11,
-            reply: Reply::Pass,
-        });
-        portal.inject(Fault {
-            method: "",
-            path_prefix: "/".to_owned(),
-            times: 100_000,
-            reply: Reply::Close,
-        });
+        let ids = terminated(&portal, 50);
+        // The caller, then ten reads; then the portal is gone.
+        gone_after(&portal, 11);
         let out = crate::with_stdin(
             &portal,
             &portal.owner().key,
@@ -320,21 +320,9 @@ fn a_portal_gone_mid_run_stops_it_at_once_with_one_line_for_the_rest() {
 #[test]
 fn a_portal_gone_while_changes_are_sent_stops_the_run_at_once() {
     let portal = Portal::start();
-    let ids = seeded_terminated(&portal, 250);
+    let ids = terminated(&portal, 250);
     // Everything is read and the first batch of 100 deleted; then the portal is gone.
-    let before_second_batch = 1 + 250 * 2 + 1;
-    portal.inject(Fault {
-        method: "",
-        path_prefix: "/".to_owned(),
-        times: before_second_batch,
-        reply: Reply::Pass,
-    });
-    portal.inject(Fault {
-        method: "",
-        path_prefix: "/".to_owned(),
-        times: 100_000,
-        reply: Reply::Close,
-    });
+    gone_after(&portal, 1 + 250 * 2 + 1);
     let out = crate::with_stdin(
         &portal,
         &portal.owner().key,

@@ -1,10 +1,10 @@
 //! The journal records every change before it is sent and after, survives a SIGKILL
 //! truthfully, never holds a credential; one changing run at a time per portal.
 
-use crate::portal::{Fault, Portal, Reply, Status};
+use crate::portal::{Fault, Portal, Reply};
 use crate::{
     changes, docspace, finish, hold_the_first_delete, journal_path, run_with_files, spawn,
-    wait_for_a_delete, with_stdin,
+    terminated, wait_for_a_delete, with_stdin,
 };
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
@@ -17,14 +17,6 @@ fn entries(portal: &Portal) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).expect("each line is JSON"))
         .collect()
-}
-
-fn terminated(portal: &Portal, n: usize) -> Vec<String> {
-    let ids = portal.seed_users(n);
-    for id in &ids {
-        portal.set_status(id, Status::Terminated);
-    }
-    ids
 }
 
 fn hang_deletes(portal: &Portal, seconds: u64) {

@@ -318,6 +318,15 @@ pub fn run_with_files(files: &[(&Path, &str)], args: &[&str], env: &[(&str, &str
     }
 }
 
+/// `n` seeded users (`Portal::seed_users`), terminated: leavers to delete.
+pub fn terminated(portal: &Portal, n: usize) -> Vec<String> {
+    let ids = portal.seed_users(n);
+    for id in &ids {
+        portal.set_status(id, portal::Status::Terminated);
+    }
+    ids
+}
+
 /// A plain user the portal already has, terminated: the usual thing to delete.
 pub fn terminated_member(portal: &Portal, email: &str, first: &str, last: &str) -> portal::Account {
     let account = portal.add_member(portal::Kind::User, email, first, last);

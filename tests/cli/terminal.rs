@@ -4,7 +4,8 @@
 
 use crate::portal::{Fault, Gate, Portal, Reply, Status};
 use crate::{
-    changes, docspace, hold_the_first_delete, lines, state_home, wait_for_a_delete, with_stdin,
+    changes, docspace, hold_the_first_delete, lines, state_home, terminated, wait_for_a_delete,
+    with_stdin,
 };
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
@@ -118,14 +119,6 @@ fn shown(portal: &Portal, id: &str) -> String {
         "{id} {} {} <{}>",
         user.first_name, user.last_name, user.email
     )
-}
-
-fn terminated(portal: &Portal, n: usize) -> Vec<String> {
-    let ids = portal.seed_users(n);
-    for id in &ids {
-        portal.set_status(id, Status::Terminated);
-    }
-    ids
 }
 
 fn one_a_line(ids: &[String]) -> String {

@@ -2,7 +2,7 @@
 //! stops before its next change, says what was done, and exits 74; what was done before
 //! a signal is on stdout; a broken stderr never changes the exit code.
 
-use crate::portal::{Fault, Portal, Reply, Status};
+use crate::portal::{Fault, Portal, Reply};
 use crate::{changes, lines};
 use std::io::{ErrorKind, PipeWriter, Read, Write};
 use std::process::{Command, Stdio};
@@ -28,11 +28,9 @@ fn closed_pipe() -> PipeWriter {
 
 /// `n` terminated users, and a file listing their ids.
 fn leavers(portal: &Portal, n: usize) -> (Vec<String>, tempfile::TempPath) {
-    let ids = portal.seed_users(n);
-    for id in &ids {
-        portal.set_status(id, Status::Terminated);
-    }
-    (ids.clone(), list_file(&ids.join("\n")))
+    let ids = crate::terminated(portal, n);
+    let file = list_file(&ids.join("\n"));
+    (ids, file)
 }
 
 mod tempfile {
