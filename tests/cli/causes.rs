@@ -159,3 +159,33 @@ fn a_promotion_without_a_free_seat_points_to_seats() {
         .stdout_has("ann@example.com");
     assert_eq!(portal.user(&bob.id).unwrap().status, Status::Active);
 }
+
+/// Terminating a terminated user changes nothing: it is `already terminated`, done, and
+/// not sent; the others are terminated.
+#[test]
+fn terminating_a_terminated_user_says_already_terminated() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let gone = terminated_member(&portal, "tom@example.com", "Tom", "Gone");
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "terminate", &gone.id, &ann.id],
+    )
+    .code(0)
+    .stdout_has(&format!(
+        "already terminated {} Tom Gone <tom@example.com>",
+        gone.id
+    ))
+    .stdout_has(&format!("terminated {} Ann Lee <ann@example.com>", ann.id));
+    let sent = changes(&portal);
+    assert_eq!(lines(&sent), ["PUT /api/2.0/people/status/Terminated"]);
+    assert_eq!(
+        body(&sent[0])["userIds"],
+        json!([ann.id]),
+        "Tom is not sent"
+    );
+    assert_eq!(portal.user(&ann.id).unwrap().status, Status::Terminated);
+}
