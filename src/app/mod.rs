@@ -11,6 +11,7 @@ pub mod config;
 pub mod env;
 pub mod exit;
 pub mod format;
+pub mod group_arg;
 pub mod help;
 pub mod input;
 pub mod interrupt;

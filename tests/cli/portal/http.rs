@@ -103,6 +103,7 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
             | Reply::Pass
             | Reply::Slow(_)
             | Reply::RemoveFirst(_)
+            | Reply::TerminateFirst(_)
             | Reply::ActLater { .. }
             | Reply::Hold(_) => false,
         };

@@ -133,6 +133,9 @@ pub enum Reply {
     /// Remove these users (as another admin would), then answer as usual: the portal
     /// changing between two requests of a listing (not from the server: test machinery).
     RemoveFirst(Vec<String>),
+    /// Terminate these users (as another admin would), then answer as usual: a user who
+    /// changed between being read and being sent (not from the server: test machinery).
+    TerminateFirst(Vec<String>),
     /// Wait this long, then handle the request as usual: a portal at a distance, or a
     /// slow one (not from the server: test machinery).
     Slow(Duration),
@@ -300,6 +303,16 @@ impl Shared {
                 let mut state = lock(&self.state);
                 for id in &ids {
                     state.remove(id);
+                }
+                None
+            }
+            Reply::TerminateFirst(ids) => {
+                let mut state = lock(&self.state);
+                for id in &ids {
+                    if let Some(member) = state.member_mut(id) {
+                        member.status = Status::Terminated;
+                    }
+                    state.end_sessions(id);
                 }
                 None
             }

@@ -3235,7 +3235,10 @@ fn groups_are_made_read_and_changed_like_on_docspace() {
         Some(&json!({"members": [ann.id, tess.id, gina]})),
     );
     assert_eq!(added.status, 200);
-    assert_eq!(portal.group(&other).unwrap().members, std::slice::from_ref(&ann.id));
+    assert_eq!(
+        portal.group(&other).unwrap().members,
+        std::slice::from_ref(&ann.id)
+    );
     let null = client.call(
         "PUT",
         &format!("/api/2.0/group/{other}/members"),
@@ -3301,7 +3304,10 @@ fn a_delete_or_a_demotion_to_guest_takes_the_user_out_of_every_group() {
         (sales_now.manager, sales_now.members),
         (None, vec![bob.id.clone()])
     );
-    assert_eq!(portal.group(&ops).unwrap().members, std::slice::from_ref(&bob.id));
+    assert_eq!(
+        portal.group(&ops).unwrap().members,
+        std::slice::from_ref(&bob.id)
+    );
 
     // A demotion job to Guest, once complete, leaves no link of the user.
     let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
