@@ -390,7 +390,10 @@ fn the_daily_tasks_parse() {
         }
     );
     usage_error(&["user", "set-type", ID]);
-    usage_error(&["user", "set-type", ID, "--type", "guest"]);
+    // A demotion to guest is the portal's job too.
+    let guest: SetType = command(&["user", "set-type", ID, "--type", "guest"]);
+    assert_eq!(guest.user_type, UserType::Guest);
+    usage_error(&["user", "set-type", ID, "--type", "visitor"]);
     usage_error(&["user", "set-type", ID, "--type", "user", "--wait", "1m"]);
     let pending: ListNeverActivated =
         command(&["user", "list", "--activation", "pending", "--ids"]);
