@@ -126,10 +126,10 @@ pub fn keys_fate(keys: Option<&[&ApiKey]>, leaving: Leaving, revoke: bool) -> Op
         return None;
     }
     let names = key_names(keys);
-    let (one, them) = if keys.len() == 1 {
-        ("API key", "it works")
+    let (one, them, never) = if keys.len() == 1 {
+        ("API key", "it works", "it never works")
     } else {
-        ("API keys", "they work")
+        ("API keys", "they work", "they never work")
     };
     Some(match (leaving, revoke) {
         (Leaving::Terminated | Leaving::Deleted, true) => format!("{one} {names} revoked"),
@@ -137,7 +137,7 @@ pub fn keys_fate(keys: Option<&[&ApiKey]>, leaving: Leaving, revoke: bool) -> Op
             format!("{one} {names} kept: {them} again if the account is reactivated")
         }
         (Leaving::Deleted, false) => {
-            format!("{one} {names} kept, dead with the account")
+            format!("{one} {names} kept: {never} again once the account is deleted")
         }
         (Leaving::Guest | Leaving::User, _) => format!("{one} {names} kept"),
     })

@@ -15,6 +15,7 @@ mod faults;
 mod formats;
 mod groups;
 mod guests;
+mod handover;
 mod holdings;
 mod journal;
 mod listing;
