@@ -267,7 +267,7 @@ pub const HEIR: Opt = Opt::value(
     "heir",
     Kind::Text,
     "USER|me",
-    "who receives the rooms and shared files: an active room admin or\nDocSpace admin; 'me' is you",
+    "who receives the rooms and shared files, and manages the groups the\nuser managed: an active room admin or DocSpace admin; 'me' is you",
 );
 pub const WAIT: Opt = Opt::value(
     "wait",

@@ -42,16 +42,16 @@ active room admin or DocSpace admin; 'me' is you) and then deletes the profile. 
 (default 5m) bounds the wait for each job; a job still running is left to the portal
 (exit 75), and running the same command again follows it. The owner, you, and the
 accounts listed in --protect FILE or the profile's protect_file are never deleted.
+Without USER or --from, --terminated-for 30d (or --terminated-before DATE) selects the
+terminated users old enough; one whose termination date is unknown is never selected.
+Users the portal refuses are named and the others are still done; exit 1 when some
+failed. --dry-run prints the requests instead of sending them.
 
 What else a leaver holds is said for each user too. The groups it manages would be left
 without a manager (the portal drops every group link of a deleted user): with --heir the
 heir is made their manager first, each answer checked, and a leaver who manages groups is
 not deleted without --heir. Its memberships go with the account. Its API keys are revoked
-(one request a key) unless --keep-keys; only a DocSpace admin sees other users' keys.
-Without USER or --from, --terminated-for 30d (or --terminated-before DATE) selects the
-terminated users old enough; one whose termination date is unknown is never selected.
-Users the portal refuses are named and the others are still done; exit 1 when some
-failed. --dry-run prints the requests instead of sending them.",
+(one request a key) unless --keep-keys; only a DocSpace admin sees other users' keys.",
     options: &[
         &FROM,
         &STATUS,
