@@ -69,6 +69,8 @@ pub enum Action {
     /// Terminates the step's users, then revokes the keys of `HandOver` of each one
     /// terminated.
     Terminate(HandOver),
+    /// Revokes the keys of `HandOver` of users terminated before.
+    RevokeKeys(HandOver),
     Activate,
     /// Unlinks guests from the caller.
     Unlink,
@@ -133,6 +135,7 @@ impl Action {
         match self {
             Action::Create { .. } => Change::Created,
             Action::Terminate(_) => Change::Terminated,
+            Action::RevokeKeys(_) => Change::KeysRevoked,
             Action::Activate => Change::Activated,
             Action::Unlink => Change::Unlinked,
             Action::Delete { .. } | Action::Reassign { .. } => Change::Deleted,
@@ -155,6 +158,7 @@ impl Action {
         match self {
             Action::Create { .. } => "create",
             Action::Terminate(_) => "terminate",
+            Action::RevokeKeys(_) => "revoke keys",
             Action::Activate => "activate",
             Action::Unlink => "unlink",
             Action::Delete { .. } => "delete",
@@ -210,6 +214,7 @@ impl Step {
                 stages.extend(also.stages(target));
                 stages.join(", then ")
             }
+            Action::RevokeKeys(also) => also.stages(target).join(", "),
             Action::Activate => "activate".to_owned(),
             Action::Unlink => "unlink from you".to_owned(),
             Action::Delete {
@@ -270,6 +275,7 @@ impl Step {
                 requests.extend(also.key_requests(&self.ids()));
                 requests
             }
+            Action::RevokeKeys(also) => also.key_requests(&self.ids()),
             Action::Activate => vec![Request::activate_users(&self.ids())],
             Action::Unlink => vec![Request::unlink_guests(&self.ids())],
             Action::Delete {
@@ -415,6 +421,7 @@ fn gerund(action: &Action) -> &'static str {
     match action {
         Action::Create { .. } => "creating",
         Action::Terminate(_) => "terminating",
+        Action::RevokeKeys(_) => "revoking keys",
         Action::Activate => "activating",
         Action::Unlink => "unlinking",
         Action::Delete { .. } => "deleting",
@@ -588,6 +595,12 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
             skip_existing,
         } => create(client, user, *line, *skip_existing, report),
         Action::Terminate(also) => terminate(client, step, also, report),
+        Action::RevokeKeys(also) => {
+            let targets = also.revoke(client, step.targets.clone(), report);
+            for target in targets {
+                report.settle(&target, Outcome::Done(Change::KeysRevoked));
+            }
+        }
         Action::Activate => set_status(client, step, report, Status::Active),
         Action::Unlink => {
             for (targets, result) in

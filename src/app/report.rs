@@ -33,6 +33,8 @@ pub enum Change {
     RemovedFromGroup,
     /// Made the manager of the group its line names.
     MadeManager,
+    /// The API keys of a user terminated before were revoked.
+    KeysRevoked,
 }
 
 impl Change {
@@ -55,6 +57,7 @@ impl Change {
             Change::AddedToGroup => "added",
             Change::RemovedFromGroup => "removed",
             Change::MadeManager => "made manager",
+            Change::KeysRevoked => "revoked keys of",
         }
     }
 
@@ -77,6 +80,7 @@ impl Change {
             Change::AddedToGroup => "would add",
             Change::RemovedFromGroup => "would remove",
             Change::MadeManager => "would make manager",
+            Change::KeysRevoked => "would revoke keys of",
         }
     }
 }

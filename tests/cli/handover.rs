@@ -418,3 +418,47 @@ fn a_key_the_portal_will_not_delete_is_said_not_revoked_and_a_lost_answer_is_che
     assert_eq!(s.portal.keys_of(&s.ann.id), ["docspace-people"]);
     assert_eq!(s.portal.user(&s.ann.id).unwrap().status, Status::Terminated);
 }
+
+/// Terminated in the web UI, or before this tool revoked keys: a terminate run revokes
+/// the keys left behind, and a second run finds nothing more to do.
+#[test]
+fn the_keys_of_a_user_terminated_before_are_revoked_by_the_next_terminate() {
+    let s = scene();
+    let terminate = ["user", "terminate", "ann@example.com"];
+    let mut keep = terminate.to_vec();
+    keep.push("--keep-keys");
+    docspace(&s.portal, &s.key, &keep)
+        .code(0)
+        .stdout_is(&format!(
+            "already terminated {} Ann Lee <ann@example.com>\n",
+            s.ann.id
+        ));
+    let mut dry = terminate.to_vec();
+    dry.push("--dry-run");
+    docspace(&s.portal, &s.key, &dry)
+        .code(0)
+        .stdout_has(&format!(
+            "would revoke keys of {} Ann Lee <ann@example.com> (already terminated; API keys 'ci', 'docspace-people' revoked)",
+            s.ann.id
+        ));
+    assert!(changes(&s.portal).is_empty());
+    docspace(&s.portal, &s.key, &terminate)
+        .code(0)
+        .stdout_is(&format!(
+            "revoked keys of {} Ann Lee <ann@example.com> (already terminated; API keys 'ci', 'docspace-people' revoked)\n",
+            s.ann.id
+        ));
+    assert!(s.portal.keys_of(&s.ann.id).is_empty());
+    assert!(
+        lines(&changes(&s.portal))
+            .iter()
+            .all(|l| l.starts_with("DELETE /api/2.0/keys/")),
+        "no terminate sent for a terminated user"
+    );
+    docspace(&s.portal, &s.key, &terminate)
+        .code(0)
+        .stdout_is(&format!(
+            "already terminated {} Ann Lee <ann@example.com>\n",
+            s.ann.id
+        ));
+}

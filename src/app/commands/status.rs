@@ -10,7 +10,8 @@ use crate::app::holdings::{self, Leaving};
 use crate::app::plan::{Action, BATCH, HandOver, Step};
 use crate::app::report::{Already, Outcome, Report, Target};
 use crate::app::show::short;
-use docspace_people::{Status, User};
+use docspace_people::{Status, User, UserId};
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 pub const TERMINATE: Spec = Spec {
@@ -27,8 +28,9 @@ otherwise. Users the portal refuses are named and the others are still done.
 The plan says for each user what becomes of what it holds: the groups it manages (it
 stays their manager) and is a member of (kept), and its API keys. The portal keeps a
 terminated user's keys, and they work again once the account is reactivated, so they are
-revoked (one request a key) unless --keep-keys; only a DocSpace admin sees other users'
-keys, and for anyone else the plan says they are unknown.",
+revoked (one request a key) unless --keep-keys, also those of a user terminated before;
+only a DocSpace admin sees other users' keys, and for anyone else the plan says they are
+unknown.",
     options: &[
         &FROM,
         &STATUS,
@@ -95,6 +97,7 @@ impl Command for Terminate {
                 Ok(Box::new(Terminations {
                     keep_keys,
                     hand_over: HandOver::default(),
+                    revoke_only: HashSet::new(),
                 }))
             }),
         )
@@ -157,11 +160,14 @@ impl Change for Batch {
 }
 
 /// A batch request per 100 users that terminates them, each one's API keys revoked
-/// after it unless `keep_keys`.
+/// after it unless `keep_keys`. A user terminated before whose keys are still there (the
+/// web UI's termination, or a revocation that failed) has them revoked now.
 struct Terminations {
     keep_keys: bool,
     /// The keys to revoke, gathered by the checks.
     hand_over: HandOver,
+    /// Users terminated before, whose keys only are revoked.
+    revoke_only: HashSet<UserId>,
 }
 
 impl Change for Terminations {
@@ -170,11 +176,6 @@ impl Change for Terminations {
     }
 
     fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
-        // Terminating again changes nothing the admin asked for.
-        if user.status == Status::Terminated {
-            report.settle(&Target::of(&user), Outcome::Already(Already::Terminated));
-            return None;
-        }
         let held = match check.held(&format!("terminate {}", short(&user))) {
             Ok(held) => held,
             Err(failure) => {
@@ -183,7 +184,23 @@ impl Change for Terminations {
             }
         };
         let keys = held.keys_of(user.id);
-        if let Some(keys) = keys.as_ref().filter(|k| !k.is_empty() && !self.keep_keys) {
+        let revoked = keys.as_ref().filter(|k| !k.is_empty() && !self.keep_keys);
+        if user.status == Status::Terminated {
+            // Terminating again changes nothing the admin asked for; keys left behind
+            // would come back with the account.
+            let Some(keys) = revoked else {
+                report.settle(&Target::of(&user), Outcome::Already(Already::Terminated));
+                return None;
+            };
+            let fate = holdings::keys_fate(Some(keys), Leaving::Terminated, true);
+            let fate = format!("already terminated; {}", fate.unwrap_or_default());
+            self.hand_over
+                .keys
+                .push((user.id, keys.iter().map(|k| (*k).clone()).collect()));
+            self.revoke_only.insert(user.id);
+            return Some(Target::of(&user).with_fate(fate));
+        }
+        if let Some(keys) = revoked {
             self.hand_over
                 .keys
                 .push((user.id, keys.iter().map(|k| (*k).clone()).collect()));
@@ -201,8 +218,15 @@ impl Change for Terminations {
     }
 
     fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
-        bulk::chunked(targets, BATCH, &|chunk| {
+        let (revoke, terminate): (Vec<Target>, Vec<Target>) = targets
+            .into_iter()
+            .partition(|t| t.id.is_some_and(|id| self.revoke_only.contains(&id)));
+        let mut steps = bulk::chunked(terminate, BATCH, &|chunk| {
             Action::Terminate(self.hand_over.of(chunk))
-        })
+        });
+        steps.extend(bulk::chunked(revoke, BATCH, &|chunk| {
+            Action::RevokeKeys(self.hand_over.of(chunk))
+        }));
+        steps
     }
 }
