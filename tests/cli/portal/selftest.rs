@@ -3257,6 +3257,40 @@ fn groups_are_made_read_and_changed_like_on_docspace() {
     assert_eq!(removed.status, 200);
     assert!(removed.json()["response"].get("manager").is_none());
 
+    // A name of blanks passes binding and is the action's ArgumentException.
+    let blank = client.call(
+        "POST",
+        "/api/2.0/group",
+        &owner.key,
+        Some(&json!({"groupName": "  ", "members": []})),
+    );
+    assert_eq!(blank.status, 400);
+    assert_eq!(blank.json()["status"], 1);
+    assert!(blank.json().get("error").is_some(), "{}", blank.body);
+
+    // PUT manager has no demand of its own: a room admin naming a room admin changes the
+    // manager, then is refused the member link.
+    let denied = client.call(
+        "PUT",
+        &format!("/api/2.0/group/{other}/manager"),
+        &ann.key,
+        Some(&json!({"userId": ann.id})),
+    );
+    assert_eq!(denied.status, 403);
+    assert_eq!(
+        portal.group(&other).unwrap().manager.as_deref(),
+        Some(ann.id.as_str()),
+        "changed before the refusal"
+    );
+    // For a User target the room admin may.
+    let allowed = client.call(
+        "PUT",
+        &format!("/api/2.0/group/{other}/manager"),
+        &ann.key,
+        Some(&json!({"userId": bob.id})),
+    );
+    assert_eq!(allowed.status, 200);
+
     // DELETE /group/{id}: a bare 204, then the group is gone.
     let gone = client.call(
         "DELETE",
