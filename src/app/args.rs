@@ -80,6 +80,12 @@ impl Opt {
         self
     }
 
+    /// The same option, which may be given more than once.
+    pub const fn repeating(mut self) -> Opt {
+        self.repeats = true;
+        self
+    }
+
     /// `--long VALUE`, as the help shows it.
     pub fn usage(&self) -> String {
         match (self.short, self.value) {
@@ -261,13 +267,17 @@ pub const HEIR: Opt = Opt::value(
     "heir",
     Kind::Text,
     "USER|me",
-    "who receives the rooms and shared files: an active room admin or\nDocSpace admin; 'me' is you",
+    "who receives the rooms and shared files, and manages the groups the\nuser managed: an active room admin or DocSpace admin; 'me' is you",
 );
 pub const WAIT: Opt = Opt::value(
     "wait",
     Kind::Duration,
     "DUR",
     "how long to wait for each of the portal's jobs (default 5m); with --heir",
+);
+pub const KEEP_KEYS: Opt = Opt::flag(
+    "keep-keys",
+    "leave the users' API keys in place (by default they are revoked: the portal\nkeeps a terminated user's keys, which work again if the account is reactivated)",
 );
 pub const EMAIL: Opt = Opt::value("email", Kind::Text, "E", "the e-mail address");
 pub const FIRST_NAME: Opt = Opt::value("first-name", Kind::Text, "F", "the first name");
@@ -426,6 +436,15 @@ impl Args {
                 })
             })
             .transpose()
+    }
+
+    /// Every value of an option that may be given more than once, in order.
+    pub fn texts(&mut self, opt: &Opt) -> Result<Vec<String>, Failure> {
+        let mut values = Vec::new();
+        while self.has(opt) {
+            values.extend(self.text(opt)?);
+        }
+        Ok(values)
     }
 
     pub fn path(&mut self, opt: &Opt) -> Option<PathBuf> {

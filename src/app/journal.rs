@@ -178,10 +178,18 @@ impl Journal {
 }
 
 fn target_json(target: &Target) -> Value {
-    json!({
+    let mut value = json!({
         "id": target.id.map(|id| id.to_string()).unwrap_or_default(),
         "email": target.email,
-    })
+    });
+    if let Some(group) = target.group {
+        value["group"] = Value::String(group.to_string());
+    }
+    // A group to create is known by its name only.
+    if target.id.is_none() && target.email.is_empty() {
+        value["name"] = Value::String(target.name());
+    }
+    value
 }
 
 /// The entries of a journal file, oldest first; lines that are not JSON objects (a line

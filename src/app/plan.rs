@@ -15,9 +15,16 @@ use super::select;
 use super::sequence::Sequence;
 use super::show::short;
 use docspace_people::{
-    Client, Email, ErrorKind, Invitation, JobStatus, NewUser, ReassignJob, Refusal, Request, Seen,
-    Status, User, UserId, UserType,
+    Client, Email, ErrorKind, GroupId, Invitation, JobStatus, NewUser, ReassignJob, Refusal,
+    Request, Seen, Status, User, UserId, UserType,
 };
+
+/// The group actions: what the portal's answers show of them.
+mod groups;
+/// The API keys revoked and the groups handed over with a terminate, delete or demotion.
+mod handover;
+
+pub use handover::HandOver;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -59,13 +66,19 @@ pub enum Action {
         line: Option<usize>,
         skip_existing: bool,
     },
-    Terminate,
+    /// Terminates the step's users, then revokes the keys of `HandOver` of each one
+    /// terminated.
+    Terminate(HandOver),
+    /// Revokes the keys of `HandOver` of users terminated before.
+    RevokeKeys(HandOver),
     Activate,
     /// Unlinks guests from the caller.
     Unlink,
-    /// Deletes terminated users in one request, terminating `terminate_first` before.
+    /// Deletes terminated users in one request, terminating `terminate_first` before,
+    /// then revoking their keys and handing their groups to the heir (`also`).
     Delete {
         terminate_first: Vec<UserId>,
+        also: HandOver,
     },
     /// Hands each user's rooms and shared files to `heir` and deletes the profile, in
     /// the portal's reassign jobs (terminating `terminate_first` before); waits up to
@@ -74,6 +87,7 @@ pub enum Action {
         heir: UserId,
         wait: Duration,
         terminate_first: Vec<UserId>,
+        also: HandOver,
     },
     Invite(Vec<Invitation>),
     Approve {
@@ -85,10 +99,12 @@ pub enum Action {
     Promote(UserType),
     /// The portal's demotion jobs (`POST /people/type`), one per user: rooms go to
     /// `heir`; waits up to `wait` for each job, and follows a job an earlier run started.
+    /// The groups of `also` go to its heir first (a guest is in no group).
     Demote {
         user_type: UserType,
         heir: UserId,
         wait: Duration,
+        also: HandOver,
     },
     /// `PUT /people/invite`: new invitations for all the step's users in one request,
     /// never repeated (the portal allows 5 in 15 minutes). The users are the ones the
@@ -96,13 +112,30 @@ pub enum Action {
     Resend {
         caller: Box<User>,
     },
+    /// `POST /group`: a group named `name`, with its manager and members; the step's one
+    /// target is the group.
+    CreateGroup {
+        name: String,
+        manager: Option<UserId>,
+        members: Vec<UserId>,
+    },
+    /// `DELETE /group/{id}`; the step's one target is the group.
+    DeleteGroup(GroupId),
+    /// `PUT /group/{id}/members` for the step's users: the answer shows whom the portal
+    /// added (it skips some without a word).
+    AddToGroup(GroupId),
+    /// `DELETE /group/{id}/members` for the step's users.
+    RemoveFromGroup(GroupId),
+    /// `PUT /group/{id}/manager` for the step's one user, the answer checked.
+    SetManager(GroupId),
 }
 
 impl Action {
     fn change(&self) -> Change {
         match self {
             Action::Create { .. } => Change::Created,
-            Action::Terminate => Change::Terminated,
+            Action::Terminate(_) => Change::Terminated,
+            Action::RevokeKeys(_) => Change::KeysRevoked,
             Action::Activate => Change::Activated,
             Action::Unlink => Change::Unlinked,
             Action::Delete { .. } | Action::Reassign { .. } => Change::Deleted,
@@ -112,6 +145,11 @@ impl Action {
                 Change::Typed(*user_type)
             }
             Action::Resend { .. } => Change::Resent,
+            Action::CreateGroup { .. } => Change::GroupCreated,
+            Action::DeleteGroup(_) => Change::GroupDeleted,
+            Action::AddToGroup(_) => Change::AddedToGroup,
+            Action::RemoveFromGroup(_) => Change::RemovedFromGroup,
+            Action::SetManager(_) => Change::MadeManager,
         }
     }
 
@@ -119,7 +157,8 @@ impl Action {
     fn name(&self) -> &'static str {
         match self {
             Action::Create { .. } => "create",
-            Action::Terminate => "terminate",
+            Action::Terminate(_) => "terminate",
+            Action::RevokeKeys(_) => "revoke keys",
             Action::Activate => "activate",
             Action::Unlink => "unlink",
             Action::Delete { .. } => "delete",
@@ -129,6 +168,11 @@ impl Action {
             Action::Promote(_) => "set type",
             Action::Demote { .. } => "set type with heir",
             Action::Resend { .. } => "resend invitations",
+            Action::CreateGroup { .. } => "create group",
+            Action::DeleteGroup(_) => "delete group",
+            Action::AddToGroup(_) => "add to group",
+            Action::RemoveFromGroup(_) => "remove from group",
+            Action::SetManager(_) => "set group manager",
         }
     }
 }
@@ -148,28 +192,64 @@ impl Step {
     pub fn stages(&self, target: &Target) -> String {
         let first =
             |terminate_first: &[UserId]| target.id.is_some_and(|id| terminate_first.contains(&id));
+        // The hand-over's stages, after the terminate and before the change.
+        let with = |also: &HandOver, before: Option<&str>, change: &str| {
+            let mut stages: Vec<String> = before.map(str::to_owned).into_iter().collect();
+            stages.extend(also.stages(target));
+            match stages.split_first() {
+                None => change.to_owned(),
+                Some((first, rest)) => {
+                    let mut text = format!("{first} first, then ");
+                    for stage in rest {
+                        text.push_str(&format!("{stage}, "));
+                    }
+                    text + change
+                }
+            }
+        };
         match &self.action {
             Action::Create { .. } => "create".to_owned(),
-            Action::Terminate => "terminate".to_owned(),
+            Action::Terminate(also) => {
+                let mut stages = vec!["terminate".to_owned()];
+                stages.extend(also.stages(target));
+                stages.join(", then ")
+            }
+            Action::RevokeKeys(also) => also.stages(target).join(", "),
             Action::Activate => "activate".to_owned(),
             Action::Unlink => "unlink from you".to_owned(),
-            Action::Delete { terminate_first } if first(terminate_first) => {
-                "terminate first, then delete".to_owned()
-            }
-            Action::Delete { .. } => "delete".to_owned(),
+            Action::Delete {
+                terminate_first,
+                also,
+            } => with(
+                also,
+                first(terminate_first).then_some("terminate"),
+                "delete",
+            ),
             Action::Reassign {
-                terminate_first, ..
-            } if first(terminate_first) => {
-                "terminate first, then hand their data to the heir and delete".to_owned()
-            }
-            Action::Reassign { .. } => "hand their data to the heir and delete".to_owned(),
+                terminate_first,
+                also,
+                ..
+            } => with(
+                also,
+                first(terminate_first).then_some("terminate"),
+                "hand their data to the heir and delete",
+            ),
             Action::Invite(_) => "invite".to_owned(),
             Action::Approve { .. } => "approve".to_owned(),
             Action::Promote(user_type) => format!("make {user_type}"),
-            Action::Demote { user_type, .. } => {
-                format!("hand their rooms to the heir, then make {user_type}")
-            }
+            Action::Demote {
+                user_type, also, ..
+            } => with(
+                also,
+                None,
+                &format!("hand their rooms to the heir, then make {user_type}"),
+            ),
             Action::Resend { .. } => "send the invitation again".to_owned(),
+            Action::CreateGroup { .. } => "create".to_owned(),
+            Action::DeleteGroup(_) => "delete (its members stay)".to_owned(),
+            Action::AddToGroup(_) => "add".to_owned(),
+            Action::RemoveFromGroup(_) => "remove".to_owned(),
+            Action::SetManager(_) => "make the manager".to_owned(),
         }
     }
 
@@ -190,26 +270,39 @@ impl Step {
     pub fn requests(&self) -> Vec<Request> {
         match &self.action {
             Action::Create { user, .. } => vec![Request::create_user(user)],
-            Action::Terminate => vec![Request::terminate_users(&self.ids())],
+            Action::Terminate(also) => {
+                let mut requests = vec![Request::terminate_users(&self.ids())];
+                requests.extend(also.key_requests(&self.ids()));
+                requests
+            }
+            Action::RevokeKeys(also) => also.key_requests(&self.ids()),
             Action::Activate => vec![Request::activate_users(&self.ids())],
             Action::Unlink => vec![Request::unlink_guests(&self.ids())],
-            Action::Delete { terminate_first } => {
+            Action::Delete {
+                terminate_first,
+                also,
+            } => {
                 let mut requests = Vec::new();
                 if !terminate_first.is_empty() {
                     requests.push(Request::terminate_users(terminate_first));
                 }
+                requests.extend(also.key_requests(&self.ids()));
+                requests.extend(also.group_requests(&self.ids()));
                 requests.push(Request::delete_users(&self.ids()));
                 requests
             }
             Action::Reassign {
                 heir,
                 terminate_first,
+                also,
                 ..
             } => {
                 let mut requests = Vec::new();
                 if !terminate_first.is_empty() {
                     requests.push(Request::terminate_users(terminate_first));
                 }
+                requests.extend(also.key_requests(&self.ids()));
+                requests.extend(also.group_requests(&self.ids()));
                 for id in self.ids() {
                     requests.push(Request::start_reassign(id, *heir, true));
                 }
@@ -218,16 +311,38 @@ impl Step {
             Action::Invite(invitations) => vec![Request::invite(invitations, None)],
             Action::Promote(user_type) => vec![Request::set_users_type(&self.ids(), *user_type)],
             Action::Demote {
-                user_type, heir, ..
-            } => self
-                .ids()
-                .into_iter()
-                .map(|id| Request::start_type_change(id, *user_type, *heir))
-                .collect(),
+                user_type,
+                heir,
+                also,
+                ..
+            } => {
+                let mut requests = also.group_requests(&self.ids());
+                requests.extend(
+                    self.ids()
+                        .into_iter()
+                        .map(|id| Request::start_type_change(id, *user_type, *heir)),
+                );
+                requests
+            }
             Action::Resend { .. } => vec![Request::resend_invitations(&self.ids())],
             Action::Approve { confirm, email } => {
                 vec![Request::approve_guest(confirm.clone(), email.as_ref())]
             }
+            Action::CreateGroup {
+                name,
+                manager,
+                members,
+            } => vec![Request::create_group(name, *manager, members)],
+            Action::DeleteGroup(group) => vec![Request::delete_group(*group)],
+            Action::AddToGroup(group) => vec![Request::add_group_members(*group, &self.ids())],
+            Action::RemoveFromGroup(group) => {
+                vec![Request::remove_group_members(*group, &self.ids())]
+            }
+            Action::SetManager(group) => self
+                .ids()
+                .into_iter()
+                .map(|id| Request::set_group_manager(*group, id))
+                .collect(),
         }
     }
 }
@@ -305,7 +420,8 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
 fn gerund(action: &Action) -> &'static str {
     match action {
         Action::Create { .. } => "creating",
-        Action::Terminate => "terminating",
+        Action::Terminate(_) => "terminating",
+        Action::RevokeKeys(_) => "revoking keys",
         Action::Activate => "activating",
         Action::Unlink => "unlinking",
         Action::Delete { .. } => "deleting",
@@ -314,6 +430,11 @@ fn gerund(action: &Action) -> &'static str {
         Action::Approve { .. } => "approving",
         Action::Promote(_) | Action::Demote { .. } => "changing types",
         Action::Resend { .. } => "resending",
+        Action::CreateGroup { .. }
+        | Action::DeleteGroup(_)
+        | Action::AddToGroup(_)
+        | Action::RemoveFromGroup(_)
+        | Action::SetManager(_) => "changing groups",
     }
 }
 
@@ -473,7 +594,13 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
             line,
             skip_existing,
         } => create(client, user, *line, *skip_existing, report),
-        Action::Terminate => set_status(client, step, report, Status::Terminated),
+        Action::Terminate(also) => terminate(client, step, also, report),
+        Action::RevokeKeys(also) => {
+            let targets = also.revoke(client, step.targets.clone(), report);
+            for target in targets {
+                report.settle(&target, Outcome::Done(Change::KeysRevoked));
+            }
+        }
         Action::Activate => set_status(client, step, report, Status::Active),
         Action::Unlink => {
             for (targets, result) in
@@ -497,19 +624,24 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
                 }
             }
         }
-        Action::Delete { terminate_first } => delete(client, step, terminate_first, report),
+        Action::Delete {
+            terminate_first,
+            also,
+        } => delete(client, step, terminate_first, also, report),
         Action::Reassign {
             heir,
             wait,
             terminate_first,
-        } => reassign(client, step, *heir, *wait, terminate_first, report),
+            also,
+        } => reassign(client, step, *heir, *wait, terminate_first, also, report),
         Action::Invite(invitations) => invite(client, invitations, report),
         Action::Promote(user_type) => promote(client, step, *user_type, report),
         Action::Demote {
             user_type,
             heir,
             wait,
-        } => demote(client, step, *user_type, *heir, *wait, report),
+            also,
+        } => demote(client, step, *user_type, *heir, *wait, also, report),
         Action::Resend { caller } => resend(client, step, caller, report),
         Action::Approve { confirm, email } => {
             match client.approve_guest(confirm.clone(), email.as_ref()) {
@@ -517,6 +649,15 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
                 Err(e) => report.fail(&step.targets, e.into()),
             }
         }
+        Action::CreateGroup {
+            name,
+            manager,
+            members,
+        } => groups::create(client, step, name, *manager, members, report),
+        Action::DeleteGroup(group) => groups::delete(client, step, *group, report),
+        Action::AddToGroup(group) => groups::add(client, step, *group, report),
+        Action::RemoveFromGroup(group) => groups::remove(client, step, *group, report),
+        Action::SetManager(group) => groups::set_manager(client, step, *group, report),
     }
 }
 
@@ -572,6 +713,44 @@ fn set_status(client: &Client, step: &Step, report: &mut Report, status: Status)
                 }
             }
             Err(e) => refused(client, verb, &targets, e, report),
+        }
+    }
+}
+
+/// Terminates the step's users in one request (each alone after a refusal of the
+/// batch), then revokes the API keys of each one terminated; each user's line keeps the
+/// fate its plan gave it.
+fn terminate(client: &Client, step: &Step, also: &HandOver, report: &mut Report) {
+    for (targets, result) in
+        per_target_after_refusal(&step.targets, |ids| client.terminate_users(ids))
+    {
+        match result {
+            Ok(users) => {
+                let done: Vec<Target> = users
+                    .iter()
+                    .filter(|u| u.status == Status::Terminated)
+                    .map(|u| {
+                        let planned = targets.iter().find(|t| t.id == Some(u.id));
+                        Target {
+                            fate: planned.and_then(|t| t.fate.clone()),
+                            ..Target::of(u)
+                        }
+                    })
+                    .collect();
+                for user in users.iter().filter(|u| u.status != Status::Terminated) {
+                    report.fail(
+                        &[Target::of(user)],
+                        Failure::NotDone {
+                            action: format!("terminate {}", short(user)),
+                            reason: format!("the portal answered with the user {}", user.status),
+                        },
+                    );
+                }
+                for target in also.revoke(client, done, report) {
+                    report.settle(&target, Outcome::Done(Change::Terminated));
+                }
+            }
+            Err(e) => refused(client, "terminate", &targets, e, report),
         }
     }
 }
@@ -720,9 +899,12 @@ fn reassign(
     heir: UserId,
     wait: Duration,
     terminate_first: &[UserId],
+    also: &HandOver,
     report: &mut Report,
 ) {
     let targets = terminated_first(client, &step.targets, terminate_first, report);
+    let targets = also.revoke(client, targets, report);
+    let targets = also.hand_groups(client, targets, report, "delete");
     let jobs = Jobs {
         job: "reassign",
         verb: "delete",
@@ -759,8 +941,15 @@ fn demote(
     user_type: UserType,
     heir: UserId,
     wait: Duration,
+    also: &HandOver,
     report: &mut Report,
 ) {
+    let targets = also.hand_groups(
+        client,
+        step.targets.clone(),
+        report,
+        &format!("make {user_type}"),
+    );
     let jobs = Jobs {
         job: "type change",
         verb: "change the type of",
@@ -788,7 +977,7 @@ fn demote(
             ),
         },
     };
-    follow_jobs(&jobs, step.targets.clone(), report);
+    follow_jobs(&jobs, targets, report);
 }
 
 /// A kind of the portal's background jobs about one user (reassign, type change): how
@@ -901,8 +1090,16 @@ fn follow_jobs(jobs: &Jobs, targets: Vec<Target>, report: &mut Report) {
 /// sent once more: "not suspended", when a user was reactivated since the plan was made
 /// (each user is judged again), and a 500 when a reassign job runs for one of them
 /// (each user's job is asked for, [`reassign_blocks`]).
-fn delete(client: &Client, step: &Step, terminate_first: &[UserId], report: &mut Report) {
-    let mut chunk = terminated_first(client, &step.targets, terminate_first, report);
+fn delete(
+    client: &Client,
+    step: &Step,
+    terminate_first: &[UserId],
+    also: &HandOver,
+    report: &mut Report,
+) {
+    let chunk = terminated_first(client, &step.targets, terminate_first, report);
+    let chunk = also.revoke(client, chunk, report);
+    let mut chunk = also.hand_groups(client, chunk, report, "delete");
     let mut judged_again = false;
     let mut jobs_asked = false;
     let mut caller_is_owner: Option<bool> = None;

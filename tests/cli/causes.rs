@@ -161,7 +161,8 @@ fn a_promotion_without_a_free_seat_points_to_seats() {
 }
 
 /// Terminating a terminated user changes nothing: it is `already terminated`, done, and
-/// not sent; the others are terminated.
+/// not sent; the others are terminated. (Without `--keep-keys`, the keys it still has
+/// are revoked: `handover.rs`.)
 #[test]
 fn terminating_a_terminated_user_says_already_terminated() {
     let portal = Portal::start();
@@ -172,7 +173,7 @@ fn terminating_a_terminated_user_says_already_terminated() {
     docspace(
         &portal,
         &owner.key,
-        &["user", "terminate", &gone.id, &ann.id],
+        &["user", "terminate", &gone.id, &ann.id, "--keep-keys"],
     )
     .code(0)
     .stdout_has(&format!(

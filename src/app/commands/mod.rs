@@ -16,10 +16,13 @@ pub mod config_show;
 pub mod create;
 pub mod delete;
 pub mod get;
+pub mod group_change;
+pub mod group_read;
 pub mod guest_approve;
 pub mod guest_cycle;
 pub mod guest_delete;
 pub mod guest_link;
+pub mod holdings;
 pub mod invite;
 pub mod journal;
 pub mod lifecycle;
@@ -42,6 +45,7 @@ pub const TABLE: &[&Spec] = &[
     &status::TERMINATE,
     &status::ACTIVATE,
     &delete::SPEC,
+    &holdings::SPEC,
     &set_type::SPEC,
     &guest_link::SPEC,
     &guest_approve::SPEC,
@@ -50,6 +54,13 @@ pub const TABLE: &[&Spec] = &[
     &resend::SPEC,
     &revoke::SPEC,
     &seats::SPEC,
+    &group_read::LIST,
+    &group_read::GET,
+    &group_change::CREATE,
+    &group_change::ADD,
+    &group_change::REMOVE,
+    &group_change::SET_MANAGER,
+    &group_change::DELETE,
     &lifecycle::SPEC,
     &guest_cycle::SPEC,
     &login::SPEC,
@@ -64,6 +75,9 @@ pub const TABLE: &[&Spec] = &[
 pub enum Prints {
     /// Users, in every `--output` format, with `--columns` and `--no-header`.
     Users,
+    /// Rows of its own, in every `--output` format, with `--no-header`; its columns are
+    /// fixed (no `--columns`).
+    Rows,
     /// Lines, or JSON with `--json` (`--output json`).
     Json,
     /// Text of its own (a script, a manual page): no output option applies.
