@@ -61,6 +61,11 @@ pub enum Action {
     },
     Terminate,
     Activate,
+    /// Changes the caller's own names (the portal changes no one else's).
+    Rename {
+        first_name: String,
+        last_name: String,
+    },
     /// Unlinks guests from the caller.
     Unlink,
     /// Deletes terminated users in one request, terminating `terminate_first` before.
@@ -104,6 +109,7 @@ impl Action {
             Action::Create { .. } => Change::Created,
             Action::Terminate => Change::Terminated,
             Action::Activate => Change::Activated,
+            Action::Rename { .. } => Change::Renamed,
             Action::Unlink => Change::Unlinked,
             Action::Delete { .. } | Action::Reassign { .. } => Change::Deleted,
             Action::Invite(_) => Change::Invited,
@@ -121,6 +127,7 @@ impl Action {
             Action::Create { .. } => "create",
             Action::Terminate => "terminate",
             Action::Activate => "activate",
+            Action::Rename { .. } => "rename",
             Action::Unlink => "unlink",
             Action::Delete { .. } => "delete",
             Action::Reassign { .. } => "reassign and delete",
@@ -152,6 +159,10 @@ impl Step {
             Action::Create { .. } => "create".to_owned(),
             Action::Terminate => "terminate".to_owned(),
             Action::Activate => "activate".to_owned(),
+            Action::Rename {
+                first_name,
+                last_name,
+            } => format!("rename to {first_name} {last_name}"),
             Action::Unlink => "unlink from you".to_owned(),
             Action::Delete { terminate_first } if first(terminate_first) => {
                 "terminate first, then delete".to_owned()
@@ -192,6 +203,14 @@ impl Step {
             Action::Create { user, .. } => vec![Request::create_user(user)],
             Action::Terminate => vec![Request::terminate_users(&self.ids())],
             Action::Activate => vec![Request::activate_users(&self.ids())],
+            Action::Rename {
+                first_name,
+                last_name,
+            } => self
+                .ids()
+                .into_iter()
+                .map(|id| Request::rename(id, first_name, last_name))
+                .collect(),
             Action::Unlink => vec![Request::unlink_guests(&self.ids())],
             Action::Delete { terminate_first } => {
                 let mut requests = Vec::new();
@@ -307,6 +326,7 @@ fn gerund(action: &Action) -> &'static str {
         Action::Create { .. } => "creating",
         Action::Terminate => "terminating",
         Action::Activate => "activating",
+        Action::Rename { .. } => "renaming",
         Action::Unlink => "unlinking",
         Action::Delete { .. } => "deleting",
         Action::Reassign { .. } => "handing over and deleting",
@@ -475,6 +495,18 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
         } => create(client, user, *line, *skip_existing, report),
         Action::Terminate => set_status(client, step, report, Status::Terminated),
         Action::Activate => set_status(client, step, report, Status::Active),
+        Action::Rename {
+            first_name,
+            last_name,
+        } => {
+            for target in &step.targets {
+                let Some(id) = target.id else { continue };
+                match client.rename(id, first_name, last_name) {
+                    Ok(user) => report.changed(Change::Renamed, &user),
+                    Err(e) => report.fail(std::slice::from_ref(target), e.into()),
+                }
+            }
+        }
         Action::Unlink => {
             for (targets, result) in
                 per_target_after_refusal(&step.targets, |ids| client.unlink_guests(ids))
@@ -1067,6 +1099,20 @@ fn invite(client: &Client, invitations: &[Invitation], report: &mut Report) {
             }
         }
     }
+}
+
+/// Whether making a `from` user a `to` goes through the promotion request
+/// (`PUT /people/type/{type}`): a change up, and the owner's DocSpace admin made a room
+/// admin. Every other change is a demotion, the portal's job that hands the user's rooms
+/// to an heir (`POST /people/type`).
+pub fn promotes(from: UserType, to: UserType) -> bool {
+    let rank = |user_type| match user_type {
+        UserType::Guest => 0,
+        UserType::User => 1,
+        UserType::RoomAdmin => 2,
+        UserType::DocSpaceAdmin => 3,
+    };
+    rank(to) > rank(from) || to == UserType::RoomAdmin
 }
 
 /// Promotes the users of a step in one request. The portal changes them one after the
