@@ -76,7 +76,7 @@ enum Screened {
 /// progress line showing `phase`. Once `stop` is set, nothing more is read, and a read
 /// that failed meanwhile for the reason the run stops counts as not read: it is said
 /// once, not once per user.
-fn read_all<T: Sync, R: Send>(
+pub fn read_all<T: Sync, R: Send>(
     phase: &'static str,
     items: &[T],
     workers: usize,
@@ -313,7 +313,7 @@ pub fn run<'c>(
 
 /// The question before a plan is carried out: each kind of change with its users (the
 /// first [`plan::NAMED`] of them, then how many more), then the command's `headline`.
-fn asked(plan: &Plan, headline: &str) -> String {
+pub fn asked(plan: &Plan, headline: &str) -> String {
     let mut kinds: Vec<(String, Vec<&Target>)> = Vec::new();
     for step in &plan.steps {
         for target in &step.targets {

@@ -301,7 +301,7 @@ pub fn csv_field(value: &str) -> String {
 }
 
 /// A TSV field: tabs and line breaks, which TSV cannot hold, become spaces.
-fn tsv_field(value: &str) -> String {
+pub fn tsv_field(value: &str) -> String {
     value.replace(['\t', '\r', '\n'], " ")
 }
 

@@ -31,6 +31,7 @@ pub mod revoke;
 pub mod seats;
 pub mod set_type;
 pub mod status;
+pub mod sync;
 pub mod whoami;
 
 /// Every command, in the order the overview lists them.
@@ -50,6 +51,7 @@ pub const TABLE: &[&Spec] = &[
     &resend::SPEC,
     &revoke::SPEC,
     &seats::SPEC,
+    &sync::SPEC,
     &lifecycle::SPEC,
     &guest_cycle::SPEC,
     &login::SPEC,
@@ -68,6 +70,9 @@ pub enum Prints {
     Json,
     /// Text of its own (a script, a manual page): no output option applies.
     Text,
+    /// A plan of changes, in every `--output` format but `ids` with `--dry-run`, and
+    /// without it a line per change, or JSON with `--json`.
+    Plan,
 }
 
 /// A command of the command line.
