@@ -1100,7 +1100,7 @@ fn no_response(action: &str) -> Error {
 pub(crate) type ReadEnvelope<T> = fn(&[u8]) -> Option<Envelope<T>>;
 
 /// serde's reading, for the answers that hold no users (`page` reads those).
-fn read_envelope<T: DeserializeOwned>(body: &[u8]) -> Option<Envelope<T>> {
+pub(crate) fn read_envelope<T: DeserializeOwned>(body: &[u8]) -> Option<Envelope<T>> {
     serde_json::from_slice(body).ok()
 }
 

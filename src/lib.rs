@@ -16,7 +16,11 @@
 //! | [`Client::unlink_guests`] | `DELETE /api/2.0/people/guests` |
 //! | [`Client::invite_users`] | `POST /api/2.0/people/invite` |
 //! | [`Client::login`] | `POST /api/2.0/authentication` |
-//! | [`Client::api_key`] | `GET /api/2.0/keys/@self` |
+//! | [`Client::api_key`], [`Client::list_api_keys`], [`Client::delete_api_key`] | `GET /api/2.0/keys/@self`, `GET /api/2.0/keys`, `DELETE /api/2.0/keys/{id}` |
+//! | [`Client::list_groups`], [`Client::get_group`] | `GET /api/2.0/group` page by page, `GET /api/2.0/group/{id}` |
+//! | [`Client::create_group`], [`Client::delete_group`] | `POST /api/2.0/group`, `DELETE /api/2.0/group/{id}` |
+//! | [`Client::add_group_members`], [`Client::remove_group_members`] | `PUT`, `DELETE /api/2.0/group/{id}/members` |
+//! | [`Client::set_group_manager`] | `PUT /api/2.0/group/{id}/manager`, its answer checked |
 //! | [`Client::reassign_necessary`] | `GET /api/2.0/people/reassign/necessary` |
 //! | [`Client::start_reassign`], [`Client::reassign_progress`], [`Client::cancel_reassign`] | `POST /api/2.0/people/reassign/start`, `GET …/progress/{id}`, `PUT …/terminate` |
 //! | [`Client::rename`] | `PUT /api/2.0/people/{id}` `{"firstName", "lastName"}` (one's own) |
@@ -30,8 +34,9 @@
 //! ([`Request::delete_users`], …) that builds the request without sending it, to show
 //! what a change would send.
 //!
-//! Values are typed: a [`UserId`] is a parsed GUID, an [`Email`] an address the portal
-//! accepts, a [`Date`] a calendar day, so a request built from them cannot fail.
+//! Values are typed: a [`UserId`], [`GroupId`] or [`ApiKeyId`] is a parsed GUID, an
+//! [`Email`] an address the portal accepts, a [`Date`] a calendar day, so a request
+//! built from them cannot fail.
 //!
 //! A client repeats requests that are safe to repeat after a temporary failure, sends a
 //! create a second time only when its connection broke off before any answer and the
@@ -105,7 +110,9 @@ mod client;
 mod date;
 mod email;
 mod error;
+mod groups;
 mod guests;
+mod guid;
 mod key;
 mod model;
 mod page;
@@ -121,7 +128,8 @@ pub use client::{Client, Options, Request};
 pub use date::Date;
 pub use email::Email;
 pub use error::{Error, ErrorKind, Refusal};
-pub use key::ApiKey;
+pub use groups::{Group, GroupFilter, GroupId, GroupRef};
+pub use key::{ApiKey, ApiKeyId};
 pub use model::{Invitation, NewUser, Status, User, UserType};
 pub use people::{Deletion, Filter, Miscount, Users};
 pub use proxy::Proxies;

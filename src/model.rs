@@ -95,7 +95,7 @@ struct UserFields {
 }
 
 /// A value that may be `null`, which counts as absent.
-fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
+pub(crate) fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
     deserializer: D,
 ) -> Result<T, D::Error> {
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
@@ -129,7 +129,7 @@ fn activation<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i64, D::Erro
 /// An `ApiDateTime`: the string `2026-07-01T10:00:00.0000000+02:00`, or the object
 /// `{"utcTime": "2026-07-01T08:00:00.0000000Z", "timeZoneOffset": "02:00:00"}`, which is
 /// turned into the string (in the portal's time zone, as the string form is).
-fn api_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+pub(crate) fn api_date<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Stamp {

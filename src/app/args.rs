@@ -80,6 +80,12 @@ impl Opt {
         self
     }
 
+    /// The same option, which may be given more than once.
+    pub const fn repeating(mut self) -> Opt {
+        self.repeats = true;
+        self
+    }
+
     /// `--long VALUE`, as the help shows it.
     pub fn usage(&self) -> String {
         match (self.short, self.value) {
@@ -426,6 +432,15 @@ impl Args {
                 })
             })
             .transpose()
+    }
+
+    /// Every value of an option that may be given more than once, in order.
+    pub fn texts(&mut self, opt: &Opt) -> Result<Vec<String>, Failure> {
+        let mut values = Vec::new();
+        while self.has(opt) {
+            values.extend(self.text(opt)?);
+        }
+        Ok(values)
     }
 
     pub fn path(&mut self, opt: &Opt) -> Option<PathBuf> {

@@ -106,6 +106,23 @@ pub fn read_all<T: Sync, R: Send>(
     reads
 }
 
+/// Reads the users named, on up to `workers` connections; one named by id only when
+/// `by_id` (else it is `Some(None)`: not read).
+pub fn read_named(
+    client: &Client,
+    users: &[UserRef],
+    by_id: bool,
+    workers: usize,
+    stop: &Stop,
+) -> Vec<select::Read> {
+    let read = |user: &UserRef| match user {
+        UserRef::Id(_) if !by_id => None,
+        UserRef::Id(id) => Some(client.get_user(*id)),
+        UserRef::Email(email) => Some(client.get_user_by_email(email)),
+    };
+    read_all("reading", users, workers, stop, &read)
+}
+
 /// What differs between the bulk commands.
 pub trait Change {
     /// The listing that selects the users when none are named.
@@ -194,12 +211,7 @@ pub fn run<'c>(
     let chosen = if named {
         report.selected(users.len());
         let reads_by_id = bulk.reads || bulk.guard.is_some();
-        let read = |user: &UserRef| match user {
-            UserRef::Id(_) if !reads_by_id => None,
-            UserRef::Id(id) => Some(client.get_user(*id)),
-            UserRef::Email(email) => Some(client.get_user_by_email(email)),
-        };
-        let reads = read_all("reading", &users, workers, report.stop(), &read);
+        let reads = read_named(client, &users, reads_by_id, workers, report.stop());
         select::resolve(&users, reads, &past.deleted, bulk.verb, &mut report)
     } else {
         let mut listed = Vec::new();

@@ -178,10 +178,14 @@ impl Journal {
 }
 
 fn target_json(target: &Target) -> Value {
-    json!({
+    let mut value = json!({
         "id": target.id.map(|id| id.to_string()).unwrap_or_default(),
         "email": target.email,
-    })
+    });
+    if let Some(group) = target.group {
+        value["group"] = Value::String(group.to_string());
+    }
+    value
 }
 
 /// The entries of a journal file, oldest first; lines that are not JSON objects (a line

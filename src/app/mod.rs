@@ -12,6 +12,7 @@ pub mod diff;
 pub mod env;
 pub mod exit;
 pub mod format;
+pub mod group_arg;
 pub mod help;
 pub mod input;
 pub mod interrupt;

@@ -15,9 +15,12 @@ use super::select;
 use super::sequence::Sequence;
 use super::show::short;
 use docspace_people::{
-    Client, Email, ErrorKind, Invitation, JobStatus, NewUser, ReassignJob, Refusal, Request, Seen,
-    Status, User, UserId, UserType,
+    Client, Email, ErrorKind, GroupId, Invitation, JobStatus, NewUser, ReassignJob, Refusal,
+    Request, Seen, Status, User, UserId, UserType,
 };
+
+/// The group actions: what the portal's answers show of them.
+mod groups;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -101,6 +104,22 @@ pub enum Action {
     Resend {
         caller: Box<User>,
     },
+    /// `POST /group`: a group named `name`, with its manager and members; the step's one
+    /// target is the group.
+    CreateGroup {
+        name: String,
+        manager: Option<UserId>,
+        members: Vec<UserId>,
+    },
+    /// `DELETE /group/{id}`; the step's one target is the group.
+    DeleteGroup(GroupId),
+    /// `PUT /group/{id}/members` for the step's users: the answer shows whom the portal
+    /// added (it skips some without a word).
+    AddToGroup(GroupId),
+    /// `DELETE /group/{id}/members` for the step's users.
+    RemoveFromGroup(GroupId),
+    /// `PUT /group/{id}/manager` for the step's one user, the answer checked.
+    SetManager(GroupId),
 }
 
 impl Action {
@@ -118,6 +137,11 @@ impl Action {
                 Change::Typed(*user_type)
             }
             Action::Resend { .. } => Change::Resent,
+            Action::CreateGroup { .. } => Change::GroupCreated,
+            Action::DeleteGroup(_) => Change::GroupDeleted,
+            Action::AddToGroup(_) => Change::AddedToGroup,
+            Action::RemoveFromGroup(_) => Change::RemovedFromGroup,
+            Action::SetManager(_) => Change::MadeManager,
         }
     }
 
@@ -136,6 +160,11 @@ impl Action {
             Action::Promote(_) => "set type",
             Action::Demote { .. } => "set type with heir",
             Action::Resend { .. } => "resend invitations",
+            Action::CreateGroup { .. } => "create group",
+            Action::DeleteGroup(_) => "delete group",
+            Action::AddToGroup(_) => "add to group",
+            Action::RemoveFromGroup(_) => "remove from group",
+            Action::SetManager(_) => "set group manager",
         }
     }
 }
@@ -181,6 +210,11 @@ impl Step {
                 format!("hand their rooms to the heir, then make {user_type}")
             }
             Action::Resend { .. } => "send the invitation again".to_owned(),
+            Action::CreateGroup { .. } => "create".to_owned(),
+            Action::DeleteGroup(_) => "delete (its members stay)".to_owned(),
+            Action::AddToGroup(_) => "add".to_owned(),
+            Action::RemoveFromGroup(_) => "remove".to_owned(),
+            Action::SetManager(_) => "make the manager".to_owned(),
         }
     }
 
@@ -247,6 +281,21 @@ impl Step {
             Action::Approve { confirm, email } => {
                 vec![Request::approve_guest(confirm.clone(), email.as_ref())]
             }
+            Action::CreateGroup {
+                name,
+                manager,
+                members,
+            } => vec![Request::create_group(name, *manager, members)],
+            Action::DeleteGroup(group) => vec![Request::delete_group(*group)],
+            Action::AddToGroup(group) => vec![Request::add_group_members(*group, &self.ids())],
+            Action::RemoveFromGroup(group) => {
+                vec![Request::remove_group_members(*group, &self.ids())]
+            }
+            Action::SetManager(group) => self
+                .ids()
+                .into_iter()
+                .map(|id| Request::set_group_manager(*group, id))
+                .collect(),
         }
     }
 }
@@ -334,6 +383,11 @@ fn gerund(action: &Action) -> &'static str {
         Action::Approve { .. } => "approving",
         Action::Promote(_) | Action::Demote { .. } => "changing types",
         Action::Resend { .. } => "resending",
+        Action::CreateGroup { .. }
+        | Action::DeleteGroup(_)
+        | Action::AddToGroup(_)
+        | Action::RemoveFromGroup(_)
+        | Action::SetManager(_) => "changing groups",
     }
 }
 
@@ -549,6 +603,15 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
                 Err(e) => report.fail(&step.targets, e.into()),
             }
         }
+        Action::CreateGroup {
+            name,
+            manager,
+            members,
+        } => groups::create(client, step, name, *manager, members, report),
+        Action::DeleteGroup(group) => groups::delete(client, step, *group, report),
+        Action::AddToGroup(group) => groups::add(client, step, *group, report),
+        Action::RemoveFromGroup(group) => groups::remove(client, step, *group, report),
+        Action::SetManager(group) => groups::set_manager(client, step, *group, report),
     }
 }
 

@@ -5,8 +5,8 @@ use super::exit::{self, Failure};
 use super::interrupt::Interrupt;
 use super::output::Output;
 use super::parallel::Stop;
-use super::show::{short, user_json};
-use docspace_people::{User, UserId, UserType};
+use super::show::{printable, short, short_group, user_json};
+use docspace_people::{Group, GroupId, User, UserId, UserType};
 use serde_json::{Value, json};
 use std::io;
 
@@ -27,6 +27,14 @@ pub enum Change {
     /// The portal was asked for a new invitation (or activation e-mail) and, by its own
     /// rule, sends one: its answer cannot confirm it, so not "delivered".
     Resent,
+    GroupCreated,
+    GroupDeleted,
+    /// Added to the group its line names.
+    AddedToGroup,
+    /// Removed from the group its line names.
+    RemovedFromGroup,
+    /// Made the manager of the group its line names.
+    MadeManager,
 }
 
 impl Change {
@@ -45,6 +53,11 @@ impl Change {
             Change::Typed(UserType::DocSpaceAdmin) => "made docspace-admin",
             Change::Typed(UserType::Guest) => "made guest",
             Change::Resent => "invitation sent",
+            Change::GroupCreated => "created",
+            Change::GroupDeleted => "deleted",
+            Change::AddedToGroup => "added",
+            Change::RemovedFromGroup => "removed",
+            Change::MadeManager => "made manager",
         }
     }
 
@@ -63,6 +76,11 @@ impl Change {
             Change::Typed(UserType::DocSpaceAdmin) => "would make docspace-admin",
             Change::Typed(UserType::Guest) => "would make guest",
             Change::Resent => "would send invitation",
+            Change::GroupCreated => "would create",
+            Change::GroupDeleted => "would delete",
+            Change::AddedToGroup => "would add",
+            Change::RemovedFromGroup => "would remove",
+            Change::MadeManager => "would make manager",
         }
     }
 }
@@ -87,6 +105,12 @@ pub enum Already {
     PendingNotInvited,
     /// A termination found the user terminated.
     Terminated,
+    /// An addition to a group found the user a member.
+    Member,
+    /// A removal from a group found the user no member.
+    NotMember,
+    /// A new manager of a group found the user its manager.
+    Manager,
 }
 
 /// Why a bulk run never changes a user.
@@ -199,6 +223,9 @@ impl Outcome {
             Outcome::Already(Already::Activated) => "already activated",
             Outcome::Already(Already::PendingNotInvited) => "invited before, no invitation sent",
             Outcome::Already(Already::Terminated) => "already terminated",
+            Outcome::Already(Already::Member) => "already a member",
+            Outcome::Already(Already::NotMember) => "not a member",
+            Outcome::Already(Already::Manager) => "already the manager",
             Outcome::Protected(Protection::Owner) => "protected (owner)",
             Outcome::Protected(Protection::You) => "protected (you)",
             Outcome::Protected(Protection::File) => "protected (protect file)",
@@ -222,6 +249,9 @@ pub struct Target {
     pub label: Option<String>,
     /// What becomes of the user's data, said after the user in every line about them.
     pub fate: Option<String>,
+    /// The group the change is about: the target itself (created, deleted), or the
+    /// group a user is added to or removed from.
+    pub group: Option<GroupId>,
 }
 
 impl Target {
@@ -231,6 +261,32 @@ impl Target {
             email: user.email.clone(),
             label: Some(short(user)),
             fate: None,
+            group: None,
+        }
+    }
+
+    /// A group, as `group ID NAME`.
+    pub fn group(group: &Group) -> Target {
+        Target {
+            id: None,
+            email: String::new(),
+            label: Some(format!("group {}", short_group(group))),
+            fate: None,
+            group: Some(group.id),
+        }
+    }
+
+    /// `user` as a member of `group`: `ID NAME <EMAIL> to group NAME` with `to` for
+    /// `relation`.
+    pub fn member(user: &User, relation: &str, group: &Group) -> Target {
+        Target {
+            label: Some(format!(
+                "{} {relation} group {}",
+                short(user),
+                printable(&group.name)
+            )),
+            group: Some(group.id),
+            ..Target::of(user)
         }
     }
 
@@ -246,6 +302,7 @@ impl Target {
             email: String::new(),
             label: None,
             fate: None,
+            group: None,
         }
     }
 
@@ -255,6 +312,7 @@ impl Target {
             email: email.to_owned(),
             label: None,
             fate: None,
+            group: None,
         }
     }
 
@@ -657,6 +715,9 @@ fn entry_json(entry: &Entry) -> Value {
         None => entry.outcome.label(),
     };
     let mut value = json!({ "id": id, "email": entry.target.email, "outcome": outcome });
+    if let Some(group) = entry.target.group {
+        value["group"] = Value::String(group.to_string());
+    }
     if let Outcome::Failed(failure) | Outcome::NotFound(failure) = &entry.outcome {
         value["error"] = Value::String(failure.to_string());
     }

@@ -139,6 +139,7 @@ pub fn resolve(
                     email: found.email.clone(),
                     label: None,
                     fate: None,
+                    group: None,
                 };
                 (target, Some(found))
             }

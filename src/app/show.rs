@@ -1,12 +1,17 @@
 //! How users are shown: one line each, safe for a terminal.
 
-use docspace_people::{Miscount, Status, User};
+use docspace_people::{Group, Miscount, Status, User};
 use serde_json::Value;
 use std::borrow::Cow;
 
 /// `ID NAME <EMAIL>`, safe to print.
 pub fn short(user: &User) -> String {
     printable(&format!("{} {} <{}>", user.id, user.name(), user.email))
+}
+
+/// `ID NAME` of a group, safe to print.
+pub fn short_group(group: &Group) -> String {
+    printable(&format!("{} {}", group.id, group.name))
 }
 
 /// `ID NAME <EMAIL> TYPE STATUS`, safe to print.

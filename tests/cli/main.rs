@@ -13,6 +13,7 @@ mod dry_runs;
 mod errors;
 mod faults;
 mod formats;
+mod groups;
 mod guests;
 mod journal;
 mod listing;

@@ -16,6 +16,8 @@ pub mod config_show;
 pub mod create;
 pub mod delete;
 pub mod get;
+pub mod group_change;
+pub mod group_read;
 pub mod guest_approve;
 pub mod guest_cycle;
 pub mod guest_delete;
@@ -51,6 +53,13 @@ pub const TABLE: &[&Spec] = &[
     &resend::SPEC,
     &revoke::SPEC,
     &seats::SPEC,
+    &group_read::LIST,
+    &group_read::GET,
+    &group_change::CREATE,
+    &group_change::ADD,
+    &group_change::REMOVE,
+    &group_change::SET_MANAGER,
+    &group_change::DELETE,
     &sync::SPEC,
     &lifecycle::SPEC,
     &guest_cycle::SPEC,

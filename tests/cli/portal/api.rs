@@ -13,6 +13,8 @@ use super::{DAY, Kind, Reply, Shared, Status, codec, lock};
 
 /// The endpoints of the admin's daily tasks (QUIRKS.md Q45-Q48).
 mod admin;
+/// Groups and API keys (QUIRKS.md Q53-Q55).
+mod groups;
 
 pub(super) use admin::paid_used as paid_seats_used;
 
@@ -51,6 +53,15 @@ enum Endpoint {
     TypeTerminate,
     ResendInvites,
     PaymentQuota,
+    GroupList,
+    GroupGet,
+    GroupCreate,
+    GroupDelete,
+    GroupAddMembers,
+    GroupRemoveMembers,
+    GroupSetManager,
+    KeyList,
+    KeyDelete,
 }
 
 enum Segment {
@@ -191,6 +202,27 @@ const ROUTES: &[(&str, &[Segment], Endpoint)] = &[
         &[Literal("portal"), Literal("payment"), Literal("quota")],
         Endpoint::PaymentQuota,
     ),
+    ("GET", &[Literal("group")], Endpoint::GroupList),
+    ("POST", &[Literal("group")], Endpoint::GroupCreate),
+    ("GET", &[Literal("group"), Guid], Endpoint::GroupGet),
+    ("DELETE", &[Literal("group"), Guid], Endpoint::GroupDelete),
+    (
+        "PUT",
+        &[Literal("group"), Guid, Literal("members")],
+        Endpoint::GroupAddMembers,
+    ),
+    (
+        "DELETE",
+        &[Literal("group"), Guid, Literal("members")],
+        Endpoint::GroupRemoveMembers,
+    ),
+    (
+        "PUT",
+        &[Literal("group"), Guid, Literal("manager")],
+        Endpoint::GroupSetManager,
+    ),
+    ("GET", &[Literal("keys")], Endpoint::KeyList),
+    ("DELETE", &[Literal("keys"), Guid], Endpoint::KeyDelete),
 ];
 
 enum Routed {
@@ -308,8 +340,9 @@ struct Success {
     response: Option<Json>,
     count: i64,
     total: Option<i64>,
-    /// 200 with an empty body: the reassign endpoints' "empty answer" (QUIRKS.md Q40).
-    bare: bool,
+    /// This status with an empty body: the reassign endpoints' "empty answer", 200
+    /// (QUIRKS.md Q40), and a `NoContentResult`, 204 (Q53).
+    bare: Option<u16>,
 }
 
 impl Success {
@@ -318,7 +351,7 @@ impl Success {
             response: Some(response),
             count: 1,
             total: None,
-            bare: false,
+            bare: None,
         }
     }
 
@@ -328,7 +361,7 @@ impl Success {
             count: items.len() as i64,
             response: Some(Json::Arr(items)),
             total: None,
-            bare: false,
+            bare: None,
         }
     }
 
@@ -339,7 +372,7 @@ impl Success {
             response: Some(Json::Arr(items)),
             count: 1,
             total: None,
-            bare: false,
+            bare: None,
         }
     }
 
@@ -348,7 +381,7 @@ impl Success {
             response: None,
             count: 0,
             total: None,
-            bare: false,
+            bare: None,
         }
     }
 
@@ -358,7 +391,18 @@ impl Success {
             response: None,
             count: 0,
             total: None,
-            bare: true,
+            bare: Some(200),
+        }
+    }
+
+    /// An action's `NoContentResult`: the result filter wraps only object and empty
+    /// results, so this one is a bare 204 (QUIRKS.md Q53).
+    fn no_content() -> Success {
+        Success {
+            response: None,
+            count: 0,
+            total: None,
+            bare: Some(204),
         }
     }
 }
@@ -377,6 +421,8 @@ enum Exception {
     TenantQuota,
     /// A plain `System.Exception`: 500 (QUIRKS.md Q41).
     Plain,
+    /// A `System.NullReferenceException` of the action: 500 (QUIRKS.md Q53, Q54).
+    NullReference,
 }
 
 impl Exception {
@@ -398,6 +444,7 @@ impl Exception {
             }
             Exception::Format => Some(("System.FormatException", -2_146_233_033)),
             Exception::Plain => Some(("System.Exception", -2_146_233_088)),
+            Exception::NullReference => Some(("System.NullReferenceException", -2_147_467_261)),
             Exception::TenantQuota => {
                 Some(("ASC.Core.Tenants.TenantQuotaException", -2_146_233_088))
             }
@@ -648,15 +695,30 @@ fn dispatch(
             |state, context, caller, _| admin::resend(state, context, caller)
         }
         Endpoint::PaymentQuota => |state, context, caller, _| admin::quota(state, context, caller),
+        Endpoint::GroupList => |state, context, caller, _| groups::list(state, context, caller),
+        Endpoint::GroupGet => groups::get,
+        Endpoint::GroupCreate => |state, context, caller, _| groups::create(state, context, caller),
+        Endpoint::GroupDelete => groups::delete,
+        Endpoint::GroupAddMembers => groups::add_members,
+        Endpoint::GroupRemoveMembers => groups::remove_members,
+        Endpoint::GroupSetManager => groups::set_manager,
+        Endpoint::KeyList => |state, context, caller, _| groups::keys(state, context, caller),
+        Endpoint::KeyDelete => groups::delete_key,
     };
     let caller = authenticated_caller(state, context.request).ok_or(Failure::Empty(401))?;
+    // `ValidateApiKeyAsync` writes when the key was last used (QUIRKS.md Q54).
+    if let Some(key) = bearer_key(context.request) {
+        state.key_used(key);
+    }
     let parameter = parameters.first().map(String::as_str).unwrap_or_default();
     action(state, context, &caller, parameter)
 }
 
 fn render(context: &Context<'_>, outcome: Outcome) -> Reply {
     match outcome {
-        Ok(success) if success.bare => Reply::empty(200),
+        Ok(Success {
+            bare: Some(code), ..
+        }) => Reply::empty(code),
         Ok(success) => {
             let mut envelope = Json::Obj(Vec::new());
             if let Some(response) = success.response {
@@ -790,6 +852,14 @@ fn authenticated_caller(state: &State, request: &Request) -> Option<Member> {
         .member(user_id)
         .filter(|member| member.status == Status::Active)
         .cloned()
+}
+
+/// The API key a request authenticates with, if it is one.
+fn bearer_key(request: &Request) -> Option<&str> {
+    request
+        .header("authorization")?
+        .strip_prefix("Bearer ")
+        .filter(|k| k.starts_with("sk-"))
 }
 
 /// CookieAuthHandler: drops the first 7 characters if the value mentions
@@ -1275,8 +1345,9 @@ fn employee_full_dto(state: &State, base_url: &str, member: &Member, caller: &Me
     if let Some(terminated_at) = member.terminated_at {
         dto.push("terminated", api_date(state, terminated_at));
     }
+    // FillGroupsAsync: skipped for a User looking at someone else (QUIRKS.md Q53).
     if caller.kind != Kind::User || caller.id == member.id {
-        dto.push("department", text(""));
+        groups::push_groups(state, &mut dto, member);
     }
     dto.push("isAdmin", Json::Bool(member.kind == Kind::DocSpaceAdmin));
     dto.push("isRoomAdmin", Json::Bool(member.kind == Kind::RoomAdmin));
@@ -1401,30 +1472,20 @@ fn log_in(state: &mut State, context: &Context<'_>) -> Outcome {
     ])))
 }
 
-/// GET /people/@self (QUIRKS.md Q19).
 /// GET /keys/@self (QUIRKS.md Q52): the API key the request came with. A session token is
 /// no key: 404 (not from the server: the reference does not say what it answers).
-fn key_self(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
-    let key = context
-        .request
-        .header("authorization")
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .filter(|k| k.starts_with("sk-"))
+fn key_self(state: &State, context: &Context<'_>, _caller: &Member) -> Outcome {
+    let key = bearer_key(context.request)
+        .and_then(|key| state.api_key(key))
         .ok_or_else(|| not_found("The API key could not be found"))?;
-    let expires = state
-        .api_key_expiry(key)
-        .map_or(Json::Null, |at| text(codec::format_api_date(at, 0)));
-    Ok(Success::single(object([
-        ("id", text(state.api_key_id(key))),
-        ("name", text("docspace-people")),
-        ("keyPostfix", text(&key[key.len() - 4..])),
-        ("permissions", Json::Arr(vec![text("*")])),
-        ("createBy", text(caller.id.clone())),
-        ("expiresAt", expires),
-        ("isActive", Json::Bool(true)),
-    ])))
+    Ok(Success::single(groups::key_dto(
+        state,
+        context.base_url,
+        key,
+    )))
 }
 
+/// GET /people/@self (QUIRKS.md Q19).
 fn self_profile(state: &State, context: &Context<'_>, caller: &Member) -> Outcome {
     let mut dto = employee_full_dto(state, context.base_url, caller, caller);
     dto.insert_after("isSSO", "theme", text("System"));
@@ -1786,7 +1847,7 @@ fn list_people(
         count: page.len() as i64,
         response: Some(Json::Arr(page)),
         total: Some(total),
-        bare: false,
+        bare: None,
     })
 }
 

@@ -103,6 +103,7 @@ pub(super) fn serve_connection<S: Transport>(shared: &Shared, stream: S, connect
             | Reply::Pass
             | Reply::Slow(_)
             | Reply::RemoveFirst(_)
+            | Reply::TerminateFirst(_)
             | Reply::ActLater { .. }
             | Reply::Hold(_) => false,
         };
@@ -339,9 +340,11 @@ fn write_response(
         }
         head.push_str(&format!("{name}: {value}\r\n"));
     }
+    // A 204 has no body and no framing headers (RFC 9110 §8.6, as Kestrel sends it).
+    let chunked = chunked && code != 204;
     if chunked {
         head.push_str("Transfer-Encoding: chunked\r\n");
-    } else {
+    } else if code != 204 {
         head.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     if close {

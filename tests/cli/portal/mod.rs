@@ -69,6 +69,16 @@ pub struct UserView {
     pub terminated_at: Option<i64>,
 }
 
+/// A group as the portal holds it (QUIRKS.md Q53).
+#[derive(Clone, Debug)]
+pub struct GroupView {
+    pub id: String,
+    pub name: String,
+    pub removed: bool,
+    pub manager: Option<String>,
+    pub members: Vec<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Logged {
     pub method: String,
@@ -123,6 +133,9 @@ pub enum Reply {
     /// Remove these users (as another admin would), then answer as usual: the portal
     /// changing between two requests of a listing (not from the server: test machinery).
     RemoveFirst(Vec<String>),
+    /// Terminate these users (as another admin would), then answer as usual: a user who
+    /// changed between being read and being sent (not from the server: test machinery).
+    TerminateFirst(Vec<String>),
     /// Wait this long, then handle the request as usual: a portal at a distance, or a
     /// slow one (not from the server: test machinery).
     Slow(Duration),
@@ -290,6 +303,16 @@ impl Shared {
                 let mut state = lock(&self.state);
                 for id in &ids {
                     state.remove(id);
+                }
+                None
+            }
+            Reply::TerminateFirst(ids) => {
+                let mut state = lock(&self.state);
+                for id in &ids {
+                    if let Some(member) = state.member_mut(id) {
+                        member.status = Status::Terminated;
+                    }
+                    state.end_sessions(id);
                 }
                 None
             }
@@ -734,6 +757,65 @@ impl Portal {
             .member_mut(user_id)
             .expect("set_ldap on an unknown user")
             .ldap = true;
+    }
+
+    /// A group named `name` (QUIRKS.md Q53), with `manager` (also made a member) and
+    /// `members`, as an admin would have made it; its id. Test set-up: the users are
+    /// not checked.
+    pub fn add_group(&self, name: &str, manager: Option<&str>, members: &[&str]) -> String {
+        let mut state = self.state();
+        let id = state.create_group(name);
+        if let Some(manager) = manager {
+            state.group_mut(&id).expect("just made").manager = Some(manager.to_owned());
+            state.join_group(&id, manager);
+        }
+        for member in members {
+            state.join_group(&id, member);
+        }
+        id
+    }
+
+    /// The group as it is now (removed ones included): its manager and members.
+    pub fn group(&self, id: &str) -> Option<GroupView> {
+        self.state()
+            .groups
+            .iter()
+            .find(|g| g.id.eq_ignore_ascii_case(id))
+            .map(|g| GroupView {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                removed: g.removed,
+                manager: g.manager.clone(),
+                members: g.members.clone(),
+            })
+    }
+
+    /// Every group not removed, in the order made.
+    pub fn groups(&self) -> Vec<GroupView> {
+        let ids: Vec<String> = self
+            .state()
+            .groups
+            .iter()
+            .filter(|g| !g.removed)
+            .map(|g| g.id.clone())
+            .collect();
+        ids.iter().filter_map(|id| self.group(id)).collect()
+    }
+
+    /// A new API key of `user_id` named `name` (QUIRKS.md Q54): the key itself, which
+    /// authenticates as that user while the user is active.
+    pub fn issue_key(&self, user_id: &str, name: &str) -> String {
+        self.state().issue_named_key(user_id, name)
+    }
+
+    /// The names of the API keys `user_id` made that the portal still has.
+    pub fn keys_of(&self, user_id: &str) -> Vec<String> {
+        self.state()
+            .api_keys
+            .iter()
+            .filter(|k| k.user == user_id)
+            .map(|k| k.name.clone())
+            .collect()
     }
 
     /// The tariff's paid seats (QUIRKS.md Q45); `None` (the default) sets no limit.

@@ -113,7 +113,8 @@ impl<S: Read + Write> Client<S> {
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case("content-length"))
             .map(|(_, value)| value.parse().unwrap())
-            .expect("every response has a Content-Length");
+            .or((status == 204).then_some(0))
+            .expect("every response but a 204 has a Content-Length");
         let mut body = vec![0; length];
         self.stream.read_exact(&mut body).unwrap();
         Response {
@@ -3067,4 +3068,382 @@ fn resend_mails_by_the_servers_rule_and_answers_whom_the_caller_sees() {
             DENIED,
         ),
     ]);
+}
+
+#[test]
+fn groups_are_made_read_and_changed_like_on_docspace() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::RoomAdmin, "ann@example.com", "Ann", "Lee");
+    let bob = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
+    let tess = portal.add_member(Kind::User, "tess@example.com", "Tess", "Gone");
+    portal.set_status(&tess.id, Status::Terminated);
+    let gina = portal.add_guest_of(&owner.id, "gina@example.com", "Gina", "Guest");
+    let mut client = Client::connect(&portal);
+    let create = |members: Vec<&str>, manager: &str| json!({"groupName": "Sales", "groupManager": manager, "members": members});
+
+    // POST /group: every user named is checked first, and nothing is made for a bad one.
+    for bad in [&tess.id, &gina] {
+        let refused = client.call(
+            "POST",
+            "/api/2.0/group",
+            &owner.key,
+            Some(&create(vec![&bob.id, bad], &ann.id)),
+        );
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        assert_eq!(refused.error_message(), "The user could not be found");
+    }
+    let refused = client.call(
+        "POST",
+        "/api/2.0/group",
+        &owner.key,
+        Some(&json!({"members": []})),
+    );
+    assert_eq!(refused.status, 400);
+    assert_eq!(
+        refused.json()["status"],
+        1,
+        "a binding error: {}",
+        refused.body
+    );
+    let refused = client.call(
+        "POST",
+        "/api/2.0/group",
+        &ann.key,
+        Some(&create(vec![], &ann.id)),
+    );
+    assert_eq!(refused.status, 403, "a room admin edits no groups");
+    assert!(portal.groups().is_empty());
+    let made = client.call(
+        "POST",
+        "/api/2.0/group",
+        &owner.key,
+        Some(&create(vec![&bob.id], &ann.id)),
+    );
+    assert_eq!(made.status, 200, "{}", made.body);
+    let sales = made.json()["response"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(made.json()["response"]["manager"]["id"], ann.id.as_str());
+    assert_eq!(made.json()["response"]["membersCount"], 2);
+    // The portal does not refuse a name another group has.
+    let again = client.call(
+        "POST",
+        "/api/2.0/group",
+        &owner.key,
+        Some(&create(vec![], "00000000-0000-0000-0000-000000000000")),
+    );
+    assert_eq!(again.status, 200);
+    let other = again.json()["response"]["id"].as_str().unwrap().to_owned();
+    assert!(again.json()["response"].get("manager").is_none());
+
+    // GET /group: filters, a page without members, count and total; users may not read.
+    let listed = client.call(
+        "GET",
+        &format!("/api/2.0/group?userId={}&manager=true", ann.id),
+        &ann.key,
+        None,
+    );
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let page = listed.json();
+    assert_eq!(
+        (page["count"].as_i64(), page["total"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(page["response"][0]["id"], sales.as_str());
+    assert!(page["response"][0].get("members").is_none());
+    assert_eq!(page["response"][0]["manager"]["id"], ann.id.as_str());
+    let all = client.call(
+        "GET",
+        "/api/2.0/group?count=1&startIndex=1",
+        &owner.key,
+        None,
+    );
+    assert_eq!(
+        (all.json()["count"].as_i64(), all.json()["total"].as_i64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(
+        client.call("GET", "/api/2.0/group", &bob.key, None).status,
+        403
+    );
+    assert_eq!(
+        client
+            .call("GET", "/api/2.0/group?count=0", &owner.key, None)
+            .status,
+        400
+    );
+
+    // GET /group/{id}: members, or not; an unknown id is the translated 404.
+    let one = client.call("GET", &format!("/api/2.0/group/{sales}"), &owner.key, None);
+    assert_eq!(
+        one.json()["response"]["members"].as_array().unwrap().len(),
+        2
+    );
+    let bare = client.call(
+        "GET",
+        &format!("/api/2.0/group/{sales}?includeMembers=false"),
+        &owner.key,
+        None,
+    );
+    assert!(bare.json()["response"].get("members").is_none());
+    let missing = client.call(
+        "GET",
+        "/api/2.0/group/00000000-0000-4000-8000-000000000009",
+        &owner.key,
+        None,
+    );
+    assert_eq!(
+        (missing.status, missing.error_message().as_str()),
+        (404, "The group could not be found")
+    );
+    assert_eq!(
+        client
+            .call("GET", "/api/2.0/group/sales", &owner.key, None)
+            .status,
+        404,
+        "{{id:guid}} is a route constraint"
+    );
+
+    // A member's profile lists the group, its department names it.
+    let profile = client.call(
+        "GET",
+        &format!("/api/2.0/people/{}", bob.id),
+        &owner.key,
+        None,
+    );
+    let profile = profile.json();
+    assert_eq!(profile["response"]["department"], "Sales");
+    assert_eq!(profile["response"]["groups"][0]["id"], sales.as_str());
+    assert_eq!(profile["response"]["groups"][0]["manager"], "ann");
+
+    // PUT manager: a terminated user or a guest is skipped, and the answer is a 200.
+    for skipped in [&tess.id, &gina] {
+        let answer = client.call(
+            "PUT",
+            &format!("/api/2.0/group/{sales}/manager"),
+            &owner.key,
+            Some(&json!({"userId": skipped})),
+        );
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.json()["response"]["manager"]["id"], ann.id.as_str());
+    }
+    let unknown = client.call(
+        "PUT",
+        &format!("/api/2.0/group/{sales}/manager"),
+        &owner.key,
+        Some(&json!({"userId": "00000000-0000-4000-8000-000000000009"})),
+    );
+    assert_eq!(unknown.status, 404);
+    let moved = client.call(
+        "PUT",
+        &format!("/api/2.0/group/{sales}/manager"),
+        &owner.key,
+        Some(&json!({"userId": bob.id})),
+    );
+    assert_eq!(moved.json()["response"]["manager"]["id"], bob.id.as_str());
+    let group = portal.group(&sales).unwrap();
+    assert!(
+        group.members.contains(&ann.id),
+        "the manager before stays a member"
+    );
+
+    // PUT members adds the valid ones only; a body without members is a 500.
+    let added = client.call(
+        "PUT",
+        &format!("/api/2.0/group/{other}/members"),
+        &owner.key,
+        Some(&json!({"members": [ann.id, tess.id, gina]})),
+    );
+    assert_eq!(added.status, 200);
+    assert_eq!(
+        portal.group(&other).unwrap().members,
+        std::slice::from_ref(&ann.id)
+    );
+    let null = client.call(
+        "PUT",
+        &format!("/api/2.0/group/{other}/members"),
+        &owner.key,
+        Some(&json!({})),
+    );
+    assert_eq!(null.status, 500);
+
+    // DELETE members: the manager removed leaves the group without one.
+    let removed = client.call(
+        "DELETE",
+        &format!("/api/2.0/group/{sales}/members"),
+        &owner.key,
+        Some(&json!({"members": [bob.id]})),
+    );
+    assert_eq!(removed.status, 200);
+    assert!(removed.json()["response"].get("manager").is_none());
+
+    // DELETE /group/{id}: a bare 204, then the group is gone.
+    let gone = client.call(
+        "DELETE",
+        &format!("/api/2.0/group/{other}"),
+        &owner.key,
+        None,
+    );
+    assert_eq!((gone.status, gone.body.as_str()), (204, ""));
+    assert_eq!(
+        client
+            .call("GET", &format!("/api/2.0/group/{other}"), &owner.key, None)
+            .status,
+        404
+    );
+}
+
+#[test]
+fn a_delete_or_a_demotion_to_guest_takes_the_user_out_of_every_group() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::RoomAdmin, "ann@example.com", "Ann", "Lee");
+    let bob = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
+    let sales = portal.add_group("Sales", Some(&ann.id), &[&bob.id]);
+    let ops = portal.add_group("Ops", Some(&bob.id), &[&ann.id]);
+    let mut client = Client::connect(&portal);
+
+    // Terminated: still the manager, and listed by the user-filtered listing.
+    portal.set_status(&ann.id, Status::Terminated);
+    let listed = client.call(
+        "GET",
+        &format!("/api/2.0/group?userId={}&manager=true", ann.id),
+        &owner.key,
+        None,
+    );
+    assert_eq!(listed.json()["total"], 1);
+    let deleted = client.call(
+        "DELETE",
+        &format!("/api/2.0/people/{}", ann.id),
+        &owner.key,
+        None,
+    );
+    assert_eq!(deleted.status, 200);
+    let sales_now = portal.group(&sales).unwrap();
+    assert_eq!(
+        (sales_now.manager, sales_now.members),
+        (None, vec![bob.id.clone()])
+    );
+    assert_eq!(
+        portal.group(&ops).unwrap().members,
+        std::slice::from_ref(&bob.id)
+    );
+
+    // A demotion job to Guest, once complete, leaves no link of the user.
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Ray");
+    let started = client.call(
+        "POST",
+        "/api/2.0/people/type",
+        &owner.key,
+        Some(&json!({"type": "Guest", "userId": bob.id, "reassignUserId": rita.id})),
+    );
+    assert_eq!(started.status, 200, "{}", started.body);
+    for _ in 0..2 {
+        poll_type(&mut client, &owner.key, &bob.id);
+    }
+    assert_eq!(portal.user(&bob.id).unwrap().kind, Kind::Guest);
+    let ops_now = portal.group(&ops).unwrap();
+    assert_eq!((ops_now.manager, ops_now.members.len()), (None, 0));
+    assert!(portal.group(&sales).unwrap().members.is_empty());
+}
+
+fn poll_type<S: Read + Write>(client: &mut Client<S>, key: &str, user_id: &str) -> Response {
+    client.call(
+        "GET",
+        &format!("/api/2.0/people/type/progress/{user_id}"),
+        key,
+        None,
+    )
+}
+
+#[test]
+fn api_keys_are_listed_and_revoked_like_on_docspace() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::RoomAdmin, "ann@example.com", "Ann", "Lee");
+    let ci = portal.issue_key(&ann.id, "ci");
+    let mut client = Client::connect(&portal);
+
+    // A DocSpace admin lists every key; anyone else only their own.
+    let all = client.call("GET", "/api/2.0/keys", &owner.key, None);
+    assert_eq!(all.status, 200);
+    let all = all.json();
+    assert_eq!(all["response"].as_array().unwrap().len(), 3);
+    assert_eq!(all["count"], 1, "an IAsyncEnumerable without SetCount");
+    let newest = &all["response"][0];
+    assert_eq!(newest["name"], "ci");
+    assert_eq!(newest["createBy"]["id"], ann.id.as_str());
+    assert_eq!(newest["key"], format!("sk-***{}", &ci[ci.len() - 4..]));
+    assert!(newest.get("lastUsed").is_none() && newest.get("expiresAt").is_none());
+    let own = client.call("GET", "/api/2.0/keys", &ann.key, None).json();
+    assert_eq!(own["response"].as_array().unwrap().len(), 2);
+    assert_eq!(own["response"][1]["name"], "docspace-people");
+    assert!(
+        own["response"][1].get("lastUsed").is_some(),
+        "used just now"
+    );
+
+    // Someone else's key: false for a non-admin, and the key stays.
+    let owners_key_id = all["response"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["createBy"]["id"] == owner.id.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = client.call(
+        "DELETE",
+        &format!("/api/2.0/keys/{owners_key_id}"),
+        &ann.key,
+        None,
+    );
+    assert_eq!(
+        (refused.status, refused.json()["response"].clone()),
+        (200, json!(false))
+    );
+    assert_eq!(portal.keys_of(&owner.id).len(), 1);
+
+    // The creator terminated: the key stops working, and works again on reactivation.
+    portal.set_status(&ann.id, Status::Terminated);
+    assert_eq!(
+        client
+            .call("GET", "/api/2.0/people/@self", &ci, None)
+            .status,
+        401
+    );
+    portal.set_status(&ann.id, Status::Active);
+    assert_eq!(
+        client
+            .call("GET", "/api/2.0/people/@self", &ci, None)
+            .status,
+        200
+    );
+
+    // Revoked by an admin: gone for good; a second delete is the portal's 500.
+    let ci_id = newest["id"].as_str().unwrap().to_owned();
+    let revoked = client.call(
+        "DELETE",
+        &format!("/api/2.0/keys/{ci_id}"),
+        &owner.key,
+        None,
+    );
+    assert_eq!(
+        (revoked.status, revoked.json()["response"].clone()),
+        (200, json!(true))
+    );
+    assert_eq!(
+        client
+            .call("GET", "/api/2.0/people/@self", &ci, None)
+            .status,
+        401
+    );
+    let again = client.call(
+        "DELETE",
+        &format!("/api/2.0/keys/{ci_id}"),
+        &owner.key,
+        None,
+    );
+    assert_eq!(again.status, 500);
+    assert_eq!(portal.keys_of(&ann.id), ["docspace-people"]);
 }

@@ -99,6 +99,34 @@ impl JobStatus {
     }
 }
 
+/// A group of the portal (QUIRKS.md Q53): its members and its manager are the user links
+/// that are not removed.
+#[derive(Clone, Debug)]
+pub(super) struct Group {
+    pub(super) id: String,
+    pub(super) name: String,
+    /// `DELETE /group/{id}` marks it removed (QUIRKS.md Q53).
+    pub(super) removed: bool,
+    pub(super) members: Vec<String>,
+    pub(super) manager: Option<String>,
+    /// When it was created, the order groups of one name come in here.
+    pub(super) created: u64,
+}
+
+/// An API key (QUIRKS.md Q52, Q54). The portal keeps only a hash of the key; the
+/// stand-in keeps the key, to authenticate it.
+#[derive(Clone, Debug)]
+pub(super) struct ApiKey {
+    pub(super) id: String,
+    pub(super) key: String,
+    pub(super) name: String,
+    pub(super) user: String,
+    pub(super) created_at: i64,
+    pub(super) last_used: Option<i64>,
+    pub(super) expires_at: Option<i64>,
+    pub(super) active: bool,
+}
+
 /// A reassign job (QUIRKS.md Q39, Q40): one per source user, the latest started.
 #[derive(Clone, Debug)]
 pub(super) struct ReassignJob {
@@ -145,9 +173,10 @@ pub(super) struct State {
     /// How the answers use the freedom the OpenAPI document gives (QUIRKS.md Q51).
     pub(super) wire: super::Wire,
     relations: Vec<(String, String)>,
-    api_keys: Vec<(String, String)>,
-    /// When a key expires (unix seconds), for the keys given one (QUIRKS.md Q52).
-    api_key_expiry: Vec<(String, i64)>,
+    pub(super) groups: Vec<Group>,
+    pub(super) api_keys: Vec<ApiKey>,
+    /// Keys issued so far, deleted ones included: the next key's id.
+    keys_issued: usize,
     sessions: Vec<(String, String)>,
     short_links: Vec<(String, String)>,
     issued_confirms: Vec<IssuedConfirm>,
@@ -171,8 +200,9 @@ impl State {
             settings: super::Settings::default(),
             wire: super::Wire::default(),
             relations: Vec::new(),
+            groups: Vec::new(),
             api_keys: Vec::new(),
-            api_key_expiry: Vec::new(),
+            keys_issued: 0,
             sessions: Vec::new(),
             short_links: Vec::new(),
             issued_confirms: Vec::new(),
@@ -330,46 +360,131 @@ impl State {
     }
 
     pub(super) fn issue_api_key(&mut self, user_id: &str) -> String {
+        self.issue_named_key(user_id, "docspace-people")
+    }
+
+    /// A new key of `user_id`, never expiring, active (QUIRKS.md Q54).
+    pub(super) fn issue_named_key(&mut self, user_id: &str, name: &str) -> String {
         let key: String = (0..4).map(|_| format!("{:016x}", self.random())).collect();
         let key = format!("sk-{key}");
-        self.api_keys.push((key.clone(), user_id.to_owned()));
+        self.keys_issued += 1;
+        self.api_keys.push(ApiKey {
+            id: format!("00000000-0000-4000-a000-{:012x}", self.keys_issued),
+            key: key.clone(),
+            name: name.to_owned(),
+            user: user_id.to_owned(),
+            created_at: codec::now().0 - DAY + self.keys_issued as i64,
+            last_used: None,
+            expires_at: None,
+            active: true,
+        });
         key
     }
 
+    /// Whose key `key` is, if it is one the portal would take: active and not expired
+    /// (`ValidateApiKeyAsync`, QUIRKS.md Q54). Whether its owner may sign in is Q3's.
     pub(super) fn api_key_user(&self, key: &str) -> Option<&str> {
+        let now = codec::now().0;
         self.api_keys
             .iter()
-            .find(|(known, _)| known == key)
-            .map(|(_, user_id)| user_id.as_str())
+            .find(|k| k.key == key && k.active && k.expires_at.is_none_or(|at| at > now))
+            .map(|k| k.user.as_str())
+    }
+
+    /// The portal writes when a key was last used each time it validates it.
+    pub(super) fn key_used(&mut self, key: &str) {
+        let now = codec::now().0;
+        if let Some(k) = self.api_keys.iter_mut().find(|k| k.key == key) {
+            k.last_used = Some(now);
+        }
+    }
+
+    pub(super) fn api_key(&self, key: &str) -> Option<&ApiKey> {
+        self.api_keys.iter().find(|k| k.key == key)
     }
 
     pub(super) fn set_api_key_expiry(&mut self, key: &str, at: i64) {
-        self.api_key_expiry.retain(|(k, _)| k != key);
-        self.api_key_expiry.push((key.to_owned(), at));
-    }
-
-    pub(super) fn api_key_expiry(&self, key: &str) -> Option<i64> {
-        self.api_key_expiry
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, at)| *at)
-    }
-
-    /// A stable id for a key: its place in the list, as a GUID.
-    pub(super) fn api_key_id(&self, key: &str) -> String {
-        let n = self
-            .api_keys
-            .iter()
-            .position(|(k, _)| k == key)
-            .unwrap_or(0);
-        format!("00000000-0000-4000-a000-{:012x}", n + 1)
+        if let Some(k) = self.api_keys.iter_mut().find(|k| k.key == key) {
+            k.expires_at = Some(at);
+        }
     }
 
     pub(super) fn api_key_of(&self, user_id: &str) -> Option<String> {
         self.api_keys
             .iter()
-            .find(|(_, owner)| owner == user_id)
-            .map(|(key, _)| key.clone())
+            .find(|k| k.user == user_id)
+            .map(|k| k.key.clone())
+    }
+
+    /// A new group, with no members (QUIRKS.md Q53).
+    pub(super) fn create_group(&mut self, name: &str) -> String {
+        let id = self.new_guid();
+        let created = self.groups.len() as u64;
+        self.groups.push(Group {
+            id: id.clone(),
+            name: name.to_owned(),
+            removed: false,
+            members: Vec::new(),
+            manager: None,
+            created,
+        });
+        id
+    }
+
+    /// A group that is not removed.
+    pub(super) fn group(&self, id: &str) -> Option<&Group> {
+        self.groups
+            .iter()
+            .find(|g| !g.removed && g.id.eq_ignore_ascii_case(id))
+    }
+
+    pub(super) fn group_mut(&mut self, id: &str) -> Option<&mut Group> {
+        self.groups
+            .iter_mut()
+            .find(|g| !g.removed && g.id.eq_ignore_ascii_case(id))
+    }
+
+    /// `AddUserIntoGroupAsync`: a member link.
+    pub(super) fn join_group(&mut self, group: &str, user: &str) {
+        if let Some(g) = self.group_mut(group)
+            && !g.members.iter().any(|m| m == user)
+        {
+            g.members.push(user.to_owned());
+        }
+    }
+
+    /// `RemoveUserFromGroupAsync`: the member link, and the manager link if the user
+    /// manages the group (QUIRKS.md Q53).
+    pub(super) fn leave_group(&mut self, group: &str, user: &str) {
+        if let Some(g) = self.group_mut(group) {
+            g.members.retain(|m| m != user);
+            if g.manager.as_deref() == Some(user) {
+                g.manager = None;
+            }
+        }
+    }
+
+    /// Every group link of the user removed, the manager links included: what deleting
+    /// the user and demoting it to guest do (QUIRKS.md Q55).
+    pub(super) fn leave_all_groups(&mut self, user: &str) {
+        for g in &mut self.groups {
+            g.members.retain(|m| m != user);
+            if g.manager.as_deref() == Some(user) {
+                g.manager = None;
+            }
+        }
+    }
+
+    /// The groups (not removed) the user is a member of, sorted by name as the
+    /// portal's `GetUserGroupsAsync` sorts them.
+    pub(super) fn groups_of(&self, user: &str) -> Vec<&Group> {
+        let mut groups: Vec<&Group> = self
+            .groups
+            .iter()
+            .filter(|g| !g.removed && g.members.iter().any(|m| m == user))
+            .collect();
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+        groups
     }
 
     /// Real tokens are base64 of an encrypted cookie; keeping `+`, `/` and `=`
@@ -428,6 +543,7 @@ impl State {
         let id = member.id.clone();
         self.relations
             .retain(|(source, target)| *source != id && *target != id);
+        self.leave_all_groups(&id);
         self.end_sessions(&id);
     }
 

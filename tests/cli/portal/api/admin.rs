@@ -210,6 +210,10 @@ pub(super) fn type_progress(
             if let Some(member) = state.member_mut(&from) {
                 member.kind = kind;
             }
+            // A guest is taken out of every group, its manager links too (Q55).
+            if kind == Kind::Guest {
+                state.leave_all_groups(&from);
+            }
         } else {
             job.status = state::JobStatus::Running;
             job.percentage = (100 * job.polls / polls) as i64;
