@@ -341,9 +341,13 @@ fn terminate_missing_spares_the_owner_the_caller_the_protected_and_guests() {
     sync(&portal, &admin.key, "email,firstName\n", &["--terminate-missing"])
         .code(65)
         .stderr_has("the roster lists nobody, and --terminate-missing would terminate everyone; nothing was sent");
-    sync(&portal, &admin.key, roster, &["--include-guests"])
-        .code(64)
-        .stderr_has("give --terminate-missing too");
+    docspace(
+        &portal,
+        &admin.key,
+        &["sync", "--from", "-", "--include-guests"],
+    )
+    .code(64)
+    .stderr_has("give --terminate-missing too");
     assert!(portal.api_requests().is_empty());
 }
 
@@ -607,15 +611,16 @@ fn the_plan_in_json_and_the_other_formats() {
     );
 
     portal.clear_log();
-    sync(
-        &portal,
-        &owner.key,
-        roster,
-        &["--dry-run", "--output", "ids"],
-    )
-    .code(64)
-    .stderr_has("--output ids does not apply to 'sync', which prints a plan of changes");
-    sync(&portal, &owner.key, roster, &["--output", "csv"])
+    // Refused before the roster is read (so not given on stdin).
+    let refused = |args: &[&str]| {
+        let mut words = vec!["sync", "--from", "roster.csv"];
+        words.extend_from_slice(args);
+        docspace(&portal, &owner.key, &words)
+    };
+    refused(&["--dry-run", "--output", "ids"])
+        .code(64)
+        .stderr_has("--output ids does not apply to 'sync', which prints a plan of changes");
+    refused(&["--output", "csv"])
         .code(64)
         .stderr_has("--output csv without --dry-run does not apply to 'sync'");
     assert!(portal.api_requests().is_empty());
