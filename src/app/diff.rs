@@ -14,10 +14,14 @@ use super::plan::{Action, BATCH, Step, promotes};
 use super::report::{Left, Protection, Target};
 use super::show::safe;
 use super::width;
-use docspace_people::{Email, Error, NewUser, Seats, Status, User, UserId, UserType};
+use docspace_people::{Email, Error, GroupId, NewUser, Seats, Status, User, UserId, UserType};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
+
+mod groups;
+
+pub use groups::Groups;
 
 /// How far `sync` reaches beyond the people of the roster.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,7 +41,8 @@ pub struct Guard<'g> {
 
 /// A change, in the order a run carries them out: creates, the caller's names and
 /// reactivations first, then promotions (which need the people active), then
-/// demotions and terminations, which free paid seats only once the others are done.
+/// demotions and terminations, which free paid seats only once the others are done;
+/// the group memberships last, once every person has an id and their type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Act {
     Create(NewUser),
@@ -51,6 +56,18 @@ pub enum Act {
         to: UserType,
     },
     Terminate,
+    /// A group the roster names and the portal does not have (`--create-groups`).
+    CreateGroup(String),
+    /// Makes the person a member of a group: one of the portal's, or (`None`) one the
+    /// run creates.
+    Join {
+        group: String,
+        id: Option<GroupId>,
+    },
+    Leave {
+        group: String,
+        id: GroupId,
+    },
 }
 
 impl Act {
@@ -63,6 +80,9 @@ impl Act {
             Act::SetType { from, to } if promotes(*from, *to) => 3,
             Act::SetType { .. } => 4,
             Act::Terminate => 5,
+            Act::CreateGroup(_) => 6,
+            Act::Join { .. } => 7,
+            Act::Leave { .. } => 8,
         }
     }
 
@@ -74,6 +94,9 @@ impl Act {
             Act::Reactivate => "reactivate",
             Act::SetType { .. } => "set type",
             Act::Terminate => "terminate",
+            Act::CreateGroup(_) => "create group",
+            Act::Join { .. } => "add to group",
+            Act::Leave { .. } => "remove from group",
         }
     }
 }
@@ -129,12 +152,22 @@ impl Item {
         matches!(self.act, Act::SetType { from, to } if !promotes(from, to)) && self.sends()
     }
 
-    /// `from → to`, or the type of a new account.
+    /// `from → to`; the type of a new account, or a group's name.
     pub fn change(&self) -> String {
-        if self.from.is_empty() {
-            self.to.clone()
-        } else {
-            format!("{} → {}", self.from, self.to)
+        match (self.from.as_str(), self.to.as_str()) {
+            ("", to) => to.to_owned(),
+            (from, "") => from.to_owned(),
+            (from, to) => format!("{from} → {to}"),
+        }
+    }
+
+    /// Whom the plan's line is about: the address (and the roster's line), or the
+    /// group to create.
+    fn person(&self) -> String {
+        match (&self.act, self.line) {
+            (Act::CreateGroup(name), _) => format!("group {name}"),
+            (_, Some(line)) => format!("{} (line {line})", self.target.email),
+            (_, None) => self.target.email.clone(),
         }
     }
 
@@ -181,6 +214,7 @@ pub fn diff(
     accounts: impl Iterator<Item = Result<User, Error>>,
     guard: &Guard,
     reach: Reach,
+    groups: Option<&Groups>,
 ) -> Result<Diff, Error> {
     let index: HashMap<&Email, usize> = people
         .iter()
@@ -205,7 +239,7 @@ pub fn diff(
         match row {
             Some(at) => {
                 listed[at] = true;
-                diff.compare(&people[at], &user, guard);
+                diff.compare(&people[at], &user, guard, groups);
             }
             None => diff.missing(&user, guard, reach),
         }
@@ -217,6 +251,9 @@ pub fn diff(
         if person.user_type == Some(UserType::Guest) {
             diff.uncreatable.push(person.line);
             continue;
+        }
+        if let Some(groups) = groups {
+            diff.memberships(person, None, groups, None);
         }
         let user = NewUser {
             first_name: person.first_name.clone(),
@@ -247,6 +284,16 @@ pub fn diff(
     Ok(diff)
 }
 
+/// The note of a change left as it is because `why` protects the account.
+fn protected_note(why: Protection) -> String {
+    let whose = match why {
+        Protection::Owner => "the owner",
+        Protection::You => "you",
+        Protection::File => "in a protect file",
+    };
+    format!("left as it is: {whose}")
+}
+
 /// Room admins and DocSpace admins take paid seats.
 fn paid(user_type: UserType) -> bool {
     matches!(user_type, UserType::RoomAdmin | UserType::DocSpaceAdmin)
@@ -254,7 +301,7 @@ fn paid(user_type: UserType) -> bool {
 
 impl Diff {
     /// The changes that make `user` what `person` says.
-    fn compare(&mut self, person: &Person, user: &User, guard: &Guard) {
+    fn compare(&mut self, person: &Person, user: &User, guard: &Guard, groups: Option<&Groups>) {
         let why = protection(user, guard.caller, guard.protected);
         let line = Some(person.line);
         if person.terminated {
@@ -324,6 +371,9 @@ impl Diff {
             }
             _ => {}
         }
+        if let Some(groups) = groups {
+            self.memberships(person, Some(user), groups, why);
+        }
     }
 
     /// A user the roster does not list: terminated under `--terminate-missing`, unless
@@ -362,17 +412,7 @@ impl Diff {
     ) {
         let status_change = matches!(act, Act::Terminate | Act::Reactivate);
         let (fate, note) = match why {
-            Some(why) => {
-                let whose = match why {
-                    Protection::Owner => "the owner",
-                    Protection::You => "you",
-                    Protection::File => "in a protect file",
-                };
-                (
-                    Fate::Left(Left::Protected(why)),
-                    Some(format!("left as it is: {whose}")),
-                )
-            }
+            Some(why) => (Fate::Left(Left::Protected(why)), Some(protected_note(why))),
             None if status_change && user.is_ldap => (
                 Fate::Blocked(Failure::NotDone {
                     action: format!("{} {}", act.name(), Target::of(user).name()),
@@ -480,6 +520,8 @@ impl Diff {
                 Act::Terminate => {
                     steps.extend(bulk::chunked(targets, BATCH, &|_| Action::Terminate))
                 }
+                // Once the people's own changes are made ([`Diff::group_steps`]).
+                Act::CreateGroup(_) | Act::Join { .. } | Act::Leave { .. } => {}
             }
         }
         steps
@@ -558,7 +600,13 @@ impl Diff {
     /// nothing by rule when `quiet` (so that a quiet dry run prints only what it would
     /// do or cannot).
     pub fn table(&self, header: bool, quiet: bool) -> String {
-        const WIDTHS: [usize; 3] = [12, 32, 28];
+        let shown: Vec<&Item> = self
+            .items
+            .iter()
+            .filter(|item| !(quiet && matches!(item.fate, Fate::Left(_))))
+            .collect();
+        let action = shown.iter().map(|i| i.action().len()).max().unwrap_or(0);
+        let widths = [action.max(12), 32, 28];
         let mut text = String::new();
         let mut row = |cells: [&str; 4]| {
             for (i, cell) in cells.iter().enumerate() {
@@ -568,7 +616,7 @@ impl Diff {
                     let written = width::width(&text[start..]);
                     text.extend(std::iter::repeat_n(
                         ' ',
-                        WIDTHS[i].saturating_sub(written) + 2,
+                        widths[i].saturating_sub(written) + 2,
                     ));
                 }
             }
@@ -576,22 +624,13 @@ impl Diff {
             text.truncate(end);
             text.push('\n');
         };
-        let shown: Vec<&Item> = self
-            .items
-            .iter()
-            .filter(|item| !(quiet && matches!(item.fate, Fate::Left(_))))
-            .collect();
         if header && !shown.is_empty() {
             row(["ACTION", "PERSON", "CHANGE", "NOTE"]);
         }
         for item in shown {
-            let person = match item.line {
-                Some(line) => format!("{} (line {line})", item.target.email),
-                None => item.target.email.clone(),
-            };
             row([
                 item.action(),
-                &person,
+                &item.person(),
                 &item.change(),
                 item.note.as_deref().unwrap_or_default(),
             ]);
@@ -720,7 +759,7 @@ mod tests {
             caller: &caller,
             protected: &protected,
         };
-        diff(&people, users.into_iter().map(Ok), &guard, reach).unwrap()
+        diff(&people, users.into_iter().map(Ok), &guard, reach, None).unwrap()
     }
 
     #[test]
@@ -783,6 +822,84 @@ mod tests {
         assert_eq!(
             diff.summary(),
             "plan: 4 change(s): create 1, set type 1, terminate 2"
+        );
+    }
+
+    #[test]
+    fn memberships_follow_the_groups_column() {
+        let group = |n: u8, name: &str| -> docspace_people::Group {
+            let id = format!("1b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b{n:02x}");
+            serde_json::from_value(json!({"id": id, "name": name})).unwrap()
+        };
+        // Two groups named "Ops": neither is joined nor left on the roster's word.
+        let portal = [group(1, "Sales"), group(2, "Ops"), group(3, "OPS")];
+        let member_of = |n: u8, name: &str| json!({"id": format!("1b1c7f2e-5d0e-4b7a-9a5c-2f1e6d3c4b{n:02x}"), "name": name});
+        let mut ann: Value = serde_json::to_value(user(
+            2,
+            "ann@example.com",
+            ("Ann", "Lee"),
+            "isCollaborator",
+            1,
+        ))
+        .unwrap();
+        ann["groups"] = json!([member_of(2, "Ops"), member_of(9, "Old")]);
+        let users = vec![
+            user(1, "owner@example.com", ("Admin", "Owner"), "isOwner", 1),
+            serde_json::from_value(ann).unwrap(),
+            user(3, "gus@example.com", ("Gus", "Guest"), "isVisitor", 1),
+        ];
+        let roster = "email,firstName,lastName,groups\n\
+                      ann@example.com,Ann,Lee,SALES;ops;New\n\
+                      gus@example.com,Gus,Guest,Sales\n";
+        let people = input::roster(roster).unwrap();
+        let caller = users[0].clone();
+        let protected = HashSet::new();
+        let guard = Guard {
+            caller: &caller,
+            protected: &protected,
+        };
+        let groups = Groups::of(&portal, false);
+        let diff = diff(
+            &people,
+            users.into_iter().map(Ok),
+            &guard,
+            Reach::default(),
+            Some(&groups),
+        )
+        .unwrap();
+        let items: Vec<(&str, &str, String, bool)> = diff
+            .items
+            .iter()
+            .map(|i| (i.action(), i.target.email.as_str(), i.change(), i.sends()))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                ("add to group", "ann@example.com", "Sales".to_owned(), true),
+                ("add to group", "ann@example.com", "ops".to_owned(), false),
+                ("add to group", "ann@example.com", "New".to_owned(), false),
+                ("add to group", "gus@example.com", "Sales".to_owned(), false),
+                (
+                    "remove from group",
+                    "ann@example.com",
+                    "Old".to_owned(),
+                    true
+                ),
+            ]
+        );
+        assert!(
+            diff.items[3]
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("a guest cannot be a member")),
+            "{:?}",
+            diff.items[3].note
+        );
+        let (steps, unsent) = diff.group_steps(&HashMap::new());
+        assert_eq!(
+            (steps.len(), unsent.len()),
+            (2, 0),
+            "an addition, a removal"
         );
     }
 

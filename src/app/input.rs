@@ -152,6 +152,12 @@ pub fn roster(text: &str) -> Result<Vec<Person>, Vec<String>> {
             Some(GroupsCell::Text(text)) => Some(group_names(text.split(';'))?),
             Some(GroupsCell::List(names)) => Some(group_names(names.iter().map(String::as_str))?),
         };
+        if user_type == Some(UserType::Guest) && groups.as_ref().is_some_and(|g| !g.is_empty()) {
+            return Err(
+                "a guest cannot be a member of a group (the portal skips one): leave its groups empty"
+                    .to_owned(),
+            );
+        }
         Ok((
             email.clone(),
             Person {

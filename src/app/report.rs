@@ -665,6 +665,10 @@ impl<'o, 'a> Report<'o, 'a> {
             let label = match entry.outcome {
                 Outcome::Protected(_) => "protected",
                 Outcome::Left(Left::NameDiffers) => "name differs",
+                // Not counted with the people created.
+                Outcome::Done(Change::GroupCreated) | Outcome::Confirmed(Change::GroupCreated) => {
+                    "created group"
+                }
                 Outcome::Left(Left::Protected(_)) => "left as it is",
                 _ => entry.outcome.label(),
             };

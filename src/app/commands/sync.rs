@@ -8,7 +8,7 @@ use super::set_type::demotion;
 use super::{Command, Prints, Run, Spec};
 use crate::app::args::{Args, HEIR, Heir, Kind, Opt, PROTECT, WAIT};
 use crate::app::bulk;
-use crate::app::diff::{self, Diff, Fate, Guard, Reach};
+use crate::app::diff::{self, Diff, Fate, Groups, Guard, Reach};
 use crate::app::exit::{self, Failure};
 use crate::app::format::Format;
 use crate::app::input;
@@ -19,8 +19,9 @@ use crate::app::report::{Outcome, Report, Style};
 use crate::app::select;
 use crate::app::settings::Settings;
 use crate::app::show;
-use docspace_people::{Client, Filter, User, UserType};
+use docspace_people::{Client, Filter, GroupFilter, User, UserId, UserType};
 use serde_json::json;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -40,14 +41,17 @@ someone who owns rooms needs --heir), terminate who is marked terminated and, wi
 --terminate-missing, whoever the roster does not list (never the owner, you, the accounts
 of --protect FILE or the profile's protect_file, nor guests unless --include-guests). A
 name that differs is listed, and nothing is sent: the portal lets only the person change
-it (your own is changed). --dry-run prints the plan (any --output but ids); a real run
-carries it out, creates, your name and reactivations first, then promotions, demotions
-and terminations, each person's outcome on a line. sync never deletes anyone. The groups
-column is checked, not applied yet.",
+it (your own is changed). With a groups column, each person is added to the groups it
+names and removed from the others (a group the portal does not have is created only with
+--create-groups). --dry-run prints the plan (any --output but ids); a real run carries
+it out, creates, your name and reactivations first, then promotions, demotions,
+terminations and the memberships, each person's outcome on a line. sync never deletes
+anyone, nor any group.",
     options: &[
         &ROSTER,
         &TERMINATE_MISSING,
         &INCLUDE_GUESTS,
+        &CREATE_GROUPS,
         &HEIR,
         &WAIT,
         &PROTECT,
@@ -73,6 +77,11 @@ const TERMINATE_MISSING: Opt = Opt::flag(
 const INCLUDE_GUESTS: Opt = Opt::flag(
     "include-guests",
     "with --terminate-missing: guests the roster does not list too",
+);
+
+const CREATE_GROUPS: Opt = Opt::flag(
+    "create-groups",
+    "create the groups the roster names and the portal does not have\n(a group is never deleted)",
 );
 
 /// How long to wait for each demotion job unless `--wait` says otherwise.
@@ -105,6 +114,7 @@ fn parse(args: &mut Args) -> Result<Box<dyn Command>, Failure> {
     Ok(Box::new(RosterSync {
         from,
         reach,
+        create_groups: args.flag(&CREATE_GROUPS),
         heir,
         wait: wait.unwrap_or(DEFAULT_WAIT),
         protect: args.path(&PROTECT),
@@ -116,6 +126,8 @@ fn parse(args: &mut Args) -> Result<Box<dyn Command>, Failure> {
 pub struct RosterSync {
     pub from: PathBuf,
     pub reach: Reach,
+    /// `--create-groups`.
+    pub create_groups: bool,
     pub heir: Option<Heir>,
     /// How long to wait for each demotion job.
     pub wait: Duration,
@@ -156,11 +168,28 @@ impl Command for RosterSync {
             caller: &caller,
             protected: &protected,
         };
+        // The group listing before the users': the users' is read ahead on the one
+        // connection, which no other request may use meanwhile.
+        let groups = match people.iter().any(|p| p.groups.is_some()) {
+            true => {
+                let listed = client.list_groups(&GroupFilter::All).map_err(|e| {
+                    Failure::from(e.during("read the portal's groups for the plan"))
+                })?;
+                Some(Groups::of(&listed, self.create_groups))
+            }
+            false => None,
+        };
         let mut notes = Vec::new();
         let mut diff = {
             let mut listing = client.list_users(&Filter::default()).read_ahead();
-            let diff = diff::diff(&people, listing.by_ref(), &guard, self.reach)
-                .map_err(|e| Failure::from(e.during("read the portal's users for the plan")))?;
+            let diff = diff::diff(
+                &people,
+                listing.by_ref(),
+                &guard,
+                self.reach,
+                groups.as_ref(),
+            )
+            .map_err(|e| Failure::from(e.during("read the portal's users for the plan")))?;
             if let Some(miscount) = listing.miscount() {
                 notes.push(show::miscount(
                     miscount,
@@ -176,12 +205,6 @@ impl Command for RosterSync {
                 .map(|line| format!("line {line}: a guest without an account, whom the portal cannot create (guests join when a room is shared with them): give another type, or leave the row out"))
                 .collect();
             return Err(select::bad_rows(&self.from, &problems));
-        }
-        let groups = people.iter().filter(|p| p.groups.is_some()).count();
-        if groups > 0 {
-            notes.push(format!(
-                "the groups column is not supported yet: the group memberships of {groups} people were not compared, and nothing was sent for them"
-            ));
         }
         if diff.takes_seats() {
             match client.seats() {
@@ -282,10 +305,12 @@ impl Planned<'_> {
             }
             Format::Table | Format::Ids => out.data(&diff.table(printing.header, out.quiet))?,
         }
-        if format == Format::Table {
-            out.line(&diff.summary())?;
-        } else {
-            out.note(&diff.summary())?;
+        // The counts: after the table, on stderr beside the other formats, in the
+        // JSON object itself.
+        match format {
+            Format::Table => out.line(&diff.summary())?,
+            Format::Json => {}
+            _ => out.note(&diff.summary())?,
         }
         self.say_notes(out)?;
         for item in &diff.items {
@@ -330,7 +355,7 @@ impl Planned<'_> {
         self,
         client: &Client,
         run: &mut Run,
-        receiver: docspace_people::UserId,
+        receiver: UserId,
         wait: Duration,
     ) -> Result<u8, Failure> {
         let out = &mut *run.out;
@@ -346,16 +371,30 @@ impl Planned<'_> {
         self.cap(changes)?;
         let mut plan = Plan::of(diff.steps(receiver, wait));
         if self.attended && !self.settings.yes && changes > 0 {
+            // Asked once, for everything: the memberships as they are known now.
+            let mut everything = Plan::of(diff.steps(receiver, wait));
+            everything.steps.extend(diff.group_steps(&HashMap::new()).0);
             let headline = format!(
                 "Make these {changes} change(s)? New accounts are e-mailed an activation link; terminated people can no longer sign in."
             );
-            plan.question = Some(bulk::asked(&plan, &headline));
+            plan.question = Some(bulk::asked(&everything, &headline));
         }
         let mut report = Report::new(out, Style::Bulk);
         report.selected(diff.items.len());
         plan::carry_out(client, &plan, &mut report, cx);
         let declined = plan.question.is_some() && report.len() == 0 && !report.stopped();
         if !declined {
+            // The memberships once the people's own changes are made: a person created
+            // now has an id.
+            let created = created(&report);
+            let (steps, unsent) = diff.group_steps(&created);
+            if report.stopped() {
+                let rest: Vec<_> = steps.iter().flat_map(|s| s.targets.clone()).collect();
+                report.not_sent(&rest);
+            } else if !steps.is_empty() {
+                plan::carry_out(client, &Plan::of(steps), &mut report, cx);
+            }
+            report.not_sent(&unsent);
             for item in &diff.items {
                 match &item.fate {
                     Fate::Send => {}
@@ -371,6 +410,19 @@ impl Planned<'_> {
         }
         Ok(report.finish())
     }
+}
+
+/// The people the run created, by address in lower case.
+fn created(report: &Report) -> HashMap<String, UserId> {
+    report
+        .results_since(0)
+        .iter()
+        .filter(|r| r["outcome"] == "created")
+        .filter_map(|r| {
+            let id = r["id"].as_str()?.parse().ok()?;
+            Some((r["email"].as_str()?.to_lowercase(), id))
+        })
+        .collect()
 }
 
 /// More changes than `--max` allows: nothing is sent.
