@@ -550,16 +550,14 @@ fn the_plan_in_json_and_the_other_formats() {
     let owner = portal.owner();
     let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
     portal.add_member(Kind::User, "fay@example.com", "Fay", "Old");
-    let roster = "email,firstName,lastName,type,groups\n\
-                  owner@example.com,Admin,Owner,,\n\
-                  ann@example.com,Ann,Lee,room-admin,Sales;Support\n\
-                  dan@example.com,Dan,Fox,,\n\
-                  fay@example.com,Fay,New,,\n";
+    let roster = "email,firstName,lastName,type\n\
+                  owner@example.com,Admin,Owner,\n\
+                  ann@example.com,Ann,Lee,room-admin\n\
+                  dan@example.com,Dan,Fox,\n\
+                  fay@example.com,Fay,New,\n";
 
     let json = sync(&portal, &owner.key, roster, &["--dry-run", "--json"]);
-    json.code(0).stderr_has(
-        "the groups column is not supported yet: the group memberships of 4 people were not compared, and nothing was sent for them",
-    );
+    json.code(0).stderr_empty();
     let plan = json.json();
     assert_eq!(
         plan["plan"][0],
@@ -578,7 +576,7 @@ fn the_plan_in_json_and_the_other_formats() {
         serde_json::json!({"create": 1, "set type": 1, "name differs": 1})
     );
     assert_eq!(plan["changes"], 2);
-    assert_eq!(plan["notes"].as_array().unwrap().len(), 1);
+    assert_eq!(plan["notes"], serde_json::json!([]));
 
     let jsonl = sync(
         &portal,
@@ -823,4 +821,115 @@ fn ldap_accounts_names_and_status_are_the_directorys() {
         .stdout_has("failed 2");
     assert_eq!(sent(&portal), [format!("PUT /api/2.0/people/{}", admin.id)]);
     assert_eq!(portal.user(&dir.id).unwrap().status, Status::Active);
+}
+
+/// The groups column: each person is added to the groups it names and removed from the
+/// others, a request per group, after the people's own changes; a group the portal does
+/// not have is created (with its members, a person created by the same run among them)
+/// only with `--create-groups`, and never deleted. The memberships come from the one
+/// listing of users, the names from one listing of groups.
+#[test]
+fn groups_are_joined_and_left_and_created_only_with_create_groups() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    let bob = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
+    let sales = portal.add_group("Sales", None, &[&bob.id]);
+    let ops = portal.add_group("Ops", None, &[&ann.id]);
+    let roster = "email,firstName,lastName,groups\n\
+                  owner@example.com,Admin,Owner,\n\
+                  ann@example.com,Ann,Lee,sales;Support\n\
+                  bob@example.com,Bob,Ray,Sales\n\
+                  dan@example.com,Dan,Fox,Support;Sales\n";
+
+    let plan = sync(&portal, &owner.key, roster, &["--dry-run"]);
+    plan.code(1).stdout_is(
+        "ACTION             PERSON                            CHANGE                        NOTE\n\
+         create             dan@example.com (line 5)          user\n\
+         add to group       ann@example.com (line 3)          Sales\n\
+         add to group       ann@example.com (line 3)          Support                       not sent: the portal has no group named 'Support': pass --create-groups, or create it with 'docspace-people group create'\n\
+         add to group       dan@example.com (line 5)          Support                       not sent: the portal has no group named 'Support': pass --create-groups, or create it with 'docspace-people group create'\n\
+         add to group       dan@example.com (line 5)          Sales\n\
+         remove from group  ann@example.com (line 3)          Ops\n\
+         plan: 4 change(s): create 1, add to group 2, remove from group 1; nothing sent: not sent 2\n",
+    );
+    let requests = portal.api_requests();
+    assert_eq!(
+        requests
+            .iter()
+            .filter(|r| r.path.starts_with("/api/2.0/group"))
+            .count(),
+        1,
+        "one listing of the groups"
+    );
+    assert_eq!(listings(&portal), 1);
+
+    let run = sync(&portal, &owner.key, roster, &["--create-groups"]);
+    let dan = portal.user_by_email("dan@example.com").unwrap();
+    run.code(0).stdout_is(&format!(
+        "created {dan} Dan Fox <dan@example.com>\n\
+         created group {support} Support\n\
+         added {ann} Ann Lee <ann@example.com> to group Sales\n\
+         added {dan} <dan@example.com> to group Sales\n\
+         removed {ann} Ann Lee <ann@example.com> from group Ops\n\
+         created 1, created group 1, added 2, removed 1\n",
+        dan = dan.id,
+        ann = ann.id,
+        support = portal
+            .groups()
+            .into_iter()
+            .find(|g| g.name == "Support")
+            .unwrap()
+            .id,
+    ));
+    let order: Vec<String> = sent(&portal)
+        .into_iter()
+        .map(|l| l.replace(&sales, "{sales}").replace(&ops, "{ops}"))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "POST /api/2.0/people",
+            "POST /api/2.0/group",
+            "PUT /api/2.0/group/{sales}/members",
+            "DELETE /api/2.0/group/{ops}/members",
+        ]
+    );
+    let members = |id: &str| {
+        let mut members = portal.group(id).unwrap().members;
+        members.sort();
+        members
+    };
+    let mut in_sales = vec![ann.id.clone(), bob.id.clone(), dan.id.clone()];
+    in_sales.sort();
+    assert_eq!(members(&sales), in_sales);
+    assert_eq!(members(&ops), Vec::<String>::new());
+    assert!(
+        !portal.group(&ops).unwrap().removed,
+        "a group is never deleted"
+    );
+    let support = portal
+        .groups()
+        .into_iter()
+        .find(|g| g.name == "Support")
+        .expect("created");
+    let mut in_support = vec![ann.id.clone(), dan.id.clone()];
+    in_support.sort();
+    assert_eq!(members(&support.id), in_support);
+
+    portal.clear_log();
+    sync(&portal, &owner.key, roster, &["--create-groups"])
+        .code(0)
+        .stdout_has("nothing to change");
+    assert!(sent(&portal).is_empty());
+
+    // A guest is no group's member: a roster that says so is refused with its line.
+    sync(
+        &portal,
+        &owner.key,
+        "email,firstName,type,groups\nann@example.com,Ann,guest,Sales\n",
+        &[],
+    )
+    .code(65)
+    .stderr_has("-: line 2: a guest cannot be a member of a group");
 }
