@@ -57,7 +57,13 @@ fn main() {
         .expect("the stand-in's address");
     let rtt = Duration::from_millis(rtt_ms);
     let relay = Relay::start(upstream, rtt);
-    run(&format!("{rtt_ms} ms away"), &portal, &relay.url(), &roster, rtt);
+    run(
+        &format!("{rtt_ms} ms away"),
+        &portal,
+        &relay.url(),
+        &roster,
+        rtt,
+    );
 }
 
 /// Every account of the portal as a roster row, one in a hundred with another first
