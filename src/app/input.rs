@@ -609,10 +609,12 @@ mod tests {
     #[test]
     fn a_roster_takes_types_statuses_and_groups() {
         let text = "email,firstName,lastName,type,status,groups\r\n\
-                    ann@example.com,Ann,Lee,GUEST,Terminated,\"Sales; Support;;Sales\"\r\n\
-                    bob@example.com,Bob,,,,\r\n";
+                    ann@example.com,Ann,Lee,Room-Admin,Terminated,\"Sales; Support;;Sales\"\r\n\
+                    bob@example.com,Bob,,,,\r\n\
+                    gus@example.com,Gus,,GUEST,,\r\n";
         let people = roster(text).unwrap();
-        assert_eq!(people[0].user_type, Some(UserType::Guest));
+        assert_eq!(people[0].user_type, Some(UserType::RoomAdmin));
+        assert_eq!(people[2].user_type, Some(UserType::Guest));
         assert!(people[0].terminated);
         assert_eq!(
             people[0].groups.as_deref(),
