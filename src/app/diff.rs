@@ -895,7 +895,7 @@ mod tests {
             "{:?}",
             diff.items[3].note
         );
-        let (steps, unsent) = diff.group_steps(&HashMap::new());
+        let (steps, unsent) = diff.group_steps(Some(&HashMap::new()));
         assert_eq!(
             (steps.len(), unsent.len()),
             (2, 0),

@@ -313,11 +313,10 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
     if report.dry_run() {
         return print(client, plan, report);
     }
-    if let Some(question) = &plan.question {
-        match cx.io.confirm(report.out, question) {
-            Ok(true) => {}
-            Ok(false) | Err(_) => return report.note(&"cancelled; nothing was sent"),
-        }
+    if let Some(question) = &plan.question
+        && !confirmed(question, report, cx)
+    {
+        return;
     }
     if let Some(sequence) = &plan.sequence {
         let Some(step) = plan.steps.first() else {
@@ -367,6 +366,18 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
         interrupted(cx, report);
     }
     report.flush();
+}
+
+/// Whether the person at the terminal answers yes to `question`; no (or no answer) is
+/// said: nothing was sent.
+pub fn confirmed(question: &str, report: &mut Report, cx: &mut Context) -> bool {
+    match cx.io.confirm(report.out, question) {
+        Ok(true) => true,
+        Ok(false) | Err(_) => {
+            report.note(&"cancelled; nothing was sent");
+            false
+        }
+    }
 }
 
 /// What the progress line calls a step while it is sent.

@@ -369,42 +369,41 @@ impl Planned<'_> {
         }
         let changes = diff.changes();
         self.cap(changes)?;
-        let mut plan = Plan::of(diff.steps(receiver, wait));
+        let plan = Plan::of(diff.steps(receiver, wait));
+        let mut report = Report::new(out, Style::Bulk);
+        report.selected(diff.items.len());
         if self.attended && !self.settings.yes && changes > 0 {
             // Asked once, for everything: the memberships as they are known now.
             let mut everything = Plan::of(diff.steps(receiver, wait));
-            everything.steps.extend(diff.group_steps(&HashMap::new()).0);
+            everything.steps.extend(diff.group_steps(None).0);
             let headline = format!(
                 "Make these {changes} change(s)? New accounts are e-mailed an activation link; terminated people can no longer sign in."
             );
-            plan.question = Some(bulk::asked(&everything, &headline));
-        }
-        let mut report = Report::new(out, Style::Bulk);
-        report.selected(diff.items.len());
-        plan::carry_out(client, &plan, &mut report, cx);
-        let declined = plan.question.is_some() && report.len() == 0 && !report.stopped();
-        if !declined {
-            // The memberships once the people's own changes are made: a person created
-            // now has an id.
-            let created = created(&report);
-            let (steps, unsent) = diff.group_steps(&created);
-            if report.stopped() {
-                let rest: Vec<_> = steps.iter().flat_map(|s| s.targets.clone()).collect();
-                report.not_sent(&rest);
-            } else if !steps.is_empty() {
-                plan::carry_out(client, &Plan::of(steps), &mut report, cx);
+            if !plan::confirmed(&bulk::asked(&everything, &headline), &mut report, cx) {
+                return Ok(report.finish());
             }
-            report.not_sent(&unsent);
-            for item in &diff.items {
-                match &item.fate {
-                    Fate::Send => {}
-                    Fate::Blocked(failure) => {
-                        report.fail(std::slice::from_ref(&item.target), failure.clone())
-                    }
-                    Fate::Left(left) => {
-                        let target = item.target.clone().with_fate(item.change());
-                        report.settle(&target, Outcome::Left(*left));
-                    }
+        }
+        plan::carry_out(client, &plan, &mut report, cx);
+        // The memberships once the people's own changes are made: a person created
+        // now has an id.
+        let created = created(&report);
+        let (steps, unsent) = diff.group_steps(Some(&created));
+        if report.stopped() {
+            let rest: Vec<_> = steps.iter().flat_map(|s| s.targets.clone()).collect();
+            report.not_sent(&rest);
+        } else if !steps.is_empty() {
+            plan::carry_out(client, &Plan::of(steps), &mut report, cx);
+        }
+        report.not_sent(&unsent);
+        for item in &diff.items {
+            match &item.fate {
+                Fate::Send => {}
+                Fate::Blocked(failure) => {
+                    report.fail(std::slice::from_ref(&item.target), failure.clone())
+                }
+                Fate::Left(left) => {
+                    let target = item.target.clone().with_fate(item.change());
+                    report.settle(&target, Outcome::Left(*left));
                 }
             }
         }

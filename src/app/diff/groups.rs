@@ -212,13 +212,20 @@ impl Diff {
     /// each group to create with its members, then additions and removals, a request
     /// per group (of [`BATCH`] people at most). `created` has the ids of the people the
     /// run created, by address in lower case; the additions of people without an id (their
-    /// create failed) are returned apart, not sent.
-    pub fn group_steps(&self, created: &HashMap<String, UserId>) -> (Vec<Step>, Vec<Target>) {
+    /// create failed) are returned apart, not sent. Without `created` (for the question
+    /// before the run) the people to create are in the steps by their address.
+    pub fn group_steps(
+        &self,
+        created: Option<&HashMap<String, UserId>>,
+    ) -> (Vec<Step>, Vec<Target>) {
         let sent: Vec<&Item> = self.items.iter().filter(|i| i.sends()).collect();
-        let id_of = |item: &Item| {
-            item.target
+        let id_of = |item: &Item| match created {
+            Some(created) => item
+                .target
                 .id
                 .or_else(|| created.get(&item.target.email.to_lowercase()).copied())
+                .map(Some),
+            None => Some(item.target.id),
         };
         let mut steps = Vec::new();
         let mut unsent = Vec::new();
@@ -232,7 +239,8 @@ impl Diff {
                     continue;
                 }
                 match id_of(join) {
-                    Some(id) => members.push(id),
+                    Some(Some(id)) => members.push(id),
+                    Some(None) => {}
                     None => unsent.push(join.target.clone()),
                 }
             }
@@ -252,12 +260,12 @@ impl Diff {
                     Act::Leave { id, .. } if !adding => *id,
                     _ => continue,
                 };
-                let Some(user) = id_of(item) else {
+                let Some(id) = id_of(item) else {
                     unsent.push(item.target.clone());
                     continue;
                 };
                 let mut target = item.target.clone();
-                if target.id.is_none() {
+                if let (None, Some(user)) = (target.id, id) {
                     // Created by this run: named by the id the portal gave it.
                     let relation = if adding { "to" } else { "from" };
                     let group = printable(if adding { &item.to } else { &item.from });
