@@ -174,11 +174,11 @@ impl Item {
     fn json(&self) -> Value {
         json!({
             "action": self.action(),
-            "email": self.target.email,
+            "email": (!self.target.email.is_empty()).then_some(&self.target.email),
             "id": self.target.id.map(|id| id.to_string()),
             "line": self.line,
             "from": (!self.from.is_empty()).then_some(&self.from),
-            "to": self.to,
+            "to": (!self.to.is_empty()).then_some(&self.to),
             "note": self.note,
             "sent": self.sends(),
         })
@@ -309,14 +309,14 @@ impl Diff {
             // neither on a terminated user.
             if user.status != Status::Terminated {
                 let from = user.status.to_string();
-                self.change(user, line, Act::Terminate, from, "terminated", why, None);
+                self.change(user, line, Act::Terminate, (from, "terminated"), why, None);
             }
             return;
         }
         if user.status == Status::Terminated {
             let seat = paid(user.user_type());
             let (from, to) = ("terminated".to_owned(), "active");
-            self.change(user, line, Act::Reactivate, from, to, why, None);
+            self.change(user, line, Act::Reactivate, (from, to), why, None);
             if let Some(item) = self.items.last_mut() {
                 item.seat = seat;
             }
@@ -361,7 +361,7 @@ impl Diff {
                 let from = user.user_type();
                 let act = Act::SetType { from, to };
                 let demotion = !promotes(from, to);
-                self.change(user, line, act, from.to_string(), to.as_str(), why, None);
+                self.change(user, line, act, (from.to_string(), to.as_str()), why, None);
                 if let Some(item) = self.items.last_mut() {
                     item.seat = paid(to) && !paid(from);
                     if demotion && item.sends() {
@@ -392,21 +392,19 @@ impl Diff {
             None => {
                 let from = user.status.to_string();
                 let note = Some("not in the roster".to_owned());
-                self.change(user, None, Act::Terminate, from, "terminated", None, note);
+                self.change(user, None, Act::Terminate, (from, "terminated"), None, note);
             }
         }
     }
 
     /// Adds the change `act` of `user`, left as it is when the user is protected, and
     /// not sent when the portal would refuse it for an LDAP account.
-    #[allow(clippy::too_many_arguments)]
     fn change(
         &mut self,
         user: &User,
         line: Option<usize>,
         act: Act,
-        from: String,
-        to: &str,
+        (from, to): (String, &str),
         why: Option<Protection>,
         note: Option<String>,
     ) {

@@ -170,14 +170,13 @@ impl Command for RosterSync {
         };
         // The group listing before the users': the users' is read ahead on the one
         // connection, which no other request may use meanwhile.
-        let groups = match people.iter().any(|p| p.groups.is_some()) {
-            true => {
-                let listed = client.list_groups(&GroupFilter::All).map_err(|e| {
-                    Failure::from(e.during("read the portal's groups for the plan"))
-                })?;
-                Some(Groups::of(&listed, self.create_groups))
-            }
-            false => None,
+        let groups = if people.iter().any(|p| p.groups.is_some()) {
+            let listed = client
+                .list_groups(&GroupFilter::All)
+                .map_err(|e| Failure::from(e.during("read the portal's groups for the plan")))?;
+            Some(Groups::of(&listed, self.create_groups))
+        } else {
+            None
         };
         let mut notes = Vec::new();
         let mut diff = {
