@@ -275,6 +275,10 @@ pub const WAIT: Opt = Opt::value(
     "DUR",
     "how long to wait for each of the portal's jobs (default 5m); with --heir",
 );
+pub const KEEP_KEYS: Opt = Opt::flag(
+    "keep-keys",
+    "leave the users' API keys in place (by default they are revoked: the portal\nkeeps a terminated user's keys, which work again if the account is reactivated)",
+);
 pub const EMAIL: Opt = Opt::value("email", Kind::Text, "E", "the e-mail address");
 pub const FIRST_NAME: Opt = Opt::value("first-name", Kind::Text, "F", "the first name");
 pub const LAST_NAME: Opt = Opt::value("last-name", Kind::Text, "L", "the last name");

@@ -7,6 +7,7 @@ use super::args::{Selection, UserRef};
 use super::commands::Run;
 use super::config::Memory;
 use super::exit::Failure;
+use super::holdings::Held;
 use super::journal::Past;
 use super::parallel::{self, Stop};
 use super::plan::{self, Plan, Step};
@@ -50,9 +51,21 @@ pub struct Check<'c> {
     /// What `reassign/necessary` said of the users whose screen asked for it, read for
     /// all of them at once.
     owns: &'c HashMap<UserId, Result<Option<bool>, Error>>,
+    /// The portal's groups and keys, read once for every user, when the change asks
+    /// for them ([`Change::holdings`]).
+    held: Option<&'c Held>,
 }
 
 impl Check<'_> {
+    /// The portal's groups and keys, for a change that asked for them
+    /// ([`Change::holdings`]).
+    pub fn held(&self, action: &str) -> Result<&Held, Failure> {
+        self.held.ok_or_else(|| Failure::NotDone {
+            action: action.to_owned(),
+            reason: "the portal's groups and API keys were not read, so what becomes of them cannot be said: nothing was sent".to_owned(),
+        })
+    }
+
     /// Whether `user` owns rooms or shared files that a delete or a demotion would hand
     /// over (`None`: a portal before DocSpace 3.5 cannot say), as read before the checks,
     /// or asked now for a user whose screen did not ask for it.
@@ -148,6 +161,12 @@ pub trait Change {
     /// The steps that change the users that passed.
     fn steps(&mut self, targets: Vec<Target>) -> Vec<Step>;
 
+    /// Whether its check needs the portal's groups and API keys ([`Check::held`]): read
+    /// once a run, for all its users, once the screen has passed any.
+    fn holdings(&self) -> bool {
+        false
+    }
+
     /// What a person at the terminal is asked before `count` users are changed.
     fn question(&self, _count: usize) -> Option<String> {
         None
@@ -205,6 +224,12 @@ pub fn run<'c>(
     };
     let mut change = make(&mut cx.memory)?;
     let change = &mut *change;
+    // Whose keys the portal lists depends on who asks.
+    let asker = match (&caller, change.holdings()) {
+        (Some(caller), _) => Some(caller.clone()),
+        (None, true) => Some(cx.memory.caller(client)?),
+        (None, false) => None,
+    };
     let past = cx.memory.past();
     let mut report = Report::new(run.out, Style::Bulk);
     let workers = settings.parallel.value;
@@ -265,6 +290,7 @@ pub fn run<'c>(
             past,
             named,
             owns: &HashMap::new(),
+            held: None,
         };
         if let Some((user, owns)) = change.screen(&local, user, &mut report) {
             if owns {
@@ -273,6 +299,28 @@ pub fn run<'c>(
             screened.push(Screened::Read(user, owns));
         }
     }
+    // One group listing and one key listing for every user, not one per user.
+    let read = screened.iter().any(|s| matches!(s, Screened::Read(..)));
+    let held = match &asker {
+        Some(asker) if change.holdings() && read && !report.stop().is_set() => {
+            match Held::read(client, asker) {
+                Ok(held) => Some(held),
+                Err(failure) => {
+                    let targets: Vec<Target> = screened
+                        .iter()
+                        .map(|s| match s {
+                            Screened::Read(user, _) => Target::of(user),
+                            Screened::Unread(target) => target.clone(),
+                        })
+                        .collect();
+                    report.not_sent(&targets);
+                    report.abort(failure);
+                    return Ok(report.finish());
+                }
+            }
+        }
+        _ => None,
+    };
     let ownership = |user: &User| Some(client.reassign_necessary(user.id, user.user_type()));
     let owned = read_all("checking", &owners, workers, report.stop(), &ownership);
     let mut owns = HashMap::with_capacity(owners.len());
@@ -289,6 +337,7 @@ pub fn run<'c>(
         past,
         named,
         owns: &owns,
+        held: held.as_ref(),
     };
     let mut targets = Vec::new();
     for screened in screened {

@@ -233,6 +233,11 @@ fn honoured(spec: &Spec, globals: &Globals) -> Result<(), Failure> {
     let lines = "prints a line per result, or JSON with --json";
     match spec.prints {
         Prints::Users => Ok(()),
+        Prints::Rows if globals.columns.is_some() => refused(
+            "--columns".to_owned(),
+            "prints columns of its own (see its help)",
+        ),
+        Prints::Rows => Ok(()),
         Prints::Json => match globals.output {
             Some(Format::Json) | None => {
                 if globals.columns.is_some() {

@@ -10,7 +10,7 @@ use super::bulk::{self, protection};
 use super::exit::Failure;
 use super::format::{csv_field, tsv_field};
 use super::input::Person;
-use super::plan::{Action, BATCH, Step, promotes};
+use super::plan::{Action, BATCH, HandOver, Step, promotes};
 use super::report::{Left, Protection, Target};
 use super::show::safe;
 use super::width;
@@ -205,6 +205,9 @@ pub struct Diff {
     pub kept: Kept,
     /// How many people the roster lists.
     pub people: usize,
+    /// The groups whose manager the heir becomes before a demotion to guest (which
+    /// drops every group link of the person).
+    pub hand_over: HandOver,
 }
 
 /// The roster's people against the portal's `accounts` (one listing, streamed). Fails
@@ -463,8 +466,9 @@ impl Diff {
         }
     }
 
-    /// Settles a demotion once the portal said whether the user owns rooms: how the
-    /// rooms go (its note), or why it is not sent.
+    /// Settles a demotion once the portal said whether the user owns rooms (and, for a
+    /// demotion to guest, which groups it manages): how the rooms go (its note), or why
+    /// it is not sent.
     pub fn settle_demotion(&mut self, at: usize, decided: Result<String, Failure>) {
         let item = &mut self.items[at];
         match decided {
@@ -509,15 +513,18 @@ impl Diff {
                     steps.extend(bulk::chunked(targets, size, &|_| Action::Promote(*to)))
                 }
                 Act::SetType { to, .. } => {
-                    steps.extend(bulk::chunked(targets, 10, &|_| Action::Demote {
+                    steps.extend(bulk::chunked(targets, 10, &|chunk| Action::Demote {
                         user_type: *to,
                         heir,
                         wait,
+                        also: self.hand_over.of(chunk),
                     }))
                 }
-                Act::Terminate => {
-                    steps.extend(bulk::chunked(targets, BATCH, &|_| Action::Terminate))
-                }
+                // The person's API keys are left: they stop working while the account is
+                // terminated ('user terminate' revokes them).
+                Act::Terminate => steps.extend(bulk::chunked(targets, BATCH, &|_| {
+                    Action::Terminate(HandOver::default())
+                })),
                 // Once the people's own changes are made ([`Diff::group_steps`]).
                 Act::CreateGroup(_) | Act::Join { .. } | Act::Leave { .. } => {}
             }

@@ -40,11 +40,11 @@ pub const TABLE: [Row; 15] = [
     },
     Row {
         code: USAGE,
-        meaning: "usage: bad option, missing argument, malformed id or e-mail on the command line",
+        meaning: "usage: bad option, missing argument, malformed id or e-mail on the command line, a group name two groups share",
     },
     Row {
         code: REFUSED,
-        meaning: "the portal refused the data: 400, 402, 409, 422, and 403 whose message is not \"Access denied\" (e.g. \"The user is not suspended\"); a bad row in an input file; more users selected than `--max`; a leaver who owns rooms or shared files deleted without `--heir`; an heir the portal would refuse; a reassign job that failed",
+        meaning: "the portal refused the data: 400, 402, 409, 422, and 403 whose message is not \"Access denied\" (e.g. \"The user is not suspended\"); a bad row in an input file; more users selected than `--max`; a leaver who owns rooms or shared files, or manages groups, deleted (or made a guest) without `--heir`; an heir the portal would refuse, or a group the heir did not take; a user a group change would skip (terminated, a guest); a reassign job that failed",
     },
     Row {
         code: NO_INPUT,
@@ -52,7 +52,7 @@ pub const TABLE: [Row; 15] = [
     },
     Row {
         code: NOT_FOUND,
-        meaning: "the user was not found (404), or the heir given with `--heir`",
+        meaning: "the user was not found (404), or the heir given with `--heir`, or the group named",
     },
     Row {
         code: NO_HOST,

@@ -14,6 +14,7 @@ pub mod exit;
 pub mod format;
 pub mod group_arg;
 pub mod help;
+pub mod holdings;
 pub mod input;
 pub mod interrupt;
 pub mod journal;

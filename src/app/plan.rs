@@ -21,6 +21,10 @@ use docspace_people::{
 
 /// The group actions: what the portal's answers show of them.
 mod groups;
+/// The API keys revoked and the groups handed over with a terminate, delete or demotion.
+mod handover;
+
+pub use handover::HandOver;
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
@@ -62,7 +66,9 @@ pub enum Action {
         line: Option<usize>,
         skip_existing: bool,
     },
-    Terminate,
+    /// Terminates the step's users, then revokes the keys of `HandOver` of each one
+    /// terminated.
+    Terminate(HandOver),
     Activate,
     /// Changes the caller's own names (the portal changes no one else's).
     Rename {
@@ -71,9 +77,11 @@ pub enum Action {
     },
     /// Unlinks guests from the caller.
     Unlink,
-    /// Deletes terminated users in one request, terminating `terminate_first` before.
+    /// Deletes terminated users in one request, terminating `terminate_first` before,
+    /// then revoking their keys and handing their groups to the heir (`also`).
     Delete {
         terminate_first: Vec<UserId>,
+        also: HandOver,
     },
     /// Hands each user's rooms and shared files to `heir` and deletes the profile, in
     /// the portal's reassign jobs (terminating `terminate_first` before); waits up to
@@ -82,6 +90,7 @@ pub enum Action {
         heir: UserId,
         wait: Duration,
         terminate_first: Vec<UserId>,
+        also: HandOver,
     },
     Invite(Vec<Invitation>),
     Approve {
@@ -93,10 +102,12 @@ pub enum Action {
     Promote(UserType),
     /// The portal's demotion jobs (`POST /people/type`), one per user: rooms go to
     /// `heir`; waits up to `wait` for each job, and follows a job an earlier run started.
+    /// The groups of `also` go to its heir first (a guest is in no group).
     Demote {
         user_type: UserType,
         heir: UserId,
         wait: Duration,
+        also: HandOver,
     },
     /// `PUT /people/invite`: new invitations for all the step's users in one request,
     /// never repeated (the portal allows 5 in 15 minutes). The users are the ones the
@@ -126,7 +137,7 @@ impl Action {
     fn change(&self) -> Change {
         match self {
             Action::Create { .. } => Change::Created,
-            Action::Terminate => Change::Terminated,
+            Action::Terminate(_) => Change::Terminated,
             Action::Activate => Change::Activated,
             Action::Rename { .. } => Change::Renamed,
             Action::Unlink => Change::Unlinked,
@@ -149,7 +160,7 @@ impl Action {
     fn name(&self) -> &'static str {
         match self {
             Action::Create { .. } => "create",
-            Action::Terminate => "terminate",
+            Action::Terminate(_) => "terminate",
             Action::Activate => "activate",
             Action::Rename { .. } => "rename",
             Action::Unlink => "unlink",
@@ -184,31 +195,61 @@ impl Step {
     pub fn stages(&self, target: &Target) -> String {
         let first =
             |terminate_first: &[UserId]| target.id.is_some_and(|id| terminate_first.contains(&id));
+        // The hand-over's stages, after the terminate and before the change.
+        let with = |also: &HandOver, before: Option<&str>, change: &str| {
+            let mut stages: Vec<String> = before.map(str::to_owned).into_iter().collect();
+            stages.extend(also.stages(target));
+            match stages.split_first() {
+                None => change.to_owned(),
+                Some((first, rest)) => {
+                    let mut text = format!("{first} first, then ");
+                    for stage in rest {
+                        text.push_str(&format!("{stage}, "));
+                    }
+                    text + change
+                }
+            }
+        };
         match &self.action {
             Action::Create { .. } => "create".to_owned(),
-            Action::Terminate => "terminate".to_owned(),
+            Action::Terminate(also) => {
+                let mut stages = vec!["terminate".to_owned()];
+                stages.extend(also.stages(target));
+                stages.join(", then ")
+            }
             Action::Activate => "activate".to_owned(),
             Action::Rename {
                 first_name,
                 last_name,
             } => format!("rename to {first_name} {last_name}"),
             Action::Unlink => "unlink from you".to_owned(),
-            Action::Delete { terminate_first } if first(terminate_first) => {
-                "terminate first, then delete".to_owned()
-            }
-            Action::Delete { .. } => "delete".to_owned(),
+            Action::Delete {
+                terminate_first,
+                also,
+            } => with(
+                also,
+                first(terminate_first).then_some("terminate"),
+                "delete",
+            ),
             Action::Reassign {
-                terminate_first, ..
-            } if first(terminate_first) => {
-                "terminate first, then hand their data to the heir and delete".to_owned()
-            }
-            Action::Reassign { .. } => "hand their data to the heir and delete".to_owned(),
+                terminate_first,
+                also,
+                ..
+            } => with(
+                also,
+                first(terminate_first).then_some("terminate"),
+                "hand their data to the heir and delete",
+            ),
             Action::Invite(_) => "invite".to_owned(),
             Action::Approve { .. } => "approve".to_owned(),
             Action::Promote(user_type) => format!("make {user_type}"),
-            Action::Demote { user_type, .. } => {
-                format!("hand their rooms to the heir, then make {user_type}")
-            }
+            Action::Demote {
+                user_type, also, ..
+            } => with(
+                also,
+                None,
+                &format!("hand their rooms to the heir, then make {user_type}"),
+            ),
             Action::Resend { .. } => "send the invitation again".to_owned(),
             Action::CreateGroup { .. } => "create".to_owned(),
             Action::DeleteGroup(_) => "delete (its members stay)".to_owned(),
@@ -235,7 +276,11 @@ impl Step {
     pub fn requests(&self) -> Vec<Request> {
         match &self.action {
             Action::Create { user, .. } => vec![Request::create_user(user)],
-            Action::Terminate => vec![Request::terminate_users(&self.ids())],
+            Action::Terminate(also) => {
+                let mut requests = vec![Request::terminate_users(&self.ids())];
+                requests.extend(also.key_requests(&self.ids()));
+                requests
+            }
             Action::Activate => vec![Request::activate_users(&self.ids())],
             Action::Rename {
                 first_name,
@@ -246,23 +291,31 @@ impl Step {
                 .map(|id| Request::rename(id, first_name, last_name))
                 .collect(),
             Action::Unlink => vec![Request::unlink_guests(&self.ids())],
-            Action::Delete { terminate_first } => {
+            Action::Delete {
+                terminate_first,
+                also,
+            } => {
                 let mut requests = Vec::new();
                 if !terminate_first.is_empty() {
                     requests.push(Request::terminate_users(terminate_first));
                 }
+                requests.extend(also.key_requests(&self.ids()));
+                requests.extend(also.group_requests(&self.ids()));
                 requests.push(Request::delete_users(&self.ids()));
                 requests
             }
             Action::Reassign {
                 heir,
                 terminate_first,
+                also,
                 ..
             } => {
                 let mut requests = Vec::new();
                 if !terminate_first.is_empty() {
                     requests.push(Request::terminate_users(terminate_first));
                 }
+                requests.extend(also.key_requests(&self.ids()));
+                requests.extend(also.group_requests(&self.ids()));
                 for id in self.ids() {
                     requests.push(Request::start_reassign(id, *heir, true));
                 }
@@ -271,12 +324,19 @@ impl Step {
             Action::Invite(invitations) => vec![Request::invite(invitations, None)],
             Action::Promote(user_type) => vec![Request::set_users_type(&self.ids(), *user_type)],
             Action::Demote {
-                user_type, heir, ..
-            } => self
-                .ids()
-                .into_iter()
-                .map(|id| Request::start_type_change(id, *user_type, *heir))
-                .collect(),
+                user_type,
+                heir,
+                also,
+                ..
+            } => {
+                let mut requests = also.group_requests(&self.ids());
+                requests.extend(
+                    self.ids()
+                        .into_iter()
+                        .map(|id| Request::start_type_change(id, *user_type, *heir)),
+                );
+                requests
+            }
             Action::Resend { .. } => vec![Request::resend_invitations(&self.ids())],
             Action::Approve { confirm, email } => {
                 vec![Request::approve_guest(confirm.clone(), email.as_ref())]
@@ -384,7 +444,7 @@ pub fn confirmed(question: &str, report: &mut Report, cx: &mut Context) -> bool 
 fn gerund(action: &Action) -> &'static str {
     match action {
         Action::Create { .. } => "creating",
-        Action::Terminate => "terminating",
+        Action::Terminate(_) => "terminating",
         Action::Activate => "activating",
         Action::Rename { .. } => "renaming",
         Action::Unlink => "unlinking",
@@ -558,7 +618,7 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
             line,
             skip_existing,
         } => create(client, user, *line, *skip_existing, report),
-        Action::Terminate => set_status(client, step, report, Status::Terminated),
+        Action::Terminate(also) => terminate(client, step, also, report),
         Action::Activate => set_status(client, step, report, Status::Active),
         Action::Rename {
             first_name,
@@ -594,19 +654,24 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
                 }
             }
         }
-        Action::Delete { terminate_first } => delete(client, step, terminate_first, report),
+        Action::Delete {
+            terminate_first,
+            also,
+        } => delete(client, step, terminate_first, also, report),
         Action::Reassign {
             heir,
             wait,
             terminate_first,
-        } => reassign(client, step, *heir, *wait, terminate_first, report),
+            also,
+        } => reassign(client, step, *heir, *wait, terminate_first, also, report),
         Action::Invite(invitations) => invite(client, invitations, report),
         Action::Promote(user_type) => promote(client, step, *user_type, report),
         Action::Demote {
             user_type,
             heir,
             wait,
-        } => demote(client, step, *user_type, *heir, *wait, report),
+            also,
+        } => demote(client, step, *user_type, *heir, *wait, also, report),
         Action::Resend { caller } => resend(client, step, caller, report),
         Action::Approve { confirm, email } => {
             match client.approve_guest(confirm.clone(), email.as_ref()) {
@@ -678,6 +743,44 @@ fn set_status(client: &Client, step: &Step, report: &mut Report, status: Status)
                 }
             }
             Err(e) => refused(client, verb, &targets, e, report),
+        }
+    }
+}
+
+/// Terminates the step's users in one request (each alone after a refusal of the
+/// batch), then revokes the API keys of each one terminated; each user's line keeps the
+/// fate its plan gave it.
+fn terminate(client: &Client, step: &Step, also: &HandOver, report: &mut Report) {
+    for (targets, result) in
+        per_target_after_refusal(&step.targets, |ids| client.terminate_users(ids))
+    {
+        match result {
+            Ok(users) => {
+                let done: Vec<Target> = users
+                    .iter()
+                    .filter(|u| u.status == Status::Terminated)
+                    .map(|u| {
+                        let planned = targets.iter().find(|t| t.id == Some(u.id));
+                        Target {
+                            fate: planned.and_then(|t| t.fate.clone()),
+                            ..Target::of(u)
+                        }
+                    })
+                    .collect();
+                for user in users.iter().filter(|u| u.status != Status::Terminated) {
+                    report.fail(
+                        &[Target::of(user)],
+                        Failure::NotDone {
+                            action: format!("terminate {}", short(user)),
+                            reason: format!("the portal answered with the user {}", user.status),
+                        },
+                    );
+                }
+                for target in also.revoke(client, done, report) {
+                    report.settle(&target, Outcome::Done(Change::Terminated));
+                }
+            }
+            Err(e) => refused(client, "terminate", &targets, e, report),
         }
     }
 }
@@ -826,9 +929,12 @@ fn reassign(
     heir: UserId,
     wait: Duration,
     terminate_first: &[UserId],
+    also: &HandOver,
     report: &mut Report,
 ) {
     let targets = terminated_first(client, &step.targets, terminate_first, report);
+    let targets = also.revoke(client, targets, report);
+    let targets = also.hand_groups(client, targets, report, "delete");
     let jobs = Jobs {
         job: "reassign",
         verb: "delete",
@@ -865,8 +971,15 @@ fn demote(
     user_type: UserType,
     heir: UserId,
     wait: Duration,
+    also: &HandOver,
     report: &mut Report,
 ) {
+    let targets = also.hand_groups(
+        client,
+        step.targets.clone(),
+        report,
+        &format!("make {user_type}"),
+    );
     let jobs = Jobs {
         job: "type change",
         verb: "change the type of",
@@ -894,7 +1007,7 @@ fn demote(
             ),
         },
     };
-    follow_jobs(&jobs, step.targets.clone(), report);
+    follow_jobs(&jobs, targets, report);
 }
 
 /// A kind of the portal's background jobs about one user (reassign, type change): how
@@ -1007,8 +1120,16 @@ fn follow_jobs(jobs: &Jobs, targets: Vec<Target>, report: &mut Report) {
 /// sent once more: "not suspended", when a user was reactivated since the plan was made
 /// (each user is judged again), and a 500 when a reassign job runs for one of them
 /// (each user's job is asked for, [`reassign_blocks`]).
-fn delete(client: &Client, step: &Step, terminate_first: &[UserId], report: &mut Report) {
-    let mut chunk = terminated_first(client, &step.targets, terminate_first, report);
+fn delete(
+    client: &Client,
+    step: &Step,
+    terminate_first: &[UserId],
+    also: &HandOver,
+    report: &mut Report,
+) {
+    let chunk = terminated_first(client, &step.targets, terminate_first, report);
+    let chunk = also.revoke(client, chunk, report);
+    let mut chunk = also.hand_groups(client, chunk, report, "delete");
     let mut judged_again = false;
     let mut jobs_asked = false;
     let mut caller_is_owner: Option<bool> = None;

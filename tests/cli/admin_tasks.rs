@@ -124,13 +124,13 @@ fn a_demotion_hands_the_rooms_to_the_heir_through_the_job() {
     docspace(&portal, &owner.key, &dry)
         .code(0)
         .stdout_has("would send POST /api/2.0/people/type")
-        .stdout_has(&format!("would make user {} Bob Ray <bob@example.com> (rooms go to {} Rita Heir <rita@example.com>)", bob.id, rita.id));
+        .stdout_has(&format!("would make user {} Bob Ray <bob@example.com> (rooms go to {} Rita Heir <rita@example.com>; API key 'docspace-people' kept)", bob.id, rita.id));
     assert!(type_changes(&portal).is_empty());
 
     docspace(&portal, &owner.key, &with_heir)
         .code(0)
         .stdout_has(&format!(
-            "made user {} Bob Ray <bob@example.com> (rooms go to {} Rita Heir <rita@example.com>)",
+            "made user {} Bob Ray <bob@example.com> (rooms go to {} Rita Heir <rita@example.com>; API key 'docspace-people' kept)",
             bob.id, rita.id
         ));
     let starts: Vec<_> = changes(&portal)

@@ -344,8 +344,9 @@ fn a_portal_gone_mid_run_stops_it_at_once_with_one_line_for_the_rest() {
 fn a_portal_gone_while_changes_are_sent_stops_the_run_at_once() {
     let portal = Portal::start();
     let ids = seeded_terminated(&portal, 250);
-    // Everything is read and the first batch of 100 deleted; then the portal is gone.
-    let before_second_batch = 1 + 250 * 2 + 1;
+    // Everything is read (the users, what each owns, then the portal's groups and keys
+    // once) and the first batch of 100 deleted; then the portal is gone.
+    let before_second_batch = 1 + 250 * 2 + 2 + 1;
     portal.inject(Fault {
         method: "",
         path_prefix: "/".to_owned(),

@@ -157,9 +157,13 @@ fn a_quiet_dry_run_still_prints_the_plan() {
         .stderr_empty()
         .stdout_is(&format!(
             "would send PUT /api/2.0/people/status/Terminated {}\n\
-             would terminate {} Ann Lee <ann@example.com>\n\
-             would terminate {} Bob Ray <bob@example.com>\n",
+             would send DELETE /api/2.0/keys/{}\n\
+             would send DELETE /api/2.0/keys/{}\n\
+             would terminate {} Ann Lee <ann@example.com> (API key 'docspace-people' revoked)\n\
+             would terminate {} Bob Ray <bob@example.com> (API key 'docspace-people' revoked)\n",
             json!({"resendAll": false, "userIds": [ann.id, bob.id]}),
+            portal.key_ids_of(&ann.id)[0],
+            portal.key_ids_of(&bob.id)[0],
             ann.id,
             bob.id
         ));

@@ -15,6 +15,8 @@ mod faults;
 mod formats;
 mod groups;
 mod guests;
+mod handover;
+mod holdings;
 mod journal;
 mod listing;
 mod net;

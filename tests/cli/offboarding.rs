@@ -7,10 +7,12 @@ use crate::{backdate_journal, body, changes, docspace, journal_len, lines};
 use serde_json::json;
 
 const NOTHING: &str = "owns no rooms or shared files; personal files are destroyed";
+/// What becomes of the one API key every member of the stand-in has.
+const KEY: &str = "; API key 'docspace-people' revoked";
 
 fn handed_to(heir: &crate::portal::Account, first: &str, last: &str) -> String {
     format!(
-        "rooms and shared files go to {} {first} {last} <{}>; personal files never shared are destroyed",
+        "rooms and shared files go to {} {first} {last} <{}>; personal files never shared are destroyed{KEY}",
         heir.id, heir.email
     )
 }
@@ -57,7 +59,7 @@ fn a_leaver_who_owns_nothing_is_deleted_and_the_report_says_so() {
     docspace(&portal, &owner.key, &["user", "delete", &bob.id])
         .code(0)
         .stdout_is(&format!(
-            "deleted {} Bob Ray <bob@example.com> ({NOTHING})\n",
+            "deleted {} Bob Ray <bob@example.com> ({NOTHING}{KEY})\n",
             bob.id
         ));
     assert!(portal.user(&bob.id).unwrap().removed);
@@ -251,7 +253,7 @@ fn a_dry_run_shows_the_fate_of_the_data_and_sends_nothing() {
         ann.id, rita.id
     ))
     .stdout_has(&format!("would delete {} Ann Lee <ann@example.com> ({})", ann.id, handed_to(&rita, "Rita", "Ray")))
-    .stdout_has(&format!("would delete {} Bob Ray <bob@example.com> ({NOTHING})", bob.id));
+    .stdout_has(&format!("would delete {} Bob Ray <bob@example.com> ({NOTHING}{KEY})", bob.id));
     assert!(changes(&portal).is_empty());
     assert_eq!(portal.rooms_of(&ann.id), 2);
 }
@@ -563,8 +565,16 @@ fn a_bulk_termination_never_touches_the_owner_the_caller_or_the_protect_file() {
     for id in [&owner.id, &dora.id, &bob.id] {
         assert_eq!(portal.user(id).unwrap().status, Status::Active);
     }
-    let sent: Vec<serde_json::Value> = changes(&portal).iter().map(body).collect();
-    assert_eq!(sent, [json!({"userIds": [ann.id], "resendAll": false})]);
+    let sent = changes(&portal);
+    assert_eq!(
+        body(&sent[0]),
+        json!({"userIds": [ann.id], "resendAll": false})
+    );
+    // Then Ann's key alone is revoked: the protected keep theirs.
+    assert_eq!(sent.len(), 2, "{:?}", lines(&sent));
+    assert!(sent[1].path.starts_with("/api/2.0/keys/"));
+    assert!(portal.keys_of(&ann.id).is_empty());
+    assert_eq!(portal.keys_of(&bob.id).len(), 1);
 }
 
 /// A protect file that names an account by address protects it when it is named by id.
@@ -656,7 +666,7 @@ fn a_leaver_whose_data_someone_else_is_handing_over_waits_for_that_job() {
     docspace(&portal, &owner.key, &["user", "delete", &ann.id])
         .code(0)
         .stdout_is(&format!(
-            "deleted {} Ann Lee <ann@example.com> ({NOTHING})\n",
+            "deleted {} Ann Lee <ann@example.com> ({NOTHING}{KEY})\n",
             ann.id
         ));
     assert!(portal.user(&ann.id).unwrap().removed);
@@ -701,7 +711,7 @@ fn a_batch_refused_for_a_running_reassign_job_is_sent_again_without_that_leaver(
         .stdout_has(&format!("deleted {} Cid Cole <cid@example.com>", cid.id))
         .stdout_has("deleted 2, failed 1")
         .stderr_has(&format!(
-            "delete {} Ann Lee <ann@example.com> ({NOTHING}): reassign running (70 %), not deleted: run again when it ends",
+            "delete {} Ann Lee <ann@example.com> ({NOTHING}{KEY}): reassign running (70 %), not deleted: run again when it ends",
             ann.id
         ));
     assert!(
@@ -709,7 +719,11 @@ fn a_batch_refused_for_a_running_reassign_job_is_sent_again_without_that_leaver(
         "the 500 is explained: {}",
         run.stderr
     );
-    let sent: Vec<serde_json::Value> = changes(&portal).iter().map(body).collect();
+    let sent: Vec<serde_json::Value> = changes(&portal)
+        .iter()
+        .filter(|r| r.path == "/api/2.0/people/delete")
+        .map(body)
+        .collect();
     assert_eq!(
         sent,
         [

@@ -390,8 +390,8 @@ fn a_bulk_delete_prints_exactly_each_outcome_and_the_summary() {
     )
     .code(1)
     .stdout_is(&format!(
-        "deleted {cat} Cat Cole <cat@example.com> (owns no rooms or shared files; personal files are destroyed)\n\
-         deleted {dan} Dan Moe <dan@example.com> (owns no rooms or shared files; personal files are destroyed)\n\
+        "deleted {cat} Cat Cole <cat@example.com> (owns no rooms or shared files; personal files are destroyed; API key 'docspace-people' revoked)\n\
+         deleted {dan} Dan Moe <dan@example.com> (owns no rooms or shared files; personal files are destroyed; API key 'docspace-people' revoked)\n\
          deleted 2, failed 1\n"
     ))
     .stderr_is(&format!(

@@ -218,11 +218,22 @@ fn terminate_sends_one_batch_and_suspends_every_user() {
         &["user", "terminate", &ann.id, "bob@example.com"],
     )
     .code(0)
-    .stdout_has(&format!("terminated {} Ann Lee <ann@example.com>", ann.id))
+    .stdout_has(&format!(
+        "terminated {} Ann Lee <ann@example.com> (API key 'docspace-people' revoked)",
+        ann.id
+    ))
     .stdout_has(&format!("terminated {} Bob Ray <bob@example.com>", bob.id));
 
+    // One batch, then each one's key revoked (the portal would bring it back with them).
     let sent = changes(&portal);
-    assert_eq!(lines(&sent), ["PUT /api/2.0/people/status/Terminated"]);
+    assert_eq!(sent.len(), 3, "{:?}", lines(&sent));
+    assert_eq!(lines(&sent)[0], "PUT /api/2.0/people/status/Terminated");
+    assert!(
+        lines(&sent)[1..]
+            .iter()
+            .all(|l| l.starts_with("DELETE /api/2.0/keys/"))
+    );
+    assert!(portal.keys_of(&ann.id).is_empty() && portal.keys_of(&bob.id).is_empty());
     assert_eq!(
         body(&sent[0]),
         json!({"userIds": [ann.id, bob.id], "resendAll": false})
@@ -254,10 +265,15 @@ fn a_batch_the_portal_refuses_whole_is_retried_per_user_and_the_refused_one_is_n
     assert_eq!(portal.user(&ann.id).unwrap().status, Status::Terminated);
     assert_eq!(portal.user(&otto.id).unwrap().status, Status::Active);
     assert_eq!(
-        changes(&portal).len(),
+        lines(&changes(&portal))
+            .iter()
+            .filter(|l| l.starts_with("PUT /api/2.0/people/status/"))
+            .count(),
         3,
         "one batch, then one request per user"
     );
+    assert!(portal.keys_of(&ann.id).is_empty(), "Ann's key revoked");
+    assert_eq!(portal.keys_of(&otto.id).len(), 1, "Otto's kept");
 }
 
 #[test]
@@ -283,9 +299,13 @@ fn delete_removes_a_terminated_user_with_the_bulk_endpoint() {
     let owner = portal.owner();
     let ann = crate::terminated_member(&portal, "ann@example.com", "Ann", "Lee");
 
-    docspace(&portal, &owner.key, &["user", "delete", "ann@example.com"])
-        .code(0)
-        .stdout_has(&format!("deleted {} Ann Lee <ann@example.com>", ann.id));
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", "ann@example.com", "--keep-keys"],
+    )
+    .code(0)
+    .stdout_has(&format!("deleted {} Ann Lee <ann@example.com>", ann.id));
 
     let sent = changes(&portal);
     assert_eq!(lines(&sent), ["PUT /api/2.0/people/delete"]);

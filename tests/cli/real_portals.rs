@@ -100,7 +100,7 @@ fn a_missing_user_is_not_found_in_english_on_a_german_portal() {
     docspace(&portal, &owner.key, &["user", "terminate", &ann.id, ghost])
         .code(1)
         .stdout_is(&format!(
-            "terminated {} Ann Lee <ann@example.com>\nterminated 1, not found 1\n",
+            "terminated {} Ann Lee <ann@example.com> (API key 'docspace-people' revoked)\nterminated 1, not found 1\n",
             ann.id
         ))
         .stderr_is(&format!(

@@ -390,7 +390,10 @@ fn the_daily_tasks_parse() {
         }
     );
     usage_error(&["user", "set-type", ID]);
-    usage_error(&["user", "set-type", ID, "--type", "guest"]);
+    // A demotion to guest is the portal's job too.
+    let guest: SetType = command(&["user", "set-type", ID, "--type", "guest"]);
+    assert_eq!(guest.user_type, UserType::Guest);
+    usage_error(&["user", "set-type", ID, "--type", "visitor"]);
     usage_error(&["user", "set-type", ID, "--type", "user", "--wait", "1m"]);
     let pending: ListNeverActivated =
         command(&["user", "list", "--activation", "pending", "--ids"]);
@@ -599,4 +602,45 @@ fn the_option_table_drives_parsing_help_and_completions() {
             }
         }
     }
+}
+
+#[test]
+fn the_group_commands_parse() {
+    use crate::app::commands::group_change::{Create as GroupCreate, Members};
+    use crate::app::commands::group_read::List as GroupList;
+    use crate::app::group_arg::GroupArg;
+    let create: GroupCreate = command(&[
+        "group",
+        "create",
+        "R&D",
+        "--manager",
+        ID,
+        "--member",
+        "a@b.co",
+        "--member",
+        ID,
+    ]);
+    assert_eq!(create.name, "R&D");
+    assert_eq!(create.manager, Some(UserRef::Id(id())));
+    assert_eq!(create.members.len(), 2, "--member repeats");
+    let add: Members = command(&["group", "add", ID, "a@b.co"]);
+    assert!(matches!(add.group, GroupArg::Id(_)) && add.add);
+    assert_eq!(add.selection.users.len(), 1);
+    let remove: Members = command(&["group", "remove", "Sales", ID]);
+    assert_eq!(remove.group, GroupArg::Name("Sales".to_owned()));
+    let list: GroupList = command(&["group", "list", "--manager", "a@b.co"]);
+    assert!(matches!(list.by, Some((UserRef::Email(_), true))));
+    usage_error(&["group", "add", "Sales"]);
+    usage_error(&["group", "list", "--user", ID, "--manager", ID]);
+    usage_error(&["group", "create"]);
+    usage_error(&["group", "create", "   "]);
+    usage_error(&["group", "set-manager", "Sales"]);
+    usage_error(&["group", "delete", "Sales", "Ops"]);
+    usage_error(&["group", "get"]);
+    // A command of rows of its own takes every format, but not --columns.
+    let m = usage_error(&["user", "holdings", ID, "--columns", "id"]);
+    assert!(m.contains("prints columns of its own"), "{m}");
+    run(&["user", "holdings", ID, "--output", "tsv", "--no-header"]).unwrap();
+    let keep: Terminate = command(&["user", "terminate", ID, "--keep-keys"]);
+    assert!(keep.keep_keys);
 }

@@ -5,18 +5,19 @@
 
 use super::{Command, Prints, Run, Spec};
 use crate::app::args::{
-    FROM, HEIR, Heir, Opt, PROTECT, REGISTERED_BEFORE, SEARCH, STATUS, Selection,
+    FROM, HEIR, Heir, KEEP_KEYS, Opt, PROTECT, REGISTERED_BEFORE, SEARCH, STATUS, Selection,
     TERMINATED_BEFORE, TERMINATED_FOR, TYPE_FILTER, TerminatedAge, UserRef, WAIT,
 };
 use crate::app::bulk::{self, Bulk, Change, Check, Guard};
 use crate::app::config::Memory;
 use crate::app::exit::Failure;
+use crate::app::holdings::{self, Held, Leaving};
 use crate::app::journal::Past;
-use crate::app::plan::{self, Action, BATCH, Deletable, Step};
+use crate::app::plan::{self, Action, BATCH, Deletable, HandOver, Step};
 use crate::app::report::{Outcome, Report, Target};
 use crate::app::retention::AgeFilter;
 use crate::app::show::short;
-use docspace_people::{Client, Filter, Status, User, UserId, UserType};
+use docspace_people::{Client, Filter, GroupRef, Status, User, UserId, UserType};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -41,6 +42,12 @@ active room admin or DocSpace admin; 'me' is you) and then deletes the profile. 
 (default 5m) bounds the wait for each job; a job still running is left to the portal
 (exit 75), and running the same command again follows it. The owner, you, and the
 accounts listed in --protect FILE or the profile's protect_file are never deleted.
+
+What else a leaver holds is said for each user too. The groups it manages would be left
+without a manager (the portal drops every group link of a deleted user): with --heir the
+heir is made their manager first, each answer checked, and a leaver who manages groups is
+not deleted without --heir. Its memberships go with the account. Its API keys are revoked
+(one request a key) unless --keep-keys; only a DocSpace admin sees other users' keys.
 Without USER or --from, --terminated-for 30d (or --terminated-before DATE) selects the
 terminated users old enough; one whose termination date is unknown is never selected.
 Users the portal refuses are named and the others are still done; exit 1 when some
@@ -57,6 +64,7 @@ failed. --dry-run prints the requests instead of sending them.",
         &PROTECT,
         &TERMINATED_BEFORE,
         &TERMINATED_FOR,
+        &KEEP_KEYS,
     ],
     examples: &[
         "docspace-people user delete ann@example.com --heir rita@example.com",
@@ -89,6 +97,7 @@ failed. --dry-run prints the requests instead of sending them.",
                 wait,
                 protect: args.path(&PROTECT),
                 terminated,
+                keep_keys: args.flag(&KEEP_KEYS),
             },
         }))
     },
@@ -123,6 +132,8 @@ pub struct Offboarding {
     pub protect: Option<PathBuf>,
     /// Only users terminated long enough ago.
     pub terminated: Option<TerminatedAge>,
+    /// Leave the leavers' API keys in place.
+    pub keep_keys: bool,
 }
 
 impl Command for Delete {
@@ -147,9 +158,14 @@ impl Command for Delete {
                     decided: HashMap::new(),
                     terminate: self.terminate,
                     age: offboarding.terminated.map(AgeFilter::new),
+                    hand_over: HandOver {
+                        heir: heir.as_ref().map(|h| h.id),
+                        ..HandOver::default()
+                    },
                     heir,
                     caller,
                     wait: offboarding.wait.unwrap_or(DEFAULT_WAIT),
+                    keep_keys: offboarding.keep_keys,
                 }))
             }),
         )
@@ -176,9 +192,16 @@ struct Leavers {
     heir: Option<User>,
     caller: User,
     wait: Duration,
+    keep_keys: bool,
+    /// The keys revoked and the groups handed to the heir, gathered by the checks.
+    hand_over: HandOver,
 }
 
 impl Change for Leavers {
+    fn holdings(&self) -> bool {
+        true
+    }
+
     fn listing(&self, selection: &Selection) -> Filter {
         // Only terminated users can be deleted; a termination age needs them anyway.
         let filter = selection.filter.clone().unwrap_or_default();
@@ -232,10 +255,17 @@ impl Change for Leavers {
 
     fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
         let target = Target::of(&user);
-        match decide(check, &user, self.heir.as_ref()) {
-            Ok((plan, fate)) => {
+        let decided = check
+            .held(&format!("delete {}", short(&user)))
+            .and_then(|held| {
+                let (plan, fate) = decide(check, held, &user, self.heir.as_ref())?;
+                Ok((plan, fate, held))
+            });
+        match decided {
+            Ok((plan, fate, held)) => {
                 let terminate_first = user.status != Status::Terminated;
                 self.decided.insert(user.id, (plan, terminate_first));
+                let fate = self.hold(held, &user, fate);
                 Some(target.with_fate(fate))
             }
             Err(failure) => {
@@ -259,6 +289,7 @@ impl Change for Leavers {
         };
         let mut steps = bulk::chunked(plain, BATCH, &|chunk| Action::Delete {
             terminate_first: terminate_first(chunk),
+            also: self.hand_over.of(chunk),
         });
         if let Some(heir) = &self.heir {
             // Ten leavers a step, so that the journal's intent of a step names few users
@@ -267,13 +298,14 @@ impl Change for Leavers {
                 heir: heir.id,
                 wait: self.wait,
                 terminate_first: terminate_first(chunk),
+                also: self.hand_over.of(chunk),
             }));
         }
         steps
     }
 
     fn question(&self, count: usize) -> Option<String> {
-        let fate = match &self.heir {
+        let mut fate = match &self.heir {
             Some(heir) => format!(
                 "Their rooms and shared files go to {}; personal files never shared are destroyed.",
                 short(heir)
@@ -281,11 +313,51 @@ impl Change for Leavers {
             None => "None of them owns rooms or shared files; their personal files are destroyed."
                 .to_owned(),
         };
+        if let (Some(heir), false) = (&self.heir, self.hand_over.groups.is_empty()) {
+            fate.push_str(&format!(
+                " The groups they manage get {} as their manager.",
+                short(heir)
+            ));
+        }
+        if !self.hand_over.keys.is_empty() {
+            fate.push_str(" Their API keys are revoked.");
+        }
         Some(format!("Delete {count} user(s) for good? {fate}"))
     }
 
     fn note(&self) -> Option<String> {
         self.age.as_ref().and_then(AgeFilter::warning)
+    }
+}
+
+impl Leavers {
+    /// Gathers what the delete does with `user`'s groups and keys, and says it after
+    /// `fate`, what becomes of its rooms and files.
+    fn hold(&mut self, held: &Held, user: &User, fate: String) -> String {
+        let managed = held.managed_by(user.id);
+        let keys = held.keys_of(user.id);
+        if self.heir.is_some() && !managed.is_empty() {
+            let groups = managed
+                .iter()
+                .map(|g| GroupRef {
+                    id: g.id,
+                    name: g.name.clone(),
+                })
+                .collect();
+            self.hand_over.groups.push((user.id, groups));
+        }
+        if let Some(keys) = keys.as_ref().filter(|k| !k.is_empty() && !self.keep_keys) {
+            self.hand_over
+                .keys
+                .push((user.id, keys.iter().map(|k| (*k).clone()).collect()));
+        }
+        holdings::joined([
+            Some(fate),
+            holdings::managed_fate(&managed, Leaving::Deleted, self.heir.as_ref()),
+            holdings::member_fate(&user.groups(), Leaving::Deleted),
+            holdings::keys_fate(keys.as_deref(), Leaving::Deleted, !self.keep_keys),
+        ])
+        .unwrap_or_default()
     }
 }
 
@@ -342,8 +414,13 @@ pub(crate) fn checked_heir(client: &Client, heir: &Heir, caller: &User) -> Resul
 }
 
 /// Whether `user` owns anything to hand over, and so how it is deleted; or why it cannot
-/// be deleted as asked.
-fn decide(check: &Check, user: &User, heir: Option<&User>) -> Result<(Plan1, String), Failure> {
+/// be deleted as asked: it owns rooms or manages groups, and no heir is given.
+fn decide(
+    check: &Check,
+    held: &Held,
+    user: &User,
+    heir: Option<&User>,
+) -> Result<(Plan1, String), Failure> {
     let not_done = |reason: String| Failure::NotDone {
         action: format!("delete {}", short(user)),
         reason,
@@ -351,31 +428,43 @@ fn decide(check: &Check, user: &User, heir: Option<&User>) -> Result<(Plan1, Str
     let owns = check
         .owns(user)
         .map_err(|e| Failure::from(e.during(format!("delete {}", short(user)))))?;
-    match (owns, heir) {
-        (Some(false), _) => Ok((Plan1::Plain, NOTHING_TO_HAND_OVER.to_owned())),
-        (_, Some(heir)) if heir.id == user.id => Err(not_done(
+    let managed = held.managed_by(user.id);
+    let manages = (!managed.is_empty())
+        .then(|| holdings::group_names(managed.iter().map(|g| g.name.as_str())));
+    match (owns, heir, manages) {
+        (Some(false), _, None) => Ok((Plan1::Plain, NOTHING_TO_HAND_OVER.to_owned())),
+        (_, Some(heir), _) if heir.id == user.id => Err(not_done(
             "the heir cannot be the leaver: give another --heir".to_owned(),
         )),
-        (_, Some(heir)) => Ok((
+        // Nothing to hand over but the groups, which the heir takes before the delete.
+        (Some(false), Some(_), Some(_)) => Ok((Plan1::Plain, NOTHING_TO_HAND_OVER.to_owned())),
+        (_, Some(heir), _) => Ok((
             Plan1::ToHeir,
             format!(
                 "rooms and shared files go to {}; personal files never shared are destroyed",
                 short(heir)
             ),
         )),
+        (Some(false), None, Some(groups)) => Err(not_done(format!(
+            "skipped: manages groups {groups}; give --heir USER or --heir me"
+        ))),
         // Owning something is also what a reassign job someone else started (in the web
         // UI) leaves until it ends, and the portal refuses to delete the user meanwhile:
         // asked only for these leavers, so that one who owns nothing costs no request.
-        (Some(true), None) => match check.client.reassign_progress(user.id) {
+        (Some(true), None, manages) => match check.client.reassign_progress(user.id) {
             Ok(Some(job)) if !job.status.is_finished() => {
                 Err(plan::reassign_running(&Target::of(user), &job))
             }
-            Ok(_) => Err(not_done(
-                "skipped: owns rooms or shared files; give --heir USER or --heir me".to_owned(),
-            )),
+            Ok(_) => Err(not_done(match manages {
+                None => "skipped: owns rooms or shared files; give --heir USER or --heir me"
+                    .to_owned(),
+                Some(groups) => format!(
+                    "skipped: owns rooms or shared files and manages groups {groups}; give --heir USER or --heir me"
+                ),
+            })),
             Err(e) => Err(e.during(format!("delete {}", short(user))).into()),
         },
-        (None, None) => Err(not_done(
+        (None, None, _) => Err(not_done(
             "skipped: this portal (DocSpace before 3.5) cannot say whether the user owns rooms or shared files, which a delete would hand to you; give --heir USER or --heir me".to_owned(),
         )),
     }

@@ -22,6 +22,7 @@ pub mod guest_approve;
 pub mod guest_cycle;
 pub mod guest_delete;
 pub mod guest_link;
+pub mod holdings;
 pub mod invite;
 pub mod journal;
 pub mod lifecycle;
@@ -45,6 +46,7 @@ pub const TABLE: &[&Spec] = &[
     &status::TERMINATE,
     &status::ACTIVATE,
     &delete::SPEC,
+    &holdings::SPEC,
     &set_type::SPEC,
     &guest_link::SPEC,
     &guest_approve::SPEC,
@@ -75,6 +77,9 @@ pub const TABLE: &[&Spec] = &[
 pub enum Prints {
     /// Users, in every `--output` format, with `--columns` and `--no-header`.
     Users,
+    /// Rows of its own, in every `--output` format, with `--no-header`; its columns are
+    /// fixed (no `--columns`).
+    Rows,
     /// Lines, or JSON with `--json` (`--output json`).
     Json,
     /// Text of its own (a script, a manual page): no output option applies.

@@ -8,7 +8,7 @@ use crate::app::args::{FROM, Kind, Opt, PROTECT, PendingAge, REGISTERED_BEFORE, 
 use crate::app::bulk::{self, Bulk, Change, Check, Guard};
 use crate::app::exit::Failure;
 use crate::app::journal::Past;
-use crate::app::plan::{Action, BATCH, Step};
+use crate::app::plan::{Action, BATCH, HandOver, Step};
 use crate::app::report::{Report, Target};
 use crate::app::show::short;
 use docspace_people::{Filter, User, UserId};
@@ -183,7 +183,10 @@ impl Change for Pending {
     fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
         bulk::chunked(targets, BATCH, &|chunk| {
             let terminate_first: Vec<UserId> = chunk.iter().filter_map(|t| t.id).collect();
-            Action::Delete { terminate_first }
+            Action::Delete {
+                terminate_first,
+                also: HandOver::default(),
+            }
         })
     }
 

@@ -8,10 +8,11 @@ use super::{Command, Prints, Run, Spec};
 use crate::app::args::{self, FROM, HEIR, Heir, Kind, Opt, PROTECT, Selection, WAIT};
 use crate::app::bulk::{self, Bulk, Change, Check, Guard};
 use crate::app::exit::Failure;
-use crate::app::plan::{self, Action, BATCH, Step};
+use crate::app::holdings::{self, Held, Leaving};
+use crate::app::plan::{self, Action, BATCH, HandOver, Step};
 use crate::app::report::{Already, Outcome, Report, Target};
 use crate::app::show::short;
-use docspace_people::{Status, User, UserId, UserType};
+use docspace_people::{GroupRef, Status, User, UserId, UserType};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -21,15 +22,20 @@ pub const SPEC: Spec = Spec {
     args: "USER... --type T [--heir USER|me]",
     summary: "change users' type (paid seats); a demotion hands the rooms to the heir",
     about: "\
-Makes users T: user, room-admin or docspace-admin (room admins and DocSpace admins take
-paid seats; see 'seats'). Each user's type is read first; one already of that type is
+Makes users T: user, room-admin, docspace-admin or guest (room admins and DocSpace admins
+take paid seats; see 'seats'). Each user's type is read first; one already of that type is
 'already T' and not sent. Promotions go in one request per 100 users; the portal stops at
 its first refusal, and each user is reported from what it did (exit 1). No paid seat
 left is the portal's 402, reported with a pointer to 'seats'. A demotion to user is the
 portal's job, which hands the user's rooms to the heir: a user who owns rooms is demoted
 only with --heir (an active room admin or DocSpace admin; 'me' is you). --wait (default 5m) bounds the wait for each
 job; the same command again follows a job still running. The owner, you and the accounts
-of --protect FILE or the profile's protect_file are never changed.",
+of --protect FILE or the profile's protect_file are never changed.
+
+A demotion to guest is the same job, and the portal then takes the user out of every
+group: a group it manages would be left without a manager, so the heir is made its
+manager first (each answer checked), and a user who manages groups is not made a guest
+without --heir. The plan says what becomes of each user's groups and API keys.",
     options: &[&FROM, &TYPE_SET, &HEIR, &WAIT, &PROTECT],
     examples: &[
         "docspace-people user set-type ann@example.com --type room-admin",
@@ -41,14 +47,13 @@ of --protect FILE or the profile's protect_file are never changed.",
         let user_type = match args.text(&TYPE_SET)? {
             None => {
                 return Err(Failure::Usage(
-                    "'user set-type' needs --type user|room-admin|docspace-admin".to_owned(),
+                    "'user set-type' needs --type user|room-admin|docspace-admin|guest"
+                        .to_owned(),
                 ));
             }
-            Some(t) if t.eq_ignore_ascii_case("guest") => {
-                return Err(Failure::Usage(
-                    "'user set-type' makes users, room admins or DocSpace admins; a member does not become a guest here".to_owned(),
-                ));
-            }
+            // A demotion: the portal's job, as for user (`user create` and `invite`
+            // refuse guests, since guests join through rooms).
+            Some(t) if t.eq_ignore_ascii_case("guest") => UserType::Guest,
             Some(t) => args::user_type(Some(&t))?,
         };
         let heir = args.heir()?;
@@ -74,7 +79,7 @@ const TYPE_SET: Opt = Opt::value(
     "type",
     Kind::Text,
     "T",
-    "the new type: user, room-admin or docspace-admin",
+    "the new type: user, room-admin, docspace-admin or guest",
 );
 
 /// How long to wait for each demotion job unless `--wait` says otherwise.
@@ -120,6 +125,10 @@ impl Command for SetType {
                 Ok(Box::new(Types {
                     user_type: self.user_type,
                     receiver: heir.as_ref().map_or(caller.id, |heir| heir.id),
+                    hand_over: HandOver {
+                        heir: heir.as_ref().map(|h| h.id),
+                        ..HandOver::default()
+                    },
                     heir,
                     wait: demotion.wait.unwrap_or(DEFAULT_WAIT),
                     promoted: HashSet::new(),
@@ -141,9 +150,16 @@ struct Types {
     wait: Duration,
     /// The users to promote (the others passed are demoted).
     promoted: HashSet<UserId>,
+    /// The groups the heir takes over before a demotion to guest.
+    hand_over: HandOver,
 }
 
 impl Change for Types {
+    /// A demotion says what becomes of each user's groups and keys.
+    fn holdings(&self) -> bool {
+        matches!(self.user_type, UserType::User | UserType::Guest)
+    }
+
     fn screen(&mut self, _: &Check, user: User, report: &mut Report) -> Option<(User, bool)> {
         let user_type = self.user_type;
         let target = Target::of(&user);
@@ -175,8 +191,13 @@ impl Change for Types {
         if self.promoted.contains(&user.id) {
             return Some(target);
         }
-        match demoted(check, &user, self.heir.as_ref()) {
-            Ok(fate) => Some(target.with_fate(fate)),
+        let action = format!("make {} {}", short(&user), self.user_type);
+        let demoted = check.held(&action).and_then(|held| {
+            let fate = demoted(check, held, &user, self.heir.as_ref(), self.user_type)?;
+            Ok((held, fate))
+        });
+        match demoted {
+            Ok((held, fate)) => Some(target.with_fate(self.hold(held, &user, fate))),
             Err(failure) => {
                 report.fail(&[target], failure);
                 None
@@ -190,10 +211,11 @@ impl Change for Types {
             .partition(|t| t.id.is_some_and(|id| self.promoted.contains(&id)));
         let mut steps = bulk::chunked(promote, BATCH, &|_| Action::Promote(self.user_type));
         // Ten a step, as for reassign jobs: a run killed mid-way leaves little to check.
-        steps.extend(bulk::chunked(demote, 10, &|_| Action::Demote {
+        steps.extend(bulk::chunked(demote, 10, &|chunk| Action::Demote {
             user_type: self.user_type,
             heir: self.receiver,
             wait: self.wait,
+            also: self.hand_over.of(chunk),
         }));
         steps
     }
@@ -206,13 +228,61 @@ impl Change for Types {
     }
 }
 
+impl Types {
+    /// Gathers the groups the heir takes over before a demotion to guest, and says what
+    /// becomes of the user's groups and keys after `fate`, what becomes of its rooms.
+    fn hold(&mut self, held: &Held, user: &User, fate: String) -> String {
+        let leaving = match self.user_type {
+            UserType::Guest => Leaving::Guest,
+            _ => Leaving::User,
+        };
+        let managed = held.managed_by(user.id);
+        if leaving == Leaving::Guest && self.heir.is_some() && !managed.is_empty() {
+            let groups = managed
+                .iter()
+                .map(|g| GroupRef {
+                    id: g.id,
+                    name: g.name.clone(),
+                })
+                .collect();
+            self.hand_over.groups.push((user.id, groups));
+        }
+        holdings::joined([
+            Some(fate),
+            holdings::managed_fate(&managed, leaving, self.heir.as_ref()),
+            holdings::member_fate(&user.groups(), leaving),
+            holdings::keys_fate(held.keys_of(user.id).as_deref(), leaving, false),
+        ])
+        .unwrap_or_default()
+    }
+}
+
 /// What a demotion does with `user`'s rooms, or why it is not sent: a user who owns rooms
-/// is demoted only with an heir, since the portal would otherwise hand them to the caller.
-fn demoted(check: &Check, user: &User, heir: Option<&User>) -> Result<String, Failure> {
+/// is demoted only with an heir, since the portal would otherwise hand them to the caller,
+/// and a user who manages groups is made a guest only with an heir, since the portal
+/// would leave them without a manager.
+fn demoted(
+    check: &Check,
+    held: &Held,
+    user: &User,
+    heir: Option<&User>,
+    user_type: UserType,
+) -> Result<String, Failure> {
+    let not_done = |reason: String| Failure::NotDone {
+        action: format!("make {} {user_type}", short(user)),
+        reason,
+    };
+    let managed = held.managed_by(user.id);
+    if user_type == UserType::Guest && heir.is_none() && !managed.is_empty() {
+        let groups = holdings::group_names(managed.iter().map(|g| g.name.as_str()));
+        return Err(not_done(format!(
+            "skipped: manages groups {groups}; give --heir USER or --heir me"
+        )));
+    }
     let owns = check
         .owns(user)
         .map_err(|e| Failure::from(e.during(format!("make {} user", short(user)))))?;
-    demotion(user, UserType::User, owns, heir)
+    demotion(user, user_type, owns, heir)
 }
 
 /// What a demotion of `user` to `user_type` does with the rooms it owns (`owns`, as the

@@ -2,12 +2,14 @@
 
 use super::{Command, Prints, Run, Spec};
 use crate::app::args::{
-    Args, FROM, PROTECT, REGISTERED_BEFORE, SEARCH, STATUS, Selection, TYPE_FILTER,
+    Args, FROM, KEEP_KEYS, PROTECT, REGISTERED_BEFORE, SEARCH, STATUS, Selection, TYPE_FILTER,
 };
 use crate::app::bulk::{self, Bulk, Change, Check, Guard};
 use crate::app::exit::Failure;
-use crate::app::plan::{Action, BATCH, Step};
+use crate::app::holdings::{self, Leaving};
+use crate::app::plan::{Action, BATCH, HandOver, Step};
 use crate::app::report::{Already, Outcome, Report, Target};
+use crate::app::show::short;
 use docspace_people::{Status, User};
 use std::path::PathBuf;
 
@@ -20,7 +22,13 @@ Suspends the accounts: they can no longer sign in, and their sessions end. USER 
 id or an e-mail address; instead of naming users, the filters of 'user list' select them.
 Never the owner, you, or the accounts of --protect FILE and of the profile's
 protect_file. Unattended (no one at a terminal) at most 100 users unless --max says
-otherwise. Users the portal refuses are named and the others are still done.",
+otherwise. Users the portal refuses are named and the others are still done.
+
+The plan says for each user what becomes of what it holds: the groups it manages (it
+stays their manager) and is a member of (kept), and its API keys. The portal keeps a
+terminated user's keys, and they work again once the account is reactivated, so they are
+revoked (one request a key) unless --keep-keys; only a DocSpace admin sees other users'
+keys, and for anyone else the plan says they are unknown.",
     options: &[
         &FROM,
         &STATUS,
@@ -28,6 +36,7 @@ otherwise. Users the portal refuses are named and the others are still done.",
         &SEARCH,
         &REGISTERED_BEFORE,
         &PROTECT,
+        &KEEP_KEYS,
     ],
     examples: &[
         "docspace-people user terminate ann@example.com",
@@ -38,6 +47,7 @@ otherwise. Users the portal refuses are named and the others are still done.",
         Ok(Box::new(Terminate {
             selection: args.bulk_selection()?,
             protect: args.path(&PROTECT),
+            keep_keys: args.flag(&KEEP_KEYS),
         }))
     },
 };
@@ -61,6 +71,8 @@ pub struct Terminate {
     pub selection: Selection,
     /// Accounts (ids or addresses, one a line) never to terminate.
     pub protect: Option<PathBuf>,
+    /// Leave the users' API keys in place.
+    pub keep_keys: bool,
 }
 
 impl Command for Terminate {
@@ -74,11 +86,17 @@ impl Command for Terminate {
             protect: self.protect.as_deref(),
             reads: true,
         };
+        let keep_keys = self.keep_keys;
         bulk::run(
             run,
             &client,
             bulk,
-            Box::new(|_| Ok(Box::new(Batch(|| Action::Terminate)))),
+            Box::new(move |_| {
+                Ok(Box::new(Terminations {
+                    keep_keys,
+                    hand_over: HandOver::default(),
+                }))
+            }),
         )
     }
 
@@ -125,20 +143,66 @@ pub fn unguarded(
     )
 }
 
-/// A batch request per 100 users: terminate or activate.
+/// A batch request per 100 users that cannot harm an account: activate, unlink.
 pub struct Batch(pub fn() -> Action);
 
 impl Change for Batch {
-    fn check(&mut self, _: &Check, user: User, report: &mut Report) -> Option<Target> {
-        // Terminating again changes nothing the admin asked for.
-        if matches!((self.0)(), Action::Terminate) && user.status == Status::Terminated {
-            report.settle(&Target::of(&user), Outcome::Already(Already::Terminated));
-            return None;
-        }
+    fn check(&mut self, _: &Check, user: User, _: &mut Report) -> Option<Target> {
         Some(Target::of(&user))
     }
 
     fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
         bulk::chunked(targets, BATCH, &|_| (self.0)())
+    }
+}
+
+/// A batch request per 100 users that terminates them, each one's API keys revoked
+/// after it unless `keep_keys`.
+struct Terminations {
+    keep_keys: bool,
+    /// The keys to revoke, gathered by the checks.
+    hand_over: HandOver,
+}
+
+impl Change for Terminations {
+    fn holdings(&self) -> bool {
+        true
+    }
+
+    fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
+        // Terminating again changes nothing the admin asked for.
+        if user.status == Status::Terminated {
+            report.settle(&Target::of(&user), Outcome::Already(Already::Terminated));
+            return None;
+        }
+        let held = match check.held(&format!("terminate {}", short(&user))) {
+            Ok(held) => held,
+            Err(failure) => {
+                report.fail(&[Target::of(&user)], failure);
+                return None;
+            }
+        };
+        let keys = held.keys_of(user.id);
+        if let Some(keys) = keys.as_ref().filter(|k| !k.is_empty() && !self.keep_keys) {
+            self.hand_over
+                .keys
+                .push((user.id, keys.iter().map(|k| (*k).clone()).collect()));
+        }
+        let fate = holdings::joined([
+            holdings::managed_fate(&held.managed_by(user.id), Leaving::Terminated, None),
+            holdings::member_fate(&user.groups(), Leaving::Terminated),
+            holdings::keys_fate(keys.as_deref(), Leaving::Terminated, !self.keep_keys),
+        ]);
+        let target = Target::of(&user);
+        Some(match fate {
+            Some(fate) => target.with_fate(fate),
+            None => target,
+        })
+    }
+
+    fn steps(&mut self, targets: Vec<Target>) -> Vec<Step> {
+        bulk::chunked(targets, BATCH, &|chunk| {
+            Action::Terminate(self.hand_over.of(chunk))
+        })
     }
 }

@@ -808,6 +808,16 @@ impl Portal {
         self.state().issue_named_key(user_id, name)
     }
 
+    /// The ids of the API keys `user_id` made that the portal still has, oldest first.
+    pub fn key_ids_of(&self, user_id: &str) -> Vec<String> {
+        self.state()
+            .api_keys
+            .iter()
+            .filter(|k| k.user == user_id)
+            .map(|k| k.id.clone())
+            .collect()
+    }
+
     /// The names of the API keys `user_id` made that the portal still has.
     pub fn keys_of(&self, user_id: &str) -> Vec<String> {
         self.state()
