@@ -933,3 +933,43 @@ fn groups_are_joined_and_left_and_created_only_with_create_groups() {
     .code(65)
     .stderr_has("-: line 2: a guest cannot be a member of a group");
 }
+
+/// A demotion to guest drops every group link of the person: one who manages a group
+/// waits for `--heir`, and with it the heir becomes the manager first, then the job runs.
+#[test]
+fn a_demotion_to_guest_hands_the_groups_managed_to_the_heir_first() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let rita = portal.add_member(Kind::RoomAdmin, "rita@example.com", "Rita", "Heir");
+    let bob = portal.add_member(Kind::User, "bob@example.com", "Bob", "Ray");
+    let sales = portal.add_group("Sales", Some(&bob.id), &[]);
+    let roster = "email,firstName,lastName,type\n\
+                  owner@example.com,Admin,Owner,\n\
+                  rita@example.com,Rita,Heir,\n\
+                  bob@example.com,Bob,Ray,guest\n";
+
+    sync(&portal, &owner.key, roster, &[])
+        .code(65)
+        .stderr_has(&format!(
+            "make {} Bob Ray <bob@example.com> guest: skipped: manages groups 'Sales'; give --heir USER or --heir me",
+            bob.id
+        ));
+    assert!(sent(&portal).is_empty());
+
+    sync(&portal, &owner.key, roster, &["--heir", "rita@example.com"])
+        .code(0)
+        .stdout_has(&format!("made guest {} Bob Ray <bob@example.com>", bob.id));
+    let order: Vec<String> = sent(&portal)
+        .into_iter()
+        .map(|l| l.replace(&sales, "{sales}"))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "PUT /api/2.0/group/{sales}/manager",
+            "POST /api/2.0/people/type"
+        ]
+    );
+    assert_eq!(portal.group(&sales).unwrap().manager, Some(rita.id.clone()));
+    assert_eq!(portal.user(&bob.id).unwrap().kind, Kind::Guest);
+}

@@ -11,6 +11,7 @@ use crate::app::bulk;
 use crate::app::diff::{self, Diff, Fate, Groups, Guard, Reach};
 use crate::app::exit::{self, Failure};
 use crate::app::format::Format;
+use crate::app::holdings;
 use crate::app::input;
 use crate::app::output::Output;
 use crate::app::parallel::Stop;
@@ -19,7 +20,7 @@ use crate::app::report::{Outcome, Report, Style};
 use crate::app::select;
 use crate::app::settings::Settings;
 use crate::app::show;
-use docspace_people::{Client, Filter, GroupFilter, User, UserId, UserType};
+use docspace_people::{Client, Filter, Group, GroupFilter, GroupRef, User, UserId, UserType};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -170,11 +171,12 @@ impl Command for RosterSync {
         };
         // The group listing before the users': the users' is read ahead on the one
         // connection, which no other request may use meanwhile.
+        let mut listed_groups = None;
         let groups = if people.iter().any(|p| p.groups.is_some()) {
-            let listed = client
-                .list_groups(&GroupFilter::All)
-                .map_err(|e| Failure::from(e.during("read the portal's groups for the plan")))?;
-            Some(Groups::of(&listed, self.create_groups))
+            let listed = list_groups(&client)?;
+            let groups = Groups::of(&listed, self.create_groups);
+            listed_groups = Some(listed);
+            Some(groups)
         } else {
             None
         };
@@ -213,7 +215,23 @@ impl Command for RosterSync {
                 )),
             }
         }
-        settle_demotions(&client, &mut diff, heir.as_ref(), settings)?;
+        // A demotion to guest drops every group link: the groups the person manages go
+        // to the heir first, so they are read for it.
+        let to_guest = diff.items.iter().any(|i| {
+            i.is_demotion()
+                && matches!(
+                    i.act,
+                    diff::Act::SetType {
+                        to: UserType::Guest,
+                        ..
+                    }
+                )
+        });
+        if to_guest && listed_groups.is_none() {
+            listed_groups = Some(list_groups(&client)?);
+        }
+        let listed_groups = listed_groups.unwrap_or_default();
+        settle_demotions(&client, &mut diff, heir.as_ref(), settings, &listed_groups)?;
         let receiver = heir.as_ref().map_or(caller.id, |heir| heir.id);
         let sync = Planned {
             diff,
@@ -232,13 +250,22 @@ impl Command for RosterSync {
     }
 }
 
+/// The portal's groups, in one listing.
+fn list_groups(client: &Client) -> Result<Vec<Group>, Failure> {
+    client
+        .list_groups(&GroupFilter::All)
+        .map_err(|e| Failure::from(e.during("read the portal's groups for the plan")))
+}
+
 /// Asks whether each user to demote owns rooms (on the `--parallel` pool), which decides
-/// where the rooms go, or that the demotion waits for `--heir`.
+/// where the rooms go, or that the demotion waits for `--heir`; so does a demotion to
+/// guest of someone who manages one of `groups`, whose manager the heir becomes first.
 fn settle_demotions(
     client: &Client,
     diff: &mut Diff,
     heir: Option<&User>,
     settings: &Settings,
+    groups: &[Group],
 ) -> Result<(), Failure> {
     let demoted: Vec<(usize, User)> = diff
         .items
@@ -261,9 +288,35 @@ fn settle_demotions(
             continue;
         };
         let to = *to;
-        let decided = match read {
-            Some(Some(Ok(owns))) => demotion(user, to, owns, heir),
-            Some(Some(Err(e))) => Err(Failure::from(
+        let managed: Vec<&Group> = match to {
+            UserType::Guest => groups.iter().filter(|g| g.managed_by(user.id)).collect(),
+            _ => Vec::new(),
+        };
+        let names = holdings::group_names(managed.iter().map(|g| g.name.as_str()));
+        let decided = match (read, heir) {
+            _ if !managed.is_empty() && heir.is_none() => Err(Failure::NotDone {
+                action: format!("make {} {to}", show::short(user)),
+                reason: format!("skipped: manages groups {names}; give --heir USER or --heir me"),
+            }),
+            (Some(Some(Ok(owns))), Some(heir)) if !managed.is_empty() => {
+                demotion(user, to, owns, Some(heir)).map(|fate| {
+                    let refs = managed
+                        .iter()
+                        .map(|g| GroupRef {
+                            id: g.id,
+                            name: g.name.clone(),
+                        })
+                        .collect();
+                    diff.hand_over.groups.push((user.id, refs));
+                    diff.hand_over.heir = Some(heir.id);
+                    format!(
+                        "{fate}; {} becomes the manager of {names} first",
+                        show::short(heir)
+                    )
+                })
+            }
+            (Some(Some(Ok(owns))), _) => demotion(user, to, owns, heir),
+            (Some(Some(Err(e))), _) => Err(Failure::from(
                 e.during(format!("make {} {to}", show::short(user))),
             )),
             // Not read: the run stopped before, which is said above.
