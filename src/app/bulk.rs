@@ -162,7 +162,8 @@ pub trait Change {
     fn steps(&mut self, targets: Vec<Target>) -> Vec<Step>;
 
     /// Whether its check needs the portal's groups and API keys ([`Check::held`]): read
-    /// once a run, for all its users, once the screen has passed any.
+    /// once a run, for all its users, once the screen has passed any (asked after the
+    /// screen, so it may depend on what the screen saw).
     fn holdings(&self) -> bool {
         false
     }
@@ -225,10 +226,10 @@ pub fn run<'c>(
     let mut change = make(&mut cx.memory)?;
     let change = &mut *change;
     // Whose keys the portal lists depends on who asks.
-    let asker = match (&caller, change.holdings()) {
-        (Some(caller), _) => Some(caller.clone()),
-        (None, true) => Some(cx.memory.caller(client)?),
-        (None, false) => None,
+    let asker = match &caller {
+        Some(caller) => Some(caller.clone()),
+        None if change.holdings() => Some(cx.memory.caller(client)?),
+        None => None,
     };
     let past = cx.memory.past();
     let mut report = Report::new(run.out, Style::Bulk);

@@ -5,13 +5,17 @@
 use super::exit::Failure;
 use super::show::{printable, short};
 use docspace_people::{ApiKey, Client, Group, GroupFilter, GroupRef, User, UserId, UserType};
+use std::collections::HashMap;
 
-/// What the portal holds of everyone, as one run reads it.
+/// What the portal holds of everyone, as one run reads it, by user.
 pub struct Held {
     /// Every group, each with its manager.
     groups: Vec<Group>,
-    /// Every API key of the portal, or `None` when the caller may not list them.
-    keys: Option<Vec<ApiKey>>,
+    /// The groups each user manages, as indices into `groups`.
+    managers: HashMap<UserId, Vec<usize>>,
+    /// Every API key of the portal by its creator, or `None` when the caller may not
+    /// list them.
+    keys: Option<HashMap<UserId, Vec<ApiKey>>>,
 }
 
 /// Why the keys are unknown, when they are.
@@ -24,27 +28,48 @@ impl Held {
         let groups = client
             .list_groups(&GroupFilter::All)
             .map_err(|e| Failure::from(e.during("read the portal's groups")))?;
+        let mut managers: HashMap<UserId, Vec<usize>> = HashMap::new();
+        for (at, group) in groups.iter().enumerate() {
+            if let Some(manager) = &group.manager {
+                managers.entry(manager.id).or_default().push(at);
+            }
+        }
         let keys = if caller.user_type() == UserType::DocSpaceAdmin {
-            let keys = client
+            let listed = client
                 .list_api_keys()
                 .map_err(|e| Failure::from(e.during("read the portal's API keys")))?;
+            let mut keys: HashMap<UserId, Vec<ApiKey>> = HashMap::new();
+            for key in listed {
+                if let Some(creator) = key.created_by {
+                    keys.entry(creator).or_default().push(key);
+                }
+            }
             Some(keys)
         } else {
             None
         };
-        Ok(Held { groups, keys })
+        Ok(Held {
+            groups,
+            managers,
+            keys,
+        })
     }
 
     /// The groups `user` manages.
     pub fn managed_by(&self, user: UserId) -> Vec<&Group> {
-        self.groups.iter().filter(|g| g.managed_by(user)).collect()
+        self.managers
+            .get(&user)
+            .map(|at| at.iter().map(|&at| &self.groups[at]).collect())
+            .unwrap_or_default()
     }
 
     /// The API keys `user` made; `None` when the caller may not know them.
     pub fn keys_of(&self, user: UserId) -> Option<Vec<&ApiKey>> {
-        self.keys
-            .as_ref()
-            .map(|keys| keys.iter().filter(|k| k.created_by == Some(user)).collect())
+        self.keys.as_ref().map(|keys| {
+            keys.get(&user)
+                .map(|keys| keys.iter().collect())
+                .unwrap_or_default()
+        })
     }
 }
 

@@ -185,6 +185,10 @@ fn target_json(target: &Target) -> Value {
     if let Some(group) = target.group {
         value["group"] = Value::String(group.to_string());
     }
+    // A group to create is known by its name only.
+    if target.id.is_none() && target.email.is_empty() {
+        value["name"] = Value::String(target.name());
+    }
     value
 }
 

@@ -179,6 +179,10 @@ fn create_plans_in_a_dry_run_then_makes_the_group_and_journals_it() {
     let journal = std::fs::read_to_string(crate::journal_path(&s.portal)).unwrap();
     assert!(journal.contains("\"create group\""), "{journal}");
     assert!(
+        journal.contains("\"name\":\"group 'Design'\""),
+        "the intent names the group to create: {journal}"
+    );
+    assert!(
         journal.contains(&format!("\"group\":\"{}\"", made.id)),
         "{journal}"
     );

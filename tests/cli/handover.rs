@@ -386,3 +386,35 @@ fn a_leaver_who_owns_rooms_and_manages_groups_hands_both_to_the_heir() {
     assert!(s.portal.user(&s.ann.id).unwrap().removed);
     assert_eq!(s.portal.keys_of(&s.ann.id).len(), 2, "kept, as asked");
 }
+
+#[test]
+fn a_key_the_portal_will_not_delete_is_said_not_revoked_and_a_lost_answer_is_checked() {
+    let s = scene();
+    s.portal.set_status(&s.ann.id, Status::Active);
+    let keys = s.portal.key_ids_of(&s.ann.id);
+    // The answer about 'ci' is lost after the portal deleted it: the repeat meets the
+    // portal's 500 for a key it no longer has, and a listing shows it gone.
+    s.portal.inject(Fault {
+        method: "DELETE",
+        path_prefix: format!("/api/2.0/keys/{}", keys[1]),
+        times: 1,
+        reply: Reply::LoseAnswer,
+    });
+    // The other one is refused.
+    s.portal.inject(Fault {
+        method: "DELETE",
+        path_prefix: format!("/api/2.0/keys/{}", keys[0]),
+        times: 1,
+        reply: Reply::empty(403),
+    });
+    docspace(&s.portal, &s.key, &["user", "terminate", &s.ann.id])
+        .code(1)
+        .stdout_has("kept; API keys 'ci' revoked, 'docspace-people' NOT revoked (see above))")
+        .stderr_has(&format!(
+            "revoke the API key 'docspace-people' of {} Ann Lee <ann@example.com>: HTTP 403",
+            s.ann.id
+        ))
+        .stdout_has("terminated 1, failed 1");
+    assert_eq!(s.portal.keys_of(&s.ann.id), ["docspace-people"]);
+    assert_eq!(s.portal.user(&s.ann.id).unwrap().status, Status::Terminated);
+}

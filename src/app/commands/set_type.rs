@@ -132,6 +132,7 @@ impl Command for SetType {
                     heir,
                     wait: demotion.wait.unwrap_or(DEFAULT_WAIT),
                     promoted: HashSet::new(),
+                    demoting: false,
                 }))
             }),
         )
@@ -152,12 +153,15 @@ struct Types {
     promoted: HashSet<UserId>,
     /// The groups the heir takes over before a demotion to guest.
     hand_over: HandOver,
+    /// A user to demote passed the screen: the groups and keys are read.
+    demoting: bool,
 }
 
 impl Change for Types {
-    /// A demotion says what becomes of each user's groups and keys.
+    /// A demotion says what becomes of each user's groups and keys: asked once the
+    /// screen has passed a user to demote (a promotion needs neither).
     fn holdings(&self) -> bool {
-        matches!(self.user_type, UserType::User | UserType::Guest)
+        self.demoting
     }
 
     fn screen(&mut self, _: &Check, user: User, report: &mut Report) -> Option<(User, bool)> {
@@ -183,6 +187,7 @@ impl Change for Types {
             return Some((user, false));
         }
         // A demotion hands the user's rooms over: who owns what is read first.
+        self.demoting = true;
         Some((user, true))
     }
 

@@ -95,6 +95,10 @@ impl HandOver {
     /// Revokes the keys of each user of `targets`. A key the portal does not delete is
     /// reported; the user's change goes on (a deleted user's keys never work again), and
     /// its fate says the key is not revoked.
+    ///
+    /// The portal answers a key it no longer has with a 500, which is also what the
+    /// repeat of a delete whose answer was lost meets: after a failure the keys are
+    /// listed again, and a key no longer there counts as revoked.
     pub fn revoke(
         &self,
         client: &Client,
@@ -107,21 +111,44 @@ impl HandOver {
                 let Some(id) = target.id else { return target };
                 let mut kept = Vec::new();
                 for key in self.keys_of(id) {
-                    if let Err(e) = client.delete_api_key(key.id) {
-                        let action = format!(
-                            "revoke the API key '{}' of {}",
-                            printable(&key.name),
-                            target.name()
-                        );
-                        report.fail(std::slice::from_ref(&target), e.during(action).into());
-                        kept.push(key);
+                    let Err(e) = client.delete_api_key(key.id) else {
+                        continue;
+                    };
+                    let gone = client
+                        .list_api_keys()
+                        .is_ok_and(|keys| keys.iter().all(|k| k.id != key.id));
+                    if gone {
+                        continue;
                     }
+                    let action = format!(
+                        "revoke the API key '{}' of {}",
+                        printable(&key.name),
+                        target.name()
+                    );
+                    report.fail(std::slice::from_ref(&target), e.during(action).into());
+                    kept.push(key);
                 }
                 if !kept.is_empty() {
-                    let note = format!("but API keys {} NOT revoked (see above)", key_names(&kept));
-                    target.fate = Some(match target.fate.take() {
-                        Some(fate) => format!("{fate}; {note}"),
-                        None => note,
+                    // The plan's last word on the keys gives way to what was done.
+                    let revoked: Vec<&ApiKey> = self
+                        .keys_of(id)
+                        .iter()
+                        .filter(|k| !kept.iter().any(|kept| kept.id == k.id))
+                        .collect();
+                    let not = format!("{} NOT revoked (see above)", key_names(&kept));
+                    let note = match revoked.as_slice() {
+                        [] => format!("API keys {not}"),
+                        revoked => format!("API keys {} revoked, {not}", key_names(revoked)),
+                    };
+                    let fate = target.fate.take().unwrap_or_default();
+                    let rest = match fate.rfind("; API key") {
+                        Some(at) => &fate[..at],
+                        None if fate.starts_with("API key") => "",
+                        None => &fate,
+                    };
+                    target.fate = Some(match rest {
+                        "" => note,
+                        rest => format!("{rest}; {note}"),
                     });
                 }
                 target

@@ -705,11 +705,14 @@ fn dispatch(
         Endpoint::KeyList => |state, context, caller, _| groups::keys(state, context, caller),
         Endpoint::KeyDelete => groups::delete_key,
     };
-    let caller = authenticated_caller(state, context.request).ok_or(Failure::Empty(401))?;
-    // `ValidateApiKeyAsync` writes when the key was last used (QUIRKS.md Q54).
-    if let Some(key) = bearer_key(context.request) {
+    // `ValidateApiKeyAsync` writes when a valid key was last used, before its creator's
+    // status is looked at (QUIRKS.md Q54).
+    if let Some(key) = bearer_key(context.request)
+        && state.api_key_user(key).is_some()
+    {
         state.key_used(key);
     }
+    let caller = authenticated_caller(state, context.request).ok_or(Failure::Empty(401))?;
     let parameter = parameters.first().map(String::as_str).unwrap_or_default();
     action(state, context, &caller, parameter)
 }
