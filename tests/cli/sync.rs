@@ -159,9 +159,13 @@ fn each_action_alone_and_a_second_run_that_plans_nothing() {
         let roster = format!("{HEADER}{own}{}\n", case.row);
         let run = sync(&portal, &owner.key, &roster, case.args);
         run.code(0).stdout_has(case.line);
-        let sent = sent(&portal);
-        assert_eq!(sent.len(), 1, "{}: {sent:?}", case.name);
-        assert!(sent[0].starts_with(case.request), "{}: {sent:?}", case.name);
+        let first = sent(&portal);
+        assert_eq!(first.len(), 1, "{}: {first:?}", case.name);
+        assert!(
+            first[0].starts_with(case.request),
+            "{}: {first:?}",
+            case.name
+        );
         (case.check)(&portal);
 
         portal.clear_log();
@@ -169,13 +173,9 @@ fn each_action_alone_and_a_second_run_that_plans_nothing() {
         again
             .code(0)
             .stdout_has("nothing to change: the portal is in line with the roster");
-        assert_eq!(sent_now(&portal), Vec::<String>::new(), "{}", case.name);
+        assert_eq!(sent(&portal), Vec::<String>::new(), "{}", case.name);
         assert_eq!(listings(&portal), 1, "{}: one listing", case.name);
     }
-}
-
-fn sent_now(portal: &Portal) -> Vec<String> {
-    sent(portal)
 }
 
 /// Every action at once, in the safe order: creates, the caller's names and
