@@ -23,6 +23,7 @@
 //! | [`Client::set_group_manager`] | `PUT /api/2.0/group/{id}/manager`, its answer checked |
 //! | [`Client::reassign_necessary`] | `GET /api/2.0/people/reassign/necessary` |
 //! | [`Client::start_reassign`], [`Client::reassign_progress`], [`Client::cancel_reassign`] | `POST /api/2.0/people/reassign/start`, `GET …/progress/{id}`, `PUT …/terminate` |
+//! | [`Client::rename`] | `PUT /api/2.0/people/{id}` `{"firstName", "lastName"}` (one's own) |
 //! | [`Client::disable_user`] | `PUT /api/2.0/people/{id}` `{"disable": true}` |
 //! | [`Client::set_users_type`] | `PUT /api/2.0/people/type/{type}` |
 //! | [`Client::start_type_change`], [`Client::type_change_progress`], [`Client::cancel_type_change`] | `POST /api/2.0/people/type`, `GET …/type/progress/{id}`, `PUT …/type/terminate` |

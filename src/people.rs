@@ -38,6 +38,20 @@ impl Request {
         Request::new("PUT", "/api/2.0/people/status/Terminated".to_owned()).json(&user_ids(ids))
     }
 
+    /// `PUT /api/2.0/people/{id}` `{"firstName", "lastName"}`: the caller's own names.
+    pub fn rename(id: UserId, first_name: &str, last_name: &str) -> Request {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body<'a> {
+            first_name: &'a str,
+            last_name: &'a str,
+        }
+        Request::new("PUT", format!("/api/2.0/people/{id}")).json(&Body {
+            first_name,
+            last_name,
+        })
+    }
+
     /// `PUT /api/2.0/people/status/Active` for these users.
     pub fn activate_users(ids: &[UserId]) -> Request {
         Request::new("PUT", "/api/2.0/people/status/Active".to_owned()).json(&user_ids(ids))
@@ -327,6 +341,34 @@ impl Client {
     pub fn terminate_users(&self, ids: &[UserId]) -> Result<Vec<User>, Error> {
         let action = format!("terminate {}", joined(ids));
         self.fetch_with(&Request::terminate_users(ids), &action, page::users)
+    }
+
+    /// Changes the first and last name of the account behind the credential, whose id
+    /// is `me` (`PUT /api/2.0/people/{id}`).
+    ///
+    /// The portal changes names on one's own profile only: for anyone else it answers
+    /// 200 and keeps the old names (or refuses the owner, and a DocSpace admin unless the
+    /// caller is the owner), and it keeps its own names for an LDAP or SSO account
+    /// (`UserController.cs`, `UpdateMember`). So the answer is read: names the portal did
+    /// not take are an error of kind [`ErrorKind::NotDone`], never a success.
+    pub fn rename(&self, me: UserId, first_name: &str, last_name: &str) -> Result<User, Error> {
+        let action = format!("rename {me}");
+        let user: User = self.fetch_with(
+            &Request::rename(me, first_name, last_name),
+            &action,
+            page::user,
+        )?;
+        if user.first_name != first_name || user.last_name != last_name {
+            return Err(Error::new(
+                ErrorKind::NotDone,
+                action,
+                format!(
+                    "the portal answered with the names '{} {}' unchanged: it changes only the caller's own names, and never an LDAP or SSO account's",
+                    user.first_name, user.last_name
+                ),
+            ));
+        }
+        Ok(user)
     }
 
     /// Reactivates terminated accounts: `PUT /api/2.0/people/status/Active`.

@@ -376,7 +376,7 @@ pub fn run<'c>(
 
 /// The question before a plan is carried out: each kind of change with its users (the
 /// first [`plan::NAMED`] of them, then how many more), then the command's `headline`.
-fn asked(plan: &Plan, headline: &str) -> String {
+pub fn asked(plan: &Plan, headline: &str) -> String {
     let mut kinds: Vec<(String, Vec<&Target>)> = Vec::new();
     for step in &plan.steps {
         for target in &step.targets {

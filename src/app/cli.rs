@@ -250,6 +250,24 @@ fn honoured(spec: &Spec, globals: &Globals) -> Result<(), Failure> {
             }
             Some(format) => refused(format!("--output {}", format.name()), lines),
         },
+        Prints::Plan => {
+            let plan = "prints a plan of changes: --dry-run prints it as a table, json, jsonl, csv or tsv; a real run prints a line per change, or JSON with --json";
+            match globals.output {
+                _ if globals.columns.is_some() => refused("--columns".to_owned(), plan),
+                Some(Format::Ids) => refused("--output ids".to_owned(), plan),
+                Some(Format::Jsonl | Format::Csv | Format::Tsv) if !globals.dry_run => refused(
+                    format!(
+                        "--output {} without --dry-run",
+                        globals.output.map_or("", Format::name)
+                    ),
+                    plan,
+                ),
+                _ if globals.no_header && !globals.dry_run => {
+                    refused("--no-header without --dry-run".to_owned(), plan)
+                }
+                _ => Ok(()),
+            }
+        }
         Prints::Text => {
             let given = [
                 (globals.output.is_some(), "--output"),

@@ -1,4 +1,5 @@
-//! Input files: lists of users, and people to create (CSV or JSON Lines).
+//! Input files: lists of users, people to create, and the roster of `sync` (CSV or JSON
+//! Lines).
 //!
 //! Pure functions from text to values, so that every row can be checked before anything
 //! is sent; a problem is reported with its line number.
@@ -6,7 +7,7 @@
 use super::args::{UserRef, user_ref, user_type};
 use super::exit::Failure;
 use super::unicode;
-use docspace_people::{Email, NewUser};
+use docspace_people::{Email, NewUser, UserType};
 use serde::Deserialize;
 use std::collections::HashSet;
 
@@ -67,30 +68,159 @@ pub struct Row {
     pub user: NewUser,
 }
 
+/// The optional columns of `user create --from`, besides `email` and `firstName`.
+const PEOPLE: &[&str] = &["lastName", "type"];
+
+/// The optional columns of a roster, besides `email` and `firstName`.
+const ROSTER: &[&str] = &["lastName", "type", "groups", "status"];
+
 /// The people of a CSV file with a header (`email,firstName,lastName[,type]`, RFC 4180
 /// quoting) or of a JSON Lines file (one object a line with the same names). Every row
 /// is checked; all problems are returned together.
 pub fn people(text: &str) -> Result<Vec<Row>, Vec<String>> {
+    let rows = checked_rows(text, PEOPLE, |fields| {
+        let (email, first_name, last_name) = named(fields)?;
+        let user_type = user_type(cell(&fields.user_type)).map_err(|e| match e {
+            Failure::Usage(m) => m,
+            other => other.to_string(),
+        })?;
+        Ok((
+            email.clone(),
+            NewUser {
+                first_name,
+                last_name,
+                email,
+                user_type,
+            },
+        ))
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(line, user)| Row { line, user })
+        .collect())
+}
+
+/// One person of a roster: who they are on the portal, as HR has them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// The line of the file the row starts on.
+    pub line: usize,
+    pub email: Email,
+    pub first_name: String,
+    /// `None` when the file has no such column (the row no such field): the last names
+    /// on the portal are left as they are.
+    pub last_name: Option<String>,
+    /// `None` when the row gives none: a new account is a user, an existing one keeps
+    /// its type.
+    pub user_type: Option<UserType>,
+    /// The row says `terminated` (else active).
+    pub terminated: bool,
+    /// The groups the person is a member of; `None` when the file has no such column.
+    pub groups: Option<Vec<String>>,
+}
+
+/// The roster of `sync`: a CSV file with a header naming `email` and `firstName`, and
+/// optionally `lastName`, `type` (`user`, `room-admin`, `docspace-admin`, `guest`),
+/// `groups` (names separated by `;`) and `status` (`active`, `terminated`), or JSON
+/// Lines with the same names (`groups` also as an array). Every row is checked, the
+/// same way as `user create --from` checks its rows; an address listed twice, compared
+/// as the portal compares addresses, is a problem too. All problems are returned
+/// together, with their lines.
+pub fn roster(text: &str) -> Result<Vec<Person>, Vec<String>> {
+    let rows = checked_rows(text, ROSTER, |fields| {
+        let (email, first_name, last_name) = named(fields)?;
+        let last_name = fields.last_name.is_some().then_some(last_name);
+        let user_type = match cell(&fields.user_type).map(str::to_ascii_lowercase) {
+            None => None,
+            Some(name) if name == "guest" => Some(UserType::Guest),
+            Some(name) => Some(user_type(Some(&name)).map_err(|_| {
+                format!("type '{name}' is not one of user, room-admin, docspace-admin, guest")
+            })?),
+        };
+        let terminated = match cell(&fields.status).map(str::to_ascii_lowercase) {
+            None => false,
+            Some(status) if status == "active" => false,
+            Some(status) if status == "terminated" => true,
+            Some(status) => {
+                return Err(format!(
+                    "status '{status}' is not one of active, terminated"
+                ));
+            }
+        };
+        let groups = match &fields.groups {
+            None => None,
+            Some(GroupsCell::Text(text)) => Some(group_names(text.split(';'))?),
+            Some(GroupsCell::List(names)) => Some(group_names(names.iter().map(String::as_str))?),
+        };
+        if user_type == Some(UserType::Guest) && groups.as_ref().is_some_and(|g| !g.is_empty()) {
+            return Err(
+                "a guest cannot be a member of a group (the portal skips one): leave its groups empty"
+                    .to_owned(),
+            );
+        }
+        Ok((
+            email.clone(),
+            Person {
+                line: 0,
+                email,
+                first_name,
+                last_name,
+                user_type,
+                terminated,
+                groups,
+            },
+        ))
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(line, person)| Person { line, ..person })
+        .collect())
+}
+
+/// Group names, trimmed, each once, in their order; empty parts (`Sales;`) are skipped.
+fn group_names<'a>(names: impl Iterator<Item = &'a str>) -> Result<Vec<String>, String> {
+    let mut groups: Vec<String> = Vec::new();
+    for name in names.map(str::trim).filter(|n| !n.is_empty()) {
+        if name.chars().any(char::is_control) {
+            return Err(format!(
+                "the group name '{}' holds a control character",
+                name.escape_debug()
+            ));
+        }
+        if !groups.iter().any(|g| g == name) {
+            groups.push(name.to_owned());
+        }
+    }
+    Ok(groups)
+}
+
+/// Reads the rows of a file of people, with the optional columns `columns`, and checks
+/// each with `check`, which gives the row's address and value. A file without people
+/// (empty, or a header alone) has no rows: a nightly export on a night without new
+/// staff is not an error.
+fn checked_rows<T>(
+    text: &str,
+    columns: &[&str],
+    check: impl Fn(&Fields) -> Result<(Email, T), String>,
+) -> Result<Vec<(usize, T)>, Vec<String>> {
     let text = text.trim_start_matches('\u{feff}');
-    // A file without people (empty, or a header alone) selects nobody: a nightly
-    // export on a night without new staff is not an error.
     let Some(first) = text.lines().find(|l| !l.trim().is_empty()) else {
         return Ok(Vec::new());
     };
     let raw = if first.trim_start().starts_with('{') {
-        json_lines(text)?
+        json_lines(text, columns)?
     } else {
-        csv_rows(text)?
+        csv_rows(text, columns)?
     };
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    let mut seen: HashSet<Email> = HashSet::new();
+    let mut seen: HashSet<Email> = HashSet::with_capacity(raw.len());
     for (line, fields) in raw {
-        match checked_person(&fields) {
-            Ok(user) if !seen.insert(user.email.clone()) => {
-                problems.push(format!("line {line}: {} is listed twice", user.email));
+        match check(&fields) {
+            Ok((email, _)) if !seen.insert(email.clone()) => {
+                problems.push(format!("line {line}: {email} is listed twice"));
             }
-            Ok(user) => rows.push(Row { line, user }),
+            Ok((_, row)) => rows.push((line, row)),
             Err(problem) => problems.push(format!("line {line}: {problem}")),
         }
     }
@@ -109,9 +239,39 @@ struct Fields {
     last_name: Option<String>,
     #[serde(rename = "type")]
     user_type: Option<String>,
+    groups: Option<GroupsCell>,
+    status: Option<String>,
 }
 
-fn checked_person(fields: &Fields) -> Result<NewUser, String> {
+impl Fields {
+    /// The names of the optional columns this row gives.
+    fn given(&self) -> impl Iterator<Item = &'static str> {
+        [
+            ("lastName", self.last_name.is_some()),
+            ("type", self.user_type.is_some()),
+            ("groups", self.groups.is_some()),
+            ("status", self.status.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+    }
+}
+
+/// The groups of a row: `a;b` in CSV, and in JSON too, or an array of names.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum GroupsCell {
+    Text(String),
+    List(Vec<String>),
+}
+
+/// A cell's text, trimmed; `None` when it is empty or not there.
+fn cell(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// The address and names of a row, checked as the portal checks them.
+fn named(fields: &Fields) -> Result<(Email, String, String), String> {
     let text = fields.email.as_deref().unwrap_or_default().trim();
     let email: Email = text
         .parse()
@@ -129,28 +289,7 @@ fn checked_person(fields: &Fields) -> Result<NewUser, String> {
             ));
         }
     }
-    let user_type = user_type(
-        fields
-            .user_type
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty()),
-    )
-    .map_err(|e| match e {
-        Failure::Usage(m) => m,
-        other => other.to_string(),
-    })?;
-    Ok(NewUser {
-        first_name: first_name.to_owned(),
-        last_name: fields
-            .last_name
-            .as_deref()
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
-        email,
-        user_type,
-    })
+    Ok((email, first_name.to_owned(), last_name.to_owned()))
 }
 
 /// The portal's default rule for names (`core:username:regex`, `^[\p{L}\p{M}' \-]+$`):
@@ -160,17 +299,27 @@ fn name_char(c: char) -> bool {
     unicode::is_letter_or_mark(c) || matches!(c, '\'' | ' ' | '-')
 }
 
-fn json_lines(text: &str) -> Result<Vec<(usize, Fields)>, Vec<String>> {
+fn json_lines(text: &str, columns: &[&str]) -> Result<Vec<(usize, Fields)>, Vec<String>> {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
+    let names = format!("email, firstName, {}", columns.join(", "));
     for (number, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
         match serde_json::from_str::<Fields>(line) {
-            Ok(fields) => rows.push((number + 1, fields)),
+            Ok(fields) => {
+                let extra = fields.given().find(|name| !columns.contains(name));
+                match extra {
+                    Some(extra) => problems.push(format!(
+                        "line {}: not a JSON object with {names}: unknown field `{extra}`",
+                        number + 1
+                    )),
+                    None => rows.push((number + 1, fields)),
+                }
+            }
             Err(e) => problems.push(format!(
-                "line {}: not a JSON object with email, firstName, lastName, type: {e}",
+                "line {}: not a JSON object with {names}: {e}",
                 number + 1
             )),
         }
@@ -182,7 +331,7 @@ fn json_lines(text: &str) -> Result<Vec<(usize, Fields)>, Vec<String>> {
     }
 }
 
-fn csv_rows(text: &str) -> Result<Vec<(usize, Fields)>, Vec<String>> {
+fn csv_rows(text: &str, columns: &[&str]) -> Result<Vec<(usize, Fields)>, Vec<String>> {
     let records = csv_records(text)?;
     let mut records = records.into_iter();
     let Some((_, header)) = records.next() else {
@@ -195,12 +344,29 @@ fn csv_rows(text: &str) -> Result<Vec<(usize, Fields)>, Vec<String>> {
     };
     let (Some(email), Some(first)) = (column("email"), column("firstName")) else {
         return Err(vec![format!(
-            "line 1: the header must name the columns email,firstName,lastName[,type], not '{}'",
+            "line 1: the header must name the columns email,firstName[,{}], not '{}'",
+            columns.join(","),
             header.join(",")
         )]);
     };
-    let (last, kind) = (column("lastName"), column("type"));
-    let known = [Some(email), Some(first), last, kind];
+    let optional = |name: &str| columns.contains(&name).then(|| column(name)).flatten();
+    let (last, kind, groups, status) = (
+        optional("lastName"),
+        optional("type"),
+        optional("groups"),
+        optional("status"),
+    );
+    if let Some(twice) = (0..header.len()).find(|i| {
+        header[..*i]
+            .iter()
+            .any(|h| h.trim().eq_ignore_ascii_case(header[*i].trim()))
+    }) {
+        return Err(vec![format!(
+            "line 1: the column '{}' is named twice",
+            header[twice]
+        )]);
+    }
+    let known = [Some(email), Some(first), last, kind, groups, status];
     if let Some(extra) = (0..header.len()).find(|i| !known.contains(&Some(*i))) {
         return Err(vec![format!("line 1: unknown column '{}'", header[extra])]);
     }
@@ -226,6 +392,8 @@ fn csv_rows(text: &str) -> Result<Vec<(usize, Fields)>, Vec<String>> {
                 first_name: field(Some(first)),
                 last_name: field(last),
                 user_type: field(kind),
+                groups: field(groups).map(GroupsCell::Text),
+                status: field(status),
             },
         ));
     }
@@ -436,6 +604,69 @@ mod tests {
         // Nobody to create is not a bad file.
         assert_eq!(people("email,firstName\n").unwrap(), Vec::new());
         assert_eq!(people("\u{feff}\n  \n").unwrap(), Vec::new());
+    }
+
+    #[test]
+    fn a_roster_takes_types_statuses_and_groups() {
+        let text = "email,firstName,lastName,type,status,groups\r\n\
+                    ann@example.com,Ann,Lee,Room-Admin,Terminated,\"Sales; Support;;Sales\"\r\n\
+                    bob@example.com,Bob,,,,\r\n\
+                    gus@example.com,Gus,,GUEST,,\r\n";
+        let people = roster(text).unwrap();
+        assert_eq!(people[0].user_type, Some(UserType::RoomAdmin));
+        assert_eq!(people[2].user_type, Some(UserType::Guest));
+        assert!(people[0].terminated);
+        assert_eq!(
+            people[0].groups.as_deref(),
+            Some(&["Sales".to_owned(), "Support".to_owned()][..])
+        );
+        assert_eq!(
+            (people[1].line, people[1].user_type, people[1].terminated),
+            (3, None, false)
+        );
+        assert_eq!(people[1].last_name.as_deref(), Some(""));
+        assert_eq!(people[1].groups.as_deref(), Some(&[][..]));
+        // Without the columns: last names and groups are not the roster's to say.
+        let bare = roster("email,firstName\nann@example.com,Ann\n").unwrap();
+        assert_eq!(
+            (bare[0].last_name.as_ref(), bare[0].groups.as_ref()),
+            (None, None)
+        );
+        let json = roster(
+            "{\"email\":\"ann@example.com\",\"firstName\":\"Ann\",\"groups\":[\"A\",\" B \"]}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            json[0].groups.as_deref(),
+            Some(&["A".to_owned(), "B".to_owned()][..])
+        );
+        assert_eq!(json[0].last_name, None);
+    }
+
+    #[test]
+    fn create_files_keep_their_columns() {
+        assert!(
+            people("email,firstName,status\n").unwrap_err()[0].contains("unknown column 'status'")
+        );
+        let problems =
+            people("{\"email\":\"a@b.co\",\"firstName\":\"A\",\"groups\":\"x\"}\n").unwrap_err();
+        assert!(
+            problems[0].ends_with("unknown field `groups`"),
+            "{problems:?}"
+        );
+        assert!(
+            roster("email,firstName,Email\n").unwrap_err()[0]
+                .contains("the column 'Email' is named twice")
+        );
+        let problems =
+            roster("email,firstName,type,status\na@b.co,A,boss,\nb@b.co,B,,gone\n").unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "line 2: type 'boss' is not one of user, room-admin, docspace-admin, guest",
+                "line 3: status 'gone' is not one of active, terminated"
+            ]
+        );
     }
 
     #[test]

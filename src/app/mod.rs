@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod completions;
 pub mod config;
+pub mod diff;
 pub mod env;
 pub mod exit;
 pub mod format;

@@ -99,6 +99,15 @@ impl<'a> Output<'a> {
         self.out.write_all(text.as_bytes())
     }
 
+    /// A note on stderr that is neither a result nor an error (what a run left out, and
+    /// why); not with `--quiet`.
+    pub fn note(&mut self, note: &dyn std::fmt::Display) -> io::Result<()> {
+        if self.quiet {
+            return Ok(());
+        }
+        self.error(note)
+    }
+
     /// An error line on stderr; always printed.
     pub fn error(&mut self, error: &dyn std::fmt::Display) -> io::Result<()> {
         self.clear_progress()?;

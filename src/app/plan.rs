@@ -72,6 +72,11 @@ pub enum Action {
     /// Revokes the keys of `HandOver` of users terminated before.
     RevokeKeys(HandOver),
     Activate,
+    /// Changes the caller's own names (the portal changes no one else's).
+    Rename {
+        first_name: String,
+        last_name: String,
+    },
     /// Unlinks guests from the caller.
     Unlink,
     /// Deletes terminated users in one request, terminating `terminate_first` before,
@@ -137,6 +142,7 @@ impl Action {
             Action::Terminate(_) => Change::Terminated,
             Action::RevokeKeys(_) => Change::KeysRevoked,
             Action::Activate => Change::Activated,
+            Action::Rename { .. } => Change::Renamed,
             Action::Unlink => Change::Unlinked,
             Action::Delete { .. } | Action::Reassign { .. } => Change::Deleted,
             Action::Invite(_) => Change::Invited,
@@ -160,6 +166,7 @@ impl Action {
             Action::Terminate(_) => "terminate",
             Action::RevokeKeys(_) => "revoke keys",
             Action::Activate => "activate",
+            Action::Rename { .. } => "rename",
             Action::Unlink => "unlink",
             Action::Delete { .. } => "delete",
             Action::Reassign { .. } => "reassign and delete",
@@ -216,6 +223,10 @@ impl Step {
             }
             Action::RevokeKeys(also) => also.stages(target).join(", "),
             Action::Activate => "activate".to_owned(),
+            Action::Rename {
+                first_name,
+                last_name,
+            } => format!("rename to {first_name} {last_name}"),
             Action::Unlink => "unlink from you".to_owned(),
             Action::Delete {
                 terminate_first,
@@ -277,6 +288,14 @@ impl Step {
             }
             Action::RevokeKeys(also) => also.key_requests(&self.ids()),
             Action::Activate => vec![Request::activate_users(&self.ids())],
+            Action::Rename {
+                first_name,
+                last_name,
+            } => self
+                .ids()
+                .into_iter()
+                .map(|id| Request::rename(id, first_name, last_name))
+                .collect(),
             Action::Unlink => vec![Request::unlink_guests(&self.ids())],
             Action::Delete {
                 terminate_first,
@@ -360,11 +379,10 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
     if report.dry_run() {
         return print(client, plan, report);
     }
-    if let Some(question) = &plan.question {
-        match cx.io.confirm(report.out, question) {
-            Ok(true) => {}
-            Ok(false) | Err(_) => return report.note(&"cancelled; nothing was sent"),
-        }
+    if let Some(question) = &plan.question
+        && !confirmed(question, report, cx)
+    {
+        return;
     }
     if let Some(sequence) = &plan.sequence {
         let Some(step) = plan.steps.first() else {
@@ -416,6 +434,18 @@ pub fn carry_out(client: &Client, plan: &Plan, report: &mut Report, cx: &mut Con
     report.flush();
 }
 
+/// Whether the person at the terminal answers yes to `question`; no (or no answer) is
+/// said: nothing was sent.
+pub fn confirmed(question: &str, report: &mut Report, cx: &mut Context) -> bool {
+    match cx.io.confirm(report.out, question) {
+        Ok(true) => true,
+        Ok(false) | Err(_) => {
+            report.note(&"cancelled; nothing was sent");
+            false
+        }
+    }
+}
+
 /// What the progress line calls a step while it is sent.
 fn gerund(action: &Action) -> &'static str {
     match action {
@@ -423,6 +453,7 @@ fn gerund(action: &Action) -> &'static str {
         Action::Terminate(_) => "terminating",
         Action::RevokeKeys(_) => "revoking keys",
         Action::Activate => "activating",
+        Action::Rename { .. } => "renaming",
         Action::Unlink => "unlinking",
         Action::Delete { .. } => "deleting",
         Action::Reassign { .. } => "handing over and deleting",
@@ -602,6 +633,18 @@ fn run(client: &Client, step: &Step, report: &mut Report, cx: &Context) {
             }
         }
         Action::Activate => set_status(client, step, report, Status::Active),
+        Action::Rename {
+            first_name,
+            last_name,
+        } => {
+            for target in &step.targets {
+                let Some(id) = target.id else { continue };
+                match client.rename(id, first_name, last_name) {
+                    Ok(user) => report.changed(Change::Renamed, &user),
+                    Err(e) => report.fail(std::slice::from_ref(target), e.into()),
+                }
+            }
+        }
         Action::Unlink => {
             for (targets, result) in
                 per_target_after_refusal(&step.targets, |ids| client.unlink_guests(ids))
@@ -1264,6 +1307,20 @@ fn invite(client: &Client, invitations: &[Invitation], report: &mut Report) {
             }
         }
     }
+}
+
+/// Whether making a `from` user a `to` goes through the promotion request
+/// (`PUT /people/type/{type}`): a change up, and the owner's DocSpace admin made a room
+/// admin. Every other change is a demotion, the portal's job that hands the user's rooms
+/// to an heir (`POST /people/type`).
+pub fn promotes(from: UserType, to: UserType) -> bool {
+    let rank = |user_type| match user_type {
+        UserType::Guest => 0,
+        UserType::User => 1,
+        UserType::RoomAdmin => 2,
+        UserType::DocSpaceAdmin => 3,
+    };
+    rank(to) > rank(from) || to == UserType::RoomAdmin
 }
 
 /// Promotes the users of a step in one request. The portal changes them one after the

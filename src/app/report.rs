@@ -16,6 +16,8 @@ pub enum Change {
     Created,
     Terminated,
     Activated,
+    /// The caller's own names were changed.
+    Renamed,
     Deleted,
     Unlinked,
     Invited,
@@ -43,6 +45,7 @@ impl Change {
             Change::Created => "created",
             Change::Terminated => "terminated",
             Change::Activated => "activated",
+            Change::Renamed => "renamed",
             Change::Deleted => "deleted",
             Change::Unlinked => "unlinked",
             Change::Invited => "invited",
@@ -66,6 +69,7 @@ impl Change {
             Change::Created => "would create",
             Change::Terminated => "would terminate",
             Change::Activated => "would activate",
+            Change::Renamed => "would rename",
             Change::Deleted => "would delete",
             Change::Unlinked => "would unlink",
             Change::Invited => "would invite",
@@ -124,6 +128,16 @@ pub enum Protection {
     File,
 }
 
+/// Why a difference a command found was left as it is, by rule: neither done nor
+/// failed, and no part of the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Left {
+    /// The portal changes names on one's own profile only.
+    NameDiffers,
+    /// The owner, the caller or an account of a protect file.
+    Protected(Protection),
+}
+
 /// An outcome the journal remembers, under the name it is stored with: the names are
 /// the journal's format, read back by every later run, and never change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +186,8 @@ pub enum Outcome {
     /// The owner, the caller, or an account of a protect file: never touched by a bulk
     /// run.
     Protected(Protection),
+    /// A difference left as it is, by rule ([`Left`]).
+    Left(Left),
     /// The portal has no such user, and this tool did not delete one by that name.
     NotFound(Failure),
     Failed(Failure),
@@ -217,6 +233,10 @@ impl Outcome {
             Outcome::Protected(Protection::Owner) => "protected (owner)",
             Outcome::Protected(Protection::You) => "protected (you)",
             Outcome::Protected(Protection::File) => "protected (protect file)",
+            Outcome::Left(Left::NameDiffers) => "name differs (only the person can change it)",
+            Outcome::Left(Left::Protected(Protection::Owner)) => "left as it is (owner)",
+            Outcome::Left(Left::Protected(Protection::You)) => "left as it is (you)",
+            Outcome::Left(Left::Protected(Protection::File)) => "left as it is (protect file)",
             Outcome::NotFound(_) => "not found",
             Outcome::Failed(_) => "failed",
             Outcome::NotSent => "not sent",
@@ -605,16 +625,22 @@ impl<'o, 'a> Report<'o, 'a> {
                 .error(&format!("the run stopped: {}", self.summary()));
             return failure.code();
         }
+        // Differences left as they are by rule count neither way.
+        let left = self
+            .entries
+            .iter()
+            .filter(|e| matches!(e.outcome, Outcome::Left(_)))
+            .count();
         // Every user selected was protected: nothing the admin asked for was changed.
-        if !self.entries.is_empty()
+        if self.entries.len() > left
             && self
                 .entries
                 .iter()
-                .all(|e| matches!(e.outcome, Outcome::Protected(_)))
+                .all(|e| matches!(e.outcome, Outcome::Protected(_) | Outcome::Left(_)))
         {
             return exit::REFUSED;
         }
-        let succeeded = self.entries.len() - self.failures().count();
+        let succeeded = self.entries.len() - left - self.failures().count();
         exit::of_outcomes(succeeded, self.failures())
     }
 
@@ -634,11 +660,20 @@ impl<'o, 'a> Report<'o, 'a> {
             }
             let counts_last = matches!(
                 entry.outcome,
-                Outcome::Already(_) | Outcome::Protected(_) | Outcome::NotFound(_)
+                Outcome::Already(_)
+                    | Outcome::Protected(_)
+                    | Outcome::Left(_)
+                    | Outcome::NotFound(_)
             );
             // One count for the protected, whatever protects each (its line says).
             let label = match entry.outcome {
                 Outcome::Protected(_) => "protected",
+                Outcome::Left(Left::NameDiffers) => "name differs",
+                // Not counted with the people created.
+                Outcome::Done(Change::GroupCreated) | Outcome::Confirmed(Change::GroupCreated) => {
+                    "created group"
+                }
+                Outcome::Left(Left::Protected(_)) => "left as it is",
                 _ => entry.outcome.label(),
             };
             match counts.iter_mut().find(|(l, _, _)| *l == label) {

@@ -59,15 +59,20 @@ pub fn cap(
     attended: bool,
     settings: &Settings,
 ) -> Result<(), Failure> {
-    let max = settings
-        .max
-        .or((changes_accounts && !attended).then_some(100));
-    match max {
+    match limit(changes_accounts, attended, settings) {
         Some(max) if count > max => Err(Failure::BadInput(vec![format!(
             "{what}: {count} users selected, more than --max {max}; nothing was sent (check the selection, then pass --max {count} if it is right)"
         )])),
         _ => Ok(()),
     }
+}
+
+/// The most a run may change: `--max`, else 100 for a change of existing accounts run
+/// unattended, else no limit.
+pub fn limit(changes_accounts: bool, attended: bool, settings: &Settings) -> Option<usize> {
+    settings
+        .max
+        .or((changes_accounts && !attended).then_some(100))
 }
 
 /// The ids and addresses (lower-case) of the protect files: accounts a bulk run never

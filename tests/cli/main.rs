@@ -30,6 +30,7 @@ mod real_portals;
 mod recipes;
 mod selection;
 mod sequences;
+mod sync;
 mod terminal;
 mod truthful;
 

@@ -588,3 +588,92 @@ fn terminate_and_activate_from_a_pipe_at_a_terminal_ask_first() {
         assert!(changes(&portal).is_empty(), "{command}: nothing sent");
     }
 }
+
+/// `sync` at a terminal asks once, before anything is sent: each kind of change with
+/// its count and its people, the memberships among them (a person to create by its
+/// address); `n` sends nothing. A plan of memberships alone, answered `y`, is carried out.
+#[test]
+fn the_question_of_a_sync_counts_each_kind_of_change() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let ann = portal.add_member(crate::portal::Kind::User, "ann@example.com", "Ann", "Lee");
+    portal.add_group("Sales", None, &[]);
+    let roster = portal.state_dir().join("roster.csv");
+    std::fs::create_dir_all(portal.state_dir()).unwrap();
+    std::fs::write(
+        &roster,
+        "email,firstName,lastName,type,groups\n\
+         owner@example.com,Admin,Owner,,\n\
+         ann@example.com,Ann,Lee,room-admin,Sales\n\
+         dan@example.com,Dan,Fox,,Sales\n",
+    )
+    .unwrap();
+    let roster = roster.display().to_string();
+    let sync = ["sync", "--from", roster.as_str()];
+
+    let mut terminal = Terminal::start(&portal, &key, &sync, None, true);
+    terminal.expect("[y/N] ");
+    terminal.send("n\n");
+    let run = terminal.finish();
+    let question = format!(
+        "create (1):\n  dan@example.com\n\
+         make room-admin (1):\n  {ann}\n\
+         add (2):\n  {ann} to group Sales\n  dan@example.com to group Sales\n\
+         Make these 4 change(s)? New accounts are e-mailed an activation link; terminated people can no longer sign in. [y/N] n\n",
+        ann = shown(&portal, &ann.id)
+    );
+    assert!(run.tty.contains(&question), "the question:\n{}", run.tty);
+    assert!(
+        run.tty.contains("cancelled; nothing was sent"),
+        "{}",
+        run.tty
+    );
+    assert_eq!(run.code, 0, "{}", run.tty);
+    assert!(
+        changes(&portal).is_empty(),
+        "{:?}",
+        lines(&changes(&portal))
+    );
+
+    // The people in line, their memberships not yet: asked, and sent on yes.
+    let only_groups = portal.state_dir().join("groups.csv");
+    std::fs::write(
+        &only_groups,
+        "email,firstName,lastName,groups\n\
+         owner@example.com,Admin,Owner,\n\
+         ann@example.com,Ann,Lee,Sales\n\
+         dan@example.com,Dan,Fox,Sales\n",
+    )
+    .unwrap();
+    let only_groups = only_groups.display().to_string();
+    let sync = ["sync", "--from", only_groups.as_str()];
+    docspace(
+        &portal,
+        &key,
+        &[
+            "user",
+            "create",
+            "--email",
+            "dan@example.com",
+            "--first-name",
+            "Dan",
+            "--last-name",
+            "Fox",
+        ],
+    )
+    .code(0);
+    portal.clear_log();
+    let mut terminal = Terminal::start(&portal, &key, &sync, None, true);
+    terminal.expect("add (2):");
+    terminal.expect("[y/N] ");
+    terminal.send("y\n");
+    let run = terminal.finish();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.tty);
+    assert!(run.stdout.contains("added 2"), "{}", run.stdout);
+    assert_eq!(
+        lines(&changes(&portal)).len(),
+        1,
+        "{:?}",
+        lines(&changes(&portal))
+    );
+}

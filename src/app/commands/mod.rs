@@ -34,6 +34,7 @@ pub mod revoke;
 pub mod seats;
 pub mod set_type;
 pub mod status;
+pub mod sync;
 pub mod whoami;
 
 /// Every command, in the order the overview lists them.
@@ -61,6 +62,7 @@ pub const TABLE: &[&Spec] = &[
     &group_change::REMOVE,
     &group_change::SET_MANAGER,
     &group_change::DELETE,
+    &sync::SPEC,
     &lifecycle::SPEC,
     &guest_cycle::SPEC,
     &login::SPEC,
@@ -82,6 +84,9 @@ pub enum Prints {
     Json,
     /// Text of its own (a script, a manual page): no output option applies.
     Text,
+    /// A plan of changes, in every `--output` format but `ids` with `--dry-run`, and
+    /// without it a line per change, or JSON with `--json`.
+    Plan,
 }
 
 /// A command of the command line.

@@ -9,7 +9,7 @@ use crate::app::args::{self, FROM, HEIR, Heir, Kind, Opt, PROTECT, Selection, WA
 use crate::app::bulk::{self, Bulk, Change, Check, Guard};
 use crate::app::exit::Failure;
 use crate::app::holdings::{self, Held, Leaving};
-use crate::app::plan::{Action, BATCH, HandOver, Step};
+use crate::app::plan::{self, Action, BATCH, HandOver, Step};
 use crate::app::report::{Already, Outcome, Report, Target};
 use crate::app::show::short;
 use docspace_people::{GroupRef, Status, User, UserId, UserType};
@@ -182,7 +182,7 @@ impl Change for Types {
             );
             return None;
         }
-        if rank(user_type) > rank(current) || user_type == UserType::RoomAdmin {
+        if plan::promotes(current, user_type) {
             self.promoted.insert(user.id);
             return Some((user, false));
         }
@@ -262,17 +262,6 @@ impl Types {
     }
 }
 
-/// Where a type stands; a DocSpace admin made a room admin goes through the promotion
-/// request too (the owner's right).
-fn rank(user_type: UserType) -> u8 {
-    match user_type {
-        UserType::Guest => 0,
-        UserType::User => 1,
-        UserType::RoomAdmin => 2,
-        UserType::DocSpaceAdmin => 3,
-    }
-}
-
 /// What a demotion does with `user`'s rooms, or why it is not sent: a user who owns rooms
 /// is demoted only with an heir, since the portal would otherwise hand them to the caller,
 /// and a user who manages groups is made a guest only with an heir, since the portal
@@ -298,6 +287,22 @@ fn demoted(
     let owns = check
         .owns(user)
         .map_err(|e| Failure::from(e.during(format!("make {} user", short(user)))))?;
+    demotion(user, user_type, owns, heir)
+}
+
+/// What a demotion of `user` to `user_type` does with the rooms it owns (`owns`, as the
+/// portal said; `None` when it cannot say), or why it is not sent: the rooms of a user
+/// who owns some go to an heir, never silently to the caller.
+pub fn demotion(
+    user: &User,
+    user_type: UserType,
+    owns: Option<bool>,
+    heir: Option<&User>,
+) -> Result<String, Failure> {
+    let not_done = |reason: String| Failure::NotDone {
+        action: format!("make {} {user_type}", short(user)),
+        reason,
+    };
     match (owns, heir) {
         (_, Some(heir)) if heir.id == user.id => Err(not_done(
             "the heir cannot be the user demoted: give another --heir".to_owned(),

@@ -2318,7 +2318,10 @@ fn update_member(state: &mut State, context: &Context<'_>, caller: &Member, user
     if !own_profile && target.is_docspace_admin() && !caller.is_owner() {
         return Err(access_denied());
     }
-    if own_profile {
+    if own_profile && target.ldap {
+        // An LDAP account's names are the directory's: the portal keeps them, and answers
+        // 200 all the same (QUIRKS.md Q42).
+    } else if own_profile {
         // A user cannot disable itself; its own names do change.
         let first = first_name.unwrap_or_else(|| target.first_name.clone());
         let last = last_name.unwrap_or_else(|| target.last_name.clone());

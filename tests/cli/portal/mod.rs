@@ -517,6 +517,12 @@ impl Portal {
         self.state().member_any(id).map(view_of)
     }
 
+    /// Every user, removed ones included, in the order they were made: one look at the
+    /// state where a test needs them all (not from the server: test machinery).
+    pub fn users(&self) -> Vec<UserView> {
+        self.state().members.iter().map(view_of).collect()
+    }
+
     /// Non-removed users only.
     pub fn user_by_email(&self, email: &str) -> Option<UserView> {
         self.state().by_email(email).map(view_of)

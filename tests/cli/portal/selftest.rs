@@ -2754,6 +2754,25 @@ fn disabling_one_user_stamps_the_termination_date() {
         (&json!("Adele"), &json!(1)),
         "a user cannot disable itself"
     );
+    // Someone else's names, and an LDAP account's own, are kept, and the answer is 200
+    // all the same (QUIRKS.md Q42).
+    let elsewhere = client.call(
+        "PUT",
+        &format!("/api/2.0/people/{}", user.id),
+        &admin.key,
+        Some(&json!({"firstName": "Otto", "lastName": "Other"})),
+    );
+    assert_eq!(elsewhere.status, 200, "{}", elsewhere.body);
+    assert_eq!(elsewhere.json()["response"]["firstName"], "Uma");
+    portal.set_ldap(&other_admin.id);
+    let directory = client.call(
+        "PUT",
+        &format!("/api/2.0/people/{}", other_admin.id),
+        &other_admin.key,
+        Some(&json!({"firstName": "Ottilie"})),
+    );
+    assert_eq!(directory.status, 200, "{}", directory.body);
+    assert_eq!(directory.json()["response"]["firstName"], "Otto");
     client.check_rows(&[
         row(
             &admin.key,
