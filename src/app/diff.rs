@@ -438,6 +438,13 @@ impl Diff {
     }
 
     /// Whether any change to be sent takes a paid seat: then the free seats are read.
+    /// Whether a real run terminates anyone.
+    pub fn terminates(&self) -> bool {
+        self.items
+            .iter()
+            .any(|i| matches!(i.act, Act::Terminate) && i.sends())
+    }
+
     pub fn takes_seats(&self) -> bool {
         self.items.iter().any(|item| item.seat && item.sends())
     }
@@ -520,10 +527,9 @@ impl Diff {
                         also: self.hand_over.of(chunk),
                     }))
                 }
-                // The person's API keys are left: they stop working while the account is
-                // terminated ('user terminate' revokes them).
-                Act::Terminate => steps.extend(bulk::chunked(targets, BATCH, &|_| {
-                    Action::Terminate(HandOver::default())
+                // With the API keys the people made, revoked after it ([`Diff::hand_over`]).
+                Act::Terminate => steps.extend(bulk::chunked(targets, BATCH, &|chunk| {
+                    Action::Terminate(self.hand_over.of(chunk))
                 })),
                 // Once the people's own changes are made ([`Diff::group_steps`]).
                 Act::CreateGroup(_) | Act::Join { .. } | Act::Leave { .. } => {}

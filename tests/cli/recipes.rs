@@ -225,7 +225,7 @@ fn the_sync_crontab_mails_the_plan_on_change_and_applies_it_capped() {
             "ACTION        PERSON                            CHANGE                        NOTE\n\
              create        dan@example.com (line 4)          user\n\
              set type      ann@example.com (line 3)          user → room-admin\n\
-             terminate     zed@example.com                   active → terminated           not in the roster\n",
+             terminate     zed@example.com                   active → terminated           not in the roster; API key 'docspace-people' revoked\n",
         )
         .stderr_empty();
     assert!(crate::changes(&portal).is_empty());

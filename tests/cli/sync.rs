@@ -106,7 +106,8 @@ fn each_action_alone_and_a_second_run_that_plans_nothing() {
                 p.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
             },
             row: "ann@example.com,Ann,Lee,,terminated",
-            args: &[],
+            // One request: the revocation of keys is every_action_together's.
+            args: &["--keep-keys"],
             request: "PUT /api/2.0/people/status/Terminated",
             line: "terminated ",
             check: |p| {
@@ -121,7 +122,7 @@ fn each_action_alone_and_a_second_run_that_plans_nothing() {
                 p.add_member(Kind::User, "zed@example.com", "Zed", "Gone");
             },
             row: "ann@example.com,Ann,Lee,,",
-            args: &["--terminate-missing"],
+            args: &["--terminate-missing", "--keep-keys"],
             request: "PUT /api/2.0/people/status/Terminated",
             line: "terminated ",
             check: |p| {
@@ -217,8 +218,8 @@ fn every_action_together_in_the_safe_order() {
          set type      ann@example.com (line 4)          user → room-admin\n\
          set type      bob@example.com (line 5)          user → room-admin\n\
          set type      eve@example.com (line 2)          room-admin → user             owns no rooms\n\
-         terminate     cat@example.com (line 3)          active → terminated\n\
-         terminate     zed@example.com                   active → terminated           not in the roster\n\
+         terminate     cat@example.com (line 3)          active → terminated           API key 'docspace-people' revoked\n\
+         terminate     zed@example.com                   active → terminated           not in the roster; API key 'docspace-people' revoked\n\
          name differs  fay@example.com (line 8)          Fay Old → Fay New             only the person can change it\n\
          plan: 8 change(s): create 1, rename 1, reactivate 1, set type 3, terminate 2; nothing sent: name differs 1\n",
     );
@@ -235,7 +236,12 @@ fn every_action_together_in_the_safe_order() {
     let order: Vec<String> = sent(&portal)
         .into_iter()
         .map(|l| l.replace(&owner.id, "{owner}"))
+        .map(|l| match l.strip_prefix("DELETE /api/2.0/keys/") {
+            Some(_) => "DELETE /api/2.0/keys/{key}".to_owned(),
+            None => l,
+        })
         .collect();
+    // The keys of the two terminated, revoked after the termination.
     assert_eq!(
         order,
         [
@@ -245,6 +251,8 @@ fn every_action_together_in_the_safe_order() {
             "PUT /api/2.0/people/type/RoomAdmin",
             "POST /api/2.0/people/type",
             "PUT /api/2.0/people/status/Terminated",
+            "DELETE /api/2.0/keys/{key}",
+            "DELETE /api/2.0/keys/{key}",
         ]
     );
     let promoted = changes(&portal)
@@ -742,7 +750,14 @@ fn an_interrupted_apply_is_completed_by_the_same_sync_again() {
             "terminated {} Cat Cole <cat@example.com>\n",
             cat.id
         ));
-    assert_eq!(sent(&portal), ["PUT /api/2.0/people/status/Terminated"]);
+    let again = sent(&portal);
+    assert_eq!(again[0], "PUT /api/2.0/people/status/Terminated");
+    assert!(
+        again[1..]
+            .iter()
+            .all(|l| l.starts_with("DELETE /api/2.0/keys/")),
+        "then Cat's keys are revoked: {again:?}"
+    );
     docspace(&portal, &owner.key, &["journal"])
         .code(0)
         .stdout_has("settled: ");
@@ -972,4 +987,43 @@ fn a_demotion_to_guest_hands_the_groups_managed_to_the_heir_first() {
     );
     assert_eq!(portal.group(&sales).unwrap().manager, Some(rita.id.clone()));
     assert_eq!(portal.user(&bob.id).unwrap().kind, Kind::Guest);
+}
+
+/// The API keys of the people sync terminates are revoked after the termination, as
+/// `user terminate` revokes them; `--keep-keys` keeps them, and the plan says what that
+/// means. A key kept works again if the account is reactivated.
+#[test]
+fn terminations_revoke_the_api_keys_unless_keep_keys() {
+    for keep in [false, true] {
+        let portal = Portal::start();
+        let owner = portal.owner();
+        let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+        let roster = format!(
+            "{HEADER}owner@example.com,Admin,Owner,,\nann@example.com,Ann,Lee,,terminated\n"
+        );
+        let mut args = vec![];
+        if keep {
+            args.push("--keep-keys");
+        }
+        let mut dry = args.clone();
+        dry.push("--dry-run");
+        let fate = if keep {
+            "API key 'docspace-people' kept: it works again if the account is reactivated"
+        } else {
+            "API key 'docspace-people' revoked"
+        };
+        sync(&portal, &owner.key, &roster, &dry)
+            .code(0)
+            .stdout_has(fate);
+        sync(&portal, &owner.key, &roster, &args).code(0);
+        let revoked = sent(&portal)
+            .iter()
+            .filter(|l| l.starts_with("DELETE /api/2.0/keys/"))
+            .count();
+        assert_eq!(revoked, usize::from(!keep), "keep {keep}");
+        // Reactivated: a kept key works again, a revoked one never does.
+        portal.set_status(&ann.id, Status::Active);
+        let code = docspace(&portal, &ann.key, &["whoami"]).code;
+        assert_eq!(code == 0, keep, "keep {keep}: whoami exit {code}");
+    }
 }

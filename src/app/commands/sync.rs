@@ -6,12 +6,12 @@
 use super::delete::caller_and_heir;
 use super::set_type::demotion;
 use super::{Command, Prints, Run, Spec};
-use crate::app::args::{Args, HEIR, Heir, Kind, Opt, PROTECT, WAIT};
+use crate::app::args::{Args, HEIR, Heir, KEEP_KEYS, Kind, Opt, PROTECT, WAIT};
 use crate::app::bulk;
 use crate::app::diff::{self, Diff, Fate, Groups, Guard, Reach};
 use crate::app::exit::{self, Failure};
 use crate::app::format::Format;
-use crate::app::holdings;
+use crate::app::holdings::{self, Leaving};
 use crate::app::input;
 use crate::app::output::Output;
 use crate::app::parallel::Stop;
@@ -20,7 +20,9 @@ use crate::app::report::{Outcome, Report, Style};
 use crate::app::select;
 use crate::app::settings::Settings;
 use crate::app::show;
-use docspace_people::{Client, Filter, Group, GroupFilter, GroupRef, User, UserId, UserType};
+use docspace_people::{
+    ApiKey, Client, Filter, Group, GroupFilter, GroupRef, User, UserId, UserType,
+};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -46,8 +48,9 @@ it (your own is changed). With a groups column, each person is added to the grou
 names and removed from the others (a group the portal does not have is created only with
 --create-groups). --dry-run prints the plan (any --output but ids); a real run carries
 it out, creates, your name and reactivations first, then promotions, demotions,
-terminations and the memberships, each person's outcome on a line. sync never deletes
-anyone, nor any group.",
+terminations and the memberships, each person's outcome on a line. The API keys of the
+people it terminates are revoked (one request a key) unless --keep-keys. sync never
+deletes anyone, nor any group.",
     options: &[
         &ROSTER,
         &TERMINATE_MISSING,
@@ -56,6 +59,7 @@ anyone, nor any group.",
         &HEIR,
         &WAIT,
         &PROTECT,
+        &KEEP_KEYS,
     ],
     examples: &[
         "docspace-people sync --from roster.csv --dry-run",
@@ -119,6 +123,7 @@ fn parse(args: &mut Args) -> Result<Box<dyn Command>, Failure> {
         heir,
         wait: wait.unwrap_or(DEFAULT_WAIT),
         protect: args.path(&PROTECT),
+        keep_keys: args.flag(&KEEP_KEYS),
     }))
 }
 
@@ -133,6 +138,8 @@ pub struct RosterSync {
     /// How long to wait for each demotion job.
     pub wait: Duration,
     pub protect: Option<PathBuf>,
+    /// `--keep-keys`: the API keys of the people terminated stay.
+    pub keep_keys: bool,
 }
 
 impl Command for RosterSync {
@@ -232,6 +239,9 @@ impl Command for RosterSync {
         }
         let listed_groups = listed_groups.unwrap_or_default();
         settle_demotions(&client, &mut diff, heir.as_ref(), settings, &listed_groups)?;
+        if diff.terminates() {
+            revoke_keys(&client, &mut diff, self.keep_keys)?;
+        }
         let receiver = heir.as_ref().map_or(caller.id, |heir| heir.id);
         let sync = Planned {
             diff,
@@ -323,6 +333,40 @@ fn settle_demotions(
             _ => continue,
         };
         diff.settle_demotion(*at, decided);
+    }
+    Ok(())
+}
+
+/// The API keys of the people the plan terminates: revoked with the termination (one
+/// listing of the portal's keys, which the DocSpace admin sync runs as may read), or
+/// kept with `keep_keys`, each said on the person's line.
+fn revoke_keys(client: &Client, diff: &mut Diff, keep_keys: bool) -> Result<(), Failure> {
+    let listed = client
+        .list_api_keys()
+        .map_err(|e| Failure::from(e.during("read the portal's API keys")))?;
+    let mut keys: HashMap<UserId, Vec<ApiKey>> = HashMap::new();
+    for key in listed {
+        if let Some(creator) = key.created_by {
+            keys.entry(creator).or_default().push(key);
+        }
+    }
+    for item in diff.items.iter_mut() {
+        if !matches!(item.act, diff::Act::Terminate) || !item.sends() {
+            continue;
+        }
+        let Some(mine) = item
+            .target
+            .id
+            .and_then(|id| keys.remove(&id).map(|k| (id, k)))
+        else {
+            continue;
+        };
+        let shown: Vec<&ApiKey> = mine.1.iter().collect();
+        let fate = holdings::keys_fate(Some(&shown), Leaving::Terminated, !keep_keys);
+        item.note = holdings::joined([item.note.take(), fate]);
+        if !keep_keys {
+            diff.hand_over.keys.push(mine);
+        }
     }
     Ok(())
 }
