@@ -21,6 +21,21 @@ pub struct Held {
 /// Why the keys are unknown, when they are.
 pub const KEYS_UNKNOWN: &str = "unknown: only a DocSpace admin can list other users' API keys (the portal lists a caller's own only)";
 
+/// Every API key of the portal (one listing, which only a DocSpace admin may read in
+/// full), by the user who made it.
+pub fn keys_by_creator(client: &Client) -> Result<HashMap<UserId, Vec<ApiKey>>, Failure> {
+    let listed = client
+        .list_api_keys()
+        .map_err(|e| Failure::from(e.during("read the portal's API keys")))?;
+    let mut keys: HashMap<UserId, Vec<ApiKey>> = HashMap::new();
+    for key in listed {
+        if let Some(creator) = key.created_by {
+            keys.entry(creator).or_default().push(key);
+        }
+    }
+    Ok(keys)
+}
+
 impl Held {
     /// The portal's groups, and its keys when `caller` is a DocSpace admin (the portal
     /// shows anyone else only their own, which says nothing of other users').
@@ -35,16 +50,7 @@ impl Held {
             }
         }
         let keys = if caller.user_type() == UserType::DocSpaceAdmin {
-            let listed = client
-                .list_api_keys()
-                .map_err(|e| Failure::from(e.during("read the portal's API keys")))?;
-            let mut keys: HashMap<UserId, Vec<ApiKey>> = HashMap::new();
-            for key in listed {
-                if let Some(creator) = key.created_by {
-                    keys.entry(creator).or_default().push(key);
-                }
-            }
-            Some(keys)
+            Some(keys_by_creator(client)?)
         } else {
             None
         };

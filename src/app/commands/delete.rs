@@ -17,7 +17,7 @@ use crate::app::plan::{self, Action, BATCH, Deletable, HandOver, Step};
 use crate::app::report::{Outcome, Report, Target};
 use crate::app::retention::AgeFilter;
 use crate::app::show::short;
-use docspace_people::{Client, Filter, GroupRef, Status, User, UserId, UserType};
+use docspace_people::{Client, Filter, Status, User, UserId, UserType};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -337,19 +337,10 @@ impl Leavers {
         let managed = held.managed_by(user.id);
         let keys = held.keys_of(user.id);
         if self.heir.is_some() && !managed.is_empty() {
-            let groups = managed
-                .iter()
-                .map(|g| GroupRef {
-                    id: g.id,
-                    name: g.name.clone(),
-                })
-                .collect();
-            self.hand_over.groups.push((user.id, groups));
+            self.hand_over.give_groups(user.id, &managed);
         }
         if let Some(keys) = keys.as_ref().filter(|k| !k.is_empty() && !self.keep_keys) {
-            self.hand_over
-                .keys
-                .push((user.id, keys.iter().map(|k| (*k).clone()).collect()));
+            self.hand_over.revoke_keys(user.id, keys);
         }
         holdings::joined([
             Some(fate),

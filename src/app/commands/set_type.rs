@@ -12,7 +12,7 @@ use crate::app::holdings::{self, Held, Leaving};
 use crate::app::plan::{self, Action, BATCH, HandOver, Step};
 use crate::app::report::{Already, Outcome, Report, Target};
 use crate::app::show::short;
-use docspace_people::{GroupRef, Status, User, UserId, UserType};
+use docspace_people::{Status, User, UserId, UserType};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -243,14 +243,7 @@ impl Types {
         };
         let managed = held.managed_by(user.id);
         if leaving == Leaving::Guest && self.heir.is_some() && !managed.is_empty() {
-            let groups = managed
-                .iter()
-                .map(|g| GroupRef {
-                    id: g.id,
-                    name: g.name.clone(),
-                })
-                .collect();
-            self.hand_over.groups.push((user.id, groups));
+            self.hand_over.give_groups(user.id, &managed);
         }
         holdings::joined([
             Some(fate),

@@ -200,16 +200,12 @@ impl Change for Terminations {
             };
             let fate = holdings::keys_fate(Some(keys), Leaving::Terminated, true);
             let fate = format!("already terminated; {}", fate.unwrap_or_default());
-            self.hand_over
-                .keys
-                .push((user.id, keys.iter().map(|k| (*k).clone()).collect()));
+            self.hand_over.revoke_keys(user.id, keys);
             self.revoke_only.insert(user.id);
             return Some(Target::of(&user).with_fate(fate));
         }
         if let Some(keys) = revoked {
-            self.hand_over
-                .keys
-                .push((user.id, keys.iter().map(|k| (*k).clone()).collect()));
+            self.hand_over.revoke_keys(user.id, keys);
         }
         let fate = holdings::joined([
             holdings::managed_fate(&held.managed_by(user.id), Leaving::Terminated, None),

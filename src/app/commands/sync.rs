@@ -20,9 +20,7 @@ use crate::app::report::{Outcome, Report, Style};
 use crate::app::select;
 use crate::app::settings::Settings;
 use crate::app::show;
-use docspace_people::{
-    ApiKey, Client, Filter, Group, GroupFilter, GroupRef, User, UserId, UserType,
-};
+use docspace_people::{ApiKey, Client, Filter, Group, GroupFilter, User, UserId, UserType};
 use serde_json::json;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -310,14 +308,7 @@ fn settle_demotions(
             }),
             (Some(Some(Ok(owns))), Some(heir)) if !managed.is_empty() => {
                 demotion(user, to, owns, Some(heir)).map(|fate| {
-                    let refs = managed
-                        .iter()
-                        .map(|g| GroupRef {
-                            id: g.id,
-                            name: g.name.clone(),
-                        })
-                        .collect();
-                    diff.hand_over.groups.push((user.id, refs));
+                    diff.hand_over.give_groups(user.id, &managed);
                     diff.hand_over.heir = Some(heir.id);
                     format!(
                         "{fate}; {} becomes the manager of {names} first",
@@ -341,15 +332,7 @@ fn settle_demotions(
 /// listing of the portal's keys, which the DocSpace admin sync runs as may read), or
 /// kept with `keep_keys`, each said on the person's line.
 fn revoke_keys(client: &Client, diff: &mut Diff, keep_keys: bool) -> Result<(), Failure> {
-    let listed = client
-        .list_api_keys()
-        .map_err(|e| Failure::from(e.during("read the portal's API keys")))?;
-    let mut keys: HashMap<UserId, Vec<ApiKey>> = HashMap::new();
-    for key in listed {
-        if let Some(creator) = key.created_by {
-            keys.entry(creator).or_default().push(key);
-        }
-    }
+    let mut keys = holdings::keys_by_creator(client)?;
     for item in diff.items.iter_mut() {
         if !matches!(item.act, diff::Act::Terminate) || !item.sends() {
             continue;

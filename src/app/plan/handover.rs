@@ -8,7 +8,7 @@ use crate::app::exit::Failure;
 use crate::app::holdings::key_names;
 use crate::app::report::Report;
 use crate::app::show::printable;
-use docspace_people::{ApiKey, Client, GroupRef, Request, UserId};
+use docspace_people::{ApiKey, Client, Group, GroupRef, Request, UserId};
 
 /// The holdings a step hands over or revokes, by user.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +22,24 @@ pub struct HandOver {
 }
 
 impl HandOver {
+    /// The groups `user` manages go to the heir before its change.
+    pub fn give_groups(&mut self, user: UserId, managed: &[&Group]) {
+        let groups = managed
+            .iter()
+            .map(|g| GroupRef {
+                id: g.id,
+                name: g.name.clone(),
+            })
+            .collect();
+        self.groups.push((user, groups));
+    }
+
+    /// The keys `user` made are revoked after its change.
+    pub fn revoke_keys(&mut self, user: UserId, keys: &[&ApiKey]) {
+        self.keys
+            .push((user, keys.iter().map(|k| (*k).clone()).collect()));
+    }
+
     /// The part of it about `targets`.
     pub fn of(&self, targets: &[Target]) -> HandOver {
         let mine = |id: &UserId| targets.iter().any(|t| t.id == Some(*id));
