@@ -22,6 +22,7 @@
 //! | `PUT /api/2.0/people/delete` | every id of `{"userIds":[…]}` as a user with status 2 |
 //! | `DELETE /api/2.0/people/{id}` | that user with status 2, or 404 |
 //! | `GET /api/2.0/people/reassign/necessary?userId=…&type=…` | `false`: nobody owns rooms or shared files |
+//! | `GET /api/2.0/group`, `GET /api/2.0/keys` | empty lists: no groups, no API keys |
 //! | `GET /__stats` | request and connection counts as JSON (also printed on stderr) |
 //! | `GET /__quit` | the same, then the server exits |
 //!
@@ -527,6 +528,24 @@ fn respond(portal: &Portal, request: &Request) -> Reply {
             body: stats.to_string(),
             quit: path == "/__quit",
         };
+    }
+    // A terminate or delete reads the portal's groups and API keys once (issue 22): a
+    // portal with none of either.
+    if method == "GET" && (path == "/api/2.0/group" || path == "/api/2.0/keys") {
+        if let Ok(mut routes) = portal.stats.routes.lock() {
+            *routes.entry(format!("GET {path}")).or_default() += 1;
+        }
+        if !request.authorized {
+            return Reply::empty(401);
+        }
+        let total = if path == "/api/2.0/group" {
+            ",\"total\":0"
+        } else {
+            ""
+        };
+        return Reply::ok(format!(
+            "{{\"response\":[],\"count\":0{total},\"status\":0,\"statusCode\":200}}"
+        ));
     }
     let Some(rest) = path.strip_prefix("/api/2.0/people") else {
         return Reply::empty(404);

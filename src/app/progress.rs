@@ -7,6 +7,7 @@
 //! line before it is printed. So the line is process state, as stderr itself is.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -30,6 +31,10 @@ static LINE: Mutex<Line> = Mutex::new(Line {
     drawn: None,
     shown: false,
 });
+
+/// Whether a line may be on screen: every line of output asks [`clear`], and a listing
+/// prints tens of thousands, which then cost one load each instead of a lock.
+static SHOWN: AtomicBool = AtomicBool::new(false);
 
 /// At most this often is the line redrawn.
 const REDRAW: Duration = Duration::from_millis(200);
@@ -95,7 +100,9 @@ pub fn end() {
 
 /// Clears the line before other output; it is drawn again at the next step.
 pub fn clear() {
-    clear_line(&mut line());
+    if SHOWN.load(Ordering::Relaxed) {
+        clear_line(&mut line());
+    }
 }
 
 /// A note from any thread (a request being retried), on a line of its own.
@@ -107,6 +114,7 @@ pub fn note(text: &str) {
 }
 
 fn clear_line(line: &mut Line) {
+    SHOWN.store(false, Ordering::Relaxed);
     if std::mem::take(&mut line.shown) {
         let _ = write!(io::stderr(), "\r\x1b[K");
     }
@@ -122,6 +130,7 @@ fn draw(line: &mut Line) {
     // Progress is for a person watching; a terminal that went away stops nothing.
     let _ = write!(stderr, "\r{text}\x1b[K").and_then(|()| stderr.flush());
     line.shown = true;
+    SHOWN.store(true, Ordering::Relaxed);
     line.drawn = Some(now);
 }
 
