@@ -19,12 +19,12 @@
 #[path = "../tests/cli/portal/mod.rs"]
 mod portal;
 mod relay;
+mod timed;
 
 use portal::Portal;
 use relay::Relay;
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_docspace-people");
 
@@ -122,54 +122,28 @@ fn run(bench: &Bench, users: usize, rtt: Duration) {
         .parse()
         .expect("the stand-in's address");
     let relay = Relay::start(upstream, rtt);
-    let state = std::env::temp_dir().join(format!(
-        "docspace-people-distance-{}-{}",
-        std::process::id(),
-        bench.name.len()
-    ));
-    let _ = std::fs::remove_dir_all(&state);
     portal.clear_log();
-    let started = Instant::now();
-    let mut child = Command::new(BIN)
-        .arg("-q")
-        .args(&bench.args)
-        .env_clear()
-        .env("DOCSPACE_URL", relay.url())
-        .env("DOCSPACE_TOKEN", portal.owner().key)
-        .env("XDG_STATE_HOME", &state)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut stdin = child.stdin.take().expect("piped");
-    if bench.ids_on_stdin {
-        stdin
-            .write_all(ids.join("\n").as_bytes())
-            .expect("the ids are written");
-    }
-    drop(stdin);
-    let output = child.wait_with_output().expect("the binary ends");
-    let wall = started.elapsed();
+    let input = if bench.ids_on_stdin {
+        ids.join("\n")
+    } else {
+        String::new()
+    };
+    let timed = timed::run(
+        &bench.name,
+        &bench.args,
+        &relay.url(),
+        &portal.owner().key,
+        input.as_bytes(),
+    );
     let requests = portal.api_requests().len();
     let sequential = rtt * requests as u32;
-    let status = match output.status.code() {
-        Some(0) => String::new(),
-        code => format!(
-            "  exit {code:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-                .lines()
-                .last()
-                .unwrap_or("")
-        ),
-    };
     println!(
         "{:<44} {:>8} {:>6} {:>8.1}s {:>13.1}s{status}",
         bench.name,
         requests,
         portal.connections(),
-        wall.as_secs_f64(),
-        sequential.as_secs_f64()
+        timed.wall.as_secs_f64(),
+        sequential.as_secs_f64(),
+        status = timed.status,
     );
-    let _ = std::fs::remove_dir_all(&state);
 }

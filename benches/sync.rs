@@ -18,14 +18,11 @@
 #[path = "../tests/cli/portal/mod.rs"]
 mod portal;
 mod relay;
+mod timed;
 
 use portal::Portal;
 use relay::Relay;
-use std::io::Write;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_docspace-people");
+use std::time::Duration;
 
 fn main() {
     let mut users: usize = 10_000;
@@ -85,49 +82,19 @@ fn roster(portal: &Portal) -> String {
 }
 
 fn run(name: &str, portal: &Portal, url: &str, roster: &str, rtt: Duration) {
-    let state = std::env::temp_dir().join(format!(
-        "docspace-people-sync-bench-{}-{}",
-        std::process::id(),
-        name.len()
-    ));
-    let _ = std::fs::remove_dir_all(&state);
     portal.clear_log();
     let connections = portal.connections();
-    let started = Instant::now();
-    let mut child = Command::new(BIN)
-        .args(["-q", "sync", "--from", "-", "--dry-run"])
-        .env_clear()
-        .env("DOCSPACE_URL", url)
-        .env("DOCSPACE_TOKEN", portal.owner().key)
-        .env("XDG_STATE_HOME", &state)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut stdin = child.stdin.take().expect("piped");
-    stdin
-        .write_all(roster.as_bytes())
-        .expect("the roster is written");
-    drop(stdin);
-    let output = child.wait_with_output().expect("the binary ends");
-    let wall = started.elapsed();
+    let args: Vec<String> = ["sync", "--from", "-", "--dry-run"]
+        .map(str::to_owned)
+        .to_vec();
+    let timed = timed::run(name, &args, url, &portal.owner().key, roster.as_bytes());
+    let wall = timed.wall;
     let requests = portal.api_requests();
     let pages = requests
         .iter()
         .filter(|r| r.path.starts_with("/api/2.0/people/filter"))
         .count();
     let local = wall.saturating_sub(rtt * requests.len() as u32);
-    let status = match output.status.code() {
-        Some(0) => String::new(),
-        code => format!(
-            "  exit {code:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-                .lines()
-                .last()
-                .unwrap_or("")
-        ),
-    };
     println!(
         "{:<22} {:>8} {:>6} {:>6} {:>8.2}s {:>8.2}s{status}",
         name,
@@ -135,7 +102,7 @@ fn run(name: &str, portal: &Portal, url: &str, roster: &str, rtt: Duration) {
         pages,
         portal.connections() - connections,
         wall.as_secs_f64(),
-        local.as_secs_f64()
+        local.as_secs_f64(),
+        status = timed.status,
     );
-    let _ = std::fs::remove_dir_all(&state);
 }
