@@ -395,6 +395,37 @@ fn revoke_removes_old_never_activated_accounts() {
     .stderr_has("was activated; remove it with 'user delete'");
 }
 
+/// A never-activated account that manages a group is not revoked: its delete would leave
+/// the group without a manager (the portal drops every group link of a deleted user,
+/// QUIRKS.md Q55). The others are; the groups are read once for the run.
+#[test]
+fn revoke_skips_a_never_activated_group_manager() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let manager = portal.add_unactivated("lead@example.com", "Lea", "Lead", 40);
+    let other = portal.add_pending_as(Kind::User, "inv@example.com", 40);
+    portal.add_group("Sales", Some(&manager), &[]);
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["invite", "revoke", "--older-than", "30d"],
+    )
+    .code(1)
+    .stderr_has(&format!(
+        "revoke {manager} Lea Lead <lead@example.com>: skipped: manages groups 'Sales'"
+    ))
+    .stdout_has("deleted 1");
+    assert!(!portal.user(&manager).unwrap().removed);
+    assert!(portal.user(&other).unwrap().removed);
+    let groups = portal
+        .api_requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/2.0/group"))
+        .count();
+    assert_eq!(groups, 1, "one group listing for the run");
+}
+
 /// QUIRKS.md Q45: used and available seats, and who holds them.
 #[test]
 fn seats_shows_used_and_available_and_the_holders() {

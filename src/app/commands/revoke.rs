@@ -7,6 +7,7 @@ use super::{Command, Prints, Run, Spec};
 use crate::app::args::{FROM, Kind, Opt, PROTECT, PendingAge, REGISTERED_BEFORE, Selection};
 use crate::app::bulk::{self, Bulk, Change, Check, Guard};
 use crate::app::exit::Failure;
+use crate::app::holdings;
 use crate::app::journal::Past;
 use crate::app::plan::{Action, BATCH, HandOver, Step};
 use crate::app::report::{Report, Target};
@@ -153,9 +154,32 @@ impl Change for Pending {
         Some((user, true))
     }
 
+    // A never-activated account can manage a group, which its delete would leave without
+    // a manager: the groups are read once, as for a delete.
+    fn holdings(&self) -> bool {
+        true
+    }
+
     fn check(&mut self, check: &Check, user: User, report: &mut Report) -> Option<Target> {
         let target = Target::of(&user);
         let not_done = |reason: &str| not_done(&user, reason);
+        let managed = match check.held(&format!("revoke {}", short(&user))) {
+            Ok(held) => held.managed_by(user.id),
+            Err(failure) => {
+                report.fail(&[target], failure);
+                return None;
+            }
+        };
+        if !managed.is_empty() {
+            let names = holdings::group_names(managed.iter().map(|g| g.name.as_str()));
+            report.fail(
+                &[target],
+                not_done(&format!(
+                    "skipped: manages groups {names}, which its delete would leave without a manager; remove it with 'user delete --terminate --heir USER'"
+                )),
+            );
+            return None;
+        }
         match check.owns(&user) {
             Ok(Some(true)) => report.fail(
                 &[target],
