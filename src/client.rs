@@ -84,18 +84,39 @@ pub struct Client {
 #[derive(Debug, Default)]
 struct Pace {
     until: std::sync::Mutex<Option<std::time::Instant>>,
+    /// The highest attempt a note was written for since a request sent after it was
+    /// answered: threads meeting the same failure say each attempt once between them,
+    /// however their requests interleave.
+    noted: std::sync::atomic::AtomicU32,
+    /// When the last note was written: a request sent before it that is answered (it
+    /// was in flight when the portal went away) says nothing of the portal now.
+    noted_at: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Pace {
-    /// Extends the pause to `wait` from now; true when no pause was under way (the
-    /// request that starts one says so; the others that meet the same failure meanwhile
-    /// keep quiet).
-    fn pause(&self, wait: Duration) -> bool {
+    /// Extends the pause to `wait` from now; true when the retry is to be noted: the
+    /// first of its attempt number since a request was answered.
+    fn pause(&self, wait: Duration, attempt: u32) -> bool {
         let now = std::time::Instant::now();
         let mut until = self.until.lock().unwrap_or_else(|e| e.into_inner());
-        let quiet = until.is_some_and(|current| current > now);
         *until = Some(until.map_or(now + wait, |current| current.max(now + wait)));
-        !quiet
+        let news = self
+            .noted
+            .fetch_max(attempt, std::sync::atomic::Ordering::Relaxed)
+            < attempt;
+        if news {
+            *self.noted_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(now);
+        }
+        news
+    }
+
+    /// A request sent at `sent` got its answer: if it was sent after the last note, the
+    /// portal answers again, and the next failure is news.
+    fn answered(&self, sent: std::time::Instant) {
+        let noted_at = *self.noted_at.lock().unwrap_or_else(|e| e.into_inner());
+        if noted_at.is_some_and(|at| sent > at) {
+            self.noted.store(0, std::sync::atomic::Ordering::Relaxed);
+        }
     }
 
     /// Waits out the pause, if there is one.
@@ -492,6 +513,7 @@ impl Client {
         loop {
             attempt += 1;
             self.pace.keep();
+            let sent = std::time::Instant::now();
             let result = self.exchange(request);
             if request.changes_portal() && maybe_done.is_none() {
                 maybe_done = match &result {
@@ -521,7 +543,7 @@ impl Client {
                 Some((wait, why)) if attempt <= self.options.retries => {
                     // Every thread waits: a busy or rate-limited portal is busy for all
                     // of them, and one note says so.
-                    if self.pace.pause(wait)
+                    if self.pace.pause(wait, attempt + 1)
                         && let Some(note) = self.options.on_retry
                     {
                         note(&format!(
@@ -533,6 +555,9 @@ impl Client {
                     }
                 }
                 _ => {
+                    if result.is_ok() {
+                        self.pace.answered(sent);
+                    }
                     let outcome = result
                         .map_err(|e| self.network_error(action, e))
                         .and_then(&finish);
