@@ -311,7 +311,9 @@ pub fn past(path: &Path, portal: &str) -> io::Result<Past> {
     };
     let mut past = Past::default();
     // The users of each delete step sent without an outcome on record yet, by run and step.
-    let mut unanswered: HashMap<(String, u64), Vec<String>> = HashMap::new();
+    // The delete and activate steps sent without an outcome on record yet, by run and
+    // step.
+    let mut unanswered: HashMap<(String, u64), Unanswered> = HashMap::new();
     for line in BufReader::new(file).lines() {
         let line = line?;
         let Ok(read) = serde_json::from_str::<Line>(&line) else {
@@ -329,14 +331,29 @@ pub fn past(path: &Path, portal: &str) -> io::Result<Past> {
             .zip(read.step)
             .map(|(r, s)| (r.to_owned(), s));
         match read.event.as_deref() {
-            Some("intent") if read.action.as_deref().is_some_and(|a| a.contains("delete")) => {
+            Some("intent")
+                if read
+                    .action
+                    .as_deref()
+                    .is_some_and(|a| a.contains("delete") || a == "activate") =>
+            {
+                let activates = read.action.as_deref() == Some("activate");
                 let keys = read.targets.iter().flatten().flat_map(|t| {
                     let id = t.id.as_deref().filter(|id| !id.is_empty());
-                    let email = t.email.as_deref().filter(|e| !e.is_empty());
+                    let email = t.email.as_deref().filter(|e| !e.is_empty() && !activates);
                     id.into_iter().chain(email).map(str::to_ascii_lowercase)
                 });
+                let time = read.time.as_deref().and_then(parse_timestamp);
                 if let Some(step) = step {
-                    unanswered.insert(step, keys.collect());
+                    let keys = keys.collect();
+                    unanswered.insert(
+                        step,
+                        Unanswered {
+                            activates,
+                            time,
+                            keys,
+                        },
+                    );
                 }
             }
             Some("outcome") => {
@@ -352,11 +369,37 @@ pub fn past(path: &Path, portal: &str) -> io::Result<Past> {
             _ => {}
         }
     }
-    // A run killed while its delete was on the way left no outcome: the users it named
-    // and that are gone now are taken for gone by this tool (`already gone`), not for
-    // a typo (`not found`), when the same list is sent again.
-    past.deleted.extend(unanswered.into_values().flatten());
+    for Unanswered {
+        activates,
+        time,
+        keys,
+    } in unanswered.into_values()
+    {
+        if activates {
+            // An activation whose answer never came may have gone through: a termination
+            // date older than it may be stale, so retention takes the date for unknown
+            // rather than delete early.
+            for id in keys {
+                let at = past.activations.entry(id).or_insert(SystemTime::UNIX_EPOCH);
+                *at = (*at).max(time.unwrap_or(SystemTime::UNIX_EPOCH));
+            }
+        } else {
+            // A run killed while its delete was on the way left no outcome: the users it
+            // named and that are gone now are taken for gone by this tool (`already
+            // gone`), not for a typo (`not found`), when the same list is sent again.
+            past.deleted.extend(keys);
+        }
+    }
     Ok(past)
+}
+
+/// A step of a delete or an activation the journal has no outcome of.
+struct Unanswered {
+    activates: bool,
+    /// When it was sent.
+    time: Option<SystemTime>,
+    /// Its users' ids (and, for a delete, addresses), lower-case.
+    keys: Vec<String>,
 }
 
 /// Reads back a [`timestamp`].

@@ -477,6 +477,57 @@ fn a_reactivation_after_the_portals_date_leaves_the_user_out_with_the_warning() 
     assert!(!portal.user(&ann.id).unwrap().removed);
 }
 
+/// An activation whose answer never came (the run was killed while the portal carried it
+/// out) counts as one: the portal's older date may be stale, so the user is left out.
+#[test]
+fn an_activation_whose_answer_was_lost_makes_the_older_date_unknown() {
+    let portal = Portal::start();
+    let owner = portal.owner();
+    let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
+    portal.set_terminated_at(&ann.id, 60);
+    let gate = crate::portal::Gate::new();
+    portal.inject(crate::portal::Fault {
+        method: "PUT",
+        path_prefix: "/api/2.0/people/status/Active".to_owned(),
+        times: 1,
+        reply: crate::portal::Reply::Hold(gate.clone()),
+    });
+    let mut child = crate::spawn(&portal, &["user", "activate", &ann.id]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !portal
+        .requests()
+        .iter()
+        .any(|r| r.path.ends_with("/status/Active"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the activation was never sent"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("ended");
+    gate.open();
+    while portal.user(&ann.id).unwrap().status != Status::Active {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the held activation was never carried out"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // Terminated again outside this tool (the web UI's status change keeps the date).
+    portal.set_status(&ann.id, Status::Terminated);
+
+    docspace(
+        &portal,
+        &owner.key,
+        &["user", "delete", "--terminated-for", "30d"],
+    )
+    .stderr_has("1 terminated user(s) left out: when they were terminated is unknown");
+    assert_eq!(deletes_sent(&portal), 0);
+    assert!(!portal.user(&ann.id).unwrap().removed);
+}
+
 /// A user active again keeps the date of an earlier termination on the portal: it is no
 /// termination age, even for a delete that may terminate first.
 #[test]
