@@ -9,7 +9,7 @@ use crate::{
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn entries(portal: &Portal) -> Vec<Value> {
     std::fs::read_to_string(journal_path(portal))
@@ -328,14 +328,9 @@ fn users_a_killed_run_was_deleting_are_already_gone_when_sent_again() {
     child.wait().expect("ended");
     // The portal goes on with the request it had read.
     gate.open();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !portal.user(&ids[1]).unwrap().removed {
-        assert!(
-            Instant::now() < deadline,
-            "the held delete was never carried out"
-        );
-        thread::sleep(Duration::from_millis(10));
-    }
+    crate::wait_until("the held delete was never carried out", || {
+        portal.user(&ids[1]).unwrap().removed
+    });
 
     docspace(
         &portal,

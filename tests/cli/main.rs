@@ -172,16 +172,22 @@ pub fn hold_the_first_delete(portal: &Portal) -> portal::Gate {
     gate
 }
 
-/// Waits until the portal has received a `PUT /people/delete`.
-pub fn wait_for_a_delete(portal: &Portal) {
+/// Waits until `done` holds, failing the test with `what` after 60 s: for a state a
+/// process or a held request brings about, without a clock in the test.
+#[track_caller]
+pub fn wait_until(what: &str, done: impl Fn() -> bool) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !lines(&changes(portal)).contains(&"PUT /api/2.0/people/delete".to_owned()) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the delete was never sent"
-        );
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+}
+
+/// Waits until the portal has received a `PUT /people/delete`.
+pub fn wait_for_a_delete(portal: &Portal) {
+    wait_until("the delete was never sent", || {
+        lines(&changes(portal)).contains(&"PUT /api/2.0/people/delete".to_owned())
+    });
 }
 
 /// The state directory (journal and locks) of the runs against `portal`: its own, so

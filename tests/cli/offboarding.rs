@@ -493,28 +493,18 @@ fn an_activation_whose_answer_was_lost_makes_the_older_date_unknown() {
         reply: crate::portal::Reply::Hold(gate.clone()),
     });
     let mut child = crate::spawn(&portal, &["user", "activate", &ann.id]);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while !portal
-        .requests()
-        .iter()
-        .any(|r| r.path.ends_with("/status/Active"))
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the activation was never sent"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    crate::wait_until("the activation was never sent", || {
+        portal
+            .requests()
+            .iter()
+            .any(|r| r.path.ends_with("/status/Active"))
+    });
     child.kill().expect("SIGKILL");
     child.wait().expect("ended");
     gate.open();
-    while portal.user(&ann.id).unwrap().status != Status::Active {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the held activation was never carried out"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    crate::wait_until("the held activation was never carried out", || {
+        portal.user(&ann.id).unwrap().status == Status::Active
+    });
     // Terminated again outside this tool (the web UI's status change keeps the date).
     portal.set_status(&ann.id, Status::Terminated);
 

@@ -5,7 +5,7 @@
 use crate::portal::{Fault, Kind, Portal, Reply, Status};
 use crate::{body, changes, docspace, journal_path, lines, spawn, with_stdin};
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// `sync --from - ARGS` with `roster` on stdin, as `key`.
 fn sync(portal: &Portal, key: &str, roster: &str, args: &[&str]) -> crate::Outcome {
@@ -721,14 +721,11 @@ fn an_interrupted_apply_is_completed_by_the_same_sync_again() {
     });
 
     let mut child = spawn(&portal, &["sync", "--from", &roster]);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !sent(&portal)
-        .iter()
-        .any(|l| l.ends_with("/status/Terminated"))
-    {
-        assert!(Instant::now() < deadline, "the termination was never sent");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    crate::wait_until("the termination was never sent", || {
+        sent(&portal)
+            .iter()
+            .any(|l| l.ends_with("/status/Terminated"))
+    });
     child.kill().expect("SIGKILL");
     child.wait().expect("ended");
     assert_eq!(portal.user(&ann.id).unwrap().kind, Kind::RoomAdmin);

@@ -10,7 +10,6 @@ use crate::{
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::time::{Duration, Instant};
 
 /// The binary at a terminal, driven through `terminal.py`.
 struct Terminal {
@@ -440,11 +439,7 @@ fn ctrl_c_starts_no_more_reassign_jobs_and_stops_waiting() {
         Some(&one_a_line(&ids)),
         true,
     );
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while changes(&portal).is_empty() {
-        assert!(Instant::now() < deadline, "no job was started");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    crate::wait_until("no job was started", || !changes(&portal).is_empty());
     terminal.send("\x03");
     terminal.expect("interrupted: nothing more is sent");
     gate.open();

@@ -192,11 +192,7 @@ fn what_was_deleted_before_a_signal_is_on_stdout() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary starts");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while deletes(&portal) < 3 {
-        assert!(Instant::now() < deadline, "the third chunk was never sent");
-        thread::sleep(Duration::from_millis(10));
-    }
+    crate::wait_until("the third chunk was never sent", || deletes(&portal) >= 3);
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
