@@ -1,10 +1,7 @@
 use crate::portal::{Fault, Portal, Reply};
 use crate::{docspace, lines, run};
-use std::io::{ErrorKind, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
 
 #[test]
 fn help_and_version_work_without_any_configuration() {
@@ -411,7 +408,8 @@ fn a_portal_that_is_down_is_unavailable() {
 /// A read-only command whose stdout is a pipe nobody reads any more exits 0 quietly, as
 /// `docspace-people user list | head -1` expects.
 ///
-/// No read end of the pipe exists when the binary starts, so its write fails for certain:
+/// No read end of the pipe exists when the binary starts, so its write fails for certain
+/// (`truthful::closed_pipe`):
 /// the test drops its read end, then writes to the pipe itself until the kernel answers
 /// EPIPE, which it does only once no process holds a read end (a child that another test
 /// forks at that moment carries a copy until it execs). A read end cannot come back.
@@ -420,16 +418,7 @@ fn a_closed_stdout_is_not_an_error() {
     let portal = Portal::start();
     let owner = portal.owner();
     portal.seed_users(3);
-    let (reader, mut writer) = std::io::pipe().expect("a pipe");
-    drop(reader);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        match writer.write(b"x") {
-            Err(e) if e.kind() == ErrorKind::BrokenPipe => break,
-            Ok(_) if Instant::now() < deadline => thread::sleep(Duration::from_millis(1)),
-            other => panic!("the pipe still has a reader: {other:?}"),
-        }
-    }
+    let writer = crate::truthful::closed_pipe();
 
     let url = portal.url();
     let output = Command::new(env!("CARGO_BIN_EXE_docspace-people"))

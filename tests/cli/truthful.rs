@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 ///
 /// Another test forking at the moment the reader is dropped may briefly hold a copy of
 /// it until it execs; the probe waits until no reader is left.
-fn closed_pipe() -> PipeWriter {
+pub fn closed_pipe() -> PipeWriter {
     let (reader, mut writer) = std::io::pipe().expect("a pipe");
     drop(reader);
     let deadline = Instant::now() + Duration::from_secs(10);
