@@ -256,6 +256,12 @@ impl Step {
                 &format!("hand their rooms to the heir, then make {user_type}"),
             ),
             Action::Resend { .. } => "send the invitation again".to_owned(),
+            // The group, then the people it is made with.
+            Action::CreateGroup { members, .. }
+                if target.id.is_some_and(|id| members.contains(&id)) =>
+            {
+                "add".to_owned()
+            }
             Action::CreateGroup { .. } => "create".to_owned(),
             Action::DeleteGroup(_) => "delete (its members stay)".to_owned(),
             Action::AddToGroup(_) => "add".to_owned(),

@@ -881,10 +881,12 @@ fn groups_are_joined_and_left_and_created_only_with_create_groups() {
     run.code(0).stdout_is(&format!(
         "created {dan} Dan Fox <dan@example.com>\n\
          created group {support} Support\n\
+         added {ann} Ann Lee <ann@example.com> to group Support\n\
+         added {dan} <dan@example.com> to group Support\n\
          added {ann} Ann Lee <ann@example.com> to group Sales\n\
          added {dan} <dan@example.com> to group Sales\n\
          removed {ann} Ann Lee <ann@example.com> from group Ops\n\
-         created 1, created group 1, added 2, removed 1\n",
+         created 1, created group 1, added 4, removed 1\n",
         dan = dan.id,
         ann = ann.id,
         support = portal

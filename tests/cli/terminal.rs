@@ -672,3 +672,40 @@ fn the_question_of_a_sync_counts_each_kind_of_change() {
         lines(&changes(&portal))
     );
 }
+
+/// A group sync creates is asked about as created, and the people it is made with as
+/// added to it, each with its own outcome once carried out.
+#[test]
+fn a_group_sync_creates_is_asked_about_with_the_people_added_to_it() {
+    let portal = Portal::start();
+    let key = portal.owner().key;
+    let ann = portal.add_member(crate::portal::Kind::User, "ann@example.com", "Ann", "Lee");
+    let roster = portal.state_dir().join("roster.csv");
+    std::fs::create_dir_all(portal.state_dir()).unwrap();
+    std::fs::write(
+        &roster,
+        "email,firstName,lastName,groups\n\
+         owner@example.com,Admin,Owner,\n\
+         ann@example.com,Ann,Lee,Support\n",
+    )
+    .unwrap();
+    let roster = roster.display().to_string();
+    let sync = ["sync", "--from", roster.as_str(), "--create-groups"];
+
+    let mut terminal = Terminal::start(&portal, &key, &sync, None, true);
+    terminal.expect("[y/N] ");
+    terminal.send("y\n");
+    let run = terminal.finish();
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.tty);
+    let question = format!("add (1):\n  {} to group Support\n", shown(&portal, &ann.id));
+    assert!(run.tty.contains("create (1):"), "{}", run.tty);
+    assert!(run.tty.contains(&question), "the question:\n{}", run.tty);
+    assert!(
+        run.stdout.contains(&format!(
+            "added {} to group Support",
+            shown(&portal, &ann.id)
+        )),
+        "{}",
+        run.stdout
+    );
+}

@@ -234,12 +234,17 @@ impl Diff {
                 continue;
             };
             let mut members = Vec::new();
+            // The group, then each person it is made with: each gets its own outcome.
+            let mut targets = vec![item.target.clone()];
             for join in &sent {
                 if !matches!(&join.act, Act::Join { group, id: None } if key(group) == key(name)) {
                     continue;
                 }
                 match id_of(join) {
-                    Some(Some(id)) => members.push(id),
+                    Some(Some(id)) => {
+                        members.push(id);
+                        targets.push(member(join, id, true));
+                    }
                     Some(None) => {}
                     None => unsent.push(join.target.clone()),
                 }
@@ -249,7 +254,7 @@ impl Diff {
                 manager: None,
                 members,
             };
-            steps.push(Step::batch(action, vec![item.target.clone()]));
+            steps.push(Step::batch(action, targets));
         }
         // Additions, then removals, each group's people in one request.
         for adding in [true, false] {
@@ -264,17 +269,10 @@ impl Diff {
                     unsent.push(item.target.clone());
                     continue;
                 };
-                let mut target = item.target.clone();
-                if let (None, Some(user)) = (target.id, id) {
-                    // Created by this run: named by the id the portal gave it.
-                    let relation = if adding { "to" } else { "from" };
-                    let group = printable(if adding { &item.to } else { &item.from });
-                    target.label = Some(format!(
-                        "{user} <{}> {relation} group {group}",
-                        target.email
-                    ));
-                    target.id = Some(user);
-                }
+                let target = match id {
+                    Some(user) => member(item, user, adding),
+                    None => item.target.clone(),
+                };
                 match by_group.iter_mut().find(|(g, _)| *g == group) {
                     Some((_, targets)) => targets.push(target),
                     None => by_group.push((group, vec![target])),
@@ -293,6 +291,22 @@ impl Diff {
         }
         (steps, unsent)
     }
+}
+
+/// The person of a membership change, named by `user`: as the plan named it, or, for
+/// someone this run created, by the id the portal gave it.
+fn member(item: &Item, user: UserId, adding: bool) -> Target {
+    let mut target = item.target.clone();
+    if target.id.is_none() {
+        let relation = if adding { "to" } else { "from" };
+        let group = printable(if adding { &item.to } else { &item.from });
+        target.label = Some(format!(
+            "{user} <{}> {relation} group {group}",
+            target.email
+        ));
+        target.id = Some(user);
+    }
+    target
 }
 
 /// A group the run creates, as the report names it.

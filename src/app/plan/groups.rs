@@ -18,6 +18,12 @@ pub(super) fn create(
     report: &mut Report,
 ) {
     match client.create_group(name, manager, members) {
+        // The people it was made with are targets of their own (sync): each is reported
+        // as the answer lists it, as for an addition.
+        Ok(group) if step.targets.len() > 1 && manager.is_none() => {
+            report.settle(&Target::group(&group), Outcome::Done(Change::GroupCreated));
+            each_member(&group, &step.targets[1..], true, report);
+        }
         Ok(group) => {
             let target = Target::group(&group);
             let missing: Vec<String> = members
@@ -65,7 +71,7 @@ pub(super) fn delete(client: &Client, step: &Step, group: GroupId, report: &mut 
 /// Adds the step's users; each is reported added only if the answer lists it.
 pub(super) fn add(client: &Client, step: &Step, group: GroupId, report: &mut Report) {
     match client.add_group_members(group, &ids(&step.targets)) {
-        Ok(answer) => each_member(&answer, step, true, report),
+        Ok(answer) => each_member(&answer, &step.targets, true, report),
         Err(e) => report.fail(&step.targets, e.into()),
     }
 }
@@ -74,15 +80,15 @@ pub(super) fn add(client: &Client, step: &Step, group: GroupId, report: &mut Rep
 /// lists it.
 pub(super) fn remove(client: &Client, step: &Step, group: GroupId, report: &mut Report) {
     match client.remove_group_members(group, &ids(&step.targets)) {
-        Ok(answer) => each_member(&answer, step, false, report),
+        Ok(answer) => each_member(&answer, &step.targets, false, report),
         Err(e) => report.fail(&step.targets, e.into()),
     }
 }
 
 /// The outcome of each user of an addition (`added`) or a removal, from the group the
 /// portal answered with.
-fn each_member(answer: &Group, step: &Step, added: bool, report: &mut Report) {
-    for target in &step.targets {
+fn each_member(answer: &Group, targets: &[Target], added: bool, report: &mut Report) {
+    for target in targets {
         let listed = target.id.and_then(|id| answer.has_member(id));
         match (listed, added) {
             (Some(true), true) => report.settle(target, Outcome::Done(Change::AddedToGroup)),
