@@ -111,6 +111,19 @@ impl Terminal {
     }
 }
 
+/// A question answered `n`: the run says so, ends with 0, and the portal received
+/// nothing that changes anything.
+#[track_caller]
+fn answered_no(run: &Finished, portal: &Portal) {
+    assert!(
+        run.tty.contains("cancelled; nothing was sent"),
+        "{}",
+        run.tty
+    );
+    assert_eq!(run.code, 0, "{}", run.tty);
+    assert!(changes(portal).is_empty(), "{:?}", lines(&changes(portal)));
+}
+
 /// A user as the question and the report show it.
 fn shown(portal: &Portal, id: &str) -> String {
     let user = portal.user(id).expect("a user of the portal");
@@ -163,17 +176,7 @@ fn a_pipe_at_a_terminal_is_asked_there_and_no_sends_nothing() {
         then.concat()
     );
     assert!(run.tty.contains(&question), "the question:\n{}", run.tty);
-    assert!(
-        run.tty.contains("cancelled; nothing was sent"),
-        "{}",
-        run.tty
-    );
-    assert_eq!(run.code, 0, "{}", run.tty);
-    assert!(
-        changes(&portal).is_empty(),
-        "{:?}",
-        lines(&changes(&portal))
-    );
+    answered_no(&run, &portal);
     assert!(run.same_settings);
 }
 
@@ -575,12 +578,7 @@ fn terminate_and_activate_from_a_pipe_at_a_terminal_ask_first() {
         terminal.send("n\n");
         let run = terminal.finish();
         assert!(run.tty.contains(ids[0].as_str()), "{}", run.tty);
-        assert!(
-            run.tty.contains("cancelled; nothing was sent"),
-            "{}",
-            run.tty
-        );
-        assert!(changes(&portal).is_empty(), "{command}: nothing sent");
+        answered_no(&run, &portal);
     }
 }
 
@@ -618,17 +616,7 @@ fn the_question_of_a_sync_counts_each_kind_of_change() {
         ann = shown(&portal, &ann.id)
     );
     assert!(run.tty.contains(&question), "the question:\n{}", run.tty);
-    assert!(
-        run.tty.contains("cancelled; nothing was sent"),
-        "{}",
-        run.tty
-    );
-    assert_eq!(run.code, 0, "{}", run.tty);
-    assert!(
-        changes(&portal).is_empty(),
-        "{:?}",
-        lines(&changes(&portal))
-    );
+    answered_no(&run, &portal);
 
     // The people in line, their memberships not yet: asked, and sent on yes.
     let only_groups = portal.state_dir().join("groups.csv");
