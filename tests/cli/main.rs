@@ -183,6 +183,29 @@ pub fn wait_until(what: &str, done: impl Fn() -> bool) {
     }
 }
 
+/// Runs `docspace-people ARGS` as the owner until the portal holds its first `method`
+/// request to `path`, kills it (SIGKILL) there, then lets the portal carry that request
+/// out: a run killed while its change was on the way, whose answer it never read.
+pub fn killed_while_sending(portal: &Portal, method: &'static str, path: &str, args: &[&str]) {
+    let gate = portal::Gate::new();
+    portal.inject(portal::Fault {
+        method,
+        path_prefix: path.to_owned(),
+        times: 1,
+        reply: portal::Reply::Hold(gate.clone()),
+    });
+    let mut child = spawn(portal, args);
+    wait_until("the change was never sent", || {
+        portal
+            .requests()
+            .iter()
+            .any(|r| r.method == method && r.path.starts_with(path))
+    });
+    child.kill().expect("SIGKILL");
+    child.wait().expect("ended");
+    gate.open();
+}
+
 /// Waits until the portal has received a `PUT /people/delete`.
 pub fn wait_for_a_delete(portal: &Portal) {
     wait_until("the delete was never sent", || {

@@ -485,23 +485,8 @@ fn an_activation_whose_answer_was_lost_makes_the_older_date_unknown() {
     let owner = portal.owner();
     let ann = portal.add_member(Kind::User, "ann@example.com", "Ann", "Lee");
     portal.set_terminated_at(&ann.id, 60);
-    let gate = crate::portal::Gate::new();
-    portal.inject(crate::portal::Fault {
-        method: "PUT",
-        path_prefix: "/api/2.0/people/status/Active".to_owned(),
-        times: 1,
-        reply: crate::portal::Reply::Hold(gate.clone()),
-    });
-    let mut child = crate::spawn(&portal, &["user", "activate", &ann.id]);
-    crate::wait_until("the activation was never sent", || {
-        portal
-            .requests()
-            .iter()
-            .any(|r| r.path.ends_with("/status/Active"))
-    });
-    child.kill().expect("SIGKILL");
-    child.wait().expect("ended");
-    gate.open();
+    let activate = ["user", "activate", &ann.id];
+    crate::killed_while_sending(&portal, "PUT", "/api/2.0/people/status/Active", &activate);
     crate::wait_until("the held activation was never carried out", || {
         portal.user(&ann.id).unwrap().status == Status::Active
     });
