@@ -1657,24 +1657,7 @@ fn list_people(
     source: StatusSource<'_>,
 ) -> Outcome {
     let mut errors: Vec<(String, String)> = Vec::new();
-    let mut integer = |key: &str, label: &str, default: i64| match context.query_first(key) {
-        None => default,
-        Some(raw) => raw.trim().parse::<i64>().unwrap_or_else(|_| {
-            errors.push((
-                key.to_owned(),
-                format!("The value '{raw}' is not valid for {label}."),
-            ));
-            default
-        }),
-    };
-    let count = integer("count", "Count", MAX_PAGE);
-    let start_index = integer("startIndex", "StartIndex", 0);
-    if !(1..=MAX_PAGE).contains(&count) {
-        errors.push((
-            "Count".to_owned(),
-            format!("The field Count must be between 1 and {MAX_PAGE}."),
-        ));
-    }
+    let (count, start_index) = paging(context, &mut errors);
     let status_text = match source {
         StatusSource::Query => context.query_first("employeeStatus"),
         StatusSource::Route(text) => Some(text),
@@ -2528,4 +2511,28 @@ fn reassign_terminate(state: &mut State, context: &Context<'_>, caller: &Member)
     let mut job = state.reassign_jobs.remove(index);
     job.status = state::JobStatus::Canceled;
     Ok(Success::single(job_dto(&job)))
+}
+
+/// A listing's `count` and `startIndex`, as the server's model binding reads them (Q23):
+/// a value that is not a number, or a count out of range, is a validation problem.
+fn paging(context: &Context<'_>, errors: &mut Vec<(String, String)>) -> (i64, i64) {
+    let mut integer = |key: &str, label: &str, default: i64| match context.query_first(key) {
+        None => default,
+        Some(raw) => raw.trim().parse::<i64>().unwrap_or_else(|_| {
+            errors.push((
+                key.to_owned(),
+                format!("The value '{raw}' is not valid for {label}."),
+            ));
+            default
+        }),
+    };
+    let count = integer("count", "Count", MAX_PAGE);
+    let start_index = integer("startIndex", "StartIndex", 0);
+    if !(1..=MAX_PAGE).contains(&count) {
+        errors.push((
+            "Count".to_owned(),
+            format!("The field Count must be between 1 and {MAX_PAGE}."),
+        ));
+    }
+    (count, start_index)
 }

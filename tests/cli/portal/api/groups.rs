@@ -6,9 +6,8 @@ use super::super::json::{Json, object, text};
 use super::super::state::{self, Member, State};
 use super::super::{Kind, Status};
 use super::{
-    Context, Exception, Failure, Fields, LISTINGS, MAX_PAGE, Outcome, Success, USER_NOT_FOUND,
-    api_date, bad_argument, demand_failed, employee_dto, employee_full_dto, json_object, not_found,
-    splitmix,
+    Context, Exception, Failure, Fields, LISTINGS, Outcome, Success, USER_NOT_FOUND, api_date,
+    bad_argument, demand_failed, employee_dto, employee_full_dto, json_object, not_found, splitmix,
 };
 
 /// `Resource.ErrorGroupNotFound` (translated, Q49).
@@ -119,24 +118,7 @@ pub(super) fn push_groups(state: &State, dto: &mut Json, member: &Member) {
 /// GET /group (Q53): the groups, filtered, sorted and paged; each without its members.
 pub(super) fn list(state: &mut State, context: &Context<'_>, caller: &Member) -> Outcome {
     let mut errors: Vec<(String, String)> = Vec::new();
-    let mut integer = |key: &str, label: &str, default: i64| match context.query_first(key) {
-        None => default,
-        Some(raw) => raw.trim().parse::<i64>().unwrap_or_else(|_| {
-            errors.push((
-                key.to_owned(),
-                format!("The value '{raw}' is not valid for {label}."),
-            ));
-            default
-        }),
-    };
-    let count = integer("count", "Count", MAX_PAGE);
-    let start_index = integer("startIndex", "StartIndex", 0);
-    if !(1..=MAX_PAGE).contains(&count) {
-        errors.push((
-            "Count".to_owned(),
-            format!("The field Count must be between 1 and {MAX_PAGE}."),
-        ));
-    }
+    let (count, start_index) = super::paging(context, &mut errors);
     let user_id = context.query_first("userId").and_then(|raw| {
         let id = super::parse_guid(raw);
         if id.is_none() {
