@@ -322,14 +322,7 @@ pub(super) fn add_members(
             state.join_group(id, user);
         }
     }
-    let group = found(state, id)?;
-    Ok(Success::single(group_dto(
-        state,
-        context.base_url,
-        group,
-        caller,
-        true,
-    )))
+    the_group(state, context, caller, id)
 }
 
 /// DELETE /group/{id:guid}/members (Q53): removes each user who exists; a manager
@@ -348,14 +341,7 @@ pub(super) fn remove_members(
             state.leave_group(id, &user);
         }
     }
-    let group = found(state, id)?;
-    Ok(Success::single(group_dto(
-        state,
-        context.base_url,
-        group,
-        caller,
-        true,
-    )))
+    the_group(state, context, caller, id)
 }
 
 /// PUT /group/{id:guid}/manager (Q53): no permission demand of its own; a terminated
@@ -389,14 +375,7 @@ pub(super) fn set_manager(
         }
         state.join_group(id, &user);
     }
-    let group = found(state, id)?;
-    Ok(Success::single(group_dto(
-        state,
-        context.base_url,
-        group,
-        caller,
-        true,
-    )))
+    the_group(state, context, caller, id)
 }
 
 fn null_reference() -> Failure {
@@ -470,4 +449,16 @@ pub(super) fn delete_key(
     }
     state.api_keys.retain(|k| !k.id.eq_ignore_ascii_case(id));
     Ok(Success::single(Json::Bool(true)))
+}
+
+/// The answer of a change to a group: the group as it is now, with its members.
+fn the_group(state: &State, context: &Context<'_>, caller: &Member, id: &str) -> Outcome {
+    let group = found(state, id)?;
+    Ok(Success::single(group_dto(
+        state,
+        context.base_url,
+        group,
+        caller,
+        true,
+    )))
 }
