@@ -1718,21 +1718,7 @@ fn list_people(
             }
         })
         .unwrap_or(Some(0));
-    let descending = match context
-        .query_first("sortOrder")
-        .map(|raw| raw.trim().to_ascii_lowercase())
-        .as_deref()
-    {
-        None | Some("ascending" | "0") => false,
-        Some("descending" | "1") => true,
-        Some(other) => {
-            errors.push((
-                "sortOrder".to_owned(),
-                format!("The value '{other}' is not valid."),
-            ));
-            false
-        }
-    };
+    let descending = descending(context, &mut errors);
     if !errors.is_empty() {
         return Err(Failure::Validation(errors));
     }
@@ -2535,4 +2521,24 @@ fn paging(context: &Context<'_>, errors: &mut Vec<(String, String)>) -> (i64, i6
         ));
     }
     (count, start_index)
+}
+
+/// A listing's `sortOrder` as the server binds it (Q23): descending or not; another
+/// value is a validation problem.
+fn descending(context: &Context<'_>, errors: &mut Vec<(String, String)>) -> bool {
+    match context
+        .query_first("sortOrder")
+        .map(|raw| raw.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("ascending" | "0") => false,
+        Some("descending" | "1") => true,
+        Some(other) => {
+            errors.push((
+                "sortOrder".to_owned(),
+                format!("The value '{other}' is not valid."),
+            ));
+            false
+        }
+    }
 }

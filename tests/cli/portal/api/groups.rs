@@ -144,21 +144,7 @@ pub(super) fn list(state: &mut State, context: &Context<'_>, caller: &Member) ->
             false
         }
     };
-    let descending = match context
-        .query_first("sortOrder")
-        .map(|raw| raw.trim().to_ascii_lowercase())
-        .as_deref()
-    {
-        None | Some("ascending" | "0") => false,
-        Some("descending" | "1") => true,
-        Some(other) => {
-            errors.push((
-                "sortOrder".to_owned(),
-                format!("The value '{other}' is not valid."),
-            ));
-            false
-        }
-    };
+    let descending = super::descending(context, &mut errors);
     if !errors.is_empty() {
         return Err(Failure::Validation(errors));
     }
